@@ -1,0 +1,66 @@
+import { RDSClient } from "@aws-sdk/client-rds";
+import { S3Client } from "@aws-sdk/client-s3";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import type { MiddlewareStack } from "@smithy/types";
+
+/**
+ * The one place that constructs AWS SDK clients. Everything else receives an
+ * `AwsClients`, so the endpoint override (`--endpoint` / `AWS_ENDPOINT_URL`, how tests
+ * reach moto), the region and the retry policy are decided once.
+ */
+export interface AwsClientOptions {
+  region?: string;
+  /** Endpoint override; also read from AWS_ENDPOINT_URL when not given. */
+  endpoint?: string;
+  /** Attempts per call including the first (SDK standard retry mode). */
+  maxAttempts?: number;
+  /**
+   * Applied to every client's middleware stack. Production passes nothing; tests use it
+   * to inject throttling, 5xx and timeouts (test/support/faults.ts).
+   */
+  middleware?: (stack: MiddlewareStack<any, any>) => void;
+}
+
+export interface AwsClients {
+  readonly region: string;
+  readonly endpoint: string | undefined;
+  readonly rds: RDSClient;
+  readonly s3: S3Client;
+  readonly lambda: LambdaClient;
+  destroy(): void;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+export function resolveRegion(region?: string): string {
+  return region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+}
+
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const region = resolveRegion(options.region);
+  const endpoint = options.endpoint ?? (process.env.AWS_ENDPOINT_URL || undefined);
+  const common = {
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    retryMode: "standard",
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  };
+  const rds = new RDSClient(common);
+  // Custom endpoints (moto, LocalStack, VPC endpoints by IP) don't resolve
+  // virtual-hosted bucket names, so S3 goes path-style there.
+  const s3 = new S3Client({ ...common, forcePathStyle: endpoint !== undefined });
+  const lambda = new LambdaClient(common);
+  for (const client of [rds, s3, lambda]) options.middleware?.(client.middlewareStack as MiddlewareStack<any, any>);
+  return {
+    region,
+    endpoint,
+    rds,
+    s3,
+    lambda,
+    destroy() {
+      rds.destroy();
+      s3.destroy();
+      lambda.destroy();
+    },
+  };
+}

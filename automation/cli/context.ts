@@ -1,0 +1,104 @@
+import { AwsClientOptions, AwsClients, createAwsClients } from "../aws/clients";
+import { Clock, systemClock } from "../clock";
+import { UsageError } from "../errors";
+import { Output } from "../output";
+import { Stacks } from "../stacks/port";
+
+/** The global options every command accepts. */
+export interface GlobalArgs {
+  stack?: string;
+  region?: string;
+  endpoint?: string;
+  json: boolean;
+  yes: boolean;
+  verbose: boolean;
+}
+
+/**
+ * What the CLI needs from the outside world, injectable as a whole so that tests run
+ * the real commands against moto, an in-memory stack implementation and a test clock.
+ */
+export interface CliDeps {
+  stdout: { write(text: string): void };
+  stderr: { write(text: string): void };
+  clock: Clock;
+  /** Builds AWS clients for the global options (tests add fault-injecting middleware here). */
+  awsClients: (options: AwsClientOptions) => AwsClients;
+  /** The Pulumi stacks port; created on first use because it needs the Pulumi CLI. */
+  stacks: () => Stacks;
+  /** Asks a yes/no question on the terminal; `undefined` when there is no terminal to ask on. */
+  ask: ((question: string) => Promise<boolean>) | undefined;
+  /** Source of randomness (random drill points, jitter); seeded in tests. */
+  random: () => number;
+}
+
+export const defaultDeps = (): CliDeps => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  clock: systemClock,
+  awsClients: createAwsClients,
+  stacks: () => {
+    // Loaded lazily: most commands (snapshots, assets, check --db-instance) must work
+    // without the Pulumi CLI on the machine.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createPulumiStacks } = require("../stacks/pulumi-stacks") as typeof import("../stacks/pulumi-stacks");
+    return createPulumiStacks();
+  },
+  ask: process.stdin.isTTY && process.stderr.isTTY ? askOnTerminal : undefined,
+  random: Math.random,
+});
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const readline = await import("node:readline/promises");
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** Everything a command handler uses; built once per invocation from the global options. */
+export class CommandContext {
+  private clientsCache: AwsClients | undefined;
+  private stacksCache: Stacks | undefined;
+  constructor(
+    readonly args: GlobalArgs,
+    readonly output: Output,
+    readonly deps: CliDeps,
+  ) {}
+
+  get clock(): Clock {
+    return this.deps.clock;
+  }
+
+  get aws(): AwsClients {
+    this.clientsCache ??= this.deps.awsClients({
+      ...(this.args.region !== undefined ? { region: this.args.region } : {}),
+      ...(this.args.endpoint !== undefined ? { endpoint: this.args.endpoint } : {}),
+    });
+    return this.clientsCache;
+  }
+
+  get stacks(): Stacks {
+    this.stacksCache ??= this.deps.stacks();
+    return this.stacksCache;
+  }
+
+  /**
+   * Asks before a change. `--yes` answers for the operator; with no terminal and no
+   * `--yes` the command stops rather than act unasked.
+   */
+  async confirm(question: string): Promise<boolean> {
+    if (this.args.yes) return true;
+    if (this.deps.ask === undefined) {
+      throw new UsageError(`${question} Re-run with --yes to confirm (no terminal to ask on).`);
+    }
+    return this.deps.ask(question);
+  }
+
+  dispose(): void {
+    this.clientsCache?.destroy();
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The two kinds of failure an operator must tell apart at 3 a.m.: "you asked for
+ * something wrong" (exit 2, nothing was changed) and "the thing you asked for did not
+ * work" (exit 1). Every message is one sentence: what, which value, what to do.
+ */
+export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Bad usage or input, detected before anything was created or changed. Exit 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+  readonly exitCode = ExitCode.usage;
+}
+
+/** A check or an operation failed. Exit 1. */
+export class OperationError extends Error {
+  override readonly name = "OperationError";
+  readonly exitCode = ExitCode.failed;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The exit code for any thrown value: our own errors carry one, anything else is a failure. */
+export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof UsageError) return ExitCode.usage;
+  return ExitCode.failed;
+}

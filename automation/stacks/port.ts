@@ -1,0 +1,120 @@
+/**
+ * The narrow interface the driver sees over Pulumi stacks. The real adapter
+ * (`pulumi-stacks.ts`) drives `@pulumi/pulumi/automation`; tests use an in-memory
+ * implementation that runs the same programs under `pulumi.runtime.setMocks`.
+ * Keep it narrow: every verb added here must be implemented twice.
+ */
+
+/** The environment program (Pulumi.yaml at the repository root). */
+export const ENVIRONMENT_PROJECT = "gametracker";
+/** The restore stacks' project: an inline program around the database component in restore mode. */
+export const RESTORE_PROJECT = "gametracker-restore";
+/**
+ * The environment config key that says which database the Lambda uses: `primary` or
+ * the name of a restore stack. A literal key (no `--path`): `gametracker:database.source`.
+ */
+export const DATABASE_SOURCE_KEY = "database.source";
+
+export interface StackId {
+  project: string;
+  /** The stack's short name (`dev`, `prod`, `dev-drill-7f3a`). */
+  stack: string;
+}
+
+export type StepOp =
+  | "same"
+  | "create"
+  | "update"
+  | "delete"
+  | "replace"
+  | "create-replacement"
+  | "delete-replaced"
+  | "read"
+  | "read-replacement"
+  | "refresh"
+  | "import"
+  | "import-replacement"
+  | "discard"
+  | "discard-replaced"
+  | "remove-pending-replace";
+
+export interface PreviewStep {
+  urn: string;
+  /** Resource type token, e.g. `aws:lambda/function:Function`. */
+  type: string;
+  op: StepOp;
+  /** Top-level input properties that differ (the engine's `diffs`). */
+  diffs: string[];
+  /** Property paths that differ (the engine's `detailedDiff` keys), e.g. `environment.variables.SPRING_DATASOURCE_URL`. */
+  detailedPaths: string[];
+}
+
+export interface PreviewResult {
+  /** Count of resources per operation, as the engine reports it (`{ same: 30, update: 1 }`). */
+  changeSummary: Partial<Record<StepOp, number>>;
+  steps: PreviewStep[];
+  /** The human diff (`pulumi preview --diff`), for terminals and pull-request comments. */
+  diffText: string;
+}
+
+export interface StackOutput {
+  value: unknown;
+  secret: boolean;
+}
+export type StackOutputs = Record<string, StackOutput>;
+
+export interface UpResult {
+  changeSummary: Partial<Record<StepOp, number>>;
+  outputs: StackOutputs;
+}
+
+export interface StackSummary {
+  name: string;
+  lastUpdate: Date | undefined;
+  updateInProgress: boolean;
+  resourceCount: number | undefined;
+}
+
+export interface Stack {
+  readonly id: StackId;
+  getConfig(key: string): Promise<string | undefined>;
+  setConfig(key: string, value: string, options?: { secret?: boolean }): Promise<void>;
+  removeConfig(key: string): Promise<void>;
+  preview(onOutput?: (line: string) => void): Promise<PreviewResult>;
+  up(onOutput?: (line: string) => void): Promise<UpResult>;
+  outputs(): Promise<StackOutputs>;
+  destroy(onOutput?: (line: string) => void): Promise<void>;
+  /** Removes the stack and its config from the backend; only after `destroy`. */
+  remove(): Promise<void>;
+}
+
+export interface Stacks {
+  /** An existing stack; `StackNotFoundError` when there is none. */
+  select(id: StackId): Promise<Stack>;
+  /** The stack, created (with no config) when it does not exist. */
+  createOrSelect(id: StackId): Promise<Stack>;
+  /** Every stack of a project in the backend. */
+  list(project: string): Promise<StackSummary[]>;
+}
+
+export class StackNotFoundError extends Error {
+  override readonly name = "StackNotFoundError";
+  constructor(readonly id: StackId) {
+    super(`Stack ${id.project}/${id.stack} does not exist in this Pulumi backend; check --stack and PULUMI_BACKEND_URL (pulumi stack ls lists the stacks).`);
+  }
+}
+
+export class ConcurrentUpdateError extends Error {
+  override readonly name = "ConcurrentUpdateError";
+  constructor(readonly id: StackId) {
+    super(`Stack ${id.project}/${id.stack} has an update in progress; wait for it to finish (or, if it was interrupted, run pulumi cancel -s ${id.stack}) and try again. Nothing was changed.`);
+  }
+}
+
+/** Reads a plain output, refusing secrets so they can never be printed by accident. */
+export function plainOutput(outputs: StackOutputs, key: string): unknown {
+  const output = outputs[key];
+  if (output === undefined) return undefined;
+  if (output.secret) throw new Error(`Stack output ${key} is a secret and is not read by this tool.`);
+  return output.value;
+}

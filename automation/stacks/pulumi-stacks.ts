@@ -1,0 +1,182 @@
+import * as path from "node:path";
+import {
+  ConcurrentUpdateError as PulumiConcurrentUpdateError,
+  EngineEvent,
+  LocalWorkspace,
+  LocalWorkspaceOptions,
+  OpType,
+  PulumiCommand,
+  PulumiFn,
+  Stack as PulumiStack,
+  StackNotFoundError as PulumiStackNotFoundError,
+} from "@pulumi/pulumi/automation";
+import { UsageError } from "../errors";
+import {
+  ConcurrentUpdateError,
+  ENVIRONMENT_PROJECT,
+  PreviewResult,
+  PreviewStep,
+  Stack,
+  StackId,
+  StackNotFoundError,
+  StackOutputs,
+  Stacks,
+  StackSummary,
+  StepOp,
+  UpResult,
+} from "./port";
+
+/**
+ * The real `Stacks`, over `@pulumi/pulumi/automation`. Deliberately thin: it maps the
+ * port's verbs onto LocalWorkspace and translates the engine's errors and events; every
+ * decision lives above it, where the in-memory implementation can exercise it.
+ *
+ * The environment project runs from the repository (its Pulumi.yaml); other projects
+ * (the restore stacks) run inline programs registered by project name. The backend and
+ * secrets provider come from the environment as they do for the CLI
+ * (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, PULUMI_ACCESS_TOKEN).
+ */
+export interface PulumiStacksOptions {
+  /** Directory holding the environment project's Pulumi.yaml. */
+  environmentDir?: string;
+  /** Inline programs by project name (the restore project's program). */
+  inlinePrograms?: Record<string, PulumiFn>;
+  /** Secrets provider for stacks this tool creates (default: the backend's default, e.g. passphrase). */
+  secretsProvider?: string;
+}
+
+
+export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
+  const environmentDir = options.environmentDir ?? findEnvironmentDir();
+  let command: Promise<PulumiCommand> | undefined;
+  const pulumiCommand = () =>
+    (command ??= PulumiCommand.get({ skipVersionCheck: false }).catch((error: unknown) => {
+      throw new UsageError(
+        `The Pulumi CLI was not found or is too old (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); install it from https://www.pulumi.com/docs/install/ (curl -fsSL https://get.pulumi.com | sh) and make sure \`pulumi\` is on PATH. This tool never downloads it for you.`,
+      );
+    }));
+
+  const workspaceOptions = async (project: string): Promise<LocalWorkspaceOptions> => {
+    const base: LocalWorkspaceOptions = { pulumiCommand: await pulumiCommand() };
+    if (options.secretsProvider !== undefined) base.secretsProvider = options.secretsProvider;
+    if (project === ENVIRONMENT_PROJECT) return { ...base, workDir: environmentDir };
+    return { ...base, projectSettings: { name: project, runtime: "nodejs" } };
+  };
+
+  const open = async (id: StackId, create: boolean): Promise<PulumiStack> => {
+    const opts = await workspaceOptions(id.project);
+    try {
+      if (id.project === ENVIRONMENT_PROJECT) {
+        const args = { stackName: id.stack, workDir: environmentDir };
+        return create ? await LocalWorkspace.createOrSelectStack(args, opts) : await LocalWorkspace.selectStack(args, opts);
+      }
+      const program = options.inlinePrograms?.[id.project];
+      if (program === undefined) throw new Error(`No program is registered for Pulumi project ${id.project}.`);
+      const args = { stackName: id.stack, projectName: id.project, program };
+      return create ? await LocalWorkspace.createOrSelectStack(args, opts) : await LocalWorkspace.selectStack(args, opts);
+    } catch (error) {
+      throw translate(error, id);
+    }
+  };
+
+  return {
+    select: async (id) => new AutomationStack(id, await open(id, false)),
+    createOrSelect: async (id) => new AutomationStack(id, await open(id, true)),
+    async list(project): Promise<StackSummary[]> {
+      const workspace = await LocalWorkspace.create(await workspaceOptions(project));
+      const stacks = await workspace.listStacks({ all: false });
+      return stacks.map((s) => ({
+        name: s.name,
+        lastUpdate: s.lastUpdate ? new Date(s.lastUpdate) : undefined,
+        updateInProgress: s.updateInProgress ?? false,
+        resourceCount: s.resourceCount,
+      }));
+    },
+  };
+}
+
+function findEnvironmentDir(): string {
+  // Compiled code runs from dist/automation/stacks, sources from automation/stacks.
+  const here = path.resolve(__dirname, "..", "..");
+  return path.basename(here) === "dist" ? path.dirname(here) : here;
+}
+
+function translate(error: unknown, id: StackId): unknown {
+  if (error instanceof PulumiStackNotFoundError) return new StackNotFoundError(id);
+  if (error instanceof PulumiConcurrentUpdateError) return new ConcurrentUpdateError(id);
+  return error;
+}
+
+class AutomationStack implements Stack {
+  constructor(
+    readonly id: StackId,
+    private readonly stack: PulumiStack,
+  ) {}
+
+  private async guard<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw translate(error, this.id);
+    }
+  }
+
+  async getConfig(key: string): Promise<string | undefined> {
+    const all = await this.guard(() => this.stack.getAllConfig());
+    return all[`${this.id.project}:${key}`]?.value;
+  }
+
+  setConfig(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
+    return this.guard(() => this.stack.setConfig(key, { value, secret: options.secret ?? false }, false));
+  }
+
+  removeConfig(key: string): Promise<void> {
+    return this.guard(() => this.stack.removeConfig(key, false));
+  }
+
+  async preview(onOutput?: (line: string) => void): Promise<PreviewResult> {
+    const steps: PreviewStep[] = [];
+    const result = await this.guard(() =>
+      this.stack.preview({
+        diff: true,
+        onEvent: (event: EngineEvent) => {
+          const meta = event.resourcePreEvent?.metadata;
+          if (meta === undefined) return;
+          steps.push({
+            urn: meta.urn,
+            type: meta.type,
+            op: meta.op as OpType as StepOp,
+            diffs: meta.diffs ?? [],
+            detailedPaths: Object.keys(meta.detailedDiff ?? {}),
+          });
+        },
+        ...(onOutput ? { onOutput } : {}),
+      }),
+    );
+    return { changeSummary: result.changeSummary as PreviewResult["changeSummary"], steps, diffText: result.stdout };
+  }
+
+  async up(onOutput?: (line: string) => void): Promise<UpResult> {
+    const result = await this.guard(() => this.stack.up({ diff: true, ...(onOutput ? { onOutput } : {}) }));
+    return {
+      changeSummary: (result.summary.resourceChanges ?? {}) as UpResult["changeSummary"],
+      outputs: toOutputs(result.outputs),
+    };
+  }
+
+  async outputs(): Promise<StackOutputs> {
+    return toOutputs(await this.guard(() => this.stack.outputs()));
+  }
+
+  async destroy(onOutput?: (line: string) => void): Promise<void> {
+    await this.guard(() => this.stack.destroy(onOutput ? { onOutput } : {}));
+  }
+
+  remove(): Promise<void> {
+    return this.guard(() => this.stack.workspace.removeStack(this.id.stack));
+  }
+}
+
+function toOutputs(map: Record<string, { value: unknown; secret: boolean }>): StackOutputs {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, { value: v.value, secret: v.secret }]));
+}

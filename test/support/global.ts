@@ -1,0 +1,25 @@
+/**
+ * Mocha global fixtures: one moto server for the whole run, its endpoint published
+ * through AWS_ENDPOINT_URL so that the real client factory reaches it. Set
+ * GAMETRACKER_TEST_NO_EMULATOR=1 to run only the tests that need no emulator.
+ */
+import { MotoServer, startMoto } from "./moto";
+
+let moto: MotoServer | undefined;
+
+export async function mochaGlobalSetup(): Promise<void> {
+  // Fake credentials and a fixed region: nothing in the tests may reach a real account.
+  process.env.AWS_ACCESS_KEY_ID = "testing";
+  process.env.AWS_SECRET_ACCESS_KEY = "testing";
+  process.env.AWS_SESSION_TOKEN = "testing";
+  process.env.AWS_REGION = "us-east-1";
+  delete process.env.AWS_PROFILE;
+  if (process.env.GAMETRACKER_TEST_NO_EMULATOR === "1") return;
+  moto = await startMoto();
+  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+  process.env.GAMETRACKER_TEST_MOTO = moto.endpoint;
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  await moto?.stop();
+}

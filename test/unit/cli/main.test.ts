@@ -1,0 +1,123 @@
+import { expect } from "chai";
+import { main } from "../../../automation/cli/main";
+import { CliCommand, CliCommandGroup } from "../../../automation/cli/command";
+import { ExitCode, OperationError, UsageError } from "../../../automation/errors";
+import { ManualClock } from "../../../automation/clock";
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    deps: {
+      stdout: { write: (t: string) => void out.push(t) },
+      stderr: { write: (t: string) => void err.push(t) },
+      clock: new ManualClock(),
+      ask: undefined,
+    },
+    stdout: () => out.join(""),
+    stderr: () => err.join(""),
+  };
+}
+
+const calls: string[] = [];
+const probe: CliCommand<{ what: string }> = {
+  command: "probe <what>",
+  describe: "test command",
+  builder: (y) => y.positional("what", { type: "string", choices: ["ok", "fail", "usage", "crash", "secret", "confirm"] }),
+  examples: [["$0 probe ok", "succeeds"]],
+  async run(args, ctx) {
+    calls.push(args.what);
+    switch (args.what) {
+      case "fail":
+        throw new OperationError("the operation failed");
+      case "usage":
+        throw new UsageError("bad value for --x");
+      case "crash":
+        throw new TypeError("unexpected");
+      case "secret":
+        ctx.output.result({ password: "hunter2", url: "jdbc:sqlserver://h:1433;password=hunter2" }, () => "url jdbc:sqlserver://h:1433;password=hunter2");
+        return ExitCode.ok;
+      case "confirm":
+        return (await ctx.confirm("Delete it?")) ? ExitCode.ok : ExitCode.failed;
+      default:
+        ctx.output.result({ ok: true, stack: args.stack ?? null }, () => "all good");
+        return ExitCode.ok;
+    }
+  },
+};
+const group: CliCommandGroup = { command: "things", describe: "a group", subcommands: [{ ...probe, command: "sub <what>" }] };
+
+describe("cli main", () => {
+  beforeEach(() => (calls.length = 0));
+
+  it("runs a command and prints its human result", async () => {
+    const c = capture();
+    expect(await main(["probe", "ok"], c.deps, [probe])).to.equal(0);
+    expect(c.stdout()).to.equal("all good\n");
+  });
+
+  it("prints JSON on stdout with --json and passes global options", async () => {
+    const c = capture();
+    expect(await main(["probe", "ok", "--json", "--stack", "dev"], c.deps, [probe])).to.equal(0);
+    expect(JSON.parse(c.stdout())).to.deep.equal({ ok: true, stack: "dev" });
+  });
+
+  it("maps an operation failure to exit 1 with a one-line error and no stack trace", async () => {
+    const c = capture();
+    expect(await main(["probe", "fail"], c.deps, [probe])).to.equal(1);
+    expect(c.stderr()).to.equal("error: the operation failed\n");
+  });
+
+  it("maps bad input to exit 2", async () => {
+    const c = capture();
+    expect(await main(["probe", "usage"], c.deps, [probe])).to.equal(2);
+    expect(c.stderr()).to.contain("bad value for --x");
+  });
+
+  it("shows the stack trace only with --verbose", async () => {
+    const c = capture();
+    expect(await main(["probe", "crash", "--verbose"], c.deps, [probe])).to.equal(1);
+    expect(c.stderr()).to.contain("error: unexpected").and.to.contain("at ");
+  });
+
+  it("refuses unknown commands, unknown options and bad choices with exit 2 before running anything", async () => {
+    for (const argv of [["nope"], ["probe", "ok", "--bogus"], ["probe", "maybe"], []]) {
+      const c = capture();
+      expect(await main(argv, c.deps, [probe]), argv.join(" ")).to.equal(2);
+      expect(c.stderr()).to.match(/^error: /);
+    }
+    expect(calls).to.deep.equal([]);
+  });
+
+  it("requires a subcommand for a group and runs subcommands", async () => {
+    let c = capture();
+    expect(await main(["things"], c.deps, [group])).to.equal(2);
+    expect(c.stderr()).to.contain("Name a things subcommand: sub");
+    c = capture();
+    expect(await main(["things", "sub", "ok"], c.deps, [group])).to.equal(0);
+  });
+
+  it("shows help with each command's example and exits 0", async () => {
+    const c = capture();
+    expect(await main(["probe", "--help"], c.deps, [probe])).to.equal(0);
+    expect(c.stdout()).to.contain("gametracker-dr probe ok").and.to.contain("--endpoint");
+  });
+
+  it("never prints secrets, in JSON or text", async () => {
+    for (const json of [false, true]) {
+      const c = capture();
+      await main(["probe", "secret", ...(json ? ["--json"] : [])], c.deps, [probe]);
+      expect(c.stdout()).not.to.contain("hunter2");
+    }
+  });
+
+  it("refuses to act unasked without a terminal, and accepts --yes", async () => {
+    let c = capture();
+    expect(await main(["probe", "confirm"], c.deps, [probe])).to.equal(2);
+    expect(c.stderr()).to.contain("--yes");
+    c = capture();
+    expect(await main(["probe", "confirm", "--yes"], c.deps, [probe])).to.equal(0);
+    c = capture();
+    expect(await main(["probe", "confirm"], { ...c.deps, ask: async () => false }, [probe])).to.equal(1);
+  });
+});
