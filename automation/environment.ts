@@ -1,28 +1,6 @@
 import { UsageError } from "./errors";
+import { EnvironmentOutputNames } from "../contracts/stacks";
 import { ENVIRONMENT_PROJECT, plainOutput, StackNotFoundError, StackOutputs, Stacks } from "./stacks/port";
-
-/**
- * The names of the environment program's stack outputs that the driver reads. The
- * program (index.ts) exports exactly these; a test keeps the two in step.
- */
-export const EnvironmentOutputNames = {
-  databaseIdentifier: "databaseIdentifier",
-  databaseArn: "databaseArn",
-  databaseEndpoint: "databaseEndpoint",
-  databasePort: "databasePort",
-  databaseEngine: "databaseEngine",
-  databaseEngineVersion: "databaseEngineVersion",
-  dbSubnetGroupName: "dbSubnetGroupName",
-  dbSecurityGroupId: "dbSecurityGroupId",
-  databaseSecretArn: "databaseSecretArn",
-  backupRetentionDays: "backupRetentionDays",
-  manualSnapshotIdentifiers: "manualSnapshotIdentifiers",
-  assetsBucketName: "assetsBucketName",
-  apiFunctionName: "apiFunctionName",
-  activeDatabase: "activeDatabase",
-  activeDatabaseEndpoint: "activeDatabaseEndpoint",
-  datasourceUrl: "datasourceUrl",
-} as const;
 
 /** What a command knows about the environment it acts on. */
 export interface Environment {

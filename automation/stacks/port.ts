@@ -5,15 +5,7 @@
  * Keep it narrow: every verb added here must be implemented twice.
  */
 
-/** The environment program (Pulumi.yaml at the repository root). */
-export const ENVIRONMENT_PROJECT = "gametracker";
-/** The restore stacks' project: an inline program around the database component in restore mode. */
-export const RESTORE_PROJECT = "gametracker-restore";
-/**
- * The environment config key that says which database the Lambda uses: `primary` or
- * the name of a restore stack. A literal key (no `--path`): `gametracker:database.source`.
- */
-export const DATABASE_SOURCE_KEY = "database.source";
+export { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
 
 export interface StackId {
   project: string;

@@ -1,0 +1,80 @@
+/**
+ * What the environment program, the restore program and the driver agree on: project
+ * names, the config key a cut-over flips, stack naming and the stack outputs each side
+ * reads. Both the Pulumi programs and the automation import this module, so a rename is
+ * a compile error rather than a 3 a.m. surprise.
+ */
+
+/** The environment program (Pulumi.yaml at the repository root). */
+export const ENVIRONMENT_PROJECT = "gametracker";
+/** The restore stacks' project: an inline program around the database component in restore mode. */
+export const RESTORE_PROJECT = "gametracker-restore";
+
+/**
+ * The environment config key that says which database the Lambda uses: `primary` or
+ * the name of a restore stack of the same environment. A literal key (no `--path`):
+ * `gametracker:database.source`.
+ */
+export const DATABASE_SOURCE_KEY = "database.source";
+export const PRIMARY_SOURCE = "primary";
+
+/** A restore stack of environment `env` meant for cut-over: `<env>-restore-<id>`. */
+export function restoreStackName(environment: string, id: string): string {
+  return `${environment}-restore-${id}`;
+}
+
+/** A drill's restore stack: `<env>-drill-<drillId>`; destroyed when the drill ends. */
+export function drillStackName(environment: string, drillId: string): string {
+  return `${environment}-drill-${drillId}`;
+}
+
+const ID = "[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?";
+
+/** Whether `name` is a cut-over restore stack of `environment` (drill stacks are not: they are disposable). */
+export function isRestoreStackOf(environment: string, name: string): boolean {
+  return new RegExp(`^${escape(environment)}-restore-${ID}$`).test(name);
+}
+
+/** Whether `name` is a drill stack of `environment`. */
+export function isDrillStackOf(environment: string, name: string): boolean {
+  return new RegExp(`^${escape(environment)}-drill-${ID}$`).test(name);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The environment program's stack outputs that the driver reads; index.ts exports exactly these. */
+export const EnvironmentOutputNames = {
+  databaseIdentifier: "databaseIdentifier",
+  databaseArn: "databaseArn",
+  databaseEndpoint: "databaseEndpoint",
+  databasePort: "databasePort",
+  databaseEngine: "databaseEngine",
+  databaseEngineVersion: "databaseEngineVersion",
+  dbSubnetGroupName: "dbSubnetGroupName",
+  dbSecurityGroupId: "dbSecurityGroupId",
+  databaseSecretArn: "databaseSecretArn",
+  backupRetentionDays: "backupRetentionDays",
+  manualSnapshotIdentifiers: "manualSnapshotIdentifiers",
+  assetsBucketName: "assetsBucketName",
+  apiFunctionName: "apiFunctionName",
+  activeDatabase: "activeDatabase",
+  activeDatabaseEndpoint: "activeDatabaseEndpoint",
+  datasourceUrl: "datasourceUrl",
+} as const;
+
+/** The restore program's stack outputs, read by the environment program (StackReference) and the driver. */
+export const RestoreOutputNames = {
+  identifier: "identifier",
+  arn: "arn",
+  address: "address",
+  port: "port",
+  secretArn: "secretArn",
+  engine: "engine",
+  engineVersion: "engineVersion",
+  /** `snapshot:<id>` or `time:<ISO-8601>` or `latest-restorable`. */
+  recoveryPoint: "recoveryPoint",
+  /** `drill` or `cutover`. */
+  purpose: "purpose",
+} as const;
