@@ -1,0 +1,23 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A configuration value or component argument that breaks a rule. It is a `RunError` so
+ * that `pulumi up` prints the one sentence and exits, instead of a stack trace that
+ * buries the sentence, and it is thrown before any resource is registered.
+ */
+export class InvalidConfigError extends pulumi.RunError {
+  override readonly name = "InvalidConfigError";
+  /** The config key or argument that is wrong, e.g. `gametracker:database.backupRetentionDays`. */
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super(message);
+    this.key = key;
+  }
+}
+
+/** Quotes a value the way it was given, so "0", 0 and "" are told apart in the sentence. */
+export function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === undefined) return "unset";
+  return JSON.stringify(value) ?? String(value);
+}
