@@ -1,0 +1,84 @@
+import type { Argv } from "yargs";
+import { CommandContext, GlobalArgs } from "../cli/context";
+import { Environment, resolveEnvironment } from "../environment";
+import { UsageError } from "../errors";
+
+/**
+ * The options every command that acts on an environment shares: `--db-instance` and
+ * `--bucket`, next to the global `--stack`. Either flag works without stack state, so a
+ * command still runs in an incident where the Pulumi backend can't be read; with
+ * `--stack` too, the flags override the stack's outputs.
+ *
+ * Usage in a command:
+ * ```ts
+ * builder: (y) => withEnvironmentOptions(y).option("name", { type: "string" }),
+ * async run(args, ctx) {
+ *   const env = await environmentFrom(args, ctx); // UsageError (exit 2) on bad or missing input
+ *   ...
+ * }
+ * ```
+ */
+export interface EnvironmentArgs {
+  /** `--db-instance`: the RDS instance identifier (overrides the stack's `databaseIdentifier` output). */
+  dbInstance?: string;
+  /** `--bucket`: the assets bucket (overrides the stack's `assetsBucketName` output). */
+  bucket?: string;
+}
+
+/** Adds `--db-instance` and `--bucket` to a command's options. */
+export function withEnvironmentOptions<T>(yargs: Argv<T>): Argv<T & EnvironmentArgs> {
+  return yargs
+    .option("db-instance", {
+      type: "string",
+      requiresArg: true,
+      describe: "RDS instance identifier; works without stack state (overrides the stack's output)",
+    })
+    .option("bucket", {
+      type: "string",
+      requiresArg: true,
+      describe: "Assets bucket name; works without stack state (overrides the stack's output)",
+    }) as unknown as Argv<T & EnvironmentArgs>;
+}
+
+/**
+ * Checks the flags' spelling, then resolves the environment from the stack's outputs
+ * and/or the flags. The Pulumi stacks port is only created when `--stack` is given, so
+ * flag-only use needs no Pulumi CLI.
+ */
+export async function environmentFrom(args: GlobalArgs & EnvironmentArgs, ctx: CommandContext): Promise<Environment> {
+  if (args.dbInstance !== undefined) {
+    const problem = dbInstanceIdentifierProblem(args.dbInstance);
+    if (problem !== undefined) throw new UsageError(`Invalid --db-instance "${args.dbInstance}": ${problem}; pass the instance identifier as shown by aws rds describe-db-instances.`);
+  }
+  if (args.bucket !== undefined) {
+    const problem = bucketNameProblem(args.bucket);
+    if (problem !== undefined) throw new UsageError(`Invalid --bucket "${args.bucket}": ${problem}; pass the bucket name as shown by aws s3 ls.`);
+  }
+  return resolveEnvironment(
+    {
+      ...(args.stack !== undefined ? { stack: args.stack } : {}),
+      ...(args.dbInstance !== undefined ? { dbInstance: args.dbInstance } : {}),
+      ...(args.bucket !== undefined ? { bucket: args.bucket } : {}),
+    },
+    args.stack !== undefined ? ctx.stacks : undefined,
+  );
+}
+
+/** Why `id` can't be an RDS DB instance identifier (1–63 letters, digits, hyphens; a letter first; no `--`, no trailing hyphen), or undefined. Pure. */
+export function dbInstanceIdentifierProblem(id: string): string | undefined {
+  if (id.length < 1 || id.length > 63) return "it must be 1 to 63 characters long";
+  if (!/^[A-Za-z0-9-]+$/.test(id)) return "it may contain only letters, digits and hyphens";
+  if (!/^[A-Za-z]/.test(id)) return "it must start with a letter";
+  if (id.includes("--")) return "it must not contain two consecutive hyphens";
+  if (id.endsWith("-")) return "it must not end with a hyphen";
+  return undefined;
+}
+
+/** Why `name` can't be an S3 bucket name (3–63 lowercase letters, digits, dots, hyphens; letter or digit at both ends), or undefined. Pure. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return "it must be 3 to 63 characters long";
+  if (!/^[a-z0-9.-]+$/.test(name)) return "it may contain only lowercase letters, digits, dots and hyphens";
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "it must start and end with a letter or digit";
+  if (name.includes("..")) return "it must not contain two consecutive dots";
+  return undefined;
+}
