@@ -1,0 +1,130 @@
+import { formatDuration, table } from "../output";
+import { HistoryEntry } from "./history";
+import { Action, RestorePlan } from "./plan";
+
+/** What each count in a plan means, in the operator's words. */
+const LABELS: Record<Action, string> = {
+  copy: "copy back (an older version becomes current)",
+  undelete: "undelete (remove delete markers newer than the time)",
+  hide: "hide (created after the time; a delete marker is added)",
+  unchanged: "unchanged (already as at the time; not written)",
+  "keep-new": "created after the time, left as is (add --delete-new to hide them)",
+  blocked: "cannot copy (archived; restore from the archive first)",
+};
+
+const ORDER: readonly Action[] = ["copy", "undelete", "hide", "keep-new", "blocked", "unchanged"];
+
+export interface PlanView {
+  bucket: string;
+  prefix: string;
+  at: string;
+  deleteNew: boolean;
+  keys: number;
+  writes: number;
+  counts: Record<Action, number>;
+  samples: Record<Action, string[]>;
+  blocked: Array<{ key: string; reason: string }>;
+}
+
+export function planView(plan: RestorePlan): PlanView {
+  return {
+    bucket: plan.bucket,
+    prefix: plan.prefix,
+    at: plan.at.toISOString(),
+    deleteNew: plan.options.deleteNew,
+    keys: plan.keys,
+    writes: plan.writeCount,
+    counts: { ...plan.counts },
+    samples: Object.fromEntries(Object.entries(plan.samples).map(([k, v]) => [k, [...v]])) as Record<Action, string[]>,
+    blocked: plan.blocked.map((b) => ({ key: b.key, reason: b.reason })),
+  };
+}
+
+/** The plan as the operator reads it before confirming: one line per non-empty count, with sample keys. */
+export function renderPlan(view: PlanView): string {
+  const where = `s3://${view.bucket}/${view.prefix}`;
+  const lines = [`Restore plan for ${where} to ${view.at}: ${view.keys} key(s) examined, ${view.writes} write(s).`];
+  for (const action of ORDER) {
+    const n = view.counts[action];
+    if (n === 0) continue;
+    const samples = view.samples[action];
+    const more = n > samples.length ? `, … ${n - samples.length} more` : "";
+    lines.push(`  ${String(n).padStart(7)}  ${LABELS[action]}`);
+    lines.push(`           e.g. ${samples.map((k) => JSON.stringify(k)).join(", ")}${more}`);
+  }
+  if (view.keys === 0) lines.push("  No key under this prefix has any version; check --prefix and --bucket.");
+  else if (view.writes === 0) lines.push("  Nothing to write: every key is already as it was at that time.");
+  for (const b of view.blocked.slice(0, 5)) lines.push(`  blocked ${JSON.stringify(b.key)}: ${b.reason}`);
+  return lines.join("\n");
+}
+
+export interface ApplyView {
+  copied: number;
+  undeleted: number;
+  hidden: number;
+  writes: number;
+  failed: Array<{ key: string; error: string }>;
+  skipped: number;
+  elapsedMs: number;
+}
+
+export function renderApplied(view: ApplyView): string {
+  const done = `Applied in ${formatDuration(view.elapsedMs)}: ${view.copied} copied back, ${view.undeleted} undeleted, ${view.hidden} hidden (${view.writes} write(s)).`;
+  if (view.failed.length === 0 && view.skipped === 0) return done;
+  const lines = [done, `${view.failed.length} key(s) failed${view.skipped > 0 ? `, ${view.skipped} not attempted after too many failures` : ""}:`];
+  for (const f of view.failed.slice(0, 10)) lines.push(`  ${JSON.stringify(f.key)}: ${f.error}`);
+  if (view.failed.length > 10) lines.push(`  … ${view.failed.length - 10} more`);
+  lines.push("Run the same command again: keys already restored are left alone.");
+  return lines.join("\n");
+}
+
+/** One progress line: a bar, count/total and elapsed time. */
+export function progressLine(what: string, done: number, total: number, elapsedMs: number, width = 20): string {
+  const ratio = total === 0 ? 1 : done / total;
+  const filled = Math.round(ratio * width);
+  return `${what} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} (${Math.floor(ratio * 100)}%), ${formatDuration(elapsedMs)} elapsed`;
+}
+
+/**
+ * Whether to print progress after `done` of `total`: at every 10 % step, at the end,
+ * and at least every `everyMs` so that a slow bucket still shows life.
+ */
+export function shouldReport(done: number, total: number, msSinceLast: number, everyMs = 2_000): boolean {
+  if (done === total) return true;
+  const step = Math.max(1, Math.ceil(total / 10));
+  return done % step === 0 || msSinceLast >= everyMs;
+}
+
+export interface VersionRow {
+  versionId: string;
+  lastModified: string;
+  kind: "version" | "delete-marker";
+  size: number | null;
+  etag: string | null;
+  storageClass: string | null;
+  isLatest: boolean;
+}
+
+export function versionRows(entries: readonly HistoryEntry[]): VersionRow[] {
+  return entries.map((e) => ({
+    versionId: e.versionId,
+    lastModified: e.lastModified.toISOString(),
+    kind: e.kind,
+    size: e.kind === "version" ? e.size : null,
+    etag: e.kind === "version" ? e.etag : null,
+    storageClass: e.kind === "version" ? (e.storageClass ?? null) : null,
+    isLatest: e.isLatest,
+  }));
+}
+
+export function renderVersions(bucket: string, key: string, rows: readonly VersionRow[]): string {
+  if (rows.length === 0) return `s3://${bucket}/${key} has no versions and no delete markers.`;
+  const body = rows.map((r) => [
+    r.versionId,
+    r.lastModified,
+    r.kind === "delete-marker" ? "delete marker" : String(r.size),
+    r.etag ?? "",
+    r.isLatest ? "latest" : "",
+  ]);
+  return `s3://${bucket}/${key}, newest first:\n` + table(["VERSION ID", "LAST MODIFIED (UTC)", "SIZE", "ETAG", ""], body);
+}
