@@ -1,0 +1,111 @@
+import { CliCommand } from "../cli/command";
+import { CommandContext, GlobalArgs } from "../cli/context";
+import { parseDuration } from "../duration";
+import { Environment, resolveEnvironment } from "../environment";
+import { UsageError } from "../errors";
+import { runDrill } from "../restore/drill";
+import { InterruptInstaller, processInterrupts } from "../restore/interrupt";
+import { parseRunId } from "../restore/naming";
+import { parseInstanceClass } from "../restore/plan";
+import { parseRecoveryRequest, RecoveryRequest } from "../restore/recovery-point";
+import { checkReportDir, fileReportWriter, ReportWriter } from "../restore/report-files";
+import { renderSummary } from "../restore/report";
+import { HostResolver, systemResolver } from "../restore/verify";
+
+interface DrillArgs {
+  from?: string;
+  randomWithin?: string;
+  keep: boolean;
+  reportDir?: string;
+  resume?: string;
+  instanceClass?: string;
+  timeout: string;
+}
+
+/** What tests replace: DNS (emulator endpoints don't resolve), the Ctrl-C hook, the report files. */
+export interface DrillCommandDeps {
+  resolver?: HostResolver;
+  onInterrupt?: InterruptInstaller;
+  reportWriter?: ReportWriter;
+}
+
+export const DEFAULT_VERIFY_TIMEOUT = "2h";
+
+/** Reads and checks every flag; nothing is created before this returns. */
+export async function parseDrillArgs(args: DrillArgs & GlobalArgs): Promise<{ request: RecoveryRequest; timeoutMs: number; resumeId?: string; instanceClass?: string }> {
+  if (args.stack === undefined) {
+    throw new UsageError("drill needs --stack <environment stack> (e.g. --stack dev): the drill's restore stack is named after it and placed on its network.");
+  }
+  const request = parseRecoveryRequest(
+    args.from,
+    args.randomWithin !== undefined ? { ms: parseDuration(args.randomWithin, "--random-within"), text: args.randomWithin } : undefined,
+  );
+  if (args.resume !== undefined && (args.from !== undefined || args.randomWithin !== undefined)) {
+    throw new UsageError(`--resume ${args.resume} continues a drill with the recovery point it already chose; drop --from / --random-within.`);
+  }
+  const parsed: { request: RecoveryRequest; timeoutMs: number; resumeId?: string; instanceClass?: string } = {
+    request,
+    timeoutMs: parseDuration(args.timeout, "--timeout"),
+  };
+  if (args.resume !== undefined) parsed.resumeId = parseRunId(args.resume);
+  if (args.instanceClass !== undefined) parsed.instanceClass = parseInstanceClass(args.instanceClass);
+  if (args.reportDir !== undefined) await checkReportDir(args.reportDir);
+  return parsed;
+}
+
+async function environmentOf(ctx: CommandContext, stack: string): Promise<Environment & { stack: string }> {
+  const environment = await resolveEnvironment({ stack }, ctx.stacks);
+  return { ...environment, stack };
+}
+
+export function createDrillCommand(deps: DrillCommandDeps = {}): CliCommand<DrillArgs> {
+  return {
+    command: "drill",
+    describe: "Restore drill: choose a recovery point, restore it as a new stack, verify, report (RTO/RPO), destroy and remove the restore stack",
+    builder: (y) =>
+      y
+        .option("from", { type: "string", requiresArg: true, describe: "Recovery point: latest (default) | snapshot:<id> | time:<ISO-8601 with zone> | latest-restorable" })
+        .option("random-within", { type: "string", requiresArg: true, describe: "Pick a uniformly random point of the restore window in this recent period (e.g. 7d)" })
+        .option("keep", { type: "boolean", default: false, describe: "Keep the restore stack and instance for inspection (remove later with cleanup)" })
+        .option("report-dir", { type: "string", requiresArg: true, describe: "Write drill-<id>.json and drill-<id>.md here (created if missing)" })
+        .option("resume", { type: "string", requiresArg: true, describe: "Continue the interrupted drill with this id (printed when it started)" })
+        .option("instance-class", { type: "string", requiresArg: true, describe: "Instance class of the restored instance (default: the source's)" })
+        .option("timeout", { type: "string", requiresArg: true, default: DEFAULT_VERIFY_TIMEOUT, describe: "How long to wait for the restored instance to be available" }),
+    examples: [
+      ["$0 drill --stack dev --report-dir reports", "Restore the newest snapshot, verify it, write the report, clean up"],
+      ["$0 drill --stack dev --random-within 7d --json", "Restore a random point of the last 7 days; the report as JSON on stdout"],
+      ["$0 drill --stack dev --from time:2026-11-25T09:30:00Z --keep", "Restore a point in time and keep the instance for inspection"],
+      ["$0 drill --stack dev --resume 202611251200k3x9", "Continue an interrupted drill"],
+    ],
+    async run(args, ctx) {
+      const parsed = await parseDrillArgs(args);
+      const environment = await environmentOf(ctx, args.stack!);
+      const outcome = await runDrill(
+        {
+          stacks: ctx.stacks,
+          rds: ctx.aws.rds,
+          clock: ctx.clock,
+          random: ctx.deps.random,
+          resolver: deps.resolver ?? systemResolver,
+          output: ctx.output,
+          reportWriter: deps.reportWriter ?? fileReportWriter,
+          onInterrupt: deps.onInterrupt ?? processInterrupts,
+          verifyTimeoutMs: parsed.timeoutMs,
+          ...(args.verbose ? { onPulumiOutput: (line: string) => ctx.output.progress(line.replace(/\n$/, "")) } : {}),
+        },
+        {
+          environment,
+          request: parsed.request,
+          keep: args.keep,
+          ...(parsed.resumeId !== undefined ? { resumeId: parsed.resumeId } : {}),
+          ...(args.reportDir !== undefined ? { reportDir: args.reportDir } : {}),
+          ...(parsed.instanceClass !== undefined ? { instanceClass: parsed.instanceClass } : {}),
+        },
+      );
+      ctx.output.result(outcome.report, () => renderSummary(outcome.report, outcome.files));
+      return outcome.exitCode;
+    },
+  };
+}
+
+export const drillCommand = createDrillCommand();

@@ -1,0 +1,62 @@
+import { dbInstanceIdentifierProblem } from "../commands/environment-options";
+import { UsageError } from "../errors";
+
+/**
+ * Names of the things a restore or a drill creates. Every name derives from the source
+ * instance, the environment and a short id, so that `--resume <id>` finds the same stack
+ * and instance again instead of creating a second one.
+ */
+
+/** RDS instance identifiers are at most 63 characters. */
+export const MAX_DB_IDENTIFIER_LENGTH = 63;
+
+/**
+ * A drill or restore id: the UTC minute it started (`yyyyMMddHHmm`, so ids sort by time)
+ * and four random characters (two drills started in the same minute don't collide).
+ */
+export function newRunId(now: Date, random: () => number): string {
+  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+  const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`;
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  let suffix = "";
+  for (let i = 0; i < 4; i++) suffix += alphabet[Math.min(alphabet.length - 1, Math.floor(random() * alphabet.length))];
+  return stamp + suffix;
+}
+
+/** The shape of an id this tool generates (also accepted from `--resume`). */
+export const RUN_ID_PATTERN = /^\d{12}[a-z0-9]{4}$/;
+
+/** Refuses a `--resume` id that this tool could not have printed. */
+export function parseRunId(id: string, flag = "--resume"): string {
+  if (!RUN_ID_PATTERN.test(id)) {
+    throw new UsageError(
+      `${flag} ${JSON.stringify(id)} is not a drill id; pass the id printed when the drill started (12 digits and 4 lowercase letters or digits, e.g. 202611251200k3x9).`,
+    );
+  }
+  return id;
+}
+
+/** The default identifier of a restore meant for cut-over: `<source>-restore` (the seed's `gametracker-mssql-restore`). */
+export function restoreTargetIdentifier(source: string): string {
+  return withSuffix(source, "-restore");
+}
+
+/** A drill's instance: `<source>-drill-<id>`, shortening the source part so the id always survives the 63-character limit. */
+export function drillTargetIdentifier(source: string, drillId: string): string {
+  return withSuffix(source, `-drill-${drillId}`);
+}
+
+function withSuffix(source: string, suffix: string): string {
+  const room = MAX_DB_IDENTIFIER_LENGTH - suffix.length;
+  const head = source.slice(0, room).replace(/-+$/, "");
+  return (head + suffix).toLowerCase();
+}
+
+/** Refuses an invalid `--target-id` with the rule it breaks. */
+export function parseTargetIdentifier(identifier: string): string {
+  const problem = dbInstanceIdentifierProblem(identifier);
+  if (problem !== undefined) {
+    throw new UsageError(`--target-id ${JSON.stringify(identifier)} is not a valid RDS instance identifier: ${problem}; choose another name.`);
+  }
+  return identifier.toLowerCase();
+}

@@ -1,0 +1,140 @@
+import { formatDuration, table } from "../output";
+import { Check } from "./verify";
+
+/**
+ * The drill report: the evidence that backups restore. One model, rendered three ways:
+ * JSON (machines, `--json`), Markdown (a PR comment or a workflow step summary) and a
+ * short text summary (the terminal). All pure; writing files is report-files.ts.
+ * No secrets: the report names the database secret's ARN, never a password.
+ */
+
+export const DRILL_STEPS = ["choose", "restore", "verify", "report", "cleanup"] as const;
+export type DrillStep = (typeof DRILL_STEPS)[number];
+
+export interface StepRecord {
+  name: DrillStep;
+  status: "ok" | "failed" | "skipped";
+  /** ISO time the step started (absent when skipped). */
+  startedAt?: string;
+  durationMs: number;
+  /** Why it failed, or why it was skipped. */
+  note?: string;
+}
+
+export type CleanupStatus = "destroyed" | "kept" | "failed" | "nothing-to-clean" | "pending";
+
+export interface DrillReport {
+  kind: "gametracker-drill-report";
+  version: 1;
+  drillId: string;
+  environment: string;
+  /** `<project>/<stack>` of the restore stack. */
+  restoreStack: string;
+  sourceInstance: string;
+  targetInstance: string;
+  resumed: boolean;
+  outcome: "passed" | "failed";
+  failedStep?: DrillStep;
+  error?: string;
+  recoveryPoint?: { label: string; kind: string; time: string; snapshotType?: string };
+  startedAt: string;
+  verifiedAt?: string;
+  finishedAt: string;
+  /** Recovery point objective met by this drill: drill start − recovery point, in seconds. */
+  rpoSeconds?: number;
+  /** Recovery time: drill start → restored instance verified, in seconds. */
+  rtoSeconds?: number;
+  steps: StepRecord[];
+  checks: Check[];
+  endpoint?: { address: string; port: number | undefined };
+  secretArn?: string;
+  cleanup: { status: CleanupStatus; detail: string };
+}
+
+/** Seconds from the recovery point to the drill's start: how much data a real incident would lose. */
+export function rpoSeconds(recoveryPointTime: Date, drillStart: Date): number {
+  return Math.max(0, Math.round((drillStart.getTime() - recoveryPointTime.getTime()) / 1000));
+}
+
+/** Seconds from the drill's start until the restored instance was verified. */
+export function rtoSeconds(drillStart: Date, verifiedAt: Date): number {
+  return Math.max(0, Math.round((verifiedAt.getTime() - drillStart.getTime()) / 1000));
+}
+
+/** Report file names carry the drill id so that a directory of reports sorts by time. */
+export function reportFileNames(drillId: string): { json: string; markdown: string } {
+  return { json: `drill-${drillId}.json`, markdown: `drill-${drillId}.md` };
+}
+
+const CLEANUP_TEXT: Record<CleanupStatus, string> = {
+  destroyed: "restore stack destroyed and removed",
+  kept: "kept (--keep)",
+  failed: "FAILED",
+  "nothing-to-clean": "nothing was created",
+  pending: "pending",
+};
+
+function seconds(s: number | undefined): string {
+  return s === undefined ? "n/a" : formatDuration(s * 1000);
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/** Markdown for a pull-request comment or `$GITHUB_STEP_SUMMARY`. */
+export function renderMarkdown(report: DrillReport): string {
+  const passed = report.outcome === "passed";
+  const lines: string[] = [];
+  lines.push(`## Restore drill ${report.drillId}: ${passed ? "✅ passed" : `❌ failed${report.failedStep ? ` at step ${report.failedStep}` : ""}`}`);
+  lines.push("");
+  if (!passed && report.error) lines.push(`> ${cell(report.error)}`, "");
+  const facts: Array<[string, string]> = [
+    ["Environment", `\`${report.environment}\``],
+    ["Source instance", `\`${report.sourceInstance}\``],
+    ["Recovery point", report.recoveryPoint ? `\`${report.recoveryPoint.label}\` (${report.recoveryPoint.time}${report.recoveryPoint.snapshotType ? `, ${report.recoveryPoint.snapshotType} snapshot` : ""})` : "not chosen"],
+    ["RPO (drill start − recovery point)", seconds(report.rpoSeconds)],
+    ["RTO (drill start → verified)", seconds(report.rtoSeconds)],
+    ["Restore stack", `\`${report.restoreStack}\`${report.resumed ? " (resumed)" : ""}`],
+    ["Restored instance", `\`${report.targetInstance}\``],
+    ["Endpoint", report.endpoint ? `\`${report.endpoint.address}:${report.endpoint.port ?? "?"}\`` : "n/a"],
+    ["Credentials", report.secretArn ? `Secrets Manager \`${report.secretArn}\`` : "n/a"],
+    ["Started / finished", `${report.startedAt} / ${report.finishedAt}`],
+    ["Cleanup", `${CLEANUP_TEXT[report.cleanup.status]}${report.cleanup.detail ? ` — ${cell(report.cleanup.detail)}` : ""}`],
+  ];
+  lines.push("| | |", "| --- | --- |", ...facts.map(([k, v]) => `| ${k} | ${v} |`), "");
+  lines.push("### Steps", "", "| Step | Status | Started | Duration | Note |", "| --- | --- | --- | --- | --- |");
+  for (const step of report.steps) {
+    const mark = step.status === "ok" ? "✅ ok" : step.status === "failed" ? "❌ failed" : "⏭️ skipped";
+    lines.push(`| ${step.name} | ${mark} | ${step.startedAt ?? ""} | ${step.status === "skipped" ? "" : formatDuration(step.durationMs)} | ${cell(step.note ?? "")} |`);
+  }
+  lines.push("");
+  lines.push("### Checks", "");
+  if (report.checks.length === 0) {
+    lines.push("No checks ran.");
+  } else {
+    lines.push("| Check | Result | Expected | Actual |", "| --- | --- | --- | --- |");
+    for (const c of report.checks) lines.push(`| ${cell(c.name)} | ${c.status === "pass" ? "✅ pass" : "❌ fail"} | ${cell(c.expected)} | ${cell(c.actual)} |`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+/** The few lines an operator reads at the end of a drill. */
+export function renderSummary(report: DrillReport, files?: { json: string; markdown: string }): string {
+  const lines = [
+    `drill ${report.drillId}: ${report.outcome.toUpperCase()}${report.failedStep ? ` at step ${report.failedStep}` : ""}${report.error ? ` — ${report.error}` : ""}`,
+    `recovery point ${report.recoveryPoint?.label ?? "not chosen"}${report.recoveryPoint ? ` (${report.recoveryPoint.time})` : ""}; RPO ${seconds(report.rpoSeconds)}, RTO ${seconds(report.rtoSeconds)}`,
+    "",
+    table(
+      ["step", "status", "duration"],
+      report.steps.map((s) => [s.name, s.status, s.status === "skipped" ? "" : formatDuration(s.durationMs)]),
+    ),
+  ];
+  if (report.checks.length > 0) {
+    lines.push("", table(["check", "result", "expected", "actual"], report.checks.map((c) => [c.name, c.status, c.expected, c.actual])));
+  }
+  lines.push("", `cleanup: ${CLEANUP_TEXT[report.cleanup.status]}${report.cleanup.detail ? ` — ${report.cleanup.detail}` : ""}`);
+  if (files) lines.push(`report: ${files.markdown}, ${files.json}`);
+  return lines.join("\n");
+}

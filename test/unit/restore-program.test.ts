@@ -1,0 +1,132 @@
+import { expect } from "chai";
+import { restoreProgram } from "../../automation/restore/program";
+import { RestoreSpec, restoreStackConfig } from "../../automation/restore/program-config";
+import { RESTORE_PROJECT, RestoreOutputNames } from "../../contracts/stacks";
+import { runProgram } from "../support/pulumi-mocks";
+
+const INSTANCE = "aws:rds/instance:Instance";
+
+function spec(overrides: Partial<RestoreSpec> = {}): RestoreSpec {
+  return {
+    environment: "dev",
+    sourceDbInstanceIdentifier: "gametracker-mssql",
+    point: {
+      kind: "snapshot",
+      label: "snapshot:gametracker-manual-backup-v1",
+      snapshotIdentifier: "gametracker-manual-backup-v1",
+      snapshotType: "manual",
+      time: new Date("2026-11-24T03:10:00Z"),
+      engine: "sqlserver-ex",
+      engineVersion: "16.00.4165.4.v1",
+      minStorageGiB: 20,
+    },
+    targetIdentifier: "gametracker-mssql-drill-202611251200abcd",
+    instanceClass: "db.t3.small",
+    multiAz: false,
+    purpose: "drill",
+    drillId: "202611251200abcd",
+    dbSubnetGroupName: "gametracker-mssql-subnets",
+    securityGroupIds: ["sg-0db"],
+    backupRetentionDays: 7,
+    startedAt: new Date("2026-11-25T12:00:00Z"),
+    ...overrides,
+  };
+}
+
+const run = (s: RestoreSpec) => runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: `dev-drill-${s.drillId ?? "x"}`, config: restoreStackConfig(s) });
+
+describe("restore program (inline, project gametracker-restore)", () => {
+  it("restores a drill from a snapshot on the environment's subnet group and security groups, deletable and tagged", async () => {
+    const result = await run(spec());
+    const instance = result.one(INSTANCE);
+    expect(instance.inputs.identifier).to.equal("gametracker-mssql-drill-202611251200abcd");
+    expect(instance.inputs.snapshotIdentifier).to.equal("gametracker-manual-backup-v1");
+    expect(instance.inputs.restoreToPointInTime).to.equal(undefined);
+    expect(instance.inputs.dbSubnetGroupName).to.equal("gametracker-mssql-subnets");
+    expect(instance.inputs.vpcSecurityGroupIds).to.deep.equal(["sg-0db"]);
+    expect(instance.inputs.instanceClass).to.equal("db.t3.small");
+    expect(instance.inputs.deletionProtection).to.equal(false);
+    expect(instance.inputs.skipFinalSnapshot).to.equal(true);
+    expect(instance.inputs.backupRetentionPeriod).to.equal(7);
+    expect(instance.inputs.publiclyAccessible).to.equal(false);
+    expect(instance.inputs.manageMasterUserPassword).to.equal(true);
+    expect(instance.inputs.tags).to.include({
+      "gametracker:drill-id": "202611251200abcd",
+      "gametracker:recovery-point": "snapshot:gametracker-manual-backup-v1",
+      "gametracker:environment": "dev",
+      "gametracker:source-instance": "gametracker-mssql",
+    });
+    expect(instance.protect).to.equal(false);
+    // A restore never creates networking of its own nor snapshots.
+    expect(result.ofType("aws:rds/subnetGroup:SubnetGroup")).to.have.length(0);
+    expect(result.ofType("aws:ec2/securityGroup:SecurityGroup")).to.have.length(0);
+    expect(result.ofType("aws:rds/snapshot:Snapshot")).to.have.length(0);
+  });
+
+  it("returns exactly the RestoreOutputNames outputs", async () => {
+    const result = await run(spec());
+    expect(Object.keys(result.outputs).sort()).to.deep.equal(Object.values(RestoreOutputNames).sort());
+    expect(result.outputs[RestoreOutputNames.identifier]).to.equal("gametracker-mssql-drill-202611251200abcd");
+    expect(result.outputs[RestoreOutputNames.address]).to.match(/^gametracker-mssql-drill-202611251200abcd\./);
+    expect(result.outputs[RestoreOutputNames.port]).to.equal(1433);
+    expect(result.outputs[RestoreOutputNames.secretArn]).to.match(/^arn:aws:secretsmanager:/);
+    expect(result.outputs[RestoreOutputNames.recoveryPoint]).to.equal("snapshot:gametracker-manual-backup-v1");
+    expect(result.outputs[RestoreOutputNames.purpose]).to.equal("drill");
+  });
+
+  it("restores to a point in time of the source instance", async () => {
+    const time = new Date("2026-11-25T09:30:00Z");
+    const result = await run(spec({ point: { kind: "time", label: "time:2026-11-25T09:30:00.000Z", time, engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20 } }));
+    const instance = result.one(INSTANCE);
+    expect(instance.inputs.snapshotIdentifier).to.equal(undefined);
+    expect(instance.inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceIdentifier: "gametracker-mssql", restoreTime: "2026-11-25T09:30:00.000Z" });
+  });
+
+  it("restores to the latest restorable time", async () => {
+    const result = await run(
+      spec({ point: { kind: "latest-restorable", label: "latest-restorable", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20 } }),
+    );
+    expect(result.one(INSTANCE).inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceIdentifier: "gametracker-mssql", useLatestRestorableTime: true });
+    expect(result.one(INSTANCE).inputs.tags["gametracker:recovery-point"]).to.equal("latest-restorable");
+  });
+
+  it("keeps the full hardening for a cut-over restore: deletion protection and a final snapshot", async () => {
+    const result = await run(spec({ purpose: "cutover", drillId: undefined, targetIdentifier: "gametracker-mssql-restore" }));
+    const instance = result.one(INSTANCE);
+    expect(instance.inputs.deletionProtection).to.equal(true);
+    expect(instance.inputs.skipFinalSnapshot).to.equal(false);
+    expect(instance.inputs.finalSnapshotIdentifier).to.equal("gametracker-mssql-restore-final-20261125-120000");
+    expect(instance.inputs.deleteAutomatedBackups).to.equal(false);
+    expect(instance.inputs.tags).to.not.have.property("gametracker:drill-id");
+    expect(result.outputs[RestoreOutputNames.purpose]).to.equal("cutover");
+  });
+
+  it("refuses config that names no recovery point, or two", async () => {
+    const config = restoreStackConfig(spec());
+    delete config["restore.snapshotIdentifier"];
+    await expectRunError(config, /Exactly one of restore.snapshotIdentifier, restore.restoreTime and restore.useLatestRestorableTime/);
+    await expectRunError({ ...restoreStackConfig(spec()), "restore.useLatestRestorableTime": "true" }, /found 2/);
+  });
+
+  it("refuses an empty security group list (RDS would fall back to the default VPC group)", async () => {
+    await expectRunError({ ...restoreStackConfig(spec()), "restore.securityGroupIds": "[]" }, /non-empty JSON array/);
+  });
+
+  it("refuses a drill without a drill id and an unknown purpose", async () => {
+    const config = restoreStackConfig(spec());
+    delete config["restore.drillId"];
+    await expectRunError(config, /restore.drillId is unset/);
+    await expectRunError({ ...restoreStackConfig(spec()), "restore.purpose": "primary" }, /must be drill or cutover/);
+  });
+});
+
+async function expectRunError(config: Record<string, string>, pattern: RegExp): Promise<void> {
+  let error: unknown;
+  try {
+    await runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: "dev-drill-x", config });
+  } catch (e) {
+    error = e;
+  }
+  expect(error, "the program should have refused the config").to.be.instanceOf(Error);
+  expect((error as Error).message).to.match(pattern);
+}
