@@ -5,16 +5,19 @@ import {
   LocalWorkspace,
   LocalWorkspaceOptions,
   OpType,
+  ProjectSettings,
   PulumiCommand,
   PulumiFn,
   Stack as PulumiStack,
   StackNotFoundError as PulumiStackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import { UsageError } from "../errors";
+import { restoreProgram } from "../restore/program";
 import {
   ConcurrentUpdateError,
   ENVIRONMENT_PROJECT,
   PreviewResult,
+  RESTORE_PROJECT,
   PreviewStep,
   Stack,
   StackId,
@@ -39,7 +42,7 @@ import {
 export interface PulumiStacksOptions {
   /** Directory holding the environment project's Pulumi.yaml. */
   environmentDir?: string;
-  /** Inline programs by project name (the restore project's program). */
+  /** Inline programs by project name; the restore project's program is registered by default. */
   inlinePrograms?: Record<string, PulumiFn>;
   /** Secrets provider for stacks this tool creates (default: the backend's default, e.g. passphrase). */
   secretsProvider?: string;
@@ -48,6 +51,7 @@ export interface PulumiStacksOptions {
 
 export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
   const environmentDir = options.environmentDir ?? findEnvironmentDir();
+  const inlinePrograms: Record<string, PulumiFn> = { [RESTORE_PROJECT]: async () => restoreProgram(), ...options.inlinePrograms };
   let command: Promise<PulumiCommand> | undefined;
   const pulumiCommand = () =>
     (command ??= PulumiCommand.get({ skipVersionCheck: false }).catch((error: unknown) => {
@@ -60,8 +64,17 @@ export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
     const base: LocalWorkspaceOptions = { pulumiCommand: await pulumiCommand() };
     if (options.secretsProvider !== undefined) base.secretsProvider = options.secretsProvider;
     if (project === ENVIRONMENT_PROJECT) return { ...base, workDir: environmentDir };
-    return { ...base, projectSettings: { name: project, runtime: "nodejs" } };
+    // Inline projects share the environment project's backend (Pulumi.yaml `backend.url`,
+    // else PULUMI_BACKEND_URL / the logged-in one), so restore stacks live beside it.
+    const backend = (await environmentSettings(base))?.backend;
+    return { ...base, projectSettings: { name: project, runtime: "nodejs", ...(backend ? { backend } : {}) } };
   };
+
+  let settings: Promise<ProjectSettings | undefined> | undefined;
+  const environmentSettings = (base: LocalWorkspaceOptions) =>
+    (settings ??= LocalWorkspace.create({ ...base, workDir: environmentDir })
+      .then((workspace) => workspace.projectSettings())
+      .catch(() => undefined));
 
   const open = async (id: StackId, create: boolean): Promise<PulumiStack> => {
     const opts = await workspaceOptions(id.project);
@@ -70,7 +83,7 @@ export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
         const args = { stackName: id.stack, workDir: environmentDir };
         return create ? await LocalWorkspace.createOrSelectStack(args, opts) : await LocalWorkspace.selectStack(args, opts);
       }
-      const program = options.inlinePrograms?.[id.project];
+      const program = inlinePrograms[id.project];
       if (program === undefined) throw new Error(`No program is registered for Pulumi project ${id.project}.`);
       const args = { stackName: id.stack, projectName: id.project, program };
       return create ? await LocalWorkspace.createOrSelectStack(args, opts) : await LocalWorkspace.selectStack(args, opts);
