@@ -1,0 +1,310 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { main } from "../../automation/cli/main";
+import { ManualClock } from "../../automation/clock";
+
+const ROOT = path.resolve(__dirname, "../..");
+const WORKFLOWS = path.join(ROOT, ".github/workflows");
+const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string> };
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  if?: string;
+  "continue-on-error"?: unknown;
+}
+interface Job {
+  name?: string;
+  needs?: string | string[];
+  if?: string;
+  environment?: string | { name: string };
+  permissions?: Record<string, string> | string;
+  concurrency?: { group: string; "cancel-in-progress"?: boolean } | string;
+  strategy?: { matrix?: Record<string, unknown> };
+  env?: Record<string, string>;
+  steps: Step[];
+  "continue-on-error"?: unknown;
+}
+interface Workflow {
+  on: Record<string, any>;
+  permissions?: Record<string, string> | string;
+  concurrency?: unknown;
+  jobs: Record<string, Job>;
+}
+
+function load(file: string): Workflow {
+  return parse(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")) as Workflow;
+}
+
+const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
+const workflows = Object.fromEntries(files.map((f) => [f, load(f)])) as Record<string, Workflow>;
+const allJobs = () => Object.entries(workflows).flatMap(([file, wf]) => Object.entries(wf.jobs).map(([id, job]) => ({ file, id, job })));
+
+/** The action a `uses:` names, without its version. */
+const action = (step: Step) => step.uses?.split("@")[0];
+const stepsUsing = (job: Job, name: string) => job.steps.filter((s) => action(s) === name);
+const oneStepUsing = (job: Job, name: string) => {
+  const found = stepsUsing(job, name);
+  expect(found, `steps using ${name}`).to.have.length(1);
+  return found[0]!;
+};
+const runsNpm = (step: Step) => /(^|\s|&&|;)(npm|npx)\s/m.test(step.run ?? "");
+const assumesRole = (job: Job) => stepsUsing(job, "aws-actions/configure-aws-credentials").some((s) => s.with?.["role-to-assume"] !== undefined);
+const commentsOnPr = (job: Job) => stepsUsing(job, "pulumi/actions").some((s) => s.with?.["comment-on-pr"] === true);
+
+/** Major versions checked to exist (github.com/<action>/releases). */
+const PINNED: Record<string, string> = {
+  "actions/checkout": "v4",
+  "actions/setup-node": "v4",
+  "actions/setup-python": "v5",
+  "actions/upload-artifact": "v4",
+  "aws-actions/configure-aws-credentials": "v4",
+  "pulumi/actions": "v6",
+};
+
+const drillJob = () => workflows["drill.yml"]!.jobs["drill"]!;
+function drillStep(): Step {
+  const found = drillJob().steps.filter((s) => /gametracker-dr drill/.test(s.run ?? ""));
+  expect(found).to.have.length(1);
+  return found[0]!;
+}
+/** The drill command line as shell words, with the job's env references left in. */
+const drillArgs = () => drillStep().run!.trim().split(/\s+/).map((w) => w.replace(/^"(.*)"$/, "$1"));
+
+describe("GitHub workflows", () => {
+  it("are exactly preview, deploy and drill, and all parse", () => {
+    expect(files.sort()).to.deep.equal(["deploy.yml", "drill.yml", "preview.yml"]);
+    for (const [file, wf] of Object.entries(workflows)) expect(Object.keys(wf.jobs), file).to.not.be.empty;
+  });
+
+  it("have the required triggers", () => {
+    expect(Object.keys(workflows["preview.yml"]!.on)).to.deep.equal(["pull_request"]);
+    expect(Object.keys(workflows["deploy.yml"]!.on)).to.deep.equal(["push"]);
+    expect(workflows["deploy.yml"]!.on["push"].branches).to.deep.equal(["main"]);
+    const drill = workflows["drill.yml"]!.on;
+    expect(Object.keys(drill).sort()).to.deep.equal(["schedule", "workflow_dispatch"]);
+    const cron: string = drill["schedule"][0].cron;
+    // Weekly: a fixed minute, hour and day of week; every day of the month and month.
+    expect(cron.split(/\s+/)).to.have.length(5);
+    const [minute, hour, dom, month, dow] = cron.split(/\s+/);
+    expect([minute, hour, dow].every((f) => /^\d+$/.test(f!)), cron).to.equal(true);
+    expect([dom, month]).to.deep.equal(["*", "*"]);
+    expect(Object.keys(drill["workflow_dispatch"].inputs).sort()).to.deep.equal(["from", "stack"]);
+    expect(drill["workflow_dispatch"].inputs.stack.options).to.deep.equal(["dev", "prod"]);
+  });
+
+  describe("permissions are least-privilege", () => {
+    it("every workflow grants only contents: read at the top", () => {
+      for (const [file, wf] of Object.entries(workflows)) expect(wf.permissions, file).to.deep.equal({ contents: "read" });
+    });
+
+    it("jobs raise only pull-requests: write (where they comment) and id-token: write (where they assume a role)", () => {
+      for (const { file, id, job } of allJobs()) {
+        const where = `${file} ${id}`;
+        const permissions = job.permissions ?? { contents: "read" };
+        expect(permissions, where).to.be.an("object");
+        const granted = permissions as Record<string, string>;
+        for (const [scope, level] of Object.entries(granted)) {
+          if (level === "read" || level === "none") continue;
+          expect(level, where).to.equal("write");
+          expect(["pull-requests", "id-token"], `${where} raises ${scope}`).to.include(scope);
+        }
+        expect(granted["pull-requests"] === "write", `${where} pull-requests: write iff it comments`).to.equal(commentsOnPr(job));
+        expect(granted["id-token"] === "write", `${where} id-token: write iff it assumes a role`).to.equal(assumesRole(job));
+      }
+    });
+
+    it("only the PR preview comments, and only jobs that reach AWS assume a role", () => {
+      const commenting = allJobs().filter(({ job }) => commentsOnPr(job)).map(({ file, id }) => `${file}:${id}`);
+      expect(commenting).to.deep.equal(["preview.yml:preview"]);
+      const assuming = allJobs().filter(({ job }) => assumesRole(job)).map(({ file, id }) => `${file}:${id}`).sort();
+      expect(assuming).to.deep.equal(["deploy.yml:dev", "deploy.yml:prod", "drill.yml:drill", "preview.yml:preview"]);
+    });
+  });
+
+  it("every job that runs npm or npx sets up Node 22 first", () => {
+    let checked = 0;
+    for (const { file, id, job } of allJobs()) {
+      const firstNpm = job.steps.findIndex(runsNpm);
+      if (firstNpm < 0) continue;
+      checked++;
+      const setup = job.steps.findIndex((s) => action(s) === "actions/setup-node");
+      expect(setup, `${file} ${id} sets up node`).to.be.within(0, firstNpm - 1);
+      expect(String(job.steps[setup]!.with?.["node-version"]), `${file} ${id}`).to.equal("22");
+    }
+    expect(checked).to.equal(5);
+  });
+
+  it("pins every action to a major version that exists", () => {
+    for (const { file, id, job } of allJobs()) {
+      for (const step of job.steps.filter((s) => s.uses)) {
+        const [name, version] = step.uses!.split("@");
+        expect(PINNED, `${file} ${id} uses ${step.uses}`).to.have.property(name!);
+        expect(version, `${file} ${id} ${name}`).to.equal(PINNED[name!]);
+      }
+    }
+  });
+
+  it("never splices secrets, inputs or event data into shell scripts (they go through env)", () => {
+    for (const { file, id, job } of allJobs()) {
+      for (const step of job.steps.filter((s) => s.run)) {
+        expect(step.run, `${file} ${id}`).not.to.match(/\$\{\{\s*(secrets|inputs|github\.event)\./);
+      }
+    }
+  });
+
+  describe("preview", () => {
+    const wf = () => workflows["preview.yml"]!;
+
+    it("tests with the README's test command before previewing", () => {
+      const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+      expect(readme).to.contain("npm test");
+      const test = wf().jobs["test"]!;
+      expect(test.steps.map((s) => s.run).filter(Boolean)).to.deep.equal(["npm ci", "npm test"]);
+      expect(wf().jobs["preview"]!.needs).to.equal("test");
+    });
+
+    it("previews each environment stack with a diff, the policy pack, and one self-updating PR comment per stack", () => {
+      const job = wf().jobs["preview"]!;
+      expect(job.strategy?.matrix?.["stack"]).to.deep.equal(["dev", "prod"]);
+      expect(job.steps.some((s) => s.run === "npm ci")).to.equal(true);
+      const pulumi = oneStepUsing(job, "pulumi/actions");
+      expect(pulumi.with).to.include({
+        command: "preview",
+        "stack-name": "${{ matrix.stack }}",
+        diff: true,
+        "comment-on-pr": true,
+        "edit-pr-comment": true,
+        policyPacks: "policy",
+      });
+      expect(fs.existsSync(path.join(ROOT, String(pulumi.with!["policyPacks"]), "PulumiPolicy.yaml"))).to.equal(true);
+    });
+
+    it("gets AWS credentials through OIDC, the backend from a repository variable and the passphrase from a secret", () => {
+      const job = wf().jobs["preview"]!;
+      const aws = oneStepUsing(job, "aws-actions/configure-aws-credentials");
+      expect(String(aws.with!["role-to-assume"])).to.match(/^\$\{\{ vars\.[A-Z_]+ \}\}$/);
+      expect(aws.with).not.to.have.any.keys("aws-access-key-id", "aws-secret-access-key");
+      const pulumi = oneStepUsing(job, "pulumi/actions");
+      expect(pulumi.with!["cloud-url"]).to.equal("${{ vars.PULUMI_BACKEND_URL }}");
+      expect(pulumi.env!["PULUMI_CONFIG_PASSPHRASE"]).to.equal("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+      expect(job.steps.indexOf(aws)).to.be.lessThan(job.steps.indexOf(pulumi));
+    });
+  });
+
+  describe("deploy", () => {
+    const jobs = () => workflows["deploy.yml"]!.jobs;
+
+    it("runs pulumi up on dev, then on prod after dev and behind the production environment's approval", () => {
+      const { dev, prod } = jobs();
+      expect(oneStepUsing(dev!, "pulumi/actions").with).to.include({ command: "up", "stack-name": "dev", policyPacks: "policy" });
+      expect(oneStepUsing(prod!, "pulumi/actions").with).to.include({ command: "up", "stack-name": "prod", policyPacks: "policy" });
+      expect(prod!.needs).to.equal("dev");
+      expect(prod!.environment).to.equal("production");
+      expect(dev!.steps.map((s) => s.run).filter(Boolean)).to.deep.equal(["npm ci", "npm test"]);
+    });
+
+    it("never runs two updates of one stack at once and never cancels a running one", () => {
+      const groups = Object.values(jobs()).map((job) => job.concurrency as { group: string; "cancel-in-progress": boolean });
+      expect(groups.map((g) => g.group)).to.deep.equal(["deploy-dev", "deploy-prod"]);
+      for (const g of groups) expect(g["cancel-in-progress"]).to.equal(false);
+    });
+  });
+
+  describe("drill", () => {
+    const job = drillJob;
+
+    it("installs the Pulumi CLI and the packages before it drills", () => {
+      const steps = job().steps;
+      const install = steps.findIndex((s) => action(s) === "pulumi/actions" && s.with?.["command"] === undefined);
+      expect(install, "pulumi/actions without a command installs the CLI").to.be.greaterThan(-1);
+      const npmCi = steps.findIndex((s) => s.run === "npm ci");
+      expect(npmCi).to.be.greaterThan(-1);
+      const drill = steps.indexOf(drillStep());
+      expect(Math.max(install, npmCi)).to.be.lessThan(drill);
+    });
+
+    it("runs gametracker-dr drill on the chosen stack and recovery point, with --json and a report dir", () => {
+      const args = drillArgs();
+      expect(args.slice(0, 3)).to.deep.equal(["npx", "gametracker-dr", "drill"]);
+      expect(args[args.indexOf("--stack") + 1]).to.equal("$STACK");
+      expect(args[args.indexOf("--from") + 1]).to.equal("$FROM");
+      expect(args).to.include("--json");
+      expect(args[args.indexOf("--report-dir") + 1]).to.equal("reports");
+      expect(job().env!["STACK"]).to.equal("${{ matrix.stack }}");
+      expect(job().env!["FROM"]).to.equal("${{ inputs.from || 'latest' }}");
+      expect(String(job().strategy!.matrix!["stack"])).to.contain("inputs.stack").and.to.contain('["dev","prod"]');
+    });
+
+    it("fails the job when the drill fails: no continue-on-error anywhere on the way", () => {
+      expect(job()).not.to.have.property("continue-on-error");
+      expect(drillStep()).not.to.have.property("continue-on-error");
+      expect(drillStep()).not.to.have.property("if");
+      expect(drillStep().run).not.to.match(/\|\|\s*true|;\s*exit 0|set \+e/);
+    });
+
+    it("writes the Markdown report to the step summary and uploads the JSON, also when the drill failed", () => {
+      const steps = job().steps;
+      const drill = steps.indexOf(drillStep());
+      const summary = steps.find((s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? ""))!;
+      expect(summary.if).to.equal("always()");
+      expect(summary.run).to.contain("reports/*.md");
+      expect(steps.indexOf(summary)).to.be.greaterThan(drill);
+      const upload = oneStepUsing(job(), "actions/upload-artifact");
+      expect(upload.if).to.equal("always()");
+      expect(String(upload.with!["path"])).to.contain("reports/*.json");
+      expect(steps.indexOf(upload)).to.be.greaterThan(drill);
+    });
+
+    it("never runs two drills of one stack at once", () => {
+      const concurrency = job().concurrency as { group: string; "cancel-in-progress": boolean };
+      expect(concurrency.group).to.equal("drill-${{ matrix.stack }}");
+      expect(concurrency["cancel-in-progress"]).to.equal(false);
+    });
+
+    it("gets the backend and passphrase from a variable and a secret, and AWS through OIDC", () => {
+      expect(job().env).to.include({ PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}", PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" });
+      expect(String(oneStepUsing(job(), "aws-actions/configure-aws-credentials").with!["role-to-assume"])).to.match(/^\$\{\{ vars\.[A-Z_]+ \}\}$/);
+    });
+  });
+
+  describe("the commands the workflows run exist", () => {
+    const runLines = () =>
+      allJobs()
+        .flatMap(({ job }) => job.steps)
+        .flatMap((s) => (s.run ?? "").split("\n"))
+        .map((l) => l.trim())
+        .filter((l) => /^(npm|npx)\s/.test(l));
+
+    it("npm scripts are in package.json and npx binaries are the package's own", () => {
+      const lines = runLines();
+      expect(lines).to.include("npm test");
+      for (const line of lines) {
+        const [tool, first, second] = line.split(/\s+/);
+        if (tool === "npm" && first === "run") expect(packageJson.scripts, line).to.have.property(second!);
+        else if (tool === "npm" && first !== "ci") expect(packageJson.scripts, line).to.have.property(first!);
+        if (tool === "npx") expect(packageJson.bin, line).to.have.property(first!);
+      }
+    });
+
+    it("gametracker-dr drill accepts every option the drill workflow passes", async () => {
+      const out: string[] = [];
+      const code = await main(["drill", "--help"], {
+        stdout: { write: (t: string) => void out.push(t) },
+        stderr: { write: () => undefined },
+        clock: new ManualClock(),
+        ask: undefined,
+      });
+      expect(code).to.equal(0);
+      const help = out.join("");
+      const options = drillArgs().filter((w) => w.startsWith("--"));
+      expect(options).to.have.length.greaterThan(3);
+      for (const option of options) expect(help, `gametracker-dr drill --help lists ${option}`).to.match(new RegExp(`(^|\\s)${option}(\\s|$)`, "m"));
+    });
+  });
+});
