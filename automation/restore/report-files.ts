@@ -39,7 +39,7 @@ export async function checkReportDir(dir: string): Promise<void> {
     } catch (error) {
       if (error instanceof UsageError) throw error;
       const code = (error as { code?: string }).code;
-      if (code === "ENOENT" && path.dirname(probe) !== probe) {
+      if ((code === "ENOENT" || code === "ENOTDIR") && path.dirname(probe) !== probe) {
         probe = path.dirname(probe);
         continue;
       }
