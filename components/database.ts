@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { InvalidConfigError } from "./errors";
+import { TagKeys } from "./tags";
 import {
   DatabasePurpose,
   DEFAULT_BACKUP_WINDOW,
@@ -266,7 +267,7 @@ export class Database extends pulumi.ComponentResource {
     // Validate before registering anything, so a bad argument leaves no half-made component.
     const plan = planDatabase(args);
     super("gametracker:database:Database", name, {}, opts);
-    const tags = { ...args.tags, "gametracker:component": "database", "gametracker:purpose": plan.purpose };
+    const tags = { ...args.tags, [TagKeys.component]: "database", "gametracker:purpose": plan.purpose };
     const child = { parent: this };
 
     let dbSubnetGroupName: pulumi.Input<string>;

@@ -1,0 +1,167 @@
+/**
+ * The bucket of character images and other game assets. Versioning is what makes an
+ * overwritten or deleted image recoverable, so it is on by construction, and the
+ * lifecycle only ever trims old *noncurrent* versions beyond the newest K.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { InvalidConfigError, show } from "./errors";
+import { TagKeys } from "./tags";
+
+export const DEFAULT_BUCKET_NAME = "gametracker-assets";
+export const DEFAULT_NONCURRENT_EXPIRATION_DAYS = 30;
+export const DEFAULT_NONCURRENT_VERSIONS_TO_KEEP = 3;
+export const DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+/** The tag value the policy pack uses to recognise an assets bucket. */
+export const ASSETS_ROLE = "assets";
+
+const BUCKET_RULE =
+  "3 to 63 lowercase letters, digits, hyphens or dots, starting and ending with a letter or digit, with no two adjacent dots, not shaped like an IP address and without the prefixes xn--, sthree-, amzn-s3-demo- or the suffixes -s3alias, --ol-s3, .mrap, --x-s3, --table-s3";
+
+/** Why `name` is not a valid S3 general purpose bucket name, or undefined when it is. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `it is ${name.length} characters long`;
+  if (!/^[a-z0-9.-]+$/.test(name)) return "it has characters other than lowercase letters, digits, hyphens and dots";
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return "it does not start and end with a letter or digit";
+  if (name.includes("..")) return "it has two adjacent dots";
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "it is shaped like an IP address";
+  const prefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => name.startsWith(p));
+  if (prefix) return `it starts with the reserved prefix ${prefix}`;
+  const suffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].find((s) => name.endsWith(s));
+  if (suffix) return `it ends with the reserved suffix ${suffix}`;
+  return undefined;
+}
+
+export function validateBucketName(value: unknown, key: string): string {
+  const problem = typeof value === "string" ? bucketNameProblem(value) : "it is not a string";
+  if (problem !== undefined) throw new InvalidConfigError(key, `${key} is ${show(value)}, but an S3 bucket name must be ${BUCKET_RULE} (${problem}).`);
+  return value as string;
+}
+
+/** A whole number in [min, max]; `what` completes "must be a whole number of …". */
+export function validateWholeNumber(value: unknown, key: string, min: number, max: number, what: string): number {
+  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
+  throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be a whole number of ${what} from ${min} to ${max}.`);
+}
+
+export interface LifecyclePolicy {
+  /** Days a version stays after it stops being current, before it may expire. */
+  noncurrentVersionExpirationDays: number;
+  /** Noncurrent versions always kept, however old (S3 allows 1–100). */
+  noncurrentVersionsToKeep: number;
+  /** Days before an unfinished multipart upload's parts are removed. */
+  abortIncompleteUploadDays: number;
+}
+
+/**
+ * The lifecycle rules. No rule expires *current* objects or delete markers on a
+ * schedule: only noncurrent versions older than N days and beyond the newest K go.
+ */
+export function lifecycleRules(policy: LifecyclePolicy): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+  return [
+    {
+      id: "expire-old-noncurrent-versions",
+      status: "Enabled",
+      filter: {},
+      noncurrentVersionExpiration: {
+        noncurrentDays: policy.noncurrentVersionExpirationDays,
+        newerNoncurrentVersions: policy.noncurrentVersionsToKeep,
+      },
+    },
+    {
+      id: "abort-incomplete-multipart-uploads",
+      status: "Enabled",
+      filter: {},
+      abortIncompleteMultipartUpload: { daysAfterInitiation: policy.abortIncompleteUploadDays },
+    },
+  ];
+}
+
+/** Refuses any request that is not over TLS. */
+export function tlsOnlyPolicy(bucketArn: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  };
+}
+
+export interface AssetsBucketArgs {
+  /** Bucket name (global across AWS). Default `gametracker-assets`. */
+  readonly bucketName?: string;
+  /** Days before a noncurrent version may expire. Default 30. */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Newest noncurrent versions kept regardless of age, 1–100. Default 3. */
+  readonly noncurrentVersionsToKeep?: number;
+  /** Days before incomplete multipart uploads are aborted. Default 7. */
+  readonly abortIncompleteUploadDays?: number;
+  /** KMS key for SSE-KMS; unset means SSE-S3 (AES256). */
+  readonly kmsKeyId?: pulumi.Input<string>;
+  readonly tags?: Record<string, string>;
+}
+
+export function planAssetsBucket(args: AssetsBucketArgs): { bucketName: string; lifecycle: LifecyclePolicy } {
+  const key = (k: string) => `AssetsBucketArgs.${k}`;
+  return {
+    bucketName: validateBucketName(args.bucketName ?? DEFAULT_BUCKET_NAME, key("bucketName")),
+    lifecycle: {
+      noncurrentVersionExpirationDays: validateWholeNumber(args.noncurrentVersionExpirationDays ?? DEFAULT_NONCURRENT_EXPIRATION_DAYS, key("noncurrentVersionExpirationDays"), 1, 3650, "days"),
+      noncurrentVersionsToKeep: validateWholeNumber(args.noncurrentVersionsToKeep ?? DEFAULT_NONCURRENT_VERSIONS_TO_KEEP, key("noncurrentVersionsToKeep"), 1, 100, "versions"),
+      abortIncompleteUploadDays: validateWholeNumber(args.abortIncompleteUploadDays ?? DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS, key("abortIncompleteUploadDays"), 1, 365, "days"),
+    },
+  };
+}
+
+/** A versioned, private, encrypted S3 bucket with a lifecycle that never touches current objects. */
+export class AssetsBucket extends pulumi.ComponentResource {
+  readonly bucketName: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+  readonly bucket: aws.s3.Bucket;
+
+  constructor(name: string, args: AssetsBucketArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+    const plan = planAssetsBucket(args);
+    super("gametracker:storage:AssetsBucket", name, {}, opts);
+    const tags = { ...args.tags, [TagKeys.component]: "assets-bucket", [TagKeys.role]: ASSETS_ROLE };
+    const child = { parent: this };
+
+    // No forceDestroy: a destroy must fail rather than delete every version of every asset.
+    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: plan.bucketName, tags }, child);
+    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: args.kmsKeyId === undefined ? { sseAlgorithm: "AES256" } : { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyId },
+            bucketKeyEnabled: args.kmsKeyId !== undefined,
+          },
+        ],
+      },
+      child,
+    );
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access`,
+      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      child,
+    );
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    // S3 applies lifecycle rules to noncurrent versions only once versioning is on.
+    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: lifecycleRules(plan.lifecycle) }, { parent: this, dependsOn: [versioning] });
+    // After the public access block, so the policy is never evaluated as a possible public grant mid-update.
+    new aws.s3.BucketPolicy(`${name}-tls-only`, { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyPolicy(arn))) }, { parent: this, dependsOn: [publicAccess] });
+
+    this.bucket = bucket;
+    this.bucketName = bucket.bucket;
+    this.arn = bucket.arn;
+    this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * The environment's configuration: the schema (mirrored in Pulumi.yaml, a test keeps the
+ * two in step) and one pure function that parses and validates every value before the
+ * program registers anything. Values arrive as Pulumi stores them: strings (arrays as
+ * JSON). An empty string means "unset" for the optional keys, because Pulumi treats a
+ * declared key without a default as required.
+ */
+import { InvalidConfigError, show } from "./components/errors";
+import {
+  DEFAULT_BACKUP_WINDOW,
+  DEFAULT_IDENTIFIER,
+  DEFAULT_MAINTENANCE_WINDOW,
+  DEFAULT_MANUAL_SNAPSHOTS,
+  DEFAULT_RETENTION_DAYS,
+  Edition,
+  parseEdition,
+  resolveStorageEncrypted,
+  validateIdentifier,
+  validateRetentionDays,
+  validateSnapshotIdentifier,
+  validateWindows,
+} from "./components/database-rules";
+import {
+  DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS,
+  DEFAULT_BUCKET_NAME,
+  DEFAULT_NONCURRENT_EXPIRATION_DAYS,
+  DEFAULT_NONCURRENT_VERSIONS_TO_KEEP,
+  validateBucketName,
+  validateWholeNumber,
+} from "./components/assets-bucket";
+import { DEFAULT_AVAILABILITY_ZONES, DEFAULT_CIDR_BLOCK, NAT_STRATEGIES, NatStrategy, validateNetworkArgs } from "./components/network";
+import { validateDatabaseName } from "./components/datasource";
+import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE } from "./contracts/stacks";
+
+export type ConfigType = "string" | "integer" | "boolean" | "array";
+
+export interface ConfigKeySchema {
+  type: ConfigType;
+  /** Array item type (Pulumi requires `items` for arrays). */
+  items?: "string";
+  default: string | number | boolean | string[];
+  description: string;
+}
+
+/** Every config key of the project (without the `gametracker:` prefix). Pulumi.yaml declares exactly these. */
+export const CONFIG_SCHEMA = {
+  "database.identifier": { type: "string", default: DEFAULT_IDENTIFIER, description: "RDS instance identifier of the primary (1-63 lowercase letters, digits, hyphens; starts with a letter). Restored instances are named <identifier>-<suffix>." },
+  "database.edition": { type: "string", default: "express", description: "SQL Server edition: express, web, standard or enterprise (license-included)." },
+  "database.engineVersion": { type: "string", default: "", description: "Engine version, e.g. 16.00.4185.3.v1; empty uses RDS's default version for the edition." },
+  "database.instanceClass": { type: "string", default: "db.t3.micro", description: "RDS instance class." },
+  "database.allocatedStorage": { type: "integer", default: 20, description: "Allocated storage in GiB (20-16384)." },
+  "database.backupRetentionDays": { type: "integer", default: DEFAULT_RETENTION_DAYS, description: "Days of automated backups and point-in-time restore, 1-35 (0 would turn backups off and is refused)." },
+  "database.backupWindow": { type: "string", default: DEFAULT_BACKUP_WINDOW, description: "Daily UTC backup window hh24:mi-hh24:mi, at least 30 minutes, not overlapping the maintenance window." },
+  "database.maintenanceWindow": { type: "string", default: DEFAULT_MAINTENANCE_WINDOW, description: "Weekly UTC maintenance window ddd:hh24:mi-ddd:hh24:mi, at least 30 minutes." },
+  "database.storageEncrypted": { type: "string", default: "auto", description: "Encryption at rest: auto (on for every edition except express, which has none), true or false. true on express is refused." },
+  "database.kmsKeyId": { type: "string", default: "", description: "KMS key ARN for storage encryption; empty uses the account's aws/rds key." },
+  "database.deletionProtection": { type: "boolean", default: true, description: "RDS deletion protection on the primary." },
+  "database.multiAz": { type: "boolean", default: false, description: "Multi-AZ deployment of the primary." },
+  "database.manualSnapshots": { type: "array", items: "string", default: [...DEFAULT_MANUAL_SNAPSHOTS], description: "Manual snapshots to take of the primary, each once when first listed; kept on destroy and when removed from the list." },
+  "database.backupReplicationRegion": { type: "string", default: "", description: "Region to replicate automated backups to (e.g. us-west-2); empty turns replication off." },
+  "database.backupReplicationKmsKeyId": { type: "string", default: "", description: "KMS key ARN in the replication region; required when storage is encrypted and replication is on." },
+  "database.name": { type: "string", default: "gametracker", description: "Database name in the API's JDBC URL." },
+  [DATABASE_SOURCE_KEY]: { type: "string", default: PRIMARY_SOURCE, description: "The database the API uses: primary, or a restore stack of this environment (<env>-restore-<id>) to cut over to." },
+  "assets.bucketName": { type: "string", default: DEFAULT_BUCKET_NAME, description: "Assets bucket name (global across AWS; set a unique one per environment)." },
+  "assets.noncurrentVersionExpirationDays": { type: "integer", default: DEFAULT_NONCURRENT_EXPIRATION_DAYS, description: "Days before a noncurrent (overwritten or deleted) asset version may expire." },
+  "assets.noncurrentVersionsToKeep": { type: "integer", default: DEFAULT_NONCURRENT_VERSIONS_TO_KEEP, description: "Newest noncurrent versions of each asset kept regardless of age (1-100)." },
+  "assets.abortIncompleteUploadDays": { type: "integer", default: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS, description: "Days before the parts of an unfinished multipart upload are removed." },
+  "api.artifactPath": { type: "string", default: "", description: "Path to the Spring Boot Lambda artifact (zip/jar); empty deploys the bundled health handler." },
+  "api.runtime": { type: "string", default: "java21", description: "Lambda runtime of the Spring Boot artifact." },
+  "api.handler": { type: "string", default: "", description: "Lambda handler of the Spring Boot artifact; required with api.artifactPath." },
+  "api.memorySize": { type: "integer", default: 1024, description: "Lambda memory in MB (128-10240)." },
+  "api.timeoutSeconds": { type: "integer", default: 30, description: "Lambda timeout in seconds (1-900)." },
+  "api.logRetentionDays": { type: "integer", default: 30, description: "CloudWatch log retention of the Lambda in days." },
+  "network.vpcId": { type: "string", default: "", description: "An existing VPC to use; empty creates one (awsx)." },
+  "network.privateSubnetIds": { type: "array", items: "string", default: [], description: "Private subnets of network.vpcId (at least two AZs); only with network.vpcId." },
+  "network.cidrBlock": { type: "string", default: DEFAULT_CIDR_BLOCK, description: "CIDR of the VPC this program creates." },
+  "network.availabilityZones": { type: "integer", default: DEFAULT_AVAILABILITY_ZONES, description: "Availability zones of the VPC this program creates (2-6)." },
+  "network.natGateways": { type: "string", default: "single", description: "NAT gateways of the VPC this program creates: single, one-per-az or none." },
+} as const satisfies Record<string, ConfigKeySchema>;
+
+export type ConfigKey = keyof typeof CONFIG_SCHEMA;
+
+/** Log retention values CloudWatch accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export type DatabaseSource = { kind: "primary" } | { kind: "restore"; stack: string };
+
+export interface EnvironmentSettings {
+  project: string;
+  stack: string;
+  network: { vpcId?: string; privateSubnetIds?: string[]; cidrBlock?: string; availabilityZones?: number; natGateways?: NatStrategy };
+  database: {
+    identifier: string;
+    edition: Edition;
+    engineVersion?: string;
+    instanceClass: string;
+    allocatedStorage: number;
+    backupRetentionDays: number;
+    backupWindow: string;
+    maintenanceWindow: string;
+    storageEncrypted: boolean;
+    kmsKeyId?: string;
+    deletionProtection: boolean;
+    multiAz: boolean;
+    manualSnapshots: string[];
+    backupReplicationRegion?: string;
+    backupReplicationKmsKeyId?: string;
+    databaseName: string;
+  };
+  source: DatabaseSource;
+  assets: { bucketName: string; noncurrentVersionExpirationDays: number; noncurrentVersionsToKeep: number; abortIncompleteUploadDays: number };
+  api: { code?: { artifactPath: string; runtime: string; handler: string }; memorySize: number; timeoutSeconds: number; logRetentionDays: number };
+}
+
+/** `primary`, or a cut-over restore stack of this environment; a drill stack is refused with the reason. */
+export function parseDatabaseSource(value: string, environment: string, key = `${ENVIRONMENT_PROJECT}:${DATABASE_SOURCE_KEY}`): DatabaseSource {
+  if (value === PRIMARY_SOURCE) return { kind: "primary" };
+  if (isRestoreStackOf(environment, value)) return { kind: "restore", stack: value };
+  if (isDrillStackOf(environment, value)) {
+    throw new InvalidConfigError(
+      key,
+      `${key} is "${value}", a drill stack, but drill stacks are destroyed when the drill ends, so the API cannot be cut over to one; restore into a ${environment}-restore-<id> stack for a cut-over.`,
+    );
+  }
+  throw new InvalidConfigError(key, `${key} is "${value}", but it must be "${PRIMARY_SOURCE}" or the name of a restore stack of this environment, ${environment}-restore-<id>.`);
+}
+
+/**
+ * Parses and validates the whole configuration. `raw` holds the project's keys without
+ * prefix, as strings; missing keys take the schema default. Throws InvalidConfigError
+ * with one sentence (key, value, rule) at the first invalid value, including unknown
+ * keys in the project namespace (a typo would otherwise silently fall back to a default).
+ */
+export function parseEnvironmentConfig(raw: Record<string, string | undefined>, stack: string, project = ENVIRONMENT_PROJECT): EnvironmentSettings {
+  const k = (key: ConfigKey) => `${project}:${key}`;
+  for (const key of Object.keys(raw)) {
+    if (!(key in CONFIG_SCHEMA)) {
+      throw new InvalidConfigError(`${project}:${key}`, `${project}:${key} is set, but it is not a config key of this project; see Pulumi.yaml for the keys (${closest(key)}).`);
+    }
+  }
+  const str = (key: ConfigKey): string => {
+    const v = raw[key];
+    return v === undefined ? String(CONFIG_SCHEMA[key].default) : v;
+  };
+  const optional = (key: ConfigKey): string | undefined => {
+    const v = str(key).trim();
+    return v === "" ? undefined : v;
+  };
+  const int = (key: ConfigKey): number => {
+    const v = raw[key];
+    if (v === undefined) return CONFIG_SCHEMA[key].default as number;
+    if (!/^-?\d+$/.test(v.trim())) throw new InvalidConfigError(k(key), `${k(key)} is ${show(v)}, but it must be a whole number.`);
+    return Number(v);
+  };
+  const bool = (key: ConfigKey): boolean => {
+    const v = raw[key];
+    if (v === undefined) return CONFIG_SCHEMA[key].default as boolean;
+    if (v === "true" || v === "false") return v === "true";
+    throw new InvalidConfigError(k(key), `${k(key)} is ${show(v)}, but it must be true or false.`);
+  };
+  const list = (key: ConfigKey): string[] => {
+    const v = raw[key];
+    if (v === undefined) return [...(CONFIG_SCHEMA[key].default as readonly string[])];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === "string")) {
+      throw new InvalidConfigError(k(key), `${k(key)} is ${show(v)}, but it must be a list of strings (pulumi config set --path '${key}[0]' <value>).`);
+    }
+    return parsed as string[];
+  };
+
+  // Network
+  const vpcId = optional("network.vpcId");
+  const natRaw = str("network.natGateways");
+  if (!(NAT_STRATEGIES as readonly string[]).includes(natRaw)) {
+    throw new InvalidConfigError(k("network.natGateways"), `${k("network.natGateways")} is ${show(natRaw)}, but it must be one of ${NAT_STRATEGIES.join(", ")}.`);
+  }
+  // Pulumi passes Pulumi.yaml's defaults in as if they were set, so "set" means "differs from the default".
+  const explicitlySet = (key: ConfigKey) => raw[key] !== undefined && raw[key] !== String(CONFIG_SCHEMA[key].default);
+  const subnets = list("network.privateSubnetIds");
+  let network: EnvironmentSettings["network"];
+  if (vpcId !== undefined) {
+    const shaping = (["network.cidrBlock", "network.availabilityZones", "network.natGateways"] as const).find(explicitlySet);
+    if (shaping !== undefined) {
+      throw new InvalidConfigError(k(shaping), `${k(shaping)} is ${show(raw[shaping])}, but it only shapes a VPC this program creates and ${k("network.vpcId")} is set; drop one of them.`);
+    }
+    network = { vpcId, privateSubnetIds: subnets };
+  } else {
+    network = { cidrBlock: str("network.cidrBlock"), availabilityZones: int("network.availabilityZones"), natGateways: natRaw as NatStrategy };
+  }
+  validateNetworkArgs(subnets.length > 0 ? { ...network, privateSubnetIds: subnets } : network, (arg) => k(`network.${arg}` as ConfigKey));
+
+  // Database
+  const identifier = validateIdentifier(str("database.identifier"), k("database.identifier"));
+  const edition = parseEdition(str("database.edition"), k("database.edition"));
+  const encryptedRaw = str("database.storageEncrypted");
+  if (!["auto", "true", "false"].includes(encryptedRaw)) {
+    throw new InvalidConfigError(k("database.storageEncrypted"), `${k("database.storageEncrypted")} is ${show(encryptedRaw)}, but it must be auto, true or false.`);
+  }
+  const storageEncrypted = resolveStorageEncrypted(edition, encryptedRaw === "auto" ? undefined : encryptedRaw === "true", k("database.storageEncrypted"));
+  const kmsKeyId = optional("database.kmsKeyId");
+  if (kmsKeyId !== undefined && !storageEncrypted) {
+    throw new InvalidConfigError(k("database.kmsKeyId"), `${k("database.kmsKeyId")} is set, but storage is not encrypted (edition ${edition}, ${k("database.storageEncrypted")} ${encryptedRaw}); drop the key or turn encryption on.`);
+  }
+  const allocatedStorage = validateWholeNumber(int("database.allocatedStorage"), k("database.allocatedStorage"), 20, 16384, "GiB");
+  const backupRetentionDays = validateRetentionDays(int("database.backupRetentionDays"), k("database.backupRetentionDays"));
+  const backupWindow = str("database.backupWindow");
+  const maintenanceWindow = str("database.maintenanceWindow");
+  validateWindows(backupWindow, maintenanceWindow, { backup: k("database.backupWindow"), maintenance: k("database.maintenanceWindow") });
+  const instanceClass = str("database.instanceClass");
+  if (!/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceClass)) {
+    throw new InvalidConfigError(k("database.instanceClass"), `${k("database.instanceClass")} is ${show(instanceClass)}, but it must be an RDS instance class such as db.t3.micro.`);
+  }
+  const manualSnapshots = list("database.manualSnapshots").map((s) => validateSnapshotIdentifier(s, k("database.manualSnapshots")));
+  const duplicate = manualSnapshots.find((s, i) => manualSnapshots.indexOf(s) !== i);
+  if (duplicate !== undefined) throw new InvalidConfigError(k("database.manualSnapshots"), `${k("database.manualSnapshots")} lists "${duplicate}" twice, but each manual snapshot identifier must be unique.`);
+  const backupReplicationRegion = optional("database.backupReplicationRegion");
+  if (backupReplicationRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(backupReplicationRegion)) {
+    throw new InvalidConfigError(k("database.backupReplicationRegion"), `${k("database.backupReplicationRegion")} is ${show(backupReplicationRegion)}, but it must be an AWS region name such as us-west-2.`);
+  }
+  const backupReplicationKmsKeyId = optional("database.backupReplicationKmsKeyId");
+  if (backupReplicationRegion !== undefined && storageEncrypted && backupReplicationKmsKeyId === undefined) {
+    throw new InvalidConfigError(k("database.backupReplicationKmsKeyId"), `${k("database.backupReplicationKmsKeyId")} is empty, but replicating encrypted backups to ${backupReplicationRegion} needs a KMS key ARN in that region.`);
+  }
+  const databaseName = validateDatabaseName(str("database.name"), k("database.name"));
+  const source = parseDatabaseSource(str(DATABASE_SOURCE_KEY), stack, k(DATABASE_SOURCE_KEY));
+
+  // Assets
+  const assets = {
+    bucketName: validateBucketName(str("assets.bucketName"), k("assets.bucketName")),
+    noncurrentVersionExpirationDays: validateWholeNumber(int("assets.noncurrentVersionExpirationDays"), k("assets.noncurrentVersionExpirationDays"), 1, 3650, "days"),
+    noncurrentVersionsToKeep: validateWholeNumber(int("assets.noncurrentVersionsToKeep"), k("assets.noncurrentVersionsToKeep"), 1, 100, "versions"),
+    abortIncompleteUploadDays: validateWholeNumber(int("assets.abortIncompleteUploadDays"), k("assets.abortIncompleteUploadDays"), 1, 365, "days"),
+  };
+
+  // API
+  const artifactPath = optional("api.artifactPath");
+  const handler = optional("api.handler");
+  if (artifactPath !== undefined && handler === undefined) {
+    throw new InvalidConfigError(k("api.handler"), `${k("api.handler")} is empty, but ${k("api.artifactPath")} is set, and Lambda needs the handler of that artifact (e.g. com.gametracker.StreamLambdaHandler::handleRequest).`);
+  }
+  if (artifactPath === undefined && handler !== undefined) {
+    throw new InvalidConfigError(k("api.handler"), `${k("api.handler")} is ${show(handler)}, but ${k("api.artifactPath")} is empty, so the bundled health handler is deployed and the handler would be ignored; set the artifact or drop the handler.`);
+  }
+  const runtime = str("api.runtime");
+  if (!/^[a-z]+[0-9.]*(\.x)?$/.test(runtime) && !/^provided(\.al20\d\d)?$/.test(runtime)) {
+    throw new InvalidConfigError(k("api.runtime"), `${k("api.runtime")} is ${show(runtime)}, but it must be a Lambda runtime identifier such as java21.`);
+  }
+  const logRetentionDays = int("api.logRetentionDays");
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+    throw new InvalidConfigError(k("api.logRetentionDays"), `${k("api.logRetentionDays")} is ${logRetentionDays}, but CloudWatch accepts only ${LOG_RETENTION_DAYS.join(", ")} days.`);
+  }
+  const api: EnvironmentSettings["api"] = {
+    memorySize: validateWholeNumber(int("api.memorySize"), k("api.memorySize"), 128, 10240, "MB"),
+    timeoutSeconds: validateWholeNumber(int("api.timeoutSeconds"), k("api.timeoutSeconds"), 1, 900, "seconds"),
+    logRetentionDays,
+  };
+  if (artifactPath !== undefined) api.code = { artifactPath, runtime, handler: handler! };
+
+  return {
+    project,
+    stack,
+    network,
+    database: {
+      identifier,
+      edition,
+      engineVersion: optional("database.engineVersion"),
+      instanceClass,
+      allocatedStorage,
+      backupRetentionDays,
+      backupWindow,
+      maintenanceWindow,
+      storageEncrypted,
+      kmsKeyId,
+      deletionProtection: bool("database.deletionProtection"),
+      multiAz: bool("database.multiAz"),
+      manualSnapshots,
+      backupReplicationRegion,
+      backupReplicationKmsKeyId,
+      databaseName,
+    },
+    source,
+    assets,
+    api,
+  };
+}
+
+/** The schema key nearest to a mistyped one, for the error sentence. */
+function closest(key: string): string {
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+    }
+    return d[a.length]![b.length]!;
+  };
+  const best = Object.keys(CONFIG_SCHEMA).sort((a, b) => distance(key, a) - distance(key, b))[0]!;
+  return `did you mean ${best}?`;
+}

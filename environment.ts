@@ -1,0 +1,145 @@
+/**
+ * The environment program: config → components → stack outputs. Every config value is
+ * parsed and checked first (config.ts, pure), so a bad value stops the program before
+ * any resource is registered. `index.ts` exports what this returns as stack outputs.
+ */
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { parseEnvironmentConfig, EnvironmentSettings } from "./config";
+import { Database, DatabaseArgs, planDatabase } from "./components/database";
+import { AssetsBucket, AssetsBucketArgs, planAssetsBucket } from "./components/assets-bucket";
+import { Network, NetworkArgs, validateNetworkArgs } from "./components/network";
+import { Api, apiFunctionName } from "./components/api";
+import { jdbcUrl } from "./components/datasource";
+import { InvalidConfigError } from "./components/errors";
+import { environmentTags } from "./components/tags";
+import { EnvironmentOutputNames, PRIMARY_SOURCE, RESTORE_PROJECT, RestoreOutputNames } from "./contracts/stacks";
+
+type Outputs = { [K in keyof typeof EnvironmentOutputNames]: pulumi.Output<unknown> | unknown };
+
+/** The project's config values (without prefix) as Pulumi passes them: strings. */
+export function readProjectConfig(config: pulumi.Config): Record<string, string> {
+  const prefix = `${config.name}:`;
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
+  }
+  return raw;
+}
+
+/** The component arguments the settings call for, checked by the components' own rules too. */
+export function componentArgs(settings: EnvironmentSettings): { network: NetworkArgs; database: Omit<DatabaseArgs, "vpcId" | "subnetIds" | "allowedSecurityGroupIds">; assets: AssetsBucketArgs } {
+  const tags = environmentTags(settings.project, settings.stack);
+  const db = settings.database;
+  return {
+    network: { ...settings.network, tags },
+    database: {
+      identifier: db.identifier,
+      edition: db.edition,
+      engineVersion: db.engineVersion,
+      instanceClass: db.instanceClass,
+      allocatedStorage: db.allocatedStorage,
+      backupRetentionDays: db.backupRetentionDays,
+      backupWindow: db.backupWindow,
+      maintenanceWindow: db.maintenanceWindow,
+      storageEncrypted: db.storageEncrypted,
+      kmsKeyId: db.kmsKeyId,
+      deletionProtection: db.deletionProtection,
+      multiAz: db.multiAz,
+      manualSnapshots: db.manualSnapshots,
+      backupReplicationRegion: db.backupReplicationRegion,
+      backupReplicationKmsKeyId: db.backupReplicationKmsKeyId,
+      purpose: "primary",
+      tags,
+    },
+    assets: { ...settings.assets, tags },
+  };
+}
+
+/**
+ * The active database's endpoint and secret: the primary, or the restore stack named by
+ * `database.source`. A restored instance must be named `<primary identifier>-…`, because
+ * that is what the Lambda's secret permission covers; anything else is refused here
+ * instead of deploying an API that cannot read its credentials.
+ */
+function activeDatabase(settings: EnvironmentSettings, primary: Database): { address: pulumi.Output<string>; port: pulumi.Output<number>; secretArn: pulumi.Output<string> } {
+  if (settings.source.kind === "primary") return { address: primary.address, port: primary.port, secretArn: primary.secretArn };
+  const name = settings.source.stack;
+  const ref = new pulumi.StackReference(`${pulumi.getOrganization()}/${RESTORE_PROJECT}/${name}`);
+  const prefix = settings.database.identifier;
+  const identifier = ref.requireOutput(RestoreOutputNames.identifier).apply((id) => {
+    if (typeof id !== "string" || (id !== prefix && !id.startsWith(`${prefix}-`))) {
+      throw new InvalidConfigError(
+        "gametracker:database.source",
+        `Restore stack ${name} holds instance ${JSON.stringify(id)}, but the API may only read the secrets of ${prefix} and ${prefix}-*; restore under a name that starts with ${prefix}-.`,
+      );
+    }
+    return id;
+  });
+  // Tie the endpoint to the checked identifier so the check runs before the Lambda changes.
+  const address = pulumi.all([identifier, ref.requireOutput(RestoreOutputNames.address)]).apply(([, a]) => String(a));
+  const port = ref.requireOutput(RestoreOutputNames.port).apply((p) => Number(p));
+  const secretArn = ref.requireOutput(RestoreOutputNames.secretArn).apply((s) => String(s));
+  return { address, port, secretArn };
+}
+
+export function environmentProgram(): Outputs {
+  const config = new pulumi.Config();
+  const stack = pulumi.getStack();
+  const settings = parseEnvironmentConfig(readProjectConfig(config), stack, config.name);
+  const args = componentArgs(settings);
+  // The components validate their arguments too; run those checks now, before the first registration.
+  validateNetworkArgs(args.network);
+  planDatabase({ ...args.database, vpcId: "vpc-check", subnetIds: [], allowedSecurityGroupIds: [] });
+  planAssetsBucket(args.assets);
+  const artifact = settings.api.code?.artifactPath;
+  if (artifact !== undefined && !fs.existsSync(artifact)) {
+    throw new InvalidConfigError("gametracker:api.artifactPath", `gametracker:api.artifactPath is "${artifact}", but no file is there; build the Spring Boot artifact first or clear the key to deploy the health handler.`);
+  }
+
+  const tags = environmentTags(settings.project, stack);
+  const network = new Network("network", args.network);
+  // The component protects the primary instance itself; protecting the whole component would
+  // also protect the manual snapshots, which must be removable from config (they are retained).
+  const database = new Database("database", { ...args.database, vpcId: network.vpcId, subnetIds: network.privateSubnetIds, allowedSecurityGroupIds: [network.apiSecurityGroupId] });
+  const assets = new AssetsBucket("assets", args.assets);
+  const active = activeDatabase(settings, database);
+  const datasourceUrl = pulumi.all([active.address, active.port]).apply(([host, port]) => jdbcUrl({ host, port, databaseName: settings.database.databaseName }));
+  const sourceName = settings.source.kind === "primary" ? PRIMARY_SOURCE : settings.source.stack;
+  const api = new Api("api", {
+    functionName: apiFunctionName(settings.project, stack),
+    subnetIds: network.privateSubnetIds,
+    securityGroupId: network.apiSecurityGroupId,
+    databaseSecurityGroupId: database.securityGroupIds.apply((ids) => ids[0]!),
+    datasourceUrl,
+    databaseSecretArn: active.secretArn,
+    databaseSource: sourceName,
+    databaseIdentifier: settings.database.identifier,
+    bucketName: assets.bucketName,
+    bucketArn: assets.arn,
+    code: settings.api.code,
+    memorySize: settings.api.memorySize,
+    timeoutSeconds: settings.api.timeoutSeconds,
+    logRetentionDays: settings.api.logRetentionDays,
+    tags,
+  });
+
+  return {
+    databaseIdentifier: database.identifier,
+    databaseArn: database.arn,
+    databaseEndpoint: database.address,
+    databasePort: database.port,
+    databaseEngine: database.engine,
+    databaseEngineVersion: database.engineVersion,
+    dbSubnetGroupName: database.dbSubnetGroupName,
+    dbSecurityGroupId: database.securityGroupIds.apply((ids) => ids[0] ?? ""),
+    databaseSecretArn: database.secretArn,
+    backupRetentionDays: database.backupRetentionDays,
+    manualSnapshotIdentifiers: database.manualSnapshotIdentifiers,
+    assetsBucketName: assets.bucketName,
+    apiFunctionName: api.functionName,
+    activeDatabase: sourceName,
+    activeDatabaseEndpoint: active.address,
+    datasourceUrl,
+  };
+}
