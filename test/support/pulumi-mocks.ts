@@ -22,6 +22,8 @@ export interface RegisteredResource {
   type: string;
   name: string;
   urn: string;
+  /** The id the mocks (or a behaviour) gave the resource. */
+  id: string;
   inputs: Record<string, any>;
   /** The state the mocks returned (inputs plus computed outputs). */
   state: Record<string, any>;
@@ -34,15 +36,25 @@ export interface RegisteredResource {
   provider: string;
 }
 
+/** The resource options of a registration, as far as the engine would see them. */
+export type RegistrationOptions = Pick<RegisteredResource, "parent" | "protect" | "retainOnDelete" | "ignoreChanges">;
+
 /**
  * A hook that computes the state of a resource (or returns undefined to fall through to
- * the defaults). The in-memory stacks use it to create real instances in moto.
+ * the defaults). The in-memory stacks use it to create real instances in moto. `options`
+ * (absent for reads such as StackReference) lets it honour ignoreChanges/protect the way
+ * the engine does.
  */
-export type ResourceBehaviour = (args: MockResourceArgs) => Promise<MockResourceResult | undefined> | MockResourceResult | undefined;
+export type ResourceBehaviour = (
+  args: MockResourceArgs,
+  options?: RegistrationOptions,
+) => Promise<MockResourceResult | undefined> | MockResourceResult | undefined;
 
 export interface RunOptions {
   project?: string;
   stack?: string;
+  /** What pulumi.getOrganization() returns; default "organization", as for an individual account (bare setMocks would make it throw). */
+  organization?: string;
   /** Config as `key: value` without the project prefix (`"database.source": "primary"`), or fully qualified (`"aws:region"`). */
   config?: Record<string, string | number | boolean | object>;
   preview?: boolean;
@@ -166,7 +178,7 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
         }
         for (const behaviour of options.behaviours ?? []) {
           if (result !== undefined) break;
-          result = await behaviour(args);
+          result = await behaviour(args, pendingOptions.get(`${args.type}::${args.name}`) as RegistrationOptions | undefined);
         }
         result ??= defaultState(args);
         const key = `${args.type}::${args.name}`;
@@ -174,6 +186,7 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
           type: args.type,
           name: args.name,
           urn: "",
+          id: result.id ?? "",
           inputs: args.inputs,
           state: result.state,
           custom: args.custom ?? true,
@@ -191,6 +204,7 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
     project,
     stack,
     options.preview ?? false,
+    options.organization ?? "organization",
   );
 
   // Resource options never reach Mocks.newResource; read them off the request.

@@ -1,0 +1,938 @@
+/**
+ * An in-memory `Stacks` for orchestration tests. It runs the REAL program of a stack's
+ * project under the shared Pulumi mocks (`runProgram`) with the stack's own config, and
+ * behaves like the engine where the driver's decisions depend on it:
+ *
+ * - `preview` diffs the registered inputs against the last `up`, resource by resource
+ *   (create / same / update / replace / delete, `diffs` and `detailedPaths` like the
+ *   engine's detailed diff, `ignoreChanges` honoured, a readable `diffText`);
+ * - `up` records state and outputs; with lifecycles (test/support/moto-behaviours.ts) the
+ *   resources really are created, updated and deleted in moto, and the state Pulumi sees
+ *   is moto's answer. A failed `up` keeps what it already created, as the engine does;
+ * - StackReference outputs come from the other in-memory stacks
+ *   (`<organization>/<project>/<stack>`); a reference to a missing stack fails;
+ * - `destroy` refuses protected resources, skips `retainOnDelete` ones, deletes the rest
+ *   in reverse order; `remove` refuses a stack that still has resources.
+ *
+ * Test levers: `failNext`, `beforeNext`, `lock` (ConcurrentUpdateError), `setLastUpdate`,
+ * and `history`, the log of every verb, so a test can prove e.g. that a drill never
+ * touched the environment stack.
+ *
+ * What it cannot know is the provider schema: which property changes force a
+ * replacement is the small table `REPLACE_ON_CHANGES` below, for the types we deploy.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
+import { Clock, systemClock } from "../../automation/clock";
+import { redact } from "../../automation/redact";
+import {
+  ConcurrentUpdateError,
+  PreviewResult,
+  PreviewStep,
+  Stack,
+  StackId,
+  StackNotFoundError,
+  StackOutputs,
+  Stacks,
+  StackSummary,
+  StepOp,
+  UpResult,
+} from "../../automation/stacks/port";
+import { RegistrationOptions, runProgram } from "./pulumi-mocks";
+
+// ---------------------------------------------------------------------------------------
+// Engine facts we cannot read from a schema
+
+/**
+ * Input properties whose change makes the engine replace the resource (the providers'
+ * ForceNew / replaceOnChanges), for the resource types our programs deploy. Source: the
+ * AWS provider's schema (`pulumi package get-schema aws`, properties marked
+ * `willReplaceOnChanges`) and the Terraform provider's ForceNew attributes. A type not
+ * listed here is updated in place on any change — add it when a program starts using it.
+ */
+export const REPLACE_ON_CHANGES: Readonly<Record<string, readonly string[]>> = {
+  "aws:rds/instance:Instance": [
+    "identifier",
+    "identifierPrefix",
+    "engine",
+    "snapshotIdentifier",
+    "restoreToPointInTime",
+    "dbName",
+    "username",
+    "availabilityZone",
+    "storageEncrypted",
+    "kmsKeyId",
+    "characterSetName",
+    "ncharCharacterSetName",
+    "timezone",
+    "s3Import",
+    "customIamInstanceProfile",
+  ],
+  "aws:rds/subnetGroup:SubnetGroup": ["name", "namePrefix"],
+  "aws:rds/snapshot:Snapshot": ["dbInstanceIdentifier", "dbSnapshotIdentifier"],
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": ["sourceDbInstanceArn", "kmsKeyId", "retentionPeriod", "region"],
+  "aws:lambda/function:Function": ["name", "packageType"],
+  "aws:lambda/permission:Permission": ["function", "action", "principal", "sourceArn", "statementId", "qualifier"],
+  "aws:ec2/securityGroup:SecurityGroup": ["name", "namePrefix", "vpcId", "description"],
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["securityGroupId"],
+  "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix"],
+  "aws:s3/bucketV2:BucketV2": ["bucket", "bucketPrefix"],
+  "aws:iam/role:Role": ["name", "namePrefix", "path"],
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
+  "aws:iam/policy:Policy": ["name", "namePrefix", "path", "description"],
+  "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
+  "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix"],
+  "pulumi:pulumi:StackReference": ["name"],
+};
+
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
+// ---------------------------------------------------------------------------------------
+// Lifecycles: how a resource type is really created, updated and deleted during `up`
+
+export interface LifecycleContext {
+  stack: StackId;
+  type: string;
+  /** The resource's logical (Pulumi) name. */
+  name: string;
+}
+
+export interface LifecycleResult {
+  id: string;
+  /** The resource's state as the provider would return it: inputs plus computed outputs. */
+  state: Record<string, unknown>;
+}
+
+/**
+ * What makes in-memory `up`/`destroy` real for one resource type. Without a lifecycle a
+ * resource gets the mocks' default state and nothing happens outside the test process.
+ */
+export interface ResourceLifecycle {
+  /** The type token, e.g. `aws:rds/instance:Instance`. */
+  readonly type: string;
+  /** Whether this registration is handled (default: every resource of the type). */
+  handles?(inputs: Record<string, any>, context: LifecycleContext): boolean;
+  /** `inputs` are as the program registered them (assets and archives included). */
+  create(inputs: Record<string, any>, context: LifecycleContext): Promise<LifecycleResult>;
+  /** Missing: the new state is the old state with the new inputs laid over it. */
+  update?(
+    change: { id: string; inputs: Record<string, any>; oldInputs: Record<string, unknown>; oldState: Record<string, unknown>; changedPaths: string[] },
+    context: LifecycleContext,
+  ): Promise<LifecycleResult>;
+  /** Missing: deleting only forgets the resource. */
+  delete?(resource: { id: string; inputs: Record<string, unknown>; state: Record<string, unknown> }, context: LifecycleContext): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Pure diffing, like the engine's detailed diff
+
+/** Plain, comparable form of registered inputs: assets and archives become their wire signature. */
+export async function canonicalInputs(value: unknown): Promise<unknown> {
+  if (value === undefined || value === null) return value;
+  if (value instanceof Promise) return canonicalInputs(await value);
+  if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) {
+    const v = value as any;
+    const out: Record<string, unknown> = { __kind: v.constructor?.name ?? "Asset" };
+    for (const field of ["path", "text", "uri"]) if (v[field] !== undefined) out[field] = await v[field];
+    if (v.assets !== undefined) out.assets = await canonicalInputs(await v.assets);
+    return out;
+  }
+  if (pulumi.Resource.isInstance(value)) return { __resource: await canonicalInputs((value as pulumi.Resource).urn) };
+  if (pulumi.Output.isInstance(value)) return canonicalInputs(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+  if (Array.isArray(value)) return Promise.all(value.map(canonicalInputs));
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = await canonicalInputs((value as Record<string, unknown>)[key]);
+      if (v !== undefined) out[key] = v;
+    }
+    return out;
+  }
+  return value;
+}
+
+/** One segment of a property path: an object key or an array index. */
+type Segment = string | number;
+
+/** The engine's property path syntax: `environment.variables.SPRING_DATASOURCE_URL`, `tags["a:b"]`, `ids[0]`. */
+export function formatPath(segments: readonly Segment[]): string {
+  let out = "";
+  for (const s of segments) {
+    if (typeof s === "number") out += `[${s}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s)) out += out === "" ? s : `.${s}`;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
+
+/** Parses what `formatPath` writes (and the `ignoreChanges` entries programs use). */
+export function parsePath(path: string): Segment[] {
+  const segments: Segment[] = [];
+  const re = /([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\[\*\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(path)) !== null) {
+    if (m[1] !== undefined) segments.push(m[1]);
+    else if (m[2] !== undefined) segments.push(Number(m[2]));
+    else if (m[3] !== undefined) segments.push(JSON.parse(`"${m[3]}"`) as string);
+    else segments.push("*");
+  }
+  return segments;
+}
+
+export interface PropertyChange {
+  path: string;
+  kind: "add" | "delete" | "update";
+  old?: unknown;
+  new?: unknown;
+}
+
+/** The leaf-level differences between two canonical input objects, paths in engine syntax. */
+export function diffProperties(olds: unknown, news: unknown, prefix: Segment[] = []): PropertyChange[] {
+  if (deepEqual(olds, news)) return [];
+  const path = formatPath(prefix);
+  if (olds === undefined) return [{ path, kind: "add", new: news }];
+  if (news === undefined) return [{ path, kind: "delete", old: olds }];
+  if (Array.isArray(olds) && Array.isArray(news)) {
+    const changes: PropertyChange[] = [];
+    for (let i = 0; i < Math.max(olds.length, news.length); i++) changes.push(...diffProperties(olds[i], news[i], [...prefix, i]));
+    return changes;
+  }
+  if (isPlainObject(olds) && isPlainObject(news) && !("__kind" in olds) && !("__kind" in news)) {
+    const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].sort();
+    return keys.flatMap((k) => diffProperties(olds[k], news[k], [...prefix, k]));
+  }
+  return [{ path, kind: "update", old: olds, new: news }];
+}
+
+/** Lays the old values of `ignoreChanges` paths over the new inputs, as the engine does before diffing. */
+export function applyIgnoreChanges(olds: Record<string, unknown>, news: Record<string, unknown>, ignoreChanges: readonly string[]): Record<string, unknown> {
+  let result = news;
+  for (const entry of ignoreChanges) {
+    const segments = parsePath(entry);
+    if (segments.length === 0 || segments.includes("*")) continue;
+    result = setPath(result, segments, getPath(olds, segments)) as Record<string, unknown>;
+  }
+  return result;
+}
+
+/** Whether a set of changed paths means replace (any top-level property in the type's replace list) or update. */
+export function classifyChange(type: string, changedPaths: readonly string[]): "same" | "update" | "replace" {
+  if (changedPaths.length === 0) return "same";
+  const replaceKeys = REPLACE_ON_CHANGES[type] ?? [];
+  return changedPaths.some((p) => replaceKeys.includes(String(parsePath(p)[0] ?? p))) ? "replace" : "update";
+}
+
+/** Top-level property names of a set of paths (the engine's `diffs`). */
+export function topLevelKeys(paths: readonly string[]): string[] {
+  return [...new Set(paths.map((p) => String(parsePath(p)[0] ?? p)))];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+function getPath(value: unknown, segments: readonly Segment[]): unknown {
+  let current = value;
+  for (const s of segments) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[s];
+  }
+  return current;
+}
+
+function setPath(value: unknown, segments: readonly Segment[], leaf: unknown): unknown {
+  if (segments.length === 0) return leaf;
+  const [head, ...rest] = segments as [Segment, ...Segment[]];
+  const base: any = Array.isArray(value) ? [...value] : isPlainObject(value) ? { ...value } : typeof head === "number" ? [] : {};
+  const next = setPath(base[head], rest, leaf);
+  if (next === undefined) delete base[head];
+  else base[head] = next;
+  return base;
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering, like `pulumi preview --diff`
+
+const SYMBOL: Partial<Record<StepOp, string>> = { create: "+", update: "~", delete: "-", replace: "+-", read: ">", discard: "<" };
+const PAST: Partial<Record<StepOp, string>> = { create: "created", update: "updated", replace: "replaced" };
+
+export interface RenderedStep extends PreviewStep {
+  name: string;
+  changes: PropertyChange[];
+  /** For creates: the registered inputs. */
+  inputs?: Record<string, unknown>;
+}
+
+export function renderDiff(target: string, steps: readonly RenderedStep[], summary: Partial<Record<StepOp, number>>): string {
+  const lines = [`Previewing update (${target}):`];
+  for (const step of steps) {
+    if (step.op === "same") continue;
+    const diffNote = step.diffs.length > 0 ? ` [diff: ${step.diffs.map((d) => `~${d}`).join(" ")}]` : "";
+    lines.push(`  ${SYMBOL[step.op] ?? step.op} ${step.type} ${step.name} (${step.op})${diffNote}`);
+    if (step.op === "create" && step.inputs) {
+      for (const [key, value] of Object.entries(step.inputs)) lines.push(`      + ${key}: ${show(key, value)}`);
+    }
+    for (const c of step.changes) {
+      const leaf = lastKey(c.path);
+      if (c.kind === "add") lines.push(`      + ${c.path}: ${show(leaf, c.new)}`);
+      else if (c.kind === "delete") lines.push(`      - ${c.path}: ${show(leaf, c.old)}`);
+      else lines.push(`      ~ ${c.path}: ${show(leaf, c.old)} => ${show(leaf, c.new)}`);
+    }
+  }
+  if (lines.length === 1) lines.push("  no changes");
+  lines.push("Resources:");
+  const labels: Array<[StepOp, string]> = [
+    ["create", "to create"],
+    ["update", "to update"],
+    ["replace", "to replace"],
+    ["delete", "to delete"],
+  ];
+  for (const [op, label] of labels) if (summary[op]) lines.push(`    ${SYMBOL[op]} ${summary[op]} ${label}`);
+  lines.push(`    ${summary.same ?? 0} unchanged`);
+  return lines.join("\n") + "\n";
+}
+
+function lastKey(path: string): string {
+  const segments = parsePath(path);
+  const last = [...segments].reverse().find((s) => typeof s === "string");
+  return typeof last === "string" ? last : "";
+}
+
+/** A value for a diff line: secret-looking keys masked, long values shortened. */
+function show(key: string, value: unknown): string {
+  const masked = redact({ [key || "value"]: value })[key || "value"];
+  const text = JSON.stringify(masked) ?? "undefined";
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+// ---------------------------------------------------------------------------------------
+// The in-memory stacks
+
+export type StackVerb =
+  | "select"
+  | "createOrSelect"
+  | "list"
+  | "getConfig"
+  | "setConfig"
+  | "removeConfig"
+  | "preview"
+  | "up"
+  | "outputs"
+  | "destroy"
+  | "remove";
+
+/** The verbs that change a stack (plus a `createOrSelect` that created one). */
+export const MUTATING_VERBS: readonly StackVerb[] = ["setConfig", "removeConfig", "up", "destroy", "remove"];
+
+export interface HistoryEntry {
+  verb: StackVerb;
+  project: string;
+  /** Empty for `list`. */
+  stack: string;
+  /** The config key of getConfig/setConfig/removeConfig. */
+  key?: string;
+  /** The value of setConfig (secrets as `[secret]`). */
+  value?: string;
+  /** For createOrSelect: whether the stack was created. */
+  created?: boolean;
+}
+
+/** A stack for the levers: a StackId, `"project/stack"`, or a bare stack name (any project). */
+export type StackTarget = StackId | string;
+
+export interface MemoryResource {
+  urn: string;
+  type: string;
+  name: string;
+  id: string;
+  custom: boolean;
+  parent: string;
+  /** Canonical inputs as last deployed. */
+  inputs: Record<string, unknown>;
+  state: Record<string, unknown>;
+  protect: boolean;
+  retainOnDelete: boolean;
+  ignoreChanges: string[];
+  /** Read (StackReference, `.get`) rather than managed. */
+  read: boolean;
+}
+
+interface StackRecord {
+  id: StackId;
+  config: Map<string, { value: string; secret: boolean }>;
+  /** By `type::name`, in registration order. */
+  resources: Map<string, MemoryResource>;
+  outputs: StackOutputs;
+  lastUpdate: Date | undefined;
+  locked: boolean;
+}
+
+export interface MemoryStacksOptions {
+  /** The program of each project, e.g. `{ gametracker: environmentProgram, "gametracker-restore": restoreProgram }`. */
+  programs: Record<string, () => unknown>;
+  /** Resource lifecycles applied during `up` and `destroy` (see moto-behaviours.ts). */
+  behaviours?: readonly ResourceLifecycle[];
+  /** Organization in StackReference names; default "organization". */
+  organization?: string;
+  /** Stamps `lastUpdate`; default the system clock. */
+  clock?: Clock;
+}
+
+type Lever = { target: StackTarget; verb: StackVerb; run: () => Promise<void> | void; after: boolean };
+
+export class MemoryStacks implements Stacks {
+  readonly history: HistoryEntry[] = [];
+  private readonly stacks = new Map<string, StackRecord>();
+  private readonly levers: Lever[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly organization: string;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: MemoryStacksOptions) {
+    this.organization = options.organization ?? "organization";
+    this.clock = options.clock ?? systemClock;
+  }
+
+  // --- the port ---------------------------------------------------------------------
+
+  async select(id: StackId): Promise<Stack> {
+    this.log({ verb: "select", ...id });
+    this.requireProgram(id);
+    await this.runLevers(id, "select");
+    if (!this.stacks.has(keyOf(id))) throw new StackNotFoundError(id);
+    return new MemoryStack(this, { ...id });
+  }
+
+  async createOrSelect(id: StackId): Promise<Stack> {
+    this.requireProgram(id);
+    await this.runLevers(id, "createOrSelect");
+    const created = !this.stacks.has(keyOf(id));
+    this.log({ verb: "createOrSelect", ...id, created });
+    if (created) this.stacks.set(keyOf(id), { id: { ...id }, config: new Map(), resources: new Map(), outputs: {}, lastUpdate: undefined, locked: false });
+    return new MemoryStack(this, { ...id });
+  }
+
+  async list(project: string): Promise<StackSummary[]> {
+    this.log({ verb: "list", project, stack: "" });
+    return [...this.stacks.values()]
+      .filter((s) => s.id.project === project)
+      .map((s) => ({ name: s.id.stack, lastUpdate: s.lastUpdate, updateInProgress: s.locked, resourceCount: s.resources.size }));
+  }
+
+  // --- levers and inspection for tests -------------------------------------------------
+
+  /** The next `verb` on the stack throws `error` — before doing anything, or with `{ after: true }` after doing it. */
+  failNext(target: StackTarget, verb: StackVerb, error: Error, options: { after?: boolean } = {}): void {
+    this.levers.push({
+      target,
+      verb,
+      after: options.after ?? false,
+      run: () => {
+        throw error;
+      },
+    });
+  }
+
+  /** Runs `fn` right before the next `verb` on the stack (e.g. to deliver a Ctrl-C mid-operation). */
+  beforeNext(target: StackTarget, verb: StackVerb, fn: () => Promise<void> | void): void {
+    this.levers.push({ target, verb, after: false, run: fn });
+  }
+
+  /** Simulates another update in progress: preview/up/destroy/remove fail with ConcurrentUpdateError. */
+  lock(target: StackTarget): void {
+    for (const s of this.matching(target)) s.locked = true;
+  }
+
+  unlock(target: StackTarget): void {
+    for (const s of this.matching(target)) s.locked = false;
+  }
+
+  /** Back-dates (or sets) a stack's last update, for age-based cleanup tests. */
+  setLastUpdate(target: StackTarget, when: Date): void {
+    for (const s of this.matching(target)) s.lastUpdate = when;
+  }
+
+  exists(id: StackId): boolean {
+    return this.stacks.has(keyOf(id));
+  }
+
+  /** A copy of a stack's config, resources and outputs; undefined when it does not exist. */
+  inspect(id: StackId): { config: Record<string, string>; resources: MemoryResource[]; outputs: StackOutputs; lastUpdate: Date | undefined } | undefined {
+    const s = this.stacks.get(keyOf(id));
+    if (s === undefined) return undefined;
+    return {
+      config: Object.fromEntries([...s.config].map(([k, v]) => [k, v.value])),
+      resources: [...s.resources.values()].map((r) => structuredClone(r)),
+      outputs: structuredClone(s.outputs),
+      lastUpdate: s.lastUpdate,
+    };
+  }
+
+  /** Entries that changed a stack (optionally one stack): config writes, up, destroy, remove, creation. */
+  mutations(target?: StackTarget): HistoryEntry[] {
+    return this.history.filter(
+      (e) => (MUTATING_VERBS.includes(e.verb) || (e.verb === "createOrSelect" && e.created === true)) && (target === undefined || matches(target, e)),
+    );
+  }
+
+  clearHistory(): void {
+    this.history.length = 0;
+  }
+
+  // --- internals used by MemoryStack ---------------------------------------------------
+
+  /** @internal */
+  record(id: StackId): StackRecord {
+    const s = this.stacks.get(keyOf(id));
+    if (s === undefined) throw new StackNotFoundError(id);
+    return s;
+  }
+
+  /** @internal */
+  log(entry: HistoryEntry): void {
+    this.history.push(entry);
+  }
+
+  /** @internal Runs an operation with the levers and the lock check, one engine operation at a time. */
+  async operate<T>(id: StackId, verb: StackVerb, action: () => Promise<T>, engine = false): Promise<T> {
+    const run = async () => {
+      const due = this.takeLevers(id, verb);
+      for (const lever of due.filter((l) => !l.after)) await lever.run();
+      if (engine && this.record(id).locked) throw new ConcurrentUpdateError(id);
+      const result = await action();
+      for (const lever of due.filter((l) => l.after)) await lever.run();
+      return result;
+    };
+    if (!engine) return run();
+    // The Pulumi runtime's mocks are process-global: one program at a time.
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** @internal */
+  programOf(project: string): () => unknown {
+    return this.requireProgram({ project, stack: "" });
+  }
+
+  /** @internal */
+  get lifecycles(): readonly ResourceLifecycle[] {
+    return this.options.behaviours ?? [];
+  }
+
+  /** @internal */
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /** @internal Outputs of every stack, by fully qualified name, for StackReferences. */
+  references(): Record<string, Record<string, unknown>> {
+    const refs: Record<string, Record<string, unknown>> = {};
+    for (const s of this.stacks.values()) {
+      refs[`${this.organization}/${s.id.project}/${s.id.stack}`] = Object.fromEntries(Object.entries(s.outputs).map(([k, v]) => [k, v.value]));
+    }
+    return refs;
+  }
+
+  /** @internal */
+  get organizationName(): string {
+    return this.organization;
+  }
+
+  /** @internal */
+  forget(id: StackId): void {
+    this.stacks.delete(keyOf(id));
+  }
+
+  private requireProgram(id: StackId): () => unknown {
+    const program = this.options.programs[id.project];
+    if (program === undefined) throw new Error(`MemoryStacks: no program is registered for Pulumi project ${id.project}; pass it in options.programs.`);
+    return program;
+  }
+
+  private async runLevers(id: StackId, verb: StackVerb): Promise<void> {
+    for (const lever of this.takeLevers(id, verb)) await lever.run();
+  }
+
+  private takeLevers(id: StackId, verb: StackVerb): Lever[] {
+    const due: Lever[] = [];
+    for (let i = 0; i < this.levers.length; ) {
+      const lever = this.levers[i]!;
+      if (lever.verb === verb && matches(lever.target, id)) {
+        due.push(lever);
+        this.levers.splice(i, 1);
+      } else i++;
+    }
+    return due;
+  }
+
+  private matching(target: StackTarget): StackRecord[] {
+    return [...this.stacks.values()].filter((s) => matches(target, s.id));
+  }
+}
+
+function keyOf(id: StackId): string {
+  return `${id.project}/${id.stack}`;
+}
+
+function matches(target: StackTarget, id: { project: string; stack: string }): boolean {
+  if (typeof target !== "string") return target.project === id.project && target.stack === id.stack;
+  return target.includes("/") ? target === keyOf(id) : target === id.stack;
+}
+
+function qualify(project: string, key: string): string {
+  return key.includes(":") ? key : `${project}:${key}`;
+}
+
+interface Evaluation {
+  steps: RenderedStep[];
+  summary: Partial<Record<StepOp, number>>;
+}
+
+class MemoryStack implements Stack {
+  constructor(
+    private readonly owner: MemoryStacks,
+    readonly id: StackId,
+  ) {}
+
+  async getConfig(key: string): Promise<string | undefined> {
+    this.owner.log({ verb: "getConfig", ...this.id, key });
+    return this.owner.operate(this.id, "getConfig", async () => this.owner.record(this.id).config.get(qualify(this.id.project, key))?.value);
+  }
+
+  async setConfig(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
+    this.owner.log({ verb: "setConfig", ...this.id, key, value: options.secret ? "[secret]" : value });
+    await this.owner.operate(this.id, "setConfig", async () => {
+      this.owner.record(this.id).config.set(qualify(this.id.project, key), { value, secret: options.secret ?? false });
+    });
+  }
+
+  async removeConfig(key: string): Promise<void> {
+    this.owner.log({ verb: "removeConfig", ...this.id, key });
+    await this.owner.operate(this.id, "removeConfig", async () => {
+      this.owner.record(this.id).config.delete(qualify(this.id.project, key));
+    });
+  }
+
+  async outputs(): Promise<StackOutputs> {
+    this.owner.log({ verb: "outputs", ...this.id });
+    return this.owner.operate(this.id, "outputs", async () => structuredClone(this.owner.record(this.id).outputs));
+  }
+
+  async preview(onOutput?: (line: string) => void): Promise<PreviewResult> {
+    this.owner.log({ verb: "preview", ...this.id });
+    return this.owner.operate(
+      this.id,
+      "preview",
+      async () => {
+        const { steps, summary } = await this.evaluate("preview");
+        const diffText = renderDiff(`${this.owner.organizationName}/${this.id.project}/${this.id.stack}`, steps, summary);
+        if (onOutput) for (const line of diffText.trimEnd().split("\n")) onOutput(line);
+        return {
+          changeSummary: summary,
+          steps: steps.map(({ urn, type, op, diffs, detailedPaths }) => ({ urn, type, op, diffs, detailedPaths })),
+          diffText,
+        };
+      },
+      true,
+    );
+  }
+
+  async up(onOutput?: (line: string) => void): Promise<UpResult> {
+    this.owner.log({ verb: "up", ...this.id });
+    return this.owner.operate(
+      this.id,
+      "up",
+      async () => {
+        const { steps, summary } = await this.evaluate("up", onOutput);
+        for (const step of steps) if (PAST[step.op] !== undefined) onOutput?.(`  ${SYMBOL[step.op]} ${step.type} ${step.name} ${PAST[step.op]}`);
+        return { changeSummary: summary, outputs: structuredClone(this.owner.record(this.id).outputs) };
+      },
+      true,
+    );
+  }
+
+  async destroy(onOutput?: (line: string) => void): Promise<void> {
+    this.owner.log({ verb: "destroy", ...this.id });
+    await this.owner.operate(
+      this.id,
+      "destroy",
+      async () => {
+        const record = this.owner.record(this.id);
+        const managed = [...record.resources.entries()].reverse();
+        const guarded = managed.filter(([, r]) => r.protect && !r.read);
+        if (guarded.length > 0) {
+          throw new Error(
+            `Stack ${this.id.project}/${this.id.stack}: resource ${guarded[0]![1].urn} cannot be deleted because it is protected; remove the protect option (pulumi state unprotect) and try again. Nothing was deleted.`,
+          );
+        }
+        for (const [key, resource] of managed) {
+          if (!resource.read && !resource.retainOnDelete) await this.deleteResource(resource);
+          record.resources.delete(key);
+          onOutput?.(`  - ${resource.type} ${resource.name} ${resource.read || resource.retainOnDelete ? "discarded" : "deleted"}`);
+        }
+        record.outputs = {};
+        record.lastUpdate = this.owner.now();
+      },
+      true,
+    );
+  }
+
+  async remove(): Promise<void> {
+    this.owner.log({ verb: "remove", ...this.id });
+    await this.owner.operate(
+      this.id,
+      "remove",
+      async () => {
+        const record = this.owner.record(this.id);
+        if (record.resources.size > 0) {
+          throw new Error(
+            `Stack ${this.id.project}/${this.id.stack} still has ${record.resources.size} resources; removal rejected. Destroy it first (pulumi destroy), or pass --force to remove the stack and leave the resources behind.`,
+          );
+        }
+        this.owner.forget(this.id);
+      },
+      true,
+    );
+  }
+
+  private lifecycleFor(type: string, inputs: Record<string, any>, context: LifecycleContext): ResourceLifecycle | undefined {
+    return this.owner.lifecycles.find((l) => l.type === type && (l.handles?.(inputs, context) ?? true));
+  }
+
+  private async deleteResource(resource: MemoryResource): Promise<void> {
+    const context = { stack: this.id, type: resource.type, name: resource.name };
+    const lifecycle = this.lifecycleFor(resource.type, resource.inputs, context);
+    await lifecycle?.delete?.({ id: resource.id, inputs: resource.inputs, state: resource.state }, context);
+  }
+
+  /**
+   * Runs the program and works out each resource's step. In `up` mode the lifecycles
+   * act and the stack's state is written — also, partially, when the update fails.
+   */
+  private async evaluate(mode: "preview" | "up", onOutput?: (line: string) => void): Promise<Evaluation> {
+    const record = this.owner.record(this.id);
+    const program = this.owner.programOf(this.id.project);
+    const old = record.resources;
+    const next = new Map(old);
+    const decided = new Map<string, { op: StepOp; changes: PropertyChange[]; inputs: Record<string, unknown>; options: RegistrationOptions; lifecycle: boolean }>();
+    const inflight: Array<Promise<unknown>> = [];
+    const replaced: MemoryResource[] = [];
+    let failure: ((error: unknown) => void) | undefined;
+    const failed = new Promise<never>((_, reject) => (failure = reject));
+    failed.catch(() => undefined);
+
+    const references = this.owner.references();
+    const behaviour = async (args: MockResourceArgs, options?: RegistrationOptions): Promise<MockResourceResult | undefined> => {
+      const key = `${args.type}::${args.name}`;
+      if (args.type === STACK_REFERENCE) {
+        const error = new Error(
+          `Stack ${this.id.project}/${this.id.stack}: unknown stack reference ${String(args.inputs.name)} (no such stack in this backend; known: ${Object.keys(references).join(", ") || "none"}).`,
+        );
+        failure?.(error);
+        throw error;
+      }
+      if (options === undefined) return undefined; // a read (`Resource.get`): default state
+      const work = (async (): Promise<MockResourceResult | undefined> => {
+        const prior = old.get(key);
+        const context: LifecycleContext = { stack: this.id, type: args.type, name: args.name };
+        let canonical = ((await canonicalInputs(args.inputs)) ?? {}) as Record<string, unknown>;
+        if (prior !== undefined && options.ignoreChanges.length > 0) canonical = applyIgnoreChanges(prior.inputs, canonical, options.ignoreChanges);
+        const changes = prior === undefined ? [] : diffProperties(prior.inputs, canonical);
+        const op: StepOp = prior === undefined ? "create" : args.custom === false ? "same" : classifyChange(args.type, changes.map((c) => c.path));
+        const lifecycle = args.custom === false ? undefined : this.lifecycleFor(args.type, args.inputs, context);
+        decided.set(key, { op, changes, inputs: canonical, options, lifecycle: lifecycle !== undefined });
+        // Like the engine, the program's own protect option decides: removing it in the same update allows the replacement.
+        if (op === "replace" && options.protect) {
+          throw new Error(
+            `Stack ${this.id.project}/${this.id.stack}: unable to replace resource ${prior.urn} as it is currently marked for protection (changed: ${changes.map((c) => c.path).join(", ")}); remove the protect option or revert the change.`,
+          );
+        }
+        let result: MockResourceResult | undefined;
+        if (op === "same") result = { id: prior!.id, state: prior!.state };
+        else if (mode === "preview") result = op === "update" ? { id: prior!.id, state: { ...prior!.state, ...args.inputs } } : undefined;
+        else if (op === "update") {
+          result = lifecycle?.update
+            ? await lifecycle.update({ id: prior!.id, inputs: args.inputs, oldInputs: prior!.inputs, oldState: prior!.state, changedPaths: changes.map((c) => c.path) }, context)
+            : { id: prior!.id, state: { ...prior!.state, ...args.inputs } };
+        } else {
+          result = lifecycle ? await lifecycle.create(args.inputs, context) : undefined;
+          if (op === "replace") replaced.push(prior!);
+        }
+        if (mode === "up") {
+          // The default state is computed by runProgram; what it returns is recorded after the run.
+          next.set(key, {
+            urn: prior?.urn ?? "",
+            type: args.type,
+            name: args.name,
+            id: result?.id ?? prior?.id ?? "",
+            custom: args.custom ?? true,
+            parent: options.parent,
+            inputs: canonical,
+            state: ((await canonicalInputs(result?.state)) as Record<string, unknown>) ?? {},
+            protect: options.protect,
+            retainOnDelete: options.retainOnDelete,
+            ignoreChanges: options.ignoreChanges,
+            read: false,
+          });
+        }
+        return result;
+      })();
+      inflight.push(work);
+      try {
+        return await work;
+      } catch (error) {
+        failure?.(error);
+        throw error;
+      }
+    };
+
+    const persistPartial = async () => {
+      await Promise.allSettled(inflight);
+      // Replaced resources whose replacement was created are still in AWS until deleted: keep them tracked.
+      for (const r of replaced) next.set(`${r.type}::${r.name}#replaced`, r);
+      record.resources = next;
+      record.lastUpdate = this.owner.now();
+    };
+
+    let run: Awaited<ReturnType<typeof runProgram<unknown>>>;
+    let raw: unknown;
+    try {
+      run = await Promise.race([
+        runProgram(
+          async () => (raw = await program()),
+          {
+            project: this.id.project,
+            stack: this.id.stack,
+            organization: this.owner.organizationName,
+            config: Object.fromEntries([...record.config].map(([k, v]) => [k, v.value])),
+            // Under mocks an unknown output never resolves, so a dry run whose state lacks a
+            // property would hang; previews run with known values (last state or the mocks'
+            // defaults) instead of the engine's unknowns.
+            preview: false,
+            stackReferences: references,
+            behaviours: [behaviour],
+          },
+        ),
+        failed,
+      ]);
+    } catch (error) {
+      if (mode === "up") await persistPartial();
+      throw new Error(`${mode === "up" ? "Update" : "Preview"} of stack ${this.id.project}/${this.id.stack} failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+
+    // Steps in registration order, then deletes of what the program no longer registers.
+    const steps: RenderedStep[] = [];
+    const registered = new Set<string>();
+    for (const r of run.resources) {
+      const key = `${r.type}::${r.name}`;
+      registered.add(key);
+      const urn = r.urn || `urn:pulumi:${this.id.stack}::${this.id.project}::${r.type}::${r.name}`;
+      const d = decided.get(key);
+      const op: StepOp = d?.op ?? "read";
+      const paths = d?.changes.map((c) => c.path) ?? [];
+      steps.push({
+        urn,
+        type: r.type,
+        name: r.name,
+        op,
+        diffs: topLevelKeys(paths),
+        detailedPaths: paths,
+        changes: d?.changes ?? [],
+        ...(op === "create" && d ? { inputs: d.inputs } : {}),
+      });
+      if (mode === "up") {
+        if (d === undefined) {
+          next.set(key, {
+            urn,
+            type: r.type,
+            name: r.name,
+            id: r.id,
+            custom: true,
+            parent: r.parent,
+            inputs: (await canonicalInputs(r.inputs)) as Record<string, unknown>,
+            state: (await canonicalInputs(r.state)) as Record<string, unknown>,
+            protect: false,
+            retainOnDelete: false,
+            ignoreChanges: [],
+            read: true,
+          });
+        } else {
+          const entry = next.get(key)!;
+          entry.urn = urn;
+          if (!d.lifecycle && (op === "create" || op === "replace")) {
+            entry.state = (await canonicalInputs(r.state)) as Record<string, unknown>;
+            entry.id = r.id;
+          }
+        }
+      }
+    }
+    const removed = [...old.entries()].filter(([key]) => !registered.has(key));
+    for (const [, r] of removed) {
+      steps.push({ urn: r.urn, type: r.type, name: r.name, op: r.read ? "discard" : "delete", diffs: [], detailedPaths: [], changes: [] });
+    }
+    const protectedDelete = removed.find(([, r]) => r.protect && !r.read);
+    if (protectedDelete) {
+      const error = new Error(
+        `Stack ${this.id.project}/${this.id.stack}: unable to delete resource ${protectedDelete[1].urn} as it is currently marked for protection; remove the protect option first.`,
+      );
+      if (mode === "up") await persistPartial();
+      throw error;
+    }
+
+    const summary: Partial<Record<StepOp, number>> = {};
+    for (const s of steps) summary[s.op] = (summary[s.op] ?? 0) + 1;
+
+    if (mode === "up") {
+      try {
+        // Dependents were registered after what they depend on: delete in reverse order.
+        for (const [key, r] of removed.reverse()) {
+          if (!r.read && !r.retainOnDelete) await this.deleteResource(r);
+          next.delete(key);
+          onOutput?.(`  - ${r.type} ${r.name} deleted`);
+        }
+        while (replaced.length > 0) {
+          const r = replaced[replaced.length - 1]!;
+          if (!r.retainOnDelete) await this.deleteResource(r);
+          replaced.pop();
+        }
+      } catch (error) {
+        await persistPartial();
+        throw new Error(`Update of stack ${this.id.project}/${this.id.stack} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      const ordered = new Map<string, MemoryResource>();
+      for (const key of registered) if (next.has(key)) ordered.set(key, next.get(key)!);
+      record.resources = ordered;
+      record.outputs = await stackOutputs(raw, run.outputs);
+      record.lastUpdate = this.owner.now();
+    }
+    return { steps, summary };
+  }
+}
+
+/** The program's return value as stack outputs, with the engine's secret flags. */
+async function stackOutputs(raw: unknown, resolved: unknown): Promise<StackOutputs> {
+  if (raw === null || typeof raw !== "object" || resolved === null || typeof resolved !== "object") return {};
+  const outputs: StackOutputs = {};
+  for (const [key, value] of Object.entries(resolved as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    const rawValue = (raw as Record<string, unknown>)[key];
+    const secret = pulumi.Output.isInstance(rawValue) ? await pulumi.isSecret(rawValue as pulumi.Output<unknown>) : false;
+    outputs[key] = { value, secret };
+  }
+  return outputs;
+}

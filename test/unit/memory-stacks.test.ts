@@ -1,0 +1,340 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ManualClock } from "../../automation/clock";
+import { ConcurrentUpdateError, StackNotFoundError } from "../../automation/stacks/port";
+import {
+  applyIgnoreChanges,
+  classifyChange,
+  diffProperties,
+  formatPath,
+  MemoryStacks,
+  parsePath,
+  ResourceLifecycle,
+} from "../support/memory-stacks";
+
+/** A small program shaped like ours: a protected database, a Lambda whose environment follows config, an optional StackReference. */
+function appProgram() {
+  const config = new pulumi.Config();
+  const source = config.get("database.source") ?? "primary";
+  const db = new aws.rds.Instance(
+    "db",
+    {
+      identifier: config.get("identifier") ?? "app-db",
+      engine: "sqlserver-ex",
+      instanceClass: "db.t3.micro",
+      finalSnapshotIdentifier: config.get("finalName") ?? "final-1",
+      tags: { app: "x" },
+    },
+    { protect: config.getBoolean("protect") ?? true, ignoreChanges: ["finalSnapshotIdentifier"] },
+  );
+  const address = source === "primary" ? db.address : new pulumi.StackReference(`${pulumi.getOrganization()}/restore/${source}`).requireOutput("address");
+  const fn = new aws.lambda.Function(config.get("functionResourceName") ?? "api", {
+    name: "app-api",
+    role: "arn:aws:iam::123456789012:role/app",
+    runtime: "java21",
+    handler: "h",
+    code: new pulumi.asset.AssetArchive({ "index.txt": new pulumi.asset.StringAsset("hi") }),
+    environment: { variables: { SPRING_DATASOURCE_URL: pulumi.interpolate`jdbc:sqlserver://${address}:1433`, LOG_LEVEL: "info" } },
+  });
+  if (config.getBoolean("bucket")) new aws.s3.Bucket("extra", { bucket: "extra-bucket" });
+  return { functionName: fn.name, address, password: pulumi.secret("hunter2") };
+}
+
+function restoreStub() {
+  const config = new pulumi.Config();
+  return { address: `${config.require("target")}.restored.example`, port: 1433 };
+}
+
+const ENV = { project: "app", stack: "dev" };
+const RESTORE = { project: "restore", stack: "dev-restore-1" };
+
+function recordingLifecycle(type: string, log: string[]): ResourceLifecycle {
+  return {
+    type,
+    async create(inputs, ctx) {
+      log.push(`create ${ctx.name}`);
+      return { id: `${ctx.name}-real`, state: { ...inputs, createdBy: "lifecycle" } };
+    },
+    async update(change, ctx) {
+      log.push(`update ${ctx.name} ${change.changedPaths.join(",")}`);
+      return { id: change.id, state: { ...change.oldState, ...change.inputs, updatedBy: "lifecycle" } };
+    },
+    async delete(resource, ctx) {
+      log.push(`delete ${ctx.name} ${resource.id}`);
+    },
+  };
+}
+
+describe("memory stacks: pure diffing", () => {
+  it("formats and parses engine property paths", () => {
+    expect(formatPath(["environment", "variables", "SPRING_DATASOURCE_URL"])).to.equal("environment.variables.SPRING_DATASOURCE_URL");
+    expect(formatPath(["tags", "gametracker:drill-id"])).to.equal('tags["gametracker:drill-id"]');
+    expect(formatPath(["vpcSecurityGroupIds", 1])).to.equal("vpcSecurityGroupIds[1]");
+    expect(parsePath('tags["gametracker:drill-id"].x[2]')).to.deep.equal(["tags", "gametracker:drill-id", "x", 2]);
+  });
+
+  it("reports leaf paths with their kind", () => {
+    const changes = diffProperties(
+      { environment: { variables: { A: "1", B: "2" } }, ids: ["a"], name: "n" },
+      { environment: { variables: { A: "9", C: "3" } }, ids: ["a", "b"], name: "n" },
+    );
+    expect(changes).to.deep.equal([
+      { path: "environment.variables.A", kind: "update", old: "1", new: "9" },
+      { path: "environment.variables.B", kind: "delete", old: "2" },
+      { path: "environment.variables.C", kind: "add", new: "3" },
+      { path: "ids[1]", kind: "add", new: "b" },
+    ]);
+    expect(diffProperties({ a: 1 }, { a: 1 })).to.deep.equal([]);
+  });
+
+  it("replaces on a property the provider cannot update, updates otherwise", () => {
+    expect(classifyChange("aws:rds/instance:Instance", ["identifier"])).to.equal("replace");
+    expect(classifyChange("aws:rds/instance:Instance", ["snapshotIdentifier"])).to.equal("replace");
+    expect(classifyChange("aws:rds/instance:Instance", ["instanceClass", "tags.app"])).to.equal("update");
+    expect(classifyChange("aws:lambda/function:Function", ["name"])).to.equal("replace");
+    expect(classifyChange("aws:lambda/function:Function", ["environment.variables.X"])).to.equal("update");
+    expect(classifyChange("aws:lambda/function:Function", [])).to.equal("same");
+  });
+
+  it("keeps old values under ignoreChanges paths", () => {
+    expect(applyIgnoreChanges({ a: 1, t: { x: "old" } }, { a: 2, t: { x: "new", y: 1 } }, ["a", "t.x"])).to.deep.equal({ a: 1, t: { x: "old", y: 1 } });
+    expect(applyIgnoreChanges({}, { a: 2 }, ["a"])).to.deep.equal({});
+  });
+});
+
+describe("memory stacks", () => {
+  let clock: ManualClock;
+  let log: string[];
+  let stacks: MemoryStacks;
+
+  beforeEach(() => {
+    clock = new ManualClock("2026-11-25T12:00:00Z");
+    log = [];
+    stacks = new MemoryStacks({
+      programs: { app: appProgram, restore: restoreStub },
+      behaviours: [recordingLifecycle("aws:lambda/function:Function", log), recordingLifecycle("aws:rds/instance:Instance", log)],
+      clock,
+    });
+  });
+
+  async function deployed() {
+    const stack = await stacks.createOrSelect(ENV);
+    await stack.up();
+    log.length = 0;
+    return stack;
+  }
+
+  it("runs the real program: first preview creates everything and changes nothing", async () => {
+    const stack = await stacks.createOrSelect(ENV);
+    const preview = await stack.preview();
+    expect(preview.changeSummary).to.deep.equal({ create: 2 });
+    expect(preview.steps.map((s) => `${s.op} ${s.type}`)).to.have.members(["create aws:rds/instance:Instance", "create aws:lambda/function:Function"]);
+    expect(preview.diffText).to.contain("+ aws:lambda/function:Function api (create)");
+    expect(log).to.deep.equal([]);
+    expect(await stack.outputs()).to.deep.equal({});
+  });
+
+  it("up creates through the lifecycles, records state and outputs with secret flags", async () => {
+    const stack = await stacks.createOrSelect(ENV);
+    const result = await stack.up();
+    expect(result.changeSummary).to.deep.equal({ create: 2 });
+    expect(log).to.have.members(["create db", "create api"]);
+    const outputs = await stack.outputs();
+    expect(outputs.functionName).to.deep.equal({ value: "app-api", secret: false });
+    expect(outputs.password).to.deep.equal({ value: "hunter2", secret: true });
+    const state = stacks.inspect(ENV)!;
+    const db = state.resources.find((r) => r.type === "aws:rds/instance:Instance")!;
+    expect(db.id).to.equal("db-real");
+    expect(db.protect).to.equal(true);
+    expect(db.state.createdBy).to.equal("lifecycle");
+    expect(state.lastUpdate?.toISOString()).to.equal("2026-11-25T12:00:00.000Z");
+  });
+
+  it("a second preview is all `same`, honouring ignoreChanges", async () => {
+    const stack = await deployed();
+    await stack.setConfig("finalName", "final-2");
+    const preview = await stack.preview();
+    expect(preview.changeSummary).to.deep.equal({ same: 2 });
+    expect(preview.diffText).to.contain("no changes");
+  });
+
+  it("a config change that only moves the Lambda's environment is an update with the engine's detailed paths", async () => {
+    const stack = await deployed();
+    const restore = await stacks.createOrSelect(RESTORE);
+    await restore.setConfig("target", "r1");
+    await restore.up();
+    await stack.setConfig("database.source", RESTORE.stack);
+    const preview = await stack.preview();
+    expect(preview.changeSummary).to.deep.equal({ same: 1, update: 1, read: 1 });
+    const update = preview.steps.find((s) => s.op === "update")!;
+    expect(update.type).to.equal("aws:lambda/function:Function");
+    expect(update.diffs).to.deep.equal(["environment"]);
+    expect(update.detailedPaths).to.deep.equal(["environment.variables.SPRING_DATASOURCE_URL"]);
+    expect(preview.diffText).to.contain('~ environment.variables.SPRING_DATASOURCE_URL: "jdbc:sqlserver://');
+    expect(preview.diffText).to.contain('=> "jdbc:sqlserver://r1.restored.example:1433"');
+    expect(log).to.deep.equal([]);
+
+    await stack.up();
+    expect(log).to.deep.equal(["update api environment.variables.SPRING_DATASOURCE_URL"]);
+    expect((await stack.outputs()).address!.value).to.equal("r1.restored.example");
+    const fn = stacks.inspect(ENV)!.resources.find((r) => r.type === "aws:lambda/function:Function")!;
+    expect(fn.state.updatedBy).to.equal("lifecycle");
+  });
+
+  it("shows replace for a property that forces replacement and refuses it on a protected resource", async () => {
+    const stack = await deployed();
+    await stack.setConfig("identifier", "other-db");
+    let error: unknown;
+    await stack.preview().catch((e) => (error = e));
+    expect(String(error)).to.contain("marked for protection");
+
+    await stack.setConfig("protect", "false");
+    await stack.up(); // unprotected in the program: the replacement goes ahead
+    expect(log).to.deep.equal(["create db", "delete db db-real"]);
+    await stack.setConfig("identifier", "other-db-2");
+    const preview = await stack.preview();
+    const db = preview.steps.find((s) => s.type === "aws:rds/instance:Instance")!;
+    expect(db.op).to.equal("replace");
+    expect(db.diffs).to.deep.equal(["identifier"]);
+    log.length = 0;
+    await stack.up();
+    expect(log).to.deep.equal(["create db", "delete db db-real"]);
+  });
+
+  it("shows delete for a resource the program no longer registers, and deletes it on up", async () => {
+    const stack = await deployed();
+    await stack.setConfig("bucket", "true");
+    await stack.up();
+    await stack.removeConfig("bucket");
+    const preview = await stack.preview();
+    expect(preview.changeSummary.delete).to.equal(1);
+    expect(preview.steps.find((s) => s.op === "delete")!.type).to.equal("aws:s3/bucket:Bucket");
+    expect(preview.diffText).to.contain("- aws:s3/bucket:Bucket extra (delete)");
+    await stack.up();
+    expect(stacks.inspect(ENV)!.resources.map((r) => r.type)).not.to.include("aws:s3/bucket:Bucket");
+  });
+
+  it("a renamed resource is a create plus a delete (a new URN)", async () => {
+    const stack = await deployed();
+    await stack.setConfig("functionResourceName", "api2");
+    const preview = await stack.preview();
+    expect(preview.changeSummary).to.include({ create: 1, delete: 1 });
+  });
+
+  it("fails on a StackReference to a stack that does not exist, and up changes nothing", async () => {
+    const stack = await deployed();
+    await stack.setConfig("database.source", "dev-restore-missing");
+    let error: unknown;
+    await stack.up().catch((e) => (error = e));
+    expect(String(error)).to.contain("unknown stack reference organization/restore/dev-restore-missing");
+    expect(log).to.deep.equal([]);
+  });
+
+  it("keeps what a failed up already created, so destroy can clean it", async () => {
+    const failing: ResourceLifecycle = {
+      type: "aws:lambda/function:Function",
+      async create() {
+        throw new Error("moto said no");
+      },
+    };
+    stacks = new MemoryStacks({ programs: { app: appProgram }, behaviours: [failing, recordingLifecycle("aws:rds/instance:Instance", log)], clock });
+    const stack = await stacks.createOrSelect(ENV);
+    await stack.setConfig("protect", "false");
+    let error: unknown;
+    await stack.up().catch((e) => (error = e));
+    expect(String(error)).to.contain("Update of stack app/dev failed: moto said no");
+    expect(stacks.inspect(ENV)!.resources.map((r) => r.name)).to.deep.equal(["db"]);
+    expect(await stack.outputs()).to.deep.equal({});
+    await stack.destroy();
+    expect(log).to.deep.equal(["create db", "delete db db-real"]);
+    await stack.remove();
+    expect(stacks.exists(ENV)).to.equal(false);
+  });
+
+  it("destroy refuses protected resources and deletes nothing; remove refuses a stack with resources", async () => {
+    const stack = await deployed();
+    let error: unknown;
+    await stack.destroy().catch((e) => (error = e));
+    expect(String(error)).to.contain("cannot be deleted because it is protected");
+    expect(log).to.deep.equal([]);
+    error = undefined;
+    await stack.remove().catch((e) => (error = e));
+    expect(String(error)).to.contain("still has 2 resources; removal rejected");
+    expect(stacks.exists(ENV)).to.equal(true);
+  });
+
+  it("select of a missing stack is StackNotFoundError; list reports age, lock and size", async () => {
+    let error: unknown;
+    await stacks.select(ENV).catch((e) => (error = e));
+    expect(error).to.be.instanceOf(StackNotFoundError);
+    await deployed();
+    clock.advance(60_000);
+    await stacks.createOrSelect(RESTORE);
+    stacks.lock(RESTORE);
+    const listed = await stacks.list("app");
+    expect(listed).to.deep.equal([{ name: "dev", lastUpdate: new Date("2026-11-25T12:00:00Z"), updateInProgress: false, resourceCount: 2 }]);
+    expect((await stacks.list("restore"))[0]).to.include({ name: "dev-restore-1", updateInProgress: true, resourceCount: 0 });
+  });
+
+  it("lock makes engine operations fail with ConcurrentUpdateError naming the stack; config still works", async () => {
+    const stack = await deployed();
+    stacks.lock("app/dev");
+    await stack.setConfig("x", "1");
+    for (const op of [() => stack.preview(), () => stack.up(), () => stack.destroy(), () => stack.remove()]) {
+      let error: unknown;
+      await op().catch((e) => (error = e));
+      expect(error).to.be.instanceOf(ConcurrentUpdateError);
+      expect(String(error)).to.contain("app/dev");
+    }
+    stacks.unlock(ENV);
+    await stack.preview();
+  });
+
+  it("failNext fails exactly the next operation of that stack, before or after it ran", async () => {
+    const stack = await deployed();
+    stacks.failNext("dev", "preview", new Error("injected"));
+    let error: unknown;
+    await stack.preview().catch((e) => (error = e));
+    expect(String(error)).to.contain("injected");
+    await stack.preview();
+
+    await stack.setConfig("bucket", "true");
+    stacks.failNext(ENV, "up", new Error("after"), { after: true });
+    error = undefined;
+    await stack.up().catch((e) => (error = e));
+    expect(String(error)).to.contain("after");
+    expect(stacks.inspect(ENV)!.resources.map((r) => r.type)).to.include("aws:s3/bucket:Bucket");
+  });
+
+  it("beforeNext runs a hook right before the operation", async () => {
+    const stack = await deployed();
+    const seen: string[] = [];
+    stacks.beforeNext(ENV, "up", () => void seen.push(`hook with ${log.length} lifecycle calls so far`));
+    await stack.up();
+    expect(seen).to.deep.equal(["hook with 0 lifecycle calls so far"]);
+  });
+
+  it("logs every verb, and mutations() picks the ones that changed a stack", async () => {
+    const stack = await stacks.createOrSelect(ENV);
+    await stack.getConfig("database.source");
+    await stack.setConfig("database.source", "primary");
+    await stack.setConfig("pw", "s3cr3t", { secret: true });
+    await stack.preview();
+    expect(stacks.history.map((e) => e.verb)).to.deep.equal(["createOrSelect", "getConfig", "setConfig", "setConfig", "preview"]);
+    expect(stacks.history[3]!.value).to.equal("[secret]");
+    expect(stacks.mutations(ENV).map((e) => e.verb)).to.deep.equal(["createOrSelect", "setConfig", "setConfig"]);
+    stacks.clearHistory();
+    await stacks.select(ENV);
+    await stack.outputs();
+    expect(stacks.mutations()).to.deep.equal([]);
+  });
+
+  it("config keys are project-qualified unless they name another namespace", async () => {
+    const stack = await stacks.createOrSelect(ENV);
+    await stack.setConfig("database.source", "primary");
+    await stack.setConfig("aws:region", "us-east-1");
+    expect(stacks.inspect(ENV)!.config).to.deep.equal({ "app:database.source": "primary", "aws:region": "us-east-1" });
+    expect(await stack.getConfig("database.source")).to.equal("primary");
+  });
+});
