@@ -19,7 +19,13 @@ import {
 } from "@aws-sdk/client-s3";
 import { runBounded } from "../../automation/assets/pool";
 
-export type Op = { put: string; body: string } | { delete: string };
+/**
+ * `markerOnly` leaves a key with nothing but a delete marker, as S3 does for a DELETE
+ * of a key that never existed. Moto creates no marker then, so the test setup writes a
+ * version, hides it, and removes that version by id (setup only; the code under test
+ * never does that).
+ */
+export type Op = { put: string; body: string } | { delete: string } | { markerOnly: string };
 
 /** What each key holds: its body, absent keys missing. */
 export type BucketState = Map<string, string>;
@@ -73,7 +79,7 @@ export class BucketHistory {
   async apply(ops: readonly Op[], concurrency = 1): Promise<void> {
     const byKey = new Map<string, Op[]>();
     for (const op of ops) {
-      const key = "put" in op ? op.put : op.delete;
+      const key = "put" in op ? op.put : "delete" in op ? op.delete : op.markerOnly;
       byKey.set(key, [...(byKey.get(key) ?? []), op]);
     }
     await runBounded([...byKey.values()], concurrency, async (keyOps) => {
@@ -81,9 +87,14 @@ export class BucketHistory {
         if ("put" in op) {
           await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: op.put, Body: op.body }));
           this.model.set(op.put, op.body);
-        } else {
+        } else if ("delete" in op) {
           await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: op.delete }));
           this.model.delete(op.delete);
+        } else {
+          const put = await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: op.markerOnly, Body: "setup" }));
+          await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: op.markerOnly }));
+          await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: op.markerOnly, VersionId: put.VersionId }));
+          this.model.delete(op.markerOnly);
         }
         this.writes++;
       }
