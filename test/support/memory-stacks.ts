@@ -127,7 +127,9 @@ export interface ResourceLifecycle {
 // Pure diffing, like the engine's detailed diff
 
 /** Plain, comparable form of registered inputs: assets and archives become their wire signature. */
-export async function canonicalInputs(value: unknown): Promise<unknown> {
+export async function canonicalInputs(input: unknown): Promise<unknown> {
+  // Typed loosely on purpose: the pulumi type guards would otherwise narrow it to never.
+  const value = input as any;
   if (value === undefined || value === null) return value;
   if (value instanceof Promise) return canonicalInputs(await value);
   if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) {
@@ -757,7 +759,7 @@ class MemoryStack implements Stack {
         // Like the engine, the program's own protect option decides: removing it in the same update allows the replacement.
         if (op === "replace" && options.protect) {
           throw new Error(
-            `Stack ${this.id.project}/${this.id.stack}: unable to replace resource ${prior.urn} as it is currently marked for protection (changed: ${changes.map((c) => c.path).join(", ")}); remove the protect option or revert the change.`,
+            `Stack ${this.id.project}/${this.id.stack}: unable to replace resource ${prior!.urn} as it is currently marked for protection (changed: ${changes.map((c) => c.path).join(", ")}); remove the protect option or revert the change.`,
           );
         }
         let result: MockResourceResult | undefined;
