@@ -56,18 +56,24 @@ export function parseDuration(text: string, flag = "duration"): number {
   return sum(text.trim().toLowerCase());
 }
 
-/** The canonical spelling of a duration, largest units first: 90 min → `1h30m`. Pure; the inverse of parseDuration for whole seconds. */
+/**
+ * The spelling of a duration for reports, the inverse of parseDuration for whole seconds.
+ * A whole number of days or hours stays in that unit (`30d`, `26h`, not `1d2h`);
+ * anything else is spelled out largest unit first (`1h30m`). Pure.
+ */
 export function formatDurationSpec(ms: number): string {
-  let rest = Math.round(ms / 1000) * 1000;
-  if (rest <= 0) return "0s";
+  const whole = Math.round(ms / 1000) * 1000;
+  if (whole <= 0) return "0s";
+  for (const unit of ["d", "h"] as const) {
+    if (whole % DURATION_UNITS_MS[unit] === 0) return `${whole / DURATION_UNITS_MS[unit]}${unit}`;
+  }
+  let rest = whole;
   let text = "";
-  // Weeks are left out of the canonical form: "14d" reads better than "2w" in reports.
-  for (const unit of UNIT_ORDER.slice(1)) {
-    const size = DURATION_UNITS_MS[unit];
-    const count = Math.floor(rest / size);
+  for (const unit of ["h", "m", "s"] as const) {
+    const count = Math.floor(rest / DURATION_UNITS_MS[unit]);
     if (count > 0) {
       text += `${count}${unit}`;
-      rest -= count * size;
+      rest -= count * DURATION_UNITS_MS[unit];
     }
   }
   return text;

@@ -1,0 +1,108 @@
+import { OperationError } from "../errors";
+
+/**
+ * AWS SDK errors, turned into the one sentence an operator can act on. The SDK has
+ * already retried (standard mode) by the time an error gets here, so the sentence says
+ * how many attempts were made and whose side the problem is on, never a stack trace.
+ * Wrap every AWS call a command makes: `await callAws("read DB instance x", () => rds.send(...))`.
+ */
+
+const THROTTLING = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "TooManyRequestsException",
+  "SlowDown",
+]);
+const ACCESS = new Set([
+  "AccessDenied",
+  "AccessDeniedException",
+  "UnauthorizedOperation",
+  "InvalidClientTokenId",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "SignatureDoesNotMatch",
+  "InvalidAccessKeyId",
+  "UnrecognizedClientException",
+]);
+const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EPIPE"]);
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  $fault?: "client" | "server";
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+/** The AWS error code (`DBInstanceNotFoundFault`, `NoSuchBucket`, …) of an SDK error, or undefined for anything else. */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (error === null || typeof error !== "object") return undefined;
+  const e = error as SdkErrorShape;
+  if (e.$metadata === undefined && e.$fault === undefined) return undefined;
+  return e.name;
+}
+
+/** Whether `error` is an AWS error with one of these codes. */
+export function isAwsError(error: unknown, ...codes: string[]): boolean {
+  const code = awsErrorCode(error);
+  return code !== undefined && codes.includes(code);
+}
+
+/**
+ * The OperationError for a failed AWS call: `Could not <action>: <what AWS said>; <what to do>.`
+ * `action` names the value too ("create DB snapshot x of instance y").
+ */
+export function awsFailure(action: string, error: unknown): OperationError {
+  const e = (error ?? {}) as SdkErrorShape;
+  const name = e.name ?? "Error";
+  const networkCode = typeof e.code === "string" && NETWORK.has(e.code) ? e.code : undefined;
+  const attempts = e.$metadata?.attempts;
+  const after = attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : "";
+  const status = e.$metadata?.httpStatusCode;
+  const detail = clean(e.message ?? String(error));
+  let sentence: string;
+  if (THROTTLING.has(name)) {
+    sentence = `AWS kept throttling the request (${name})${after}; wait a minute and retry (other automation may be using this account's API quota)`;
+  } else if (ACCESS.has(name)) {
+    sentence = `access was denied (${name}: ${detail}); check which credentials are in use (aws sts get-caller-identity) and their IAM permissions`;
+  } else if (name === "CredentialsProviderError") {
+    sentence = `no AWS credentials were found; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+  } else if (networkCode !== undefined || name === "TimeoutError") {
+    sentence = `the AWS endpoint did not answer (${networkCode ?? name})${after}; check the network, --region and --endpoint`;
+  } else if (e.$fault === "server" || (status !== undefined && status >= 500)) {
+    sentence = `AWS answered ${name}${status !== undefined ? ` (HTTP ${status})` : ""}${after}; the problem is on AWS's side, retry in a few minutes and check the AWS Health Dashboard`;
+  } else {
+    sentence = `AWS answered ${name} (${detail}); fix the cause it names and retry`;
+  }
+  return new OperationError(`Could not ${action}: ${sentence}.`, { cause: error });
+}
+
+/** Runs one AWS call; an SDK or network error becomes `awsFailure(action, error)`, anything else passes through. */
+export async function callAws<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    return rethrowAws(action, error);
+  }
+}
+
+/** For a catch block that handled the codes it expects: throws the one-sentence error for an AWS failure, anything else unchanged. */
+export function rethrowAws(action: string, error: unknown): never {
+  if (isTranslatable(error)) throw awsFailure(action, error);
+  throw error;
+}
+
+function isTranslatable(error: unknown): boolean {
+  if (awsErrorCode(error) !== undefined) return true;
+  if (error === null || typeof error !== "object") return false;
+  const e = error as SdkErrorShape;
+  return e.name === "CredentialsProviderError" || e.name === "TimeoutError" || (typeof e.code === "string" && NETWORK.has(e.code));
+}
+
+function clean(message: string): string {
+  return message.replace(/\s+/g, " ").trim().replace(/[.;]+$/, "");
+}

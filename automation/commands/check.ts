@@ -1,0 +1,85 @@
+import { CliCommand } from "../cli/command";
+import { durationOption, parseDuration } from "../duration";
+import { ExitCode, UsageError } from "../errors";
+import { collectPostureFacts } from "../posture/collect";
+import {
+  DEFAULT_MAX_AUTOMATED_SNAPSHOT_AGE,
+  DEFAULT_MAX_MANUAL_SNAPSHOT_AGE,
+  DEFAULT_MAX_RESTORE_LAG,
+  DEFAULT_MIN_RETENTION_DAYS,
+  evaluatePosture,
+  PostureThresholds,
+} from "../posture/evaluate";
+import { postureReport, renderPostureReport } from "../posture/report";
+import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-options";
+
+/** `check`: is the live environment's backup posture what its config promises? Exit 1 when not. */
+interface CheckArgs extends EnvironmentArgs {
+  minRetentionDays?: number;
+  maxRestoreLag: string;
+  maxAutomatedSnapshotAge: string;
+  maxManualSnapshotAge: string;
+}
+
+/** RDS allows 1–35 days of automated-backup retention. */
+const MAX_RETENTION_DAYS = 35;
+
+export const checkCommand: CliCommand<CheckArgs> = {
+  command: "check",
+  describe: "Check the live environment's backup posture (retention, restore lag, snapshots, protections, bucket); exit 1 on any failure",
+  builder: (y) =>
+    withEnvironmentOptions(y)
+      .option("min-retention-days", {
+        type: "number",
+        requiresArg: true,
+        describe: `Required backup retention in days (default: the stack's backupRetentionDays output, else ${DEFAULT_MIN_RETENTION_DAYS})`,
+      })
+      .option("max-restore-lag", durationOption("Largest acceptable gap between now and the latest restorable time", DEFAULT_MAX_RESTORE_LAG))
+      .option("max-automated-snapshot-age", durationOption("Oldest acceptable newest automated snapshot", DEFAULT_MAX_AUTOMATED_SNAPSHOT_AGE))
+      .option("max-manual-snapshot-age", durationOption("Oldest acceptable newest manual snapshot", DEFAULT_MAX_MANUAL_SNAPSHOT_AGE)),
+  examples: [
+    ["$0 check --stack prod", "check prod against its own configured retention"],
+    ["$0 check --db-instance gametracker-mssql --bucket gametracker-assets-prod --json", "without stack state, as JSON"],
+    ["$0 check --stack dev --max-restore-lag 10m --max-manual-snapshot-age 7d", "stricter thresholds"],
+  ],
+  async run(args, ctx) {
+    const maxRestoreLagMs = parseDuration(args.maxRestoreLag, "--max-restore-lag");
+    const maxAutomatedSnapshotAgeMs = parseDuration(args.maxAutomatedSnapshotAge, "--max-automated-snapshot-age");
+    const maxManualSnapshotAgeMs = parseDuration(args.maxManualSnapshotAge, "--max-manual-snapshot-age");
+    if (args.minRetentionDays !== undefined) retentionDaysProblem(args.minRetentionDays);
+    const env = await environmentFrom(args, ctx);
+    const thresholds: PostureThresholds = {
+      ...retentionThreshold(args.minRetentionDays, env.backupRetentionDays, env.stack),
+      maxRestoreLagMs,
+      maxAutomatedSnapshotAgeMs,
+      maxManualSnapshotAgeMs,
+    };
+    const facts = await collectPostureFacts(ctx.aws, env);
+    const now = ctx.clock.now();
+    const report = postureReport({
+      instance: env.dbInstanceIdentifier,
+      bucket: env.bucketName,
+      stack: env.stack,
+      now,
+      thresholds,
+      checks: evaluatePosture(facts, thresholds, now),
+    });
+    ctx.output.result(report, () => renderPostureReport(report));
+    return report.passed ? ExitCode.ok : ExitCode.failed;
+  },
+};
+
+/** The required retention and where it came from: the flag, else the stack's output, else the default. Pure. */
+export function retentionThreshold(flag: number | undefined, stackOutput: number | undefined, stack: string | undefined): Pick<PostureThresholds, "minRetentionDays" | "retentionSource"> {
+  if (flag !== undefined) return { minRetentionDays: flag, retentionSource: "from --min-retention-days" };
+  if (stackOutput !== undefined && stackOutput > 0) return { minRetentionDays: stackOutput, retentionSource: `configured in stack ${stack ?? "?"}` };
+  return { minRetentionDays: DEFAULT_MIN_RETENTION_DAYS, retentionSource: "default" };
+}
+
+function retentionDaysProblem(days: number): void {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
+    throw new UsageError(
+      `Invalid --min-retention-days "${Number.isNaN(days) ? "(not a number)" : days}": RDS keeps automated backups for 1 to ${MAX_RETENTION_DAYS} days, so give a whole number in that range, e.g. 7.`,
+    );
+  }
+}

@@ -1,0 +1,175 @@
+import { CliCommand, CliCommandGroup } from "../cli/command";
+import { durationArg, durationOption, formatDurationSpec, parseDuration } from "../duration";
+import { ExitCode, UsageError } from "../errors";
+import { formatDuration } from "../output";
+import { createSnapshot, DEFAULT_SNAPSHOT_TIMEOUT } from "../snapshots/create";
+import { isoSeconds } from "../snapshots/model";
+import { executePrune, loadPrunePlan } from "../snapshots/prune";
+import { prunePlanJson, renderPrunePlan } from "../snapshots/prune-plan";
+import { manualSnapshotQuotaWarning } from "../snapshots/quota";
+import { describeInstance, listInstanceSnapshots, restoreWindow } from "../snapshots/rds";
+import { renderSnapshotList, snapshotList } from "../snapshots/list-report";
+import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-options";
+
+/** `snapshots list|create|prune`: the environment's manual snapshots, without the console. */
+
+const list: CliCommand<EnvironmentArgs> = {
+  command: "list",
+  describe: "List automated and manual snapshots (newest first) and the point-in-time restore window",
+  builder: (y) => withEnvironmentOptions(y),
+  examples: [
+    ["$0 snapshots list --stack dev", "snapshots of the dev environment's database"],
+    ["$0 snapshots list --db-instance gametracker-mssql --json", "the same from the instance name alone, as JSON"],
+  ],
+  async run(args, ctx) {
+    const env = await environmentFrom(args, ctx);
+    const instance = await describeInstance(ctx.aws, env.dbInstanceIdentifier);
+    const snapshots = await listInstanceSnapshots(ctx.aws, env.dbInstanceIdentifier);
+    const window = await restoreWindow(ctx.aws, instance, snapshots);
+    const result = snapshotList({
+      instanceIdentifier: env.dbInstanceIdentifier,
+      snapshots,
+      window,
+      declared: env.declaredManualSnapshots,
+      now: ctx.clock.now(),
+    });
+    ctx.output.result(result, () => renderSnapshotList(result));
+    return ExitCode.ok;
+  },
+};
+
+interface CreateArgs extends EnvironmentArgs {
+  name?: string;
+  wait: boolean;
+  timeout: string;
+}
+
+const create: CliCommand<CreateArgs> = {
+  command: "create",
+  describe: "Take a manual snapshot (tagged created-by=gametracker-dr) and wait until it is available",
+  builder: (y) =>
+    withEnvironmentOptions(y)
+      .option("name", { type: "string", requiresArg: true, describe: "Snapshot identifier (default <instance>-manual-<UTC yyyyMMddHHmmss>)" })
+      .option("wait", { type: "boolean", default: true, describe: "Wait until the snapshot is available (--no-wait to return at once)" })
+      .option("timeout", durationOption("How long to wait for the snapshot", DEFAULT_SNAPSHOT_TIMEOUT)),
+  examples: [
+    ["$0 snapshots create --stack prod", "snapshot prod's database under a timestamped name and wait for it"],
+    ["$0 snapshots create --db-instance gametracker-mssql --name before-schema-v42 --no-wait", "start a named snapshot and return"],
+  ],
+  async run(args, ctx) {
+    const timeoutMs = parseDuration(args.timeout, "--timeout");
+    const env = await environmentFrom(args, ctx);
+    const result = await createSnapshot(ctx.aws, {
+      instanceIdentifier: env.dbInstanceIdentifier,
+      ...(args.name !== undefined ? { name: args.name } : {}),
+      wait: args.wait,
+      timeoutMs,
+      clock: ctx.clock,
+      random: ctx.deps.random,
+      onProgress: (m) => ctx.output.progress(m),
+      onWarning: (m) => ctx.output.warn(m),
+    });
+    const s = result.snapshot;
+    ctx.output.result(
+      {
+        snapshot: s.identifier,
+        instance: env.dbInstanceIdentifier,
+        status: s.status,
+        createdAt: s.createdAt?.toISOString() ?? null,
+        waited: result.waited,
+        elapsedSeconds: Math.round(result.elapsedMs / 1000),
+        tags: s.tags,
+      },
+      () =>
+        result.waited
+          ? `DB snapshot ${s.identifier} of ${env.dbInstanceIdentifier} is available (created ${s.createdAt ? isoSeconds(s.createdAt) : "-"}, waited ${formatDuration(result.elapsedMs)}).`
+          : `DB snapshot ${s.identifier} of ${env.dbInstanceIdentifier} started (status ${s.status}); follow it with: gametracker-dr snapshots list --db-instance ${env.dbInstanceIdentifier}`,
+    );
+    return ExitCode.ok;
+  },
+};
+
+interface PruneArgs extends EnvironmentArgs {
+  keepLast?: number;
+  olderThan?: string;
+  dryRun: boolean;
+}
+
+const prune: CliCommand<PruneArgs> = {
+  command: "prune",
+  describe: "Delete old manual snapshots this tool created; never automated, hand-made, declared or the newest ones",
+  builder: (y) =>
+    withEnvironmentOptions(y)
+      .option("keep-last", { type: "number", requiresArg: true, describe: "How many of this tool's newest manual snapshots to keep (required)" })
+      .option("older-than", durationOption("Delete only snapshots older than this, e.g. 30d"))
+      .option("dry-run", { type: "boolean", default: false, describe: "Show the plan and delete nothing" }),
+  examples: [
+    ["$0 snapshots prune --stack prod --keep-last 5 --older-than 30d --dry-run", "show what would be deleted"],
+    ["$0 snapshots prune --stack prod --keep-last 5 --older-than 30d --yes", "delete it without asking"],
+  ],
+  async run(args, ctx) {
+    const keepLast = keepLastArg(args.keepLast);
+    const olderThanMs = durationArg(args.olderThan, "--older-than");
+    const env = await environmentFrom(args, ctx);
+    const now = ctx.clock.now();
+    const { plan, regionManualSnapshots } = await loadPrunePlan(ctx.aws, {
+      instanceIdentifier: env.dbInstanceIdentifier,
+      keepLast,
+      olderThanMs,
+      declared: env.declaredManualSnapshots,
+      now,
+    });
+    const quota = manualSnapshotQuotaWarning(regionManualSnapshots, ctx.aws.region);
+    if (quota !== undefined) ctx.output.warn(quota);
+    const planJson = prunePlanJson(plan);
+    const planText = renderPrunePlan(plan, now);
+
+    if (args.dryRun || plan.delete.length === 0) {
+      ctx.output.result(
+        { instance: env.dbInstanceIdentifier, dryRun: args.dryRun, plan: planJson, deleted: [], regionManualSnapshots },
+        () => `${planText}\n${plan.delete.length === 0 ? "Nothing to delete." : "Dry run: nothing was deleted."}`,
+      );
+      return ExitCode.ok;
+    }
+
+    // The plan goes to stderr, next to the question, so that --json stdout stays one document.
+    ctx.output.progress(planText);
+    if (!(await ctx.confirm(`Delete ${plan.delete.length} DB snapshot(s) of ${env.dbInstanceIdentifier}?`))) {
+      ctx.output.result(
+        { instance: env.dbInstanceIdentifier, dryRun: false, plan: planJson, deleted: [], cancelled: true, regionManualSnapshots },
+        () => "Prune cancelled; nothing was deleted.",
+      );
+      return ExitCode.failed;
+    }
+    const outcome = await executePrune(ctx.aws, plan, (m) => ctx.output.progress(m));
+    for (const f of outcome.failed) ctx.output.warn(f.error);
+    ctx.output.result(
+      { instance: env.dbInstanceIdentifier, dryRun: false, plan: planJson, ...outcome, regionManualSnapshots: regionManualSnapshots - outcome.deleted.length },
+      () =>
+        [
+          `Deleted ${outcome.deleted.length} of ${plan.delete.length} planned DB snapshot(s)${outcome.deleted.length > 0 ? `: ${outcome.deleted.join(", ")}` : ""}.`,
+          ...(outcome.alreadyGone.length > 0 ? [`Already gone: ${outcome.alreadyGone.join(", ")}.`] : []),
+          ...(outcome.failed.length > 0 ? [`Not deleted (see warnings above; re-run prune to retry): ${outcome.failed.map((f) => f.identifier).join(", ")}.`] : []),
+          `Kept ${plan.decisions.length - plan.delete.length}${plan.olderThanMs !== undefined ? ` (older-than ${formatDurationSpec(plan.olderThanMs)})` : ""}.`,
+        ].join("\n"),
+    );
+    return outcome.failed.length > 0 ? ExitCode.failed : ExitCode.ok;
+  },
+};
+
+/** `--keep-last` is required and a whole number ≥ 0; checked before anything is read. */
+function keepLastArg(value: number | undefined): number {
+  if (value === undefined) {
+    throw new UsageError("snapshots prune needs --keep-last N (how many of this tool's newest manual snapshots to keep), e.g. --keep-last 5.");
+  }
+  if (!Number.isInteger(value) || value < 0) {
+    throw new UsageError(`Invalid --keep-last "${Number.isNaN(value) ? "(not a number)" : value}": it must be a whole number of snapshots, 0 or more, e.g. --keep-last 5.`);
+  }
+  return value;
+}
+
+export const snapshotsCommand: CliCommandGroup = {
+  command: "snapshots",
+  describe: "List, create and prune the database's manual snapshots",
+  subcommands: [list, create, prune],
+};

@@ -1,0 +1,94 @@
+import { DBInstance } from "@aws-sdk/client-rds";
+import {
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  LifecycleRule,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { isAwsError, rethrowAws } from "../aws/errors";
+import { UsageError } from "../errors";
+import { describeInstance, findSnapshot, listInstanceSnapshots, RdsTarget } from "../snapshots/rds";
+import { BucketFacts, InstanceFacts, LifecycleRuleFacts, PostureFacts } from "./facts";
+
+/**
+ * The AWS reads behind `check`: read-only (Describe and Get calls only), each a single call, so
+ * the check is safe to run against production at any time.
+ */
+export interface PostureTarget extends RdsTarget {
+  s3: S3Client;
+}
+
+export async function collectPostureFacts(
+  aws: PostureTarget,
+  target: { dbInstanceIdentifier: string; bucketName: string | undefined; declaredManualSnapshots: string[] },
+): Promise<PostureFacts> {
+  const instance = instanceFacts(await describeInstance(aws, target.dbInstanceIdentifier));
+  const snapshots = await listInstanceSnapshots(aws, target.dbInstanceIdentifier);
+  const declared = [];
+  for (const identifier of target.declaredManualSnapshots) {
+    const own = snapshots.find((s) => s.identifier === identifier.toLowerCase());
+    declared.push({ identifier, snapshot: own ?? (await findSnapshot(aws, identifier)) });
+  }
+  const bucket = target.bucketName === undefined ? undefined : await bucketFacts(aws, target.bucketName);
+  return { instance, snapshots, declared, bucket };
+}
+
+export function instanceFacts(db: DBInstance): InstanceFacts {
+  return {
+    identifier: db.DBInstanceIdentifier ?? "",
+    status: db.DBInstanceStatus ?? "unknown",
+    backupRetentionDays: db.BackupRetentionPeriod ?? 0,
+    latestRestorableTime: db.LatestRestorableTime,
+    deletionProtection: db.DeletionProtection === true,
+    copyTagsToSnapshot: db.CopyTagsToSnapshot === true,
+  };
+}
+
+export async function bucketFacts(aws: { s3: S3Client; region: string }, bucket: string): Promise<BucketFacts> {
+  let versioning: BucketFacts["versioning"];
+  try {
+    const v = await aws.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+    versioning = v.Status === "Enabled" || v.Status === "Suspended" ? v.Status : "Disabled";
+  } catch (error) {
+    if (isAwsError(error, "NoSuchBucket", "NotFound")) {
+      throw new UsageError(`Unknown bucket "${bucket}": S3 has no bucket by that name for these credentials; check --bucket (or the stack's assetsBucketName output).`);
+    }
+    return rethrowAws(`read the versioning of bucket ${bucket}`, error);
+  }
+
+  let publicAccessBlock = { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false };
+  try {
+    const p = await aws.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+    const c = p.PublicAccessBlockConfiguration ?? {};
+    publicAccessBlock = {
+      blockPublicAcls: c.BlockPublicAcls === true,
+      ignorePublicAcls: c.IgnorePublicAcls === true,
+      blockPublicPolicy: c.BlockPublicPolicy === true,
+      restrictPublicBuckets: c.RestrictPublicBuckets === true,
+    };
+  } catch (error) {
+    if (!isAwsError(error, "NoSuchPublicAccessBlockConfiguration")) rethrowAws(`read the public-access block of bucket ${bucket}`, error);
+  }
+
+  let lifecycleRules: LifecycleRuleFacts[] = [];
+  try {
+    const l = await aws.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+    lifecycleRules = (l.Rules ?? []).map(lifecycleRuleFacts);
+  } catch (error) {
+    if (!isAwsError(error, "NoSuchLifecycleConfiguration")) rethrowAws(`read the lifecycle rules of bucket ${bucket}`, error);
+  }
+  return { name: bucket, versioning, publicAccessBlock, lifecycleRules };
+}
+
+export function lifecycleRuleFacts(rule: LifecycleRule): LifecycleRuleFacts {
+  const f = rule.Filter;
+  const onlyPrefix = f === undefined || (f.Tag === undefined && f.And === undefined && f.ObjectSizeGreaterThan === undefined && f.ObjectSizeLessThan === undefined);
+  return {
+    id: rule.ID,
+    enabled: rule.Status === "Enabled",
+    prefix: onlyPrefix ? (f?.Prefix ?? rule.Prefix ?? "") : undefined,
+    noncurrentExpirationDays: rule.NoncurrentVersionExpiration?.NoncurrentDays,
+    noncurrentTransitions: rule.NoncurrentVersionTransitions?.length ?? 0,
+  };
+}

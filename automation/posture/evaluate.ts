@@ -1,0 +1,232 @@
+import { formatDurationSpec } from "../duration";
+import { formatDuration } from "../output";
+import { isoSeconds, newestFirst, SnapshotInfo } from "../snapshots/model";
+import { PostureFacts } from "./facts";
+
+/**
+ * The backup-posture judgement: facts + thresholds + now → one pass/fail/skip row per
+ * check, each failing row carrying the command or change that fixes it. Pure.
+ */
+export type CheckStatus = "pass" | "fail" | "skip";
+
+export interface CheckResult {
+  /** Stable id for scripts (`--json`): `backup-retention`, `declared-snapshot:<id>`, … */
+  id: string;
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  /** How to fix it; present on every failing row. */
+  fix?: string;
+}
+
+export interface PostureThresholds {
+  minRetentionDays: number;
+  /** Where minRetentionDays came from, for the report. */
+  retentionSource: string;
+  maxRestoreLagMs: number;
+  maxAutomatedSnapshotAgeMs: number;
+  maxManualSnapshotAgeMs: number;
+}
+
+export const DEFAULT_MIN_RETENTION_DAYS = 7;
+/** SQL Server's point-in-time restore normally trails "now" by about 5 minutes; 15 leaves room for a slow log backup. */
+export const DEFAULT_MAX_RESTORE_LAG = "15m";
+/** Automated snapshots are daily, inside a 30-minute backup window: a day plus slack. */
+export const DEFAULT_MAX_AUTOMATED_SNAPSHOT_AGE = "26h";
+export const DEFAULT_MAX_MANUAL_SNAPSHOT_AGE = "30d";
+
+export function evaluatePosture(facts: PostureFacts, thresholds: PostureThresholds, now: Date): CheckResult[] {
+  const id = facts.instance.identifier;
+  const modify = (flags: string) => `aws rds modify-db-instance --db-instance-identifier ${id} ${flags} --apply-immediately`;
+  const results: CheckResult[] = [];
+  const inst = facts.instance;
+
+  // Automated backups and retention.
+  {
+    const min = thresholds.minRetentionDays;
+    const title = "automated backups and retention";
+    const fix = `set the environment's backup retention to at least ${min} days in its config (database.backupRetentionDays) and run pulumi up, or at once: ${modify(`--backup-retention-period ${min}`)}`;
+    if (inst.backupRetentionDays === 0) {
+      results.push({ id: "backup-retention", title, status: "fail", detail: `automated backups are off (retention 0 days; at least ${min} required, ${thresholds.retentionSource})`, fix });
+    } else if (inst.backupRetentionDays < min) {
+      results.push({ id: "backup-retention", title, status: "fail", detail: `retention is ${inst.backupRetentionDays} days, below the required ${min} (${thresholds.retentionSource})`, fix });
+    } else {
+      results.push({ id: "backup-retention", title, status: "pass", detail: `retention ${inst.backupRetentionDays} days (at least ${min} required, ${thresholds.retentionSource})` });
+    }
+  }
+
+  // Point-in-time restore lag.
+  {
+    const title = "latest restorable time lag";
+    const limit = formatDurationSpec(thresholds.maxRestoreLagMs);
+    const fix = `check the instance's backups and transaction-log uploads in its events (aws rds describe-events --source-type db-instance --source-identifier ${id} --duration 1440) and that automated backups are on`;
+    if (inst.backupRetentionDays === 0 || inst.latestRestorableTime === undefined) {
+      results.push({
+        id: "restore-lag",
+        title,
+        status: "fail",
+        detail: inst.backupRetentionDays === 0 ? "no point-in-time restore: automated backups are off" : "RDS reports no latest restorable time (no point-in-time restore possible yet)",
+        fix,
+      });
+    } else {
+      const lag = Math.max(0, now.getTime() - inst.latestRestorableTime.getTime());
+      const detail = `${formatDuration(lag)} behind now (latest restorable ${isoSeconds(inst.latestRestorableTime)}, limit ${limit})`;
+      results.push(lag <= thresholds.maxRestoreLagMs ? { id: "restore-lag", title, status: "pass", detail } : { id: "restore-lag", title, status: "fail", detail, fix });
+    }
+  }
+
+  // Snapshot ages.
+  results.push(
+    snapshotAge({
+      id: "automated-snapshot-age",
+      title: "newest automated snapshot age",
+      snapshots: facts.snapshots.filter((s) => s.type === "automated"),
+      maxAgeMs: thresholds.maxAutomatedSnapshotAgeMs,
+      now,
+      missing: `no available automated snapshot of ${id}`,
+      fix: `automated snapshots are taken daily in the backup window while backups are on; check the window and recent backup events (aws rds describe-events --source-type db-instance --source-identifier ${id} --duration 2880)`,
+    }),
+    snapshotAge({
+      id: "manual-snapshot-age",
+      title: "newest manual snapshot age",
+      snapshots: facts.snapshots.filter((s) => s.type === "manual"),
+      maxAgeMs: thresholds.maxManualSnapshotAgeMs,
+      now,
+      missing: `no available manual snapshot of ${id}`,
+      fix: `take one: gametracker-dr snapshots create --db-instance ${id}`,
+    }),
+  );
+
+  results.push(
+    inst.deletionProtection
+      ? { id: "deletion-protection", title: "deletion protection", status: "pass", detail: "on" }
+      : {
+          id: "deletion-protection",
+          title: "deletion protection",
+          status: "fail",
+          detail: "off: the instance can be deleted by one API call",
+          fix: `turn it on in the environment's config and run pulumi up, or at once: ${modify("--deletion-protection")}`,
+        },
+    inst.copyTagsToSnapshot
+      ? { id: "copy-tags-to-snapshot", title: "copy tags to snapshots", status: "pass", detail: "on" }
+      : {
+          id: "copy-tags-to-snapshot",
+          title: "copy tags to snapshots",
+          status: "fail",
+          detail: "off: snapshots lose the instance's tags (ownership, cost allocation, cleanup by tag)",
+          fix: `run pulumi up for the environment (its database component sets it), or at once: ${modify("--copy-tags-to-snapshot")}`,
+        },
+  );
+
+  // Declared manual snapshots.
+  if (facts.declared.length === 0) {
+    results.push({ id: "declared-snapshot", title: "declared manual snapshot", status: "skip", detail: "the environment declares no manual snapshot (or was given by --db-instance alone)" });
+  }
+  for (const d of facts.declared) {
+    const title = `declared snapshot ${d.identifier}`;
+    const rowId = `declared-snapshot:${d.identifier}`;
+    if (d.snapshot === undefined) {
+      results.push({
+        id: rowId,
+        title,
+        status: "fail",
+        detail: "does not exist",
+        fix: `run pulumi up for the environment (it creates declared snapshots), or remove ${d.identifier} from the environment's manual snapshot list`,
+      });
+    } else if (d.snapshot.status !== "available") {
+      results.push({
+        id: rowId,
+        title,
+        status: "fail",
+        detail: `exists but is ${d.snapshot.status}`,
+        fix: d.snapshot.status === "creating" ? "wait for it to finish and run check again" : `inspect it (aws rds describe-events --source-type db-snapshot --source-identifier ${d.identifier}) and recreate it`,
+      });
+    } else {
+      results.push({ id: rowId, title, status: "pass", detail: `available (${d.snapshot.type}, ${d.snapshot.createdAt ? isoSeconds(d.snapshot.createdAt) : "time unknown"})` });
+    }
+  }
+
+  results.push(...bucketChecks(facts));
+  return results;
+}
+
+function snapshotAge(args: {
+  id: string;
+  title: string;
+  snapshots: SnapshotInfo[];
+  maxAgeMs: number;
+  now: Date;
+  missing: string;
+  fix: string;
+}): CheckResult {
+  const newest = args.snapshots.filter((s) => s.status === "available" && s.createdAt !== undefined).sort(newestFirst)[0];
+  if (newest === undefined) return { id: args.id, title: args.title, status: "fail", detail: args.missing, fix: args.fix };
+  const age = Math.max(0, args.now.getTime() - newest.createdAt!.getTime());
+  const detail = `${newest.identifier} is ${formatDuration(age)} old (limit ${formatDurationSpec(args.maxAgeMs)})`;
+  return age <= args.maxAgeMs ? { id: args.id, title: args.title, status: "pass", detail } : { id: args.id, title: args.title, status: "fail", detail, fix: args.fix };
+}
+
+function bucketChecks(facts: PostureFacts): CheckResult[] {
+  const bucket = facts.bucket;
+  const titles = { versioning: "bucket versioning", pab: "bucket public-access blocks", lifecycle: "noncurrent-version lifecycle rule" };
+  if (bucket === undefined) {
+    const detail = "no assets bucket known; pass --bucket or --stack to check it";
+    return [
+      { id: "bucket-versioning", title: titles.versioning, status: "skip", detail },
+      { id: "bucket-public-access-block", title: titles.pab, status: "skip", detail },
+      { id: "bucket-noncurrent-lifecycle", title: titles.lifecycle, status: "skip", detail },
+    ];
+  }
+  const b = bucket.name;
+  const results: CheckResult[] = [];
+  results.push(
+    bucket.versioning === "Enabled"
+      ? { id: "bucket-versioning", title: titles.versioning, status: "pass", detail: `${b}: Enabled` }
+      : {
+          id: "bucket-versioning",
+          title: titles.versioning,
+          status: "fail",
+          detail: `${b}: ${bucket.versioning}${bucket.versioning === "Suspended" ? " (overwrites and deletes lose the previous image)" : " (never turned on)"}`,
+          fix: `run pulumi up for the environment, or at once: aws s3api put-bucket-versioning --bucket ${b} --versioning-configuration Status=Enabled`,
+        },
+  );
+  const pab = bucket.publicAccessBlock;
+  const off = (
+    [
+      ["BlockPublicAcls", pab.blockPublicAcls],
+      ["IgnorePublicAcls", pab.ignorePublicAcls],
+      ["BlockPublicPolicy", pab.blockPublicPolicy],
+      ["RestrictPublicBuckets", pab.restrictPublicBuckets],
+    ] as const
+  )
+    .filter(([, on]) => !on)
+    .map(([name]) => name);
+  results.push(
+    off.length === 0
+      ? { id: "bucket-public-access-block", title: titles.pab, status: "pass", detail: `${b}: all four on` }
+      : {
+          id: "bucket-public-access-block",
+          title: titles.pab,
+          status: "fail",
+          detail: `${b}: off: ${off.join(", ")}`,
+          fix: `aws s3api put-public-access-block --bucket ${b} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true (and run pulumi up so the environment keeps it)`,
+        },
+  );
+  const rules = bucket.lifecycleRules.filter((r) => r.enabled && (r.noncurrentExpirationDays !== undefined || r.noncurrentTransitions > 0));
+  if (rules.length > 0) {
+    const r = rules[0]!;
+    const scope = r.prefix === "" ? "whole bucket" : r.prefix === undefined ? "filtered by tag or size" : `prefix ${r.prefix}`;
+    const action = r.noncurrentExpirationDays !== undefined ? `noncurrent versions expire after ${r.noncurrentExpirationDays} days` : "noncurrent versions transition";
+    results.push({ id: "bucket-noncurrent-lifecycle", title: titles.lifecycle, status: "pass", detail: `${b}: rule ${r.id ?? "(no id)"}: ${action} (${scope})` });
+  } else {
+    const disabled = bucket.lifecycleRules.some((r) => !r.enabled && (r.noncurrentExpirationDays !== undefined || r.noncurrentTransitions > 0));
+    results.push({
+      id: "bucket-noncurrent-lifecycle",
+      title: titles.lifecycle,
+      status: "fail",
+      detail: `${b}: ${disabled ? "the noncurrent-version rule is disabled" : "no rule expires or transitions noncurrent versions"} (old versions pile up, or were never planned)`,
+      fix: `run pulumi up for the environment (its assets bucket declares the rule), or add an enabled lifecycle rule with NoncurrentVersionExpiration (e.g. NoncurrentDays=30) via aws s3api put-bucket-lifecycle-configuration --bucket ${b}`,
+    });
+  }
+  return results;
+}

@@ -1,0 +1,57 @@
+import { SnapshotInfo } from "../snapshots/model";
+
+/**
+ * What `check` knows about a live environment: read from AWS by `collect.ts`, judged by
+ * the pure `evaluate.ts`. Plain data, so the judgement is tested with literal facts and
+ * fixed times (moto can't produce a lagging restore point or a day-old snapshot).
+ */
+export interface InstanceFacts {
+  identifier: string;
+  status: string;
+  /** BackupRetentionPeriod; 0 means automated backups are off. */
+  backupRetentionDays: number;
+  latestRestorableTime: Date | undefined;
+  deletionProtection: boolean;
+  copyTagsToSnapshot: boolean;
+}
+
+export interface DeclaredSnapshotFact {
+  identifier: string;
+  /** The snapshot RDS has under that identifier, if any. */
+  snapshot: SnapshotInfo | undefined;
+}
+
+export interface PublicAccessBlockFacts {
+  blockPublicAcls: boolean;
+  ignorePublicAcls: boolean;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+}
+
+export interface LifecycleRuleFacts {
+  id: string | undefined;
+  enabled: boolean;
+  /** The rule's prefix filter ("" for the whole bucket); undefined for tag/size filters. */
+  prefix: string | undefined;
+  noncurrentExpirationDays: number | undefined;
+  noncurrentTransitions: number;
+}
+
+export interface BucketFacts {
+  name: string;
+  /** S3's versioning status; `Disabled` when versioning was never turned on. */
+  versioning: "Enabled" | "Suspended" | "Disabled";
+  /** The bucket's own public-access block; every flag false when it has none. */
+  publicAccessBlock: PublicAccessBlockFacts;
+  lifecycleRules: LifecycleRuleFacts[];
+}
+
+export interface PostureFacts {
+  instance: InstanceFacts;
+  /** Every snapshot of the instance, automated and manual. */
+  snapshots: SnapshotInfo[];
+  /** The manual snapshots the environment's config declares, looked up by identifier. */
+  declared: DeclaredSnapshotFact[];
+  /** Undefined when no bucket is known (no --bucket and no stack output): its checks are skipped. */
+  bucket: BucketFacts | undefined;
+}
