@@ -32,6 +32,7 @@ function report(result: RuleResult, reportViolation: ReportViolation, proxiedPro
   for (const violation of result.violations) reportViolation(violation.message, violation.urn);
   const first = result.undecided[0];
   if (result.violations.length === 0 && first !== undefined) {
+    // Reading the value is the point: the proxy throws on the unknown one.
     let value: unknown = proxiedProps(first);
     for (const key of first.path) value = (value as Record<string, unknown> | undefined)?.[key];
   }
@@ -69,14 +70,8 @@ export function toStackPolicy(rule: StackRule): StackValidationPolicy {
     remediationSteps: rule.remediation,
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
       const views = args.resources.map(toStackView);
-      report(rule.check(views), reportViolation, (unknown) => {
-        // An Unknown from a stack rule sits in one resource's props; find which by walking each.
-        for (const resource of args.resources) {
-          const plain = views.find((v) => v.urn === resource.urn)!.props;
-          if (containsUnknownAt(plain, unknown)) return resource.props;
-        }
-        return undefined;
-      });
+      // An Unknown from a stack rule sits in one resource's props: re-read it through that resource's proxy.
+      report(rule.check(views), reportViolation, (unknown) => args.resources[views.findIndex((view) => containsUnknownAt(view.props, unknown))]?.props);
     },
   };
 }

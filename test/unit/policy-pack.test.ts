@@ -226,5 +226,11 @@ describe("policy pack, started the way the Pulumi CLI starts it", function () {
 
     const withoutVersioning = await stack([bucket, block]);
     expect(withoutVersioning.getDiagnosticsList().map((d) => d.getPolicyname())).to.include("s3-assets-versioning-enabled");
+
+    // A versioning resource whose target is unknown and untraceable: neither a pass nor a failure yet.
+    const untraceable = resource("aws:s3/bucketVersioning:BucketVersioning", "mystery", "urn:m", { bucket: UNKNOWN, versioningConfiguration: { status: "Enabled" } }, false);
+    const undecided = (await stack([bucket, untraceable])).getDiagnosticsList().filter((d) => d.getPolicyname() === "s3-assets-versioning-enabled");
+    expect(undecided.map((d) => d.getEnforcementlevel())).to.deep.equal([analyzer.EnforcementLevel.ADVISORY]);
+    expect(undecided[0]!.getMessage()).to.contain(".bucket can't be known during preview");
   });
 });
