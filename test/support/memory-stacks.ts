@@ -753,8 +753,9 @@ class MemoryStack implements Stack {
         let canonical = ((await canonicalInputs(args.inputs)) ?? {}) as Record<string, unknown>;
         if (prior !== undefined && options.ignoreChanges.length > 0) canonical = applyIgnoreChanges(prior.inputs, canonical, options.ignoreChanges);
         const changes = prior === undefined ? [] : diffProperties(prior.inputs, canonical);
-        const op: StepOp = prior === undefined ? "create" : args.custom === false ? "same" : classifyChange(args.type, changes.map((c) => c.path));
-        const lifecycle = args.custom === false ? undefined : this.lifecycleFor(args.type, args.inputs, context);
+        // Local components register no inputs, so they are always `same`; remote ones (awsx) diff like resources.
+        const op: StepOp = prior === undefined ? "create" : classifyChange(args.type, changes.map((c) => c.path));
+        const lifecycle = this.lifecycleFor(args.type, args.inputs, context);
         decided.set(key, { op, changes, inputs: canonical, options, lifecycle: lifecycle !== undefined });
         // Like the engine, the program's own protect option decides: removing it in the same update allows the replacement.
         if (op === "replace" && options.protect) {
