@@ -1,0 +1,248 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runProgram, RegisteredResource, RunOptions } from "../support/pulumi-mocks";
+import { environmentProgram } from "../../environment";
+import { EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
+import { TagKeys } from "../../components/tags";
+import { InvalidConfigError } from "../../components/errors";
+
+const RESTORE_STACK = "dev-restore-r20250601";
+const RESTORE_REF = `organization/gametracker-restore/${RESTORE_STACK}`;
+const restoreOutputs = {
+  [RestoreOutputNames.identifier]: "gametracker-mssql-r20250601",
+  [RestoreOutputNames.address]: "gametracker-mssql-r20250601.abc123xyz.us-east-1.rds.amazonaws.com",
+  [RestoreOutputNames.port]: 1433,
+  [RestoreOutputNames.secretArn]: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-5678-GhIjKl",
+  [RestoreOutputNames.arn]: "arn:aws:rds:us-east-1:123456789012:db:gametracker-mssql-r20250601",
+  [RestoreOutputNames.engine]: "sqlserver-ex",
+};
+
+const base = { "assets.bucketName": "gametracker-assets-dev-test" };
+
+function environment(config: Record<string, string> = {}, options: RunOptions = {}) {
+  return runProgram(environmentProgram, { stack: "dev", ...options, config: { ...base, ...config } });
+}
+
+function cutOver() {
+  return environment({ "database.source": RESTORE_STACK }, { stackReferences: { [RESTORE_REF]: restoreOutputs } });
+}
+
+/** Runs the program with a config that must be refused; returns the message and how many resources were registered. */
+async function refused(config: Record<string, string>, options: RunOptions = {}): Promise<{ message: string; registered: number; error: unknown }> {
+  let registered = 0;
+  try {
+    await environment(config, { ...options, behaviours: [() => void registered++] });
+  } catch (error) {
+    return { message: (error as Error).message, registered, error };
+  }
+  return expect.fail(`accepted ${JSON.stringify(config)}`);
+}
+
+/** Every registered resource's inputs by `type::name`, for comparing two runs. */
+function inputsByResource(resources: RegisteredResource[]): Map<string, unknown> {
+  return new Map(resources.map((r) => [`${r.type}::${r.name}`, JSON.parse(JSON.stringify(r.inputs))]));
+}
+
+/** Paths (a.b.c) where two JSON values differ. */
+function differingPaths(a: unknown, b: unknown, at = ""): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => differingPaths((a as any)[k], (b as any)[k], at ? `${at}.${k}` : k));
+  }
+  return [at];
+}
+
+describe("environment program (mocks)", () => {
+  it("exports exactly the stack outputs the driver reads, with their types", async () => {
+    const run = await environment();
+    const outputs = run.outputs as Record<string, unknown>;
+    expect(Object.keys(outputs).sort()).to.deep.equal(Object.values(EnvironmentOutputNames).sort());
+    expect(outputs).to.deep.include({
+      databaseIdentifier: "gametracker-mssql",
+      databaseArn: "arn:aws:rds:us-east-1:123456789012:db:gametracker-mssql",
+      databaseEndpoint: "gametracker-mssql.abc123xyz.us-east-1.rds.amazonaws.com",
+      databasePort: 1433,
+      databaseEngine: "sqlserver-ex",
+      dbSubnetGroupName: "gametracker-mssql-subnets",
+      dbSecurityGroupId: "sg-database-sg",
+      backupRetentionDays: 7,
+      manualSnapshotIdentifiers: ["gametracker-manual-backup-v1"],
+      assetsBucketName: "gametracker-assets-dev-test",
+      apiFunctionName: "gametracker-dev-api",
+      activeDatabase: "primary",
+      activeDatabaseEndpoint: "gametracker-mssql.abc123xyz.us-east-1.rds.amazonaws.com",
+    });
+    expect(outputs.databaseSecretArn).to.match(/:secret:rds!db-/);
+    expect(outputs.datasourceUrl).to.equal(
+      "jdbc:sqlserver://gametracker-mssql.abc123xyz.us-east-1.rds.amazonaws.com:1433;databaseName=gametracker;encrypt=true;trustServerCertificate=false;loginTimeout=30;applicationName=gametracker-api",
+    );
+    expect(JSON.stringify(outputs)).to.not.match(/password/i);
+  });
+
+  it("wires the components: the database admits the API's group, the Lambda runs in the private subnets", async () => {
+    const run = await environment();
+    const vpc = run.one("awsx:ec2:Vpc");
+    const apiSg = run.resources.find((r) => r.name === "network-api-sg")!;
+    expect(apiSg.inputs.vpcId).to.equal("vpc-network-vpc");
+    expect(run.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).to.deep.equal([`subnet-${vpc.name}-private-a`, `subnet-${vpc.name}-private-b`]);
+    expect(run.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs).to.include({ referencedSecurityGroupId: "sg-network-api-sg", fromPort: 1433, toPort: 1433 });
+    const fn = run.one("aws:lambda/function:Function");
+    expect(fn.inputs.vpcConfig).to.deep.equal({ subnetIds: [`subnet-${vpc.name}-private-a`, `subnet-${vpc.name}-private-b`], securityGroupIds: ["sg-network-api-sg"] });
+    expect(fn.inputs.environment.variables).to.include({ ASSETS_BUCKET: "gametracker-assets-dev-test", GAMETRACKER_DATABASE_SOURCE: "primary" });
+    expect(run.resources.find((r) => r.name === "api-sql-out")!.inputs.referencedSecurityGroupId).to.equal("sg-database-sg");
+    expect(run.one("aws:rds/instance:Instance").protect).to.equal(true);
+    expect(run.one("aws:rds/snapshot:Snapshot").retainOnDelete).to.equal(true);
+  });
+
+  it("tags every taggable resource with environment, stack and managed-by", async () => {
+    const run = await environment();
+    const untaggable = new Set([
+      "aws:s3/bucketVersioning:BucketVersioning",
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      "aws:s3/bucketPolicy:BucketPolicy",
+      "aws:iam/rolePolicy:RolePolicy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    ]);
+    const resources = run.resources.filter((r) => r.custom || r.type === "awsx:ec2:Vpc");
+    expect(resources.length).to.be.greaterThan(15);
+    for (const r of resources) {
+      if (untaggable.has(r.type)) {
+        expect(r.inputs, `${r.type} has no tags argument`).to.not.have.property("tags");
+        continue;
+      }
+      expect(r.inputs.tags, `${r.type} ${r.name}`).to.include({ [TagKeys.environment]: "dev", [TagKeys.stack]: "gametracker/dev", [TagKeys.managedBy]: "pulumi" });
+    }
+    expect(run.one("aws:s3/bucket:Bucket").inputs.tags).to.include({ [TagKeys.role]: "assets" });
+  });
+
+  describe("database.source (declarative cut-over)", () => {
+    it("points the Lambda at the restore stack's endpoint and secret when it names one", async () => {
+      const run = await cutOver();
+      const env = run.one("aws:lambda/function:Function").inputs.environment.variables;
+      expect(env).to.deep.equal({
+        SPRING_DATASOURCE_URL:
+          "jdbc:sqlserver://gametracker-mssql-r20250601.abc123xyz.us-east-1.rds.amazonaws.com:1433;databaseName=gametracker;encrypt=true;trustServerCertificate=false;loginTimeout=30;applicationName=gametracker-api",
+        DATABASE_SECRET_ARN: restoreOutputs.secretArn,
+        GAMETRACKER_DATABASE_SOURCE: RESTORE_STACK,
+        ASSETS_BUCKET: "gametracker-assets-dev-test",
+      });
+      expect(run.one("pulumi:pulumi:StackReference").inputs.name).to.equal(RESTORE_REF);
+      expect(run.outputs).to.deep.include({ activeDatabase: RESTORE_STACK, activeDatabaseEndpoint: restoreOutputs.address, databaseIdentifier: "gametracker-mssql" });
+    });
+
+    it("changes nothing but the Lambda's environment between primary and a restore stack", async () => {
+      const primary = inputsByResource((await environment()).resources);
+      const restored = inputsByResource((await cutOver()).resources);
+      const added = [...restored.keys()].filter((k) => !primary.has(k));
+      const removed = [...primary.keys()].filter((k) => !restored.has(k));
+      expect(removed).to.deep.equal([]);
+      // Reading the restore stack's outputs is a read, not a change to any resource.
+      expect(added).to.deep.equal([`pulumi:pulumi:StackReference::${RESTORE_REF}`]);
+      const changes = [...primary.keys()].flatMap((key) => differingPaths(primary.get(key), restored.get(key)).map((p) => `${key} ${p}`));
+      expect(changes.sort()).to.deep.equal([
+        "aws:lambda/function:Function::api-function environment.variables.DATABASE_SECRET_ARN",
+        "aws:lambda/function:Function::api-function environment.variables.GAMETRACKER_DATABASE_SOURCE",
+        "aws:lambda/function:Function::api-function environment.variables.SPRING_DATASOURCE_URL",
+      ]);
+    });
+
+    it("keeps the IAM permission covering the restored instance's secret in both states", async () => {
+      const policy = JSON.parse((await cutOver()).one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+      const patterns: string[] = policy.Statement[0].Condition.StringLike["aws:ResourceTag/aws:rds:primaryDBInstanceArn"];
+      const matches = (p: string) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(restoreOutputs[RestoreOutputNames.arn]);
+      expect(patterns.some(matches)).to.equal(true);
+    });
+
+    it("refuses a drill stack before registering anything, and says why", async () => {
+      const { message, registered, error } = await refused({ "database.source": "dev-drill-7f3a" });
+      expect(error).to.be.instanceOf(InvalidConfigError);
+      expect(message).to.include("drill stacks are destroyed when the drill ends");
+      expect(registered).to.equal(0);
+    });
+
+    it("fails the update when the restore stack's instance is outside the API's secret permission", async () => {
+      let message = "";
+      try {
+        await runProgram(
+          async () => {
+            const outputs = environmentProgram();
+            // The check runs when the restore stack's outputs resolve; surface its rejection.
+            await (outputs.activeDatabaseEndpoint as unknown as { promise(): Promise<unknown> }).promise();
+            return outputs;
+          },
+          { stack: "dev", config: { ...base, "database.source": RESTORE_STACK }, stackReferences: { [RESTORE_REF]: { ...restoreOutputs, identifier: "someone-elses-db" } } },
+        );
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).to.include(`Restore stack ${RESTORE_STACK} holds instance "someone-elses-db"`).and.include("gametracker-mssql-");
+    });
+  });
+
+  it("places everything in an existing VPC when given one", async () => {
+    const run = await environment({ "network.vpcId": "vpc-existing", "network.privateSubnetIds": '["subnet-1","subnet-2"]' });
+    expect(run.ofType("awsx:ec2:Vpc")).to.have.length(0);
+    expect(run.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).to.deep.equal(["subnet-1", "subnet-2"]);
+    expect(run.one("aws:lambda/function:Function").inputs.vpcConfig.subnetIds).to.deep.equal(["subnet-1", "subnet-2"]);
+  });
+
+  it("takes the database settings from config", async () => {
+    const run = await environment({
+      "database.edition": "standard",
+      "database.backupRetentionDays": "14",
+      "database.backupWindow": "01:00-02:00",
+      "database.maintenanceWindow": "sat:03:00-sat:04:00",
+      "database.manualSnapshots": '["gametracker-manual-backup-v1","pre-season-3"]',
+      "database.backupReplicationRegion": "us-west-2",
+      "database.backupReplicationKmsKeyId": "arn:aws:kms:us-west-2:123456789012:key/r",
+    });
+    expect(run.one("aws:rds/instance:Instance").inputs).to.include({ engine: "sqlserver-se", storageEncrypted: true, backupRetentionPeriod: 14, backupWindow: "01:00-02:00", maintenanceWindow: "sat:03:00-sat:04:00" });
+    expect(run.ofType("aws:rds/snapshot:Snapshot").map((s) => s.inputs.dbSnapshotIdentifier)).to.deep.equal(["gametracker-manual-backup-v1", "pre-season-3"]);
+    expect(run.one("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication").inputs).to.include({ region: "us-west-2", retentionPeriod: 14 });
+    expect(run.outputs).to.deep.include({ backupRetentionDays: 14, manualSnapshotIdentifiers: ["gametracker-manual-backup-v1", "pre-season-3"] });
+  });
+
+  it("deploys a configured Spring Boot artifact, and refuses a missing one before registering anything", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gt-artifact-"));
+    const artifact = path.join(dir, "api.zip");
+    fs.writeFileSync(artifact, "zip");
+    const run = await environment({ "api.artifactPath": artifact, "api.handler": "com.gametracker.StreamLambdaHandler::handleRequest" });
+    expect(run.one("aws:lambda/function:Function").inputs).to.include({ runtime: "java21", handler: "com.gametracker.StreamLambdaHandler::handleRequest" });
+    const { message, registered } = await refused({ "api.artifactPath": path.join(dir, "missing.zip"), "api.handler": "x::y" });
+    expect(message).to.include("gametracker:api.artifactPath is").and.include("no file is there");
+    expect(registered).to.equal(0);
+  });
+
+  describe("invalid config registers no resource at all", () => {
+    it("(the counter does see a valid program's registrations)", async () => {
+      let registered = 0;
+      await environment({}, { behaviours: [() => void registered++] });
+      expect(registered).to.be.greaterThan(20);
+    });
+
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ["retention 0", { "database.backupRetentionDays": "0" }, "gametracker:database.backupRetentionDays is 0"],
+      ["overlapping windows", { "database.backupWindow": "05:30-06:30" }, "overlaps"],
+      ["encryption on Express", { "database.storageEncrypted": "true" }, "no encryption at rest"],
+      ["invalid identifier", { "database.identifier": "gt--db" }, "gametracker:database.identifier"],
+      ["invalid bucket name", { "assets.bucketName": "Assets!" }, "gametracker:assets.bucketName"],
+      ["unknown edition", { "database.edition": "free" }, "gametracker:database.edition"],
+      ["bad database.source", { "database.source": "somewhere" }, "gametracker:database.source"],
+      ["unknown key", { "database.retention": "7" }, "not a config key"],
+    ];
+    for (const [name, config, expected] of cases) {
+      it(name, async () => {
+        const { message, registered, error } = await refused(config);
+        expect(error).to.be.instanceOf(InvalidConfigError);
+        expect(message).to.include(expected);
+        expect(registered).to.equal(0);
+      });
+    }
+  });
+});
