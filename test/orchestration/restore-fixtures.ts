@@ -5,23 +5,21 @@
  * its snapshots to prove a drill left them exactly as they were.
  */
 import { CreateDBSubnetGroupCommand, DescribeDBInstancesCommand, ListTagsForResourceCommand, RDSClient } from "@aws-sdk/client-rds";
+import { CreateSecurityGroupCommand, DescribeSubnetsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { HostResolver } from "../../automation/restore/verify";
-import { allSnapshots } from "../support/rds-fixtures";
-
-/** One EC2 Query API call to moto (the project has no EC2 SDK client; moto does not check signatures). */
-async function ec2(endpoint: string, params: Record<string, string>): Promise<string> {
-  const response = await fetch(`${endpoint}/`, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
-      Authorization: "AWS4-HMAC-SHA256 Credential=testing/20261125/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=test",
-    },
-    body: new URLSearchParams({ Version: "2016-11-15", ...params }).toString(),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`moto EC2 ${params.Action} failed: ${response.status} ${text.slice(0, 300)}`);
-  return text;
-}
+import * as pulumi from "@pulumi/pulumi";
+import type { MiddlewareStack } from "@smithy/types";
+import { AwsClientOptions, AwsClients } from "../../automation/aws/clients";
+import { main } from "../../automation/cli/main";
+import { ManualClock } from "../../automation/clock";
+import { createDrillCommand } from "../../automation/commands/drill";
+import { createRestoreCommand } from "../../automation/commands/restore";
+import { restoreProgram } from "../../automation/restore/program";
+import { ReportWriter } from "../../automation/restore/report-files";
+import { EnvironmentOutputNames, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
+import { MemoryStacks } from "../support/memory-stacks";
+import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
+import { allSnapshots, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
 
 export interface DbNetwork {
   subnetGroupName: string;
@@ -30,13 +28,17 @@ export interface DbNetwork {
 
 /** The environment's DB subnet group and security group, as the environment program would have made them. */
 export async function createDbNetwork(rds: RDSClient, endpoint: string, name = "gametracker-mssql"): Promise<DbNetwork> {
-  const subnets = [...(await ec2(endpoint, { Action: "DescribeSubnets" })).matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map((m) => m[1]!);
-  if (subnets.length < 2) throw new Error(`moto's default VPC has ${subnets.length} subnets; expected at least 2`);
-  const subnetGroupName = `${name}-subnets`;
-  await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: subnetGroupName, DBSubnetGroupDescription: "test", SubnetIds: subnets.slice(0, 2) }));
-  const sg = (await ec2(endpoint, { Action: "CreateSecurityGroup", GroupName: `${name}-db`, GroupDescription: "SQL Server from the API only" })).match(/<groupId>([^<]+)</)?.[1];
-  if (sg === undefined) throw new Error("moto did not return a security group id");
-  return { subnetGroupName, securityGroupId: sg };
+  const ec2 = new EC2Client({ endpoint, region: "us-east-1" });
+  try {
+    const subnets = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).map((s) => s.SubnetId!);
+    if (subnets.length < 2) throw new Error(`moto's default VPC has ${subnets.length} subnets; expected at least 2`);
+    const subnetGroupName = `${name}-subnets`;
+    await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: subnetGroupName, DBSubnetGroupDescription: "test", SubnetIds: subnets.slice(0, 2) }));
+    const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-db`, Description: "SQL Server from the API only" }));
+    return { subnetGroupName, securityGroupId: sg.GroupId! };
+  } finally {
+    ec2.destroy();
+  }
 }
 
 /** Resolves RDS endpoints to a private address; says in its name that it is not DNS. */
@@ -76,5 +78,131 @@ export async function primaryFingerprint(rds: RDSClient, identifier: string): Pr
       tags,
     },
     snapshots: snapshots.map((s) => ({ id: s.DBSnapshotIdentifier, type: s.SnapshotType, status: s.Status, created: s.SnapshotCreateTime?.toISOString(), tags: s.TagList })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// The drill/restore harness: moto + in-memory stacks + the real CLI in-process
+
+/**
+ * The environment stack's program in these tests: it exports the outputs of the moto
+ * fixture environment (given as config). The drill only reads the environment stack's
+ * outputs, so what matters is that the stack exists, has them, and is never changed.
+ */
+export function environmentOutputsProgram(): Record<string, unknown> {
+  return JSON.parse(new pulumi.Config().require("test.outputs")) as Record<string, unknown>;
+}
+
+export const PRIMARY = "gametracker-mssql";
+export const DECLARED_SNAPSHOT = "gametracker-manual-backup-v1";
+
+/** Records the drill's interrupt handler instead of touching the process's signals. */
+export class FakeInterrupts {
+  handlers: Array<() => void> = [];
+  uninstalled = 0;
+  readonly install = (handler: () => void): (() => void) => {
+    this.handlers.push(handler);
+    return () => {
+      this.uninstalled += 1;
+      this.handlers = this.handlers.filter((h) => h !== handler);
+    };
+  };
+  fire(): void {
+    for (const h of [...this.handlers]) h();
+  }
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json<T = any>(): T;
+}
+
+export interface RunOptions {
+  resolver?: HostResolver;
+  reportWriter?: ReportWriter;
+  interrupts?: FakeInterrupts;
+  /** Middleware for the CLI's own AWS clients (not the in-memory Pulumi's). */
+  middleware?: (stack: MiddlewareStack<any, any>) => void;
+  ask?: (question: string) => Promise<boolean>;
+}
+
+export interface Harness {
+  stacks: MemoryStacks;
+  network: DbNetwork;
+  clock: ManualClock;
+  /** Clients for assertions and setup (no test middleware). */
+  aws: AwsClients;
+  run(argv: string[], options?: RunOptions): Promise<CliRun>;
+  dispose(): void;
+}
+
+/**
+ * A dev environment on moto (the primary SQL Server instance with its declared manual
+ * snapshot, the DB subnet group and security group), its environment stack `dev` in
+ * MemoryStacks with the outputs the environment program exports, and the restore project
+ * running the real restore program with moto-backed resources.
+ */
+export async function drillHarness(clients: (options?: AwsClientOptions) => AwsClients, endpoint: string): Promise<Harness> {
+  const aws = clients();
+  await createSqlServerInstance(aws.rds, { identifier: PRIMARY });
+  await createManualSnapshot(aws.rds, PRIMARY, DECLARED_SNAPSHOT);
+  const network = await createDbNetwork(aws.rds, endpoint);
+  const clock = new ManualClock(new Date(Date.now() + 1000));
+  const pulumiAws = clients();
+  const behaviours: MotoBehaviours = motoBehaviours(pulumiAws);
+  const stacks = new MemoryStacks({
+    programs: { [ENVIRONMENT_PROJECT]: environmentOutputsProgram, [RESTORE_PROJECT]: restoreProgram },
+    behaviours,
+    clock,
+  });
+  const env = await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack: "dev" });
+  await env.setConfig(
+    "test.outputs",
+    JSON.stringify({
+      [EnvironmentOutputNames.databaseIdentifier]: PRIMARY,
+      [EnvironmentOutputNames.dbSubnetGroupName]: network.subnetGroupName,
+      [EnvironmentOutputNames.dbSecurityGroupId]: network.securityGroupId,
+      [EnvironmentOutputNames.backupRetentionDays]: 7,
+      [EnvironmentOutputNames.manualSnapshotIdentifiers]: [DECLARED_SNAPSHOT],
+      [EnvironmentOutputNames.activeDatabase]: "primary",
+      [EnvironmentOutputNames.databaseSecretArn]: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-primary-AbCdEf",
+    }),
+  );
+  await env.up();
+  stacks.clearHistory();
+  return {
+    stacks,
+    network,
+    clock,
+    aws,
+    async run(argv, options = {}) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const resolver = options.resolver ?? emulatorResolver();
+      const interrupts = options.interrupts ?? new FakeInterrupts();
+      const code = await main(
+        argv,
+        {
+          stdout: { write: (t) => void out.push(t) },
+          stderr: { write: (t) => void err.push(t) },
+          clock,
+          ask: options.ask,
+          random: () => 0.5,
+          awsClients: (o) => clients({ ...o, ...(options.middleware ? { middleware: options.middleware } : {}) }),
+          stacks: () => stacks,
+        },
+        [
+          createRestoreCommand({ resolver }),
+          createDrillCommand({ resolver, onInterrupt: interrupts.install, ...(options.reportWriter ? { reportWriter: options.reportWriter } : {}) }),
+        ],
+      );
+      const stdout = out.join("");
+      return { code, stdout, stderr: err.join(""), json: () => JSON.parse(stdout) };
+    },
+    dispose() {
+      behaviours.destroy();
+    },
   };
 }
