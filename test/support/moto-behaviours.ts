@@ -145,6 +145,16 @@ function defined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** Deleting what is already gone succeeds, as the AWS provider treats NotFound on delete. */
+async function gone(action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    const name = String((error as { name?: string }).name ?? "") + String((error as { Code?: string }).Code ?? "");
+    if (!/NotFound|NoSuchEntity/.test(name)) throw error;
+  }
+}
+
 function changed(paths: readonly string[], ...keys: string[]): boolean {
   return paths.some((p) => keys.some((k) => p === k || p.startsWith(`${k}.`) || p.startsWith(`${k}[`)));
 }
@@ -328,16 +338,13 @@ export function rdsInstanceLifecycle(clients: AwsClients): ResourceLifecycle {
         // The AWS provider refuses this before calling AWS, and so do we.
         throw new Error(`DB instance ${id}: final_snapshot_identifier is required when skip_final_snapshot is false`);
       }
-      await clients.rds.send(
-        new DeleteDBInstanceCommand(
-          defined({
-            DBInstanceIdentifier: id,
-            SkipFinalSnapshot: skip,
-            FinalDBSnapshotIdentifier: skip ? undefined : (inputs.finalSnapshotIdentifier as string),
-            DeleteAutomatedBackups: (inputs.deleteAutomatedBackups as boolean | undefined) ?? true,
-          }),
-        ),
-      );
+      const request = defined({
+        DBInstanceIdentifier: id,
+        SkipFinalSnapshot: skip,
+        FinalDBSnapshotIdentifier: skip ? undefined : (inputs.finalSnapshotIdentifier as string),
+        DeleteAutomatedBackups: (inputs.deleteAutomatedBackups as boolean | undefined) ?? true,
+      });
+      await gone(() => clients.rds.send(new DeleteDBInstanceCommand(request)));
     },
   };
 }
@@ -360,7 +367,7 @@ export function dbSnapshotLifecycle(clients: AwsClients): ResourceLifecycle {
       };
     },
     async delete({ id }) {
-      await clients.rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }));
+      await gone(() => clients.rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id })));
     },
   };
 }
@@ -386,7 +393,7 @@ export function dbSubnetGroupLifecycle(clients: AwsClients): ResourceLifecycle {
       return { id, state: { ...oldState, ...inputs } };
     },
     async delete({ id }) {
-      await clients.rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: id }));
+      await gone(() => clients.rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: id })));
     },
   };
 }
@@ -438,7 +445,7 @@ export function vpcLifecycle(ec2: EC2Client, region: string): ResourceLifecycle 
     async delete({ id }) {
       const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [id] }] }));
       for (const s of subnets.Subnets ?? []) await ec2.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId! }));
-      await ec2.send(new DeleteVpcCommand({ VpcId: id }));
+      await gone(() => ec2.send(new DeleteVpcCommand({ VpcId: id })));
     },
   };
 }
@@ -457,7 +464,7 @@ export function securityGroupLifecycle(ec2: EC2Client): ResourceLifecycle {
       return { id, state: { ...inputs, name, arn: created.SecurityGroupArn ?? `arn:aws:ec2:::security-group/${id}` } };
     },
     async delete({ id }) {
-      await ec2.send(new DeleteSecurityGroupCommand({ GroupId: id }));
+      await gone(() => ec2.send(new DeleteSecurityGroupCommand({ GroupId: id })));
     },
   };
 }
@@ -485,14 +492,18 @@ export function iamRoleLifecycle(iam: IAMClient): ResourceLifecycle {
       return { id, state: { ...oldState, ...inputs } };
     },
     async delete({ id }) {
-      // The engine deletes attachments first; detach anything left so DeleteRole cannot conflict.
-      const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: id }));
-      for (const p of attached.AttachedPolicies ?? []) await iam.send(new DetachRolePolicyCommand({ RoleName: id, PolicyArn: p.PolicyArn! }));
-      const inline = await iam.send(new ListRolePoliciesCommand({ RoleName: id }));
-      for (const p of inline.PolicyNames ?? []) await iam.send(new DeleteRolePolicyCommand({ RoleName: id, PolicyName: p }));
-      await iam.send(new DeleteRoleCommand({ RoleName: id }));
+      await gone(() => deleteRole(iam, id));
     },
   };
+}
+
+async function deleteRole(iam: IAMClient, id: string): Promise<void> {
+  // The engine deletes attachments first; detach anything left so DeleteRole cannot conflict.
+  const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: id }));
+  for (const p of attached.AttachedPolicies ?? []) await iam.send(new DetachRolePolicyCommand({ RoleName: id, PolicyArn: p.PolicyArn! }));
+  const inline = await iam.send(new ListRolePoliciesCommand({ RoleName: id }));
+  for (const p of inline.PolicyNames ?? []) await iam.send(new DeleteRolePolicyCommand({ RoleName: id, PolicyName: p }));
+  await iam.send(new DeleteRoleCommand({ RoleName: id }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -660,7 +671,7 @@ export function lambdaFunctionLifecycle(clients: AwsClients): ResourceLifecycle 
       return functionState(clients, inputs, id);
     },
     async delete({ id }) {
-      await clients.lambda.send(new DeleteFunctionCommand({ FunctionName: id }));
+      await gone(() => clients.lambda.send(new DeleteFunctionCommand({ FunctionName: id })));
     },
   };
 }
