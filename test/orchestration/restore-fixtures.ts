@@ -18,6 +18,7 @@ import { restoreProgram } from "../../automation/restore/program";
 import { ReportWriter } from "../../automation/restore/report-files";
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
 import { MemoryStacks } from "../support/memory-stacks";
+import { Stacks } from "../../automation/stacks/port";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
 import { allSnapshots, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
 
@@ -126,6 +127,8 @@ export interface RunOptions {
   /** Middleware for the CLI's own AWS clients (not the in-memory Pulumi's). */
   middleware?: (stack: MiddlewareStack<any, any>) => void;
   ask?: (question: string) => Promise<boolean>;
+  /** The Stacks the CLI sees (default the harness's MemoryStacks); the benchmark wraps it to time it. */
+  stacks?: Stacks;
 }
 
 export interface Harness {
@@ -191,7 +194,7 @@ export async function drillHarness(clients: (options?: AwsClientOptions) => AwsC
           ask: options.ask,
           random: () => 0.5,
           awsClients: (o) => clients({ ...o, ...(options.middleware ? { middleware: options.middleware } : {}) }),
-          stacks: () => stacks,
+          stacks: () => options.stacks ?? stacks,
         },
         [
           createRestoreCommand({ resolver }),
