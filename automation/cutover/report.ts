@@ -1,0 +1,70 @@
+/**
+ * What `cutover` and `rollback` print, pure: a short text for the terminal and, for
+ * `--preview-only`, Markdown fit for a pull-request comment or a workflow step summary.
+ */
+import { formatDuration } from "../output";
+import { DATABASE_SOURCE_KEY, StepOp } from "../stacks/port";
+import { PRIMARY_SOURCE } from "../../contracts/stacks";
+import type { SwitchResult } from "./switch-source";
+
+const ORDER: StepOp[] = ["create", "update", "replace", "delete", "read", "discard", "same"];
+
+function endpoint(result: SwitchResult): string {
+  return `${result.target.address}${result.target.port !== undefined ? `:${result.target.port}` : ""}`;
+}
+
+function database(result: SwitchResult): string {
+  return result.to === PRIMARY_SOURCE ? `the primary ${result.target.identifier}` : `${result.target.identifier} (restore stack ${result.to})`;
+}
+
+/** The terminal rendering of a switch. */
+export function renderSwitch(result: SwitchResult): string {
+  const command = result.to === PRIMARY_SOURCE ? "rollback" : "cutover";
+  switch (result.outcome) {
+    case "already":
+      return [
+        `${result.environment} is already on ${result.to}: nothing to do.`,
+        `the API (${result.functionName}) uses ${database(result)} at ${endpoint(result)} — ${result.datasource?.message ?? ""}`.trimEnd(),
+      ].join("\n");
+    case "cancelled":
+      return `${command} cancelled: nothing was changed (${DATABASE_SOURCE_KEY} is still ${result.from}).`;
+    case "previewed":
+      return previewMarkdown(result);
+    case "switched":
+      return [
+        `${command} done: ${result.environment} moved from ${result.from} to ${result.to}${result.forced ? " (forced past the preview guard)" : ""}`,
+        `the API (${result.functionName}) now uses ${database(result)} at ${endpoint(result)}`,
+        `confirmed from AWS: ${result.datasource?.message ?? "not checked"}`,
+        `preview: ${result.preview?.verdict.summary ?? "n/a"}`,
+        `took ${formatDuration(result.durationMs)}`,
+        result.to === PRIMARY_SOURCE
+          ? `restore stack ${result.from} is kept; gametracker-dr cleanup removes it once it is older than the cleanup age`
+          : `to go back: gametracker-dr rollback --stack ${result.environment}`,
+      ].join("\n");
+  }
+}
+
+/** The preview as Markdown: guard verdict, change counts, the diff. Says that nothing was changed. */
+export function previewMarkdown(result: SwitchResult): string {
+  const preview = result.preview;
+  const title = result.to === PRIMARY_SOURCE ? "Rollback preview" : "Cut-over preview";
+  const lines = [`### ${title}: \`${result.environment}\` → \`${result.to}\``, ""];
+  if (preview === undefined) return [...lines, "No preview was run."].join("\n");
+  const verdict = preview.verdict;
+  lines.push(
+    verdict.allowed
+      ? `**Guard: allowed** — ${verdict.summary}.`
+      : `**Guard: would refuse** (apply only with \`--force\`) — ${verdict.summary}.`,
+    "",
+    `The API (\`${result.functionName}\`) would use ${database(result)} at \`${endpoint(result)}\`.`,
+    "",
+    "| operation | resources |",
+    "| --- | ---: |",
+  );
+  const counts = preview.changeSummary;
+  for (const op of [...ORDER, ...(Object.keys(counts) as StepOp[]).filter((o) => !ORDER.includes(o))]) {
+    if (counts[op]) lines.push(`| ${op} | ${counts[op]} |`);
+  }
+  lines.push("", "```diff", preview.diffText.trimEnd(), "```", "", `Nothing was changed: \`${DATABASE_SOURCE_KEY}\` is still \`${result.from}\`.`);
+  return lines.join("\n");
+}
