@@ -175,7 +175,7 @@ export async function createAssetsBucket(s3: S3Client, options: AssetsBucketOpti
 export interface EnvironmentFixture {
   instance: DBInstance;
   bucket: string;
-  /** The manual snapshot declared in the environment's config (created, tagged by the tool). */
+  /** The manual snapshot declared in the environment's config (database.manualSnapshots). */
   declaredSnapshot: string;
 }
 
@@ -186,7 +186,8 @@ export async function createEnvironmentFixture(
 ): Promise<EnvironmentFixture> {
   const instance = await createSqlServerInstance(clients.rds, options.instance);
   const declaredSnapshot = options.declaredSnapshot ?? "gametracker-mssql-baseline";
-  await createManualSnapshot(clients.rds, instance.DBInstanceIdentifier!, declaredSnapshot);
+  // Tagged the way the environment's database component tags its declared snapshots (not by this tool).
+  await createManualSnapshot(clients.rds, instance.DBInstanceIdentifier!, declaredSnapshot, { byTool: false, tags: { "gametracker:snapshot": "manual" } });
   const bucket = await createAssetsBucket(clients.s3, options.bucket);
   return { instance, bucket, declaredSnapshot };
 }
