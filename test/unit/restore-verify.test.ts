@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { InstanceFacts } from "../../automation/restore/rds-facts";
 import { DnsAnswer, evaluateRestoredInstance, isTerminalStatus, VerifyExpectations } from "../../automation/restore/verify";
-import { Interruption, InterruptedError } from "../../automation/restore/interrupt";
+import { Interruption, InterruptedError, processInterrupts } from "../../automation/restore/interrupt";
 import { StepRecorder } from "../../automation/restore/steps";
 import { ManualClock } from "../../automation/clock";
 
@@ -171,5 +171,24 @@ describe("drill step recorder and interruption", () => {
       late = e;
     }
     expect(late).to.be.instanceOf(InterruptedError);
+  });
+});
+
+describe("process interrupts (the real Ctrl-C hook)", () => {
+  it("calls the drill's handler for SIGINT and SIGTERM, and uninstalls cleanly", () => {
+    const before = { int: process.listeners("SIGINT"), term: process.listeners("SIGTERM") };
+    let calls = 0;
+    const uninstall = processInterrupts(() => (calls += 1));
+    const added = process.listeners("SIGINT").filter((l) => !before.int.includes(l));
+    const addedTerm = process.listeners("SIGTERM").filter((l) => !before.term.includes(l));
+    expect(added).to.have.length(1);
+    expect(addedTerm).to.deep.equal(added);
+    // Invoke the listener as Node would, without signalling the test process.
+    (added[0] as (signal: NodeJS.Signals) => void)("SIGINT");
+    (added[0] as (signal: NodeJS.Signals) => void)("SIGTERM");
+    expect(calls).to.equal(2);
+    uninstall();
+    expect(process.listeners("SIGINT")).to.deep.equal(before.int);
+    expect(process.listeners("SIGTERM")).to.deep.equal(before.term);
   });
 });
