@@ -1,7 +1,7 @@
 /**
  * `pulumi up -s <env>`: the GameTracker environment. Pulumi.yaml runs this file through
- * tsx (transpile only); type checking happens in `npm test`. The program's return value
- * becomes the stack outputs.
+ * register-ts.js (esbuild, transpile only); type checking happens in `npm test`. The
+ * program's return value becomes the stack outputs.
  */
 import { environmentProgram } from "./environment";
 

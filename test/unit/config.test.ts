@@ -86,7 +86,7 @@ describe("environment config", () => {
     it("runs the program without ts-node through a transpile-only loader", () => {
       expect(project.name).to.equal("gametracker");
       expect(project.main).to.equal("index.ts");
-      expect(project.runtime).to.deep.equal({ name: "nodejs", options: { typescript: false, nodeargs: "--require tsx/cjs", packagemanager: "npm" } });
+      expect(project.runtime).to.deep.equal({ name: "nodejs", options: { typescript: false, nodeargs: "--require ./register-ts.js", packagemanager: "npm" } });
     });
   });
 
