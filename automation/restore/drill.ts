@@ -208,6 +208,7 @@ export async function runDrill(deps: DrillDeps, options: DrillOptions): Promise<
     // Written before the cleanup, so the evidence survives a cleanup that hangs or is killed;
     // rewritten afterwards with the cleanup's result.
     await steps.run("report", () => guarded(writeReport(deps, options.reportDir, build({ status: "pending", detail: "" })).then((f) => void (files = f))));
+    if (options.reportDir === undefined) steps.note("report", "no --report-dir: the report is on stdout only");
   } catch (error) {
     failure = error;
   }

@@ -44,10 +44,6 @@ export class StepRecorder {
     return this.failedStep;
   }
 
-  has(name: DrillStep): boolean {
-    return this.records.has(name);
-  }
-
   /** The records in the drill's order; steps never reached are listed as skipped. */
   list(order: readonly DrillStep[]): StepRecord[] {
     return order.map((name) => this.records.get(name) ?? { name, status: "skipped" as const, durationMs: 0, note: "not reached" });
