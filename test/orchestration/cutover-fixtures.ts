@@ -34,10 +34,11 @@ export function newWorld(clients: AwsClients, clock = new ManualClock(new Date()
 export const envId = (stack = "dev"): StackId => ({ project: ENVIRONMENT_PROJECT, stack });
 export const restoreId = (stack: string): StackId => ({ project: RESTORE_PROJECT, stack });
 
-/** `pulumi up` of an environment stack with the defaults of Pulumi.yaml (the bucket name is the only required key). */
+/** `pulumi up` of an environment stack configured like Pulumi.dev.yaml (defaults of Pulumi.yaml, an explicit `database.source: primary`). */
 export async function deployEnvironment(stacks: MemoryStacks, name = "dev", config: Record<string, string> = {}): Promise<StackOutputs> {
   const stack = await stacks.createOrSelect(envId(name));
   await stack.setConfig("assets.bucketName", `gametracker-assets-${name}-test`);
+  await stack.setConfig(DATABASE_SOURCE_KEY, "primary");
   for (const [key, value] of Object.entries(config)) await stack.setConfig(key, value);
   return (await stack.up()).outputs;
 }
@@ -48,6 +49,8 @@ export interface RestoreOptions {
   purpose?: "cutover" | "drill";
   /** The instance identifier; must start with the primary's (`gametracker-mssql-`) for the API to be allowed to read its secret. */
   targetIdentifier?: string;
+  /** The stack name (default: derived from environment, purpose and id as the driver names it). */
+  stackName?: string;
   /** Create and configure the stack but do not `up` it (it then has no outputs). */
   deploy?: boolean;
 }
@@ -57,7 +60,7 @@ export async function deployRestore(stacks: MemoryStacks, envOutputs: StackOutpu
   const environment = options.environment ?? "dev";
   const id = options.id ?? "1";
   const purpose = options.purpose ?? "cutover";
-  const name = purpose === "drill" ? drillStackName(environment, id) : restoreStackName(environment, id);
+  const name = options.stackName ?? (purpose === "drill" ? drillStackName(environment, id) : restoreStackName(environment, id));
   const out = (key: string) => plainOutput(envOutputs, key);
   const config = restoreStackConfig({
     environment,

@@ -1,0 +1,249 @@
+/**
+ * cutover and rollback through the real CLI (`main`), against MemoryStacks running the
+ * real environment and restore programs whose resources live in moto. Every test asserts
+ * on moto (the Lambda's configuration, the instances) and on the stacks' history, not
+ * only on what was printed.
+ */
+import { expect } from "chai";
+import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, DeleteDBInstanceCommand } from "@aws-sdk/client-rds";
+import type { MiddlewareStack } from "@smithy/types";
+import { plainOutput, StackOutputs } from "../../automation/stacks/port";
+import { EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
+import { useEmulator } from "../support/emulator";
+import { runCli } from "../support/rds-fixtures";
+import { databaseSource, deployEnvironment, deployRestore, envId, lambdaEnvironment, newWorld, restoreId, World } from "./cutover-fixtures";
+
+describe("cutover and rollback (orchestration: MemoryStacks + moto)", function () {
+  this.timeout(120_000);
+  const emulator = useEmulator();
+  let world: World;
+  let envOutputs: StackOutputs;
+  let restoreStack: string;
+  let functionName: string;
+  let primaryAddress: string;
+  let restoredAddress: string;
+
+  beforeEach(async () => {
+    world = newWorld(emulator.clients());
+    envOutputs = await deployEnvironment(world.stacks);
+    restoreStack = await deployRestore(world.stacks, envOutputs, { id: "1" });
+    functionName = String(plainOutput(envOutputs, EnvironmentOutputNames.apiFunctionName));
+    primaryAddress = String(plainOutput(envOutputs, EnvironmentOutputNames.databaseEndpoint));
+    restoredAddress = String(world.stacks.inspect(restoreId(restoreStack))!.outputs[RestoreOutputNames.address]!.value);
+    world.stacks.clearHistory();
+  });
+  afterEach(() => world.moto.destroy());
+
+  const cli = (argv: string[], extra: { ask?: (q: string) => Promise<boolean>; middleware?: (s: MiddlewareStack<any, any>) => void } = {}) =>
+    runCli(argv, { clients: (o) => emulator.clients(o), stacks: world.stacks, clock: world.clock, ...extra });
+  const datasourceHost = async () => /^jdbc:sqlserver:\/\/([^:;]+)/.exec((await lambdaEnvironment(emulator.clients(), functionName)).SPRING_DATASOURCE_URL ?? "")?.[1];
+  const instances = async () =>
+    ((await emulator.clients().rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((d) => `${d.DBInstanceIdentifier}:${d.DBInstanceStatus}:${d.DeletionProtection}`).sort();
+  const mutatingVerbs = () => world.stacks.mutations().map((e) => `${e.verb} ${e.project}/${e.stack}${e.key ? ` ${e.key}=${e.value ?? ""}` : ""}`);
+
+  it("cuts over: only the Lambda's environment changes, the Lambda in AWS names the restored endpoint, nothing else is touched", async () => {
+    expect(await datasourceHost()).to.equal(primaryAddress);
+    const before = await instances();
+    const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes", "--json"]);
+    expect(run.code, run.stderr).to.equal(0);
+    const result = run.json();
+    expect(result.outcome).to.equal("switched");
+
+    // The preview that was applied: one update, of the Lambda, inside its environment; the restore stack's outputs read.
+    const summary = result.preview.changeSummary;
+    expect(Object.keys(summary).sort()).to.deep.equal(["read", "same", "update"]);
+    expect(summary.update).to.equal(1);
+    expect(result.preview.verdict.allowed).to.equal(true);
+    expect(result.preview.verdict.lambdaEnvironmentChanges).to.include("environment.variables.SPRING_DATASOURCE_URL");
+    expect(result.preview.verdict.lambdaEnvironmentChanges.every((p: string) => p.startsWith("environment."))).to.equal(true);
+    expect(run.stderr).to.contain("~ environment.variables.SPRING_DATASOURCE_URL:");
+
+    // AWS: the Lambda points at the restored instance, with its secret; instances unchanged.
+    expect(await datasourceHost()).to.equal(restoredAddress);
+    const env = await lambdaEnvironment(emulator.clients(), functionName);
+    expect(env.DATABASE_SECRET_ARN).to.equal(world.stacks.inspect(restoreId(restoreStack))!.outputs[RestoreOutputNames.secretArn]!.value);
+    expect(env.GAMETRACKER_DATABASE_SOURCE).to.equal(restoreStack);
+    expect(await instances()).to.deep.equal(before);
+    expect(result.datasource.ok).to.equal(true);
+
+    // Stacks: the environment got the config and one up; the restore stack was only read.
+    expect(mutatingVerbs()).to.deep.equal([`setConfig gametracker/dev database.source=${restoreStack}`, "up gametracker/dev"]);
+    expect(await databaseSource(world.stacks)).to.equal(restoreStack);
+    expect(plainOutput(world.stacks.inspect(envId())!.outputs, EnvironmentOutputNames.activeDatabaseEndpoint)).to.equal(restoredAddress);
+  });
+
+  it("rolls back to the primary, and rollback when already on primary is a no-op that says so", async () => {
+    expect((await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"])).code).to.equal(0);
+    world.stacks.clearHistory();
+    const back = await cli(["rollback", "--stack", "dev", "--yes"]);
+    expect(back.code, back.stderr).to.equal(0);
+    expect(back.stdout).to.contain(`rollback done: dev moved from ${restoreStack} to primary`);
+    expect(back.stdout).to.contain(`restore stack ${restoreStack} is kept`);
+    expect(await datasourceHost()).to.equal(primaryAddress);
+    expect(await databaseSource(world.stacks)).to.equal("primary");
+    expect(mutatingVerbs()).to.deep.equal(["setConfig gametracker/dev database.source=primary", "up gametracker/dev"]);
+    expect(world.stacks.exists(restoreId(restoreStack))).to.equal(true);
+
+    world.stacks.clearHistory();
+    const again = await cli(["rollback", "--stack", "dev", "--yes"]);
+    expect(again.code).to.equal(0);
+    expect(again.stdout).to.contain("dev is already on primary: nothing to do.");
+    expect(mutatingVerbs()).to.deep.equal([]);
+  });
+
+  it("a second cutover to the same stack is a no-op that says so", async () => {
+    expect((await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"])).code).to.equal(0);
+    world.stacks.clearHistory();
+    const again = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
+    expect(again.code).to.equal(0);
+    expect(again.stdout).to.contain(`dev is already on ${restoreStack}: nothing to do.`);
+    expect(mutatingVerbs()).to.deep.equal([]);
+  });
+
+  it("--preview-only prints Markdown with the diff and changes nothing", async () => {
+    const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--preview-only"]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain(`### Cut-over preview: \`dev\` → \`${restoreStack}\``);
+    expect(run.stdout).to.contain("**Guard: allowed**");
+    expect(run.stdout).to.contain("```diff");
+    expect(run.stdout).to.contain(`~ environment.variables.SPRING_DATASOURCE_URL: "jdbc:sqlserver://${primaryAddress}:1433;`);
+    expect(run.stdout).to.contain("Nothing was changed: `database.source` is still `primary`.");
+    expect(await databaseSource(world.stacks)).to.equal("primary");
+    expect(await datasourceHost()).to.equal(primaryAddress);
+    expect(world.stacks.history.filter((e) => e.verb === "up")).to.deep.equal([]);
+  });
+
+  it("puts an unset database.source back to unset (the program's default), not to an explicit value", async () => {
+    await (await world.stacks.select(envId())).removeConfig("database.source");
+    const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--preview-only", "--json"]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.json().markdown).to.contain("Nothing was changed");
+    expect(world.stacks.inspect(envId())!.config).not.to.have.property("gametracker:database.source");
+  });
+
+  it("refuses a preview with an extra change and puts the config back; --force applies it", async () => {
+    // Someone changed the environment's config without deploying it: the cut-over would ship that too.
+    await (await world.stacks.select(envId())).setConfig("api.memorySize", "2048");
+    world.stacks.clearHistory();
+    const refused = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain(`Refusing to cut over dev to ${restoreStack}: the preview changes aws:lambda/function:Function api-function outside its environment (memorySize)`);
+    expect(refused.stderr).to.contain("nothing was changed (database.source is back to primary)");
+    expect(refused.stderr).to.contain("--force");
+    expect(await databaseSource(world.stacks)).to.equal("primary");
+    expect(await datasourceHost()).to.equal(primaryAddress);
+    expect(world.stacks.history.filter((e) => e.verb === "up")).to.deep.equal([]);
+
+    const forced = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes", "--force"]);
+    expect(forced.code, forced.stderr).to.equal(0);
+    expect(forced.stderr).to.contain("warning: --force: applying although");
+    expect(forced.stdout).to.contain("(forced past the preview guard)");
+    expect(await datasourceHost()).to.equal(restoredAddress);
+  });
+
+  it("refuses when the preview would replace the protected primary: the preview fails, the config is put back", async () => {
+    await (await world.stacks.select(envId())).setConfig("database.identifier", "gametracker-mssql2");
+    const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain("Preview of stack dev failed, so nothing was applied (database.source is back to primary)");
+    expect(await databaseSource(world.stacks)).to.equal("primary");
+  });
+
+  it("a concurrent update on the environment stack: a message naming the stack, nothing done", async () => {
+    world.stacks.lock(envId());
+    const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain("Stack gametracker/dev has an update in progress");
+    expect(mutatingVerbs()).to.deep.equal([]);
+    expect(await datasourceHost()).to.equal(primaryAddress);
+    const rollback = await cli(["rollback", "--stack", "dev", "--yes"]);
+    expect(rollback.code).to.equal(1);
+    expect(rollback.stderr).to.contain("Stack gametracker/dev has an update in progress");
+    expect(mutatingVerbs()).to.deep.equal([]);
+  });
+
+  it("a failed up puts the config back and says where the Lambda points", async () => {
+    world.stacks.failNext(envId(), "up", new Error("provider error: throttled"));
+    const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain(`Update of stack dev failed (database.source is back to primary): Lambda ${functionName}'s SPRING_DATASOURCE_URL names ${primaryAddress}:1433, not ${restoredAddress}:1433. provider error: throttled`);
+    expect(await databaseSource(world.stacks)).to.equal("primary");
+  });
+
+  it("exit 1 with a clear message when the Lambda in AWS does not name the restored endpoint after the update", async () => {
+    // A Lambda that reports its old URL (as if the update had not reached it).
+    const stale = (stack: MiddlewareStack<any, any>) =>
+      stack.add(
+        (next: any, context: any) => async (args: any) => {
+          const result = await next(args);
+          if (context.commandName === "GetFunctionConfigurationCommand" && result.output?.Environment?.Variables) {
+            result.output.Environment.Variables.SPRING_DATASOURCE_URL = `jdbc:sqlserver://${primaryAddress}:1433;databaseName=gametracker`;
+          }
+          return result;
+        },
+        { step: "initialize", name: "staleLambda" },
+      );
+    const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"], { middleware: stale });
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain(`Stack dev was updated to database.source = ${restoreStack}, but Lambda ${functionName}'s SPRING_DATASOURCE_URL names ${primaryAddress}:1433, not ${restoredAddress}:1433.`);
+    expect(run.stderr).to.contain("gametracker-dr rollback --stack dev");
+  });
+
+  it("without a terminal and without --yes it stops before applying and puts the config back; a 'no' cancels", async () => {
+    const unasked = await cli(["cutover", "--stack", "dev", "--to", restoreStack]);
+    expect(unasked.code).to.equal(2);
+    expect(unasked.stderr).to.contain("--yes");
+    expect(await databaseSource(world.stacks)).to.equal("primary");
+    const questions: string[] = [];
+    const no = await cli(["cutover", "--stack", "dev", "--to", restoreStack], { ask: async (q) => (questions.push(q), false) });
+    expect(no.code).to.equal(1);
+    expect(questions).to.deep.equal([`Cut over dev from primary to ${restoreStack} (the API's database becomes ${restoredAddress})?`]);
+    expect(no.stdout).to.contain("cutover cancelled: nothing was changed");
+    expect(await databaseSource(world.stacks)).to.equal("primary");
+    expect(world.stacks.history.filter((e) => e.verb === "up")).to.deep.equal([]);
+    expect(await datasourceHost()).to.equal(primaryAddress);
+  });
+
+  describe("bad input is refused with exit 2 before anything changes", () => {
+    const refusedBeforeChange = async (argv: string[], message: string) => {
+      const run = await cli(argv);
+      expect(run.code, `${argv.join(" ")}: ${run.stderr}`).to.equal(2);
+      expect(run.stderr).to.contain(message);
+      expect(mutatingVerbs(), argv.join(" ")).to.deep.equal([]);
+      expect(await datasourceHost()).to.equal(primaryAddress);
+    };
+
+    it("missing --stack or --to, a --to that is not a restore stack of the environment", async () => {
+      await refusedBeforeChange(["cutover", "--to", restoreStack, "--yes"], "cutover needs --stack <environment stack>");
+      await refusedBeforeChange(["cutover", "--stack", "dev", "--yes"], "cutover needs --to <restore stack>");
+      await refusedBeforeChange(["cutover", "--stack", "dev", "--to", "primary", "--yes"], "run gametracker-dr rollback --stack dev");
+      await refusedBeforeChange(["cutover", "--stack", "dev", "--to", "dev-drill-abc", "--yes"], "is a drill stack");
+      await refusedBeforeChange(["cutover", "--stack", "dev", "--to", "prod-restore-1", "--yes"], "is not a restore stack of environment dev");
+      await refusedBeforeChange(["rollback", "--yes"], "rollback needs --stack <environment stack>");
+    });
+
+    it("an unknown environment stack", async () => {
+      await refusedBeforeChange(["cutover", "--stack", "qa", "--to", "qa-restore-1", "--yes"], "Unknown environment stack qa");
+      await refusedBeforeChange(["rollback", "--stack", "qa", "--yes"], "Unknown environment stack qa");
+    });
+
+    it("a restore stack that does not exist, or has no endpoint because it was never deployed", async () => {
+      await refusedBeforeChange(["cutover", "--stack", "dev", "--to", "dev-restore-nope", "--yes"], "Restore stack dev-restore-nope does not exist");
+      const undeployed = await deployRestore(world.stacks, envOutputs, { id: "2", deploy: false });
+      world.stacks.clearHistory();
+      await refusedBeforeChange(["cutover", "--stack", "dev", "--to", undeployed, "--yes"], `Restore stack ${undeployed} has no address output`);
+    });
+
+    it("a restore stack made for a drill, or whose instance is gone or not available", async () => {
+      const drillish = await deployRestore(world.stacks, envOutputs, { id: "3", purpose: "drill", stackName: "dev-restore-3" });
+      world.stacks.clearHistory();
+      await refusedBeforeChange(["cutover", "--stack", "dev", "--to", drillish, "--yes"], `Restore stack ${drillish} was made for a drill`);
+
+      const identifier = String(world.stacks.inspect(restoreId(restoreStack))!.outputs[RestoreOutputNames.identifier]!.value);
+      const rds = emulator.clients().rds;
+      await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, DeletionProtection: false, ApplyImmediately: true }));
+      await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true }));
+      await refusedBeforeChange(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"], `Restore stack ${restoreStack}'s instance ${identifier} no longer exists in RDS`);
+    });
+  });
+});
