@@ -137,14 +137,21 @@ describe("environment program (mocks)", () => {
     });
 
     it("changes nothing but the Lambda's environment between primary and a restore stack", async () => {
-      const primary = inputsByResource((await environment()).resources);
+      const primaryRun = await environment();
+      const primary = inputsByResource(primaryRun.resources);
       const restored = inputsByResource((await cutOver()).resources);
+      // The engine never diffs a property a resource ignores (the final snapshot name holds the creation second).
+      const ignored = new Map(primaryRun.resources.map((r) => [`${r.type}::${r.name}`, r.ignoreChanges]));
       const added = [...restored.keys()].filter((k) => !primary.has(k));
       const removed = [...primary.keys()].filter((k) => !restored.has(k));
       expect(removed).to.deep.equal([]);
       // Reading the restore stack's outputs is a read, not a change to any resource.
       expect(added).to.deep.equal([`pulumi:pulumi:StackReference::${RESTORE_REF}`]);
-      const changes = [...primary.keys()].flatMap((key) => differingPaths(primary.get(key), restored.get(key)).map((p) => `${key} ${p}`));
+      const changes = [...primary.keys()].flatMap((key) =>
+        differingPaths(primary.get(key), restored.get(key))
+          .filter((p) => !(ignored.get(key) ?? []).includes(p.split(".")[0]!))
+          .map((p) => `${key} ${p}`),
+      );
       expect(changes.sort()).to.deep.equal([
         "aws:lambda/function:Function::api-function environment.variables.DATABASE_SECRET_ARN",
         "aws:lambda/function:Function::api-function environment.variables.GAMETRACKER_DATABASE_SOURCE",
