@@ -58,8 +58,8 @@ export function checkKey(key: unknown): string {
 
 function describeEntry(e: HistoryEntry): string {
   return e.kind === "delete-marker"
-    ? `delete marker ${e.versionId} of ${e.lastModified.toISOString()}`
-    : `version ${e.versionId} of ${e.lastModified.toISOString()} (${e.size} bytes)`;
+    ? `delete marker ${e.versionId} (${e.lastModified.toISOString()})`
+    : `version ${e.versionId} (${e.lastModified.toISOString()}, ${e.size} bytes)`;
 }
 
 function requireHistory(history: KeyHistory, bucket: string): void {
