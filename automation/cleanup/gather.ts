@@ -1,0 +1,72 @@
+/**
+ * The facts `cleanup` decides on, read from the Pulumi backend and RDS. Fails closed:
+ * if an environment's `database.source` cannot be read, cleanup cannot prove a restore
+ * stack is unused, so it stops before deleting anything.
+ */
+import { DBInstance, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { OperationError } from "../errors";
+import { RestoreConfigKeys } from "../restore/program-config";
+import { DRILL_ID_TAG } from "../restore/verify";
+import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, plainOutput, RESTORE_PROJECT, StackNotFoundError, Stacks } from "../stacks/port";
+import { EnvironmentOutputNames, PRIMARY_SOURCE, RestoreOutputNames } from "../../contracts/stacks";
+import { CleanupFacts, EnvironmentFact, InstanceFact, RestoreStackFact } from "./select";
+
+/** The tag the restore program puts on every restored instance (see automation/restore/program.ts). */
+export const ENVIRONMENT_TAG = "gametracker:environment";
+
+export async function gatherCleanupFacts(stacks: Stacks, rds: RDSClient): Promise<CleanupFacts> {
+  const environments: EnvironmentFact[] = [];
+  for (const summary of await stacks.list(ENVIRONMENT_PROJECT)) {
+    try {
+      const stack = await stacks.select({ project: ENVIRONMENT_PROJECT, stack: summary.name });
+      const source = (await stack.getConfig(DATABASE_SOURCE_KEY)) ?? PRIMARY_SOURCE;
+      const primary = plainOutput(await stack.outputs(), EnvironmentOutputNames.databaseIdentifier);
+      environments.push({ stack: summary.name, source, primaryIdentifier: typeof primary === "string" && primary !== "" ? primary : undefined });
+    } catch (error) {
+      if (error instanceof StackNotFoundError) continue; // removed between list and select
+      throw new OperationError(
+        `Could not read environment stack ${summary.name}'s ${DATABASE_SOURCE_KEY} (${error instanceof Error ? error.message : String(error)}), so cleanup cannot tell which restore stack is in use; nothing was deleted. Fix access to the stack and re-run.`,
+        { cause: error },
+      );
+    }
+  }
+
+  const restoreStacks: RestoreStackFact[] = [];
+  for (const summary of await stacks.list(RESTORE_PROJECT)) {
+    let instanceIdentifier: string | undefined;
+    try {
+      const stack = await stacks.select({ project: RESTORE_PROJECT, stack: summary.name });
+      const id = plainOutput(await stack.outputs(), RestoreOutputNames.identifier);
+      instanceIdentifier = typeof id === "string" && id !== "" ? id : await stack.getConfig(RestoreConfigKeys.targetIdentifier);
+    } catch (error) {
+      if (error instanceof StackNotFoundError) continue;
+      throw error;
+    }
+    restoreStacks.push({ name: summary.name, lastUpdate: summary.lastUpdate, updateInProgress: summary.updateInProgress, resourceCount: summary.resourceCount, instanceIdentifier });
+  }
+
+  return { environments, restoreStacks, instances: (await allInstances(rds)).map(instanceFact) };
+}
+
+async function allInstances(rds: RDSClient): Promise<DBInstance[]> {
+  const instances: DBInstance[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await rds.send(new DescribeDBInstancesCommand(marker !== undefined ? { Marker: marker } : {}));
+    instances.push(...(page.DBInstances ?? []));
+    marker = page.Marker;
+  } while (marker);
+  return instances;
+}
+
+export function instanceFact(db: DBInstance): InstanceFact {
+  const tag = (key: string) => db.TagList?.find((t) => t.Key === key)?.Value;
+  return {
+    identifier: db.DBInstanceIdentifier!,
+    status: db.DBInstanceStatus ?? "unknown",
+    deletionProtection: db.DeletionProtection === true,
+    createdAt: db.InstanceCreateTime,
+    drillId: tag(DRILL_ID_TAG),
+    environment: tag(ENVIRONMENT_TAG),
+  };
+}

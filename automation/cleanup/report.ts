@@ -1,0 +1,25 @@
+/** What `cleanup` prints, pure. */
+import { formatDurationSpec } from "../duration";
+import { table } from "../output";
+import type { CleanupResult } from "./run";
+import { formatAge } from "./select";
+
+const ACTION: Record<string, string> = { "destroy-stack": "destroy", "delete-instance": "delete", keep: "keep" };
+
+export function renderCleanup(result: CleanupResult): string {
+  const scope = result.environment === undefined ? "every environment" : `environment ${result.environment}`;
+  const header = `cleanup of restore stacks and drill instances older than ${formatDurationSpec(result.olderThanMs)} (${scope})${result.dryRun ? " — dry run, nothing was removed" : ""}`;
+  if (result.items.length === 0) return `${header}\nnothing found: no restore stacks and no drill-tagged instances.`;
+  const rows = result.items.map((i) => [i.kind, i.name, i.ageMs === undefined ? "?" : formatAge(i.ageMs), ACTION[i.action] ?? i.action, i.outcome, i.detail ? `${i.reason} — ${i.detail}` : i.reason]);
+  const count = (outcome: string) => result.items.filter((i) => i.outcome === outcome).length;
+  let footer: string;
+  if (result.cancelled) footer = "cancelled: nothing was removed.";
+  else if (result.dryRun) footer = `${count("planned")} to remove, ${count("kept")} kept; run again without --dry-run to remove them.`;
+  else if (count("planned") === 0 && count("destroyed") + count("deleted") + count("failed") + count("skipped") === 0) footer = `nothing to remove; ${count("kept")} kept.`;
+  else footer = `${count("destroyed")} stack(s) destroyed, ${count("deleted")} instance(s) deleted, ${count("skipped")} skipped, ${count("failed")} failed, ${count("kept")} kept.`;
+  return [header, table(["kind", "name", "age", "action", "outcome", "reason"], rows), footer].join("\n");
+}
+
+export function cleanupExitCode(result: CleanupResult): number {
+  return result.cancelled || result.items.some((i) => i.outcome === "failed") ? 1 : 0;
+}
