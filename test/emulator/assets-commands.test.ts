@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { CreateBucketCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { main } from "../../automation/cli/main";
 import { systemClock } from "../../automation/clock";
+import { StackNotFoundError, Stacks } from "../../automation/stacks/port";
 import { useEmulator } from "../support/emulator";
 import { BucketHistory, census, censusDiff, currentEtags, md5 } from "../support/bucket-history";
 
@@ -11,7 +12,7 @@ const KEY = "characters/42/portrait 1.png";
 describe("assets versions / restore / undelete (moto)", () => {
   const emulator = useEmulator();
 
-  async function cli(argv: string[], ask?: (q: string) => Promise<boolean>) {
+  async function cli(argv: string[], ask?: (q: string) => Promise<boolean>, stacks?: Stacks) {
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(argv, {
@@ -21,7 +22,8 @@ describe("assets versions / restore / undelete (moto)", () => {
       ask,
       awsClients: (o) => emulator.clients(o),
       stacks: () => {
-        throw new Error("these tests pass --bucket; no stack is read");
+        if (stacks === undefined) throw new Error("these tests pass --bucket; no stack is read");
+        return stacks;
       },
       random: () => 0.5,
     });
@@ -116,6 +118,30 @@ describe("assets versions / restore / undelete (moto)", () => {
     expect(r.changed).to.equal(true);
     expect(await body(KEY)).to.equal("first");
     expect((await json(["assets", "restore", KEY, "--bucket", BUCKET, "--at", t.toISOString(), "--yes"])).changed, "same content: no new version").to.equal(false);
+  });
+
+  it("finds the bucket in the environment stack's assetsBucketName output", async () => {
+    await seed();
+    const selected: string[] = [];
+    const stacks = {
+      async select(id: { project: string; stack: string }) {
+        selected.push(`${id.project}/${id.stack}`);
+        if (id.stack !== "dev") throw new StackNotFoundError(id);
+        return {
+          outputs: async () => ({
+            databaseIdentifier: { value: "gametracker-mssql", secret: false },
+            assetsBucketName: { value: BUCKET, secret: false },
+          }),
+        };
+      },
+    } as unknown as Stacks;
+    const r = await cli(["assets", "versions", KEY, "--stack", "dev", "--json"], undefined, stacks);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.include({ bucket: BUCKET, key: KEY });
+    expect(selected).to.deep.equal(["gametracker/dev"]);
+    const unknown = await cli(["assets", "versions", KEY, "--stack", "nope"], undefined, stacks);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.contain("Unknown environment stack nope");
   });
 
   it("refuses bad input with exit 2 and changes nothing", async () => {
