@@ -95,6 +95,13 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
     throw new UsageError(`Stack ${environment} has no ${EnvironmentOutputNames.apiFunctionName} output (has it been deployed with pulumi up?), so there is no API to ${verb}.`);
   }
   const target = to === PRIMARY_SOURCE ? primaryTarget(environment, envOutputs) : await restoreTarget(deps.stacks, deps.rds, environment, to);
+  const primaryId = stringOutput(envOutputs, EnvironmentOutputNames.databaseIdentifier);
+  if (to !== PRIMARY_SOURCE && primaryId !== undefined && !target.identifier.startsWith(`${primaryId}-`)) {
+    // The environment program grants the API the secrets of <primary>-* only; it would refuse this in the preview.
+    throw new UsageError(
+      `Restore stack ${to}'s instance ${target.identifier} is not named ${primaryId}-<suffix>, and the API may only read the credentials of instances named so; restore again with a --target-id starting with ${primaryId}-.`,
+    );
+  }
   const expected = { host: target.address, ...(target.port !== undefined ? { port: target.port } : {}) };
   const result = (outcome: SwitchOutcome, extra: Partial<SwitchResult> = {}): SwitchResult => ({
     environment,

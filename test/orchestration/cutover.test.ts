@@ -5,7 +5,7 @@
  * only on what was printed.
  */
 import { expect } from "chai";
-import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, DeleteDBInstanceCommand } from "@aws-sdk/client-rds";
+import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, StartDBInstanceCommand, StopDBInstanceCommand } from "@aws-sdk/client-rds";
 import type { MiddlewareStack } from "@smithy/types";
 import { plainOutput, StackOutputs } from "../../automation/stacks/port";
 import { EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
@@ -234,6 +234,12 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
       await refusedBeforeChange(["cutover", "--stack", "dev", "--to", undeployed, "--yes"], `Restore stack ${undeployed} has no address output`);
     });
 
+    it("a restore stack whose instance the API may not use (not named <primary>-…)", async () => {
+      const foreign = await deployRestore(world.stacks, envOutputs, { id: "4", targetIdentifier: "elsewhere-db-4" });
+      world.stacks.clearHistory();
+      await refusedBeforeChange(["cutover", "--stack", "dev", "--to", foreign, "--yes"], `Restore stack ${foreign}'s instance elsewhere-db-4 is not named gametracker-mssql-<suffix>`);
+    });
+
     it("a restore stack made for a drill, or whose instance is gone or not available", async () => {
       const drillish = await deployRestore(world.stacks, envOutputs, { id: "3", purpose: "drill", stackName: "dev-restore-3" });
       world.stacks.clearHistory();
@@ -241,6 +247,9 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
 
       const identifier = String(world.stacks.inspect(restoreId(restoreStack))!.outputs[RestoreOutputNames.identifier]!.value);
       const rds = emulator.clients().rds;
+      await rds.send(new StopDBInstanceCommand({ DBInstanceIdentifier: identifier }));
+      await refusedBeforeChange(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"], `Restore stack ${restoreStack}'s instance ${identifier} is stopped, not available`);
+      await rds.send(new StartDBInstanceCommand({ DBInstanceIdentifier: identifier }));
       await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, DeletionProtection: false, ApplyImmediately: true }));
       await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true }));
       await refusedBeforeChange(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"], `Restore stack ${restoreStack}'s instance ${identifier} no longer exists in RDS`);
