@@ -4,6 +4,12 @@ import { UsageError } from "../errors";
 import { previewMarkdown, renderSwitch } from "../cutover/report";
 import { SwitchResult, switchDatabaseSource } from "../cutover/switch-source";
 import { validateCutoverTargetName } from "../cutover/target";
+import { InterruptInstaller, processInterrupts } from "../restore/interrupt";
+
+export interface SwitchCommandDeps {
+  /** How Ctrl-C / SIGTERM reach the switch (default: the process's signals); tests pass their own. */
+  onInterrupt?: InterruptInstaller;
+}
 
 interface CutoverArgs {
   to?: string;
@@ -19,7 +25,13 @@ export function switchExitCode(result: SwitchResult, force: boolean): number {
 }
 
 /** Runs a switch for a command and prints it: Markdown for --preview-only, text otherwise, JSON with --json. */
-export async function runSwitch(ctx: CommandContext, args: GlobalArgs & { force: boolean; previewOnly: boolean }, environment: string, to: string): Promise<number> {
+export async function runSwitch(
+  ctx: CommandContext,
+  args: GlobalArgs & { force: boolean; previewOnly: boolean },
+  environment: string,
+  to: string,
+  deps: SwitchCommandDeps = {},
+): Promise<number> {
   const result = await switchDatabaseSource(
     {
       stacks: ctx.stacks,
@@ -28,6 +40,7 @@ export async function runSwitch(ctx: CommandContext, args: GlobalArgs & { force:
       clock: ctx.clock,
       output: ctx.output,
       confirm: (q) => ctx.confirm(q),
+      onInterrupt: deps.onInterrupt ?? processInterrupts,
       ...(args.verbose ? { onPulumiOutput: (line: string) => ctx.output.progress(line.replace(/\n$/, "")) } : {}),
     },
     { environment, to, force: args.force, previewOnly: args.previewOnly },
@@ -36,26 +49,30 @@ export async function runSwitch(ctx: CommandContext, args: GlobalArgs & { force:
   return switchExitCode(result, args.force);
 }
 
-export const cutoverCommand: CliCommand<CutoverArgs> = {
-  command: "cutover",
-  describe: "Point the environment's API at a restored database: set database.source, preview (only the Lambda's environment may change), apply, confirm from the Lambda's configuration",
-  builder: (y) =>
-    y
-      .option("to", { type: "string", requiresArg: true, describe: "The restore stack to cut over to (<env>-restore-<id>, printed by restore)" })
-      .option("force", { type: "boolean", default: false, describe: "Apply even if the preview changes more than the Lambda's environment" })
-      .option("preview-only", { type: "boolean", default: false, describe: "Print the preview as Markdown (for a pull request) and change nothing; exit 1 if the guard would refuse" }),
-  examples: [
-    ["$0 cutover --stack dev --to dev-restore-0930 --yes", "Move the dev API to the restored instance of stack dev-restore-0930"],
-    ["$0 cutover --stack prod --to prod-restore-0930 --preview-only > preview.md", "Write the cut-over's preview as Markdown for review; nothing changes"],
-  ],
-  async run(args, ctx) {
-    if (args.stack === undefined) {
-      throw new UsageError("cutover needs --stack <environment stack> (e.g. --stack dev): the stack whose API is moved.");
-    }
-    if (args.to === undefined || args.to === "") {
-      throw new UsageError(`cutover needs --to <restore stack> (e.g. --to ${args.stack}-restore-<id>, printed by gametracker-dr restore); to go back to the primary use gametracker-dr rollback.`);
-    }
-    validateCutoverTargetName(args.stack, args.to);
-    return runSwitch(ctx, args, args.stack, args.to);
-  },
-};
+export function createCutoverCommand(deps: SwitchCommandDeps = {}): CliCommand<CutoverArgs> {
+  return {
+    command: "cutover",
+    describe: "Point the environment's API at a restored database: set database.source, preview (only the Lambda's environment may change), apply, confirm from the Lambda's configuration",
+    builder: (y) =>
+      y
+        .option("to", { type: "string", requiresArg: true, describe: "The restore stack to cut over to (<env>-restore-<id>, printed by restore)" })
+        .option("force", { type: "boolean", default: false, describe: "Apply even if the preview changes more than the Lambda's environment" })
+        .option("preview-only", { type: "boolean", default: false, describe: "Print the preview as Markdown (for a pull request) and change nothing; exit 1 if the guard would refuse" }),
+    examples: [
+      ["$0 cutover --stack dev --to dev-restore-0930 --yes", "Move the dev API to the restored instance of stack dev-restore-0930"],
+      ["$0 cutover --stack prod --to prod-restore-0930 --preview-only > preview.md", "Write the cut-over's preview as Markdown for review; nothing changes"],
+    ],
+    async run(args, ctx) {
+      if (args.stack === undefined) {
+        throw new UsageError("cutover needs --stack <environment stack> (e.g. --stack dev): the stack whose API is moved.");
+      }
+      if (args.to === undefined || args.to === "") {
+        throw new UsageError(`cutover needs --to <restore stack> (e.g. --to ${args.stack}-restore-<id>, printed by gametracker-dr restore); to go back to the primary use gametracker-dr rollback.`);
+      }
+      validateCutoverTargetName(args.stack, args.to);
+      return runSwitch(ctx, args, args.stack, args.to, deps);
+    },
+  };
+}
+
+export const cutoverCommand = createCutoverCommand();

@@ -1,28 +1,32 @@
 import { CliCommand } from "../cli/command";
 import { UsageError } from "../errors";
 import { PRIMARY_SOURCE } from "../../contracts/stacks";
-import { runSwitch } from "./cutover";
+import { runSwitch, SwitchCommandDeps } from "./cutover";
 
 interface RollbackArgs {
   force: boolean;
   previewOnly: boolean;
 }
 
-export const rollbackCommand: CliCommand<RollbackArgs> = {
-  command: "rollback",
-  describe: "Point the environment's API back at its primary database (the cut-over in reverse); a no-op that says so when it already is",
-  builder: (y) =>
-    y
-      .option("force", { type: "boolean", default: false, describe: "Apply even if the preview changes more than the Lambda's environment" })
-      .option("preview-only", { type: "boolean", default: false, describe: "Print the preview as Markdown and change nothing; exit 1 if the guard would refuse" }),
-  examples: [
-    ["$0 rollback --stack dev --yes", "Move the dev API back to the primary instance"],
-    ["$0 rollback --stack prod --preview-only", "Show what the rollback would change, as Markdown"],
-  ],
-  async run(args, ctx) {
-    if (args.stack === undefined) {
-      throw new UsageError("rollback needs --stack <environment stack> (e.g. --stack dev): the stack whose API goes back to its primary database.");
-    }
-    return runSwitch(ctx, args, args.stack, PRIMARY_SOURCE);
-  },
-};
+export function createRollbackCommand(deps: SwitchCommandDeps = {}): CliCommand<RollbackArgs> {
+  return {
+    command: "rollback",
+    describe: "Point the environment's API back at its primary database (the cut-over in reverse); a no-op that says so when it already is",
+    builder: (y) =>
+      y
+        .option("force", { type: "boolean", default: false, describe: "Apply even if the preview changes more than the Lambda's environment" })
+        .option("preview-only", { type: "boolean", default: false, describe: "Print the preview as Markdown and change nothing; exit 1 if the guard would refuse" }),
+    examples: [
+      ["$0 rollback --stack dev --yes", "Move the dev API back to the primary instance"],
+      ["$0 rollback --stack prod --preview-only", "Show what the rollback would change, as Markdown"],
+    ],
+    async run(args, ctx) {
+      if (args.stack === undefined) {
+        throw new UsageError("rollback needs --stack <environment stack> (e.g. --stack dev): the stack whose API goes back to its primary database.");
+      }
+      return runSwitch(ctx, args, args.stack, PRIMARY_SOURCE, deps);
+    },
+  };
+}
+
+export const rollbackCommand = createRollbackCommand();

@@ -26,6 +26,7 @@ import {
   StepOp,
 } from "../stacks/port";
 import { EnvironmentOutputNames, PRIMARY_SOURCE } from "../../contracts/stacks";
+import { Interruption, InterruptInstaller } from "../restore/interrupt";
 import { checkDatasource, DatasourceCheck, readLambdaVariables } from "./lambda-datasource";
 import { GuardVerdict, judgeCutoverPreview } from "./preview-guard";
 import { primaryTarget, restoreTarget, SourceTarget } from "./target";
@@ -38,6 +39,8 @@ export interface SwitchDeps {
   output: Output;
   confirm(question: string): Promise<boolean>;
   onPulumiOutput?: (line: string) => void;
+  /** Ctrl-C / SIGTERM: before the update it puts the config back and stops; during the update it only says to wait. */
+  onInterrupt?: InterruptInstaller;
 }
 
 export interface SwitchRequest {
@@ -67,14 +70,51 @@ export interface SwitchResult {
   durationMs: number;
 }
 
+/** Everything the validation found, for the apply phase. */
+interface Validated {
+  envStack: Stack;
+  envId: { project: string; stack: string };
+  verb: string;
+  /** The raw `database.source` (undefined: unset, the program's default `primary`). */
+  configured: string | undefined;
+  from: string;
+  functionName: string;
+  target: SourceTarget;
+  expected: { host: string; port?: number };
+  result(outcome: SwitchOutcome, extra?: Partial<SwitchResult>): SwitchResult;
+}
+
 /** Runs the switch; throws UsageError for bad input (nothing changed) and OperationError for a failed step. */
 export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequest): Promise<SwitchResult> {
+  const v = await validate(deps, request);
+  // Already there: config and the Lambda both say so.
+  if (v.from === request.to) {
+    const now = checkDatasource(v.functionName, await readLambdaVariables(deps.lambda, v.functionName), v.expected);
+    if (now.ok && !request.previewOnly) return v.result("already", { datasource: now });
+    if (!now.ok) deps.output.warn(`${request.environment}'s ${DATABASE_SOURCE_KEY} is already ${request.to}, but ${now.message} Continuing so the stack is applied.`);
+  }
+  const interruption = new Interruption();
+  const phase = { applying: false };
+  const uninstall = deps.onInterrupt?.(() => {
+    if (phase.applying) {
+      deps.output.warn(`stack ${request.environment} is being updated; stopping now would leave the update half-applied, so it continues — wait for it (Ctrl-C twice more forces the exit).`);
+    } else if (interruption.trigger()) {
+      deps.output.warn(`interrupted: stopping before anything is applied and putting ${DATABASE_SOURCE_KEY} back to ${v.from}`);
+    }
+  });
+  try {
+    return await apply(deps, request, v, interruption, phase);
+  } finally {
+    uninstall?.();
+  }
+}
+
+/** Checks everything before the first change. */
+async function validate(deps: SwitchDeps, request: SwitchRequest): Promise<Validated> {
   const started = deps.clock.now().getTime();
   const { environment, to } = request;
   const envId = { project: ENVIRONMENT_PROJECT, stack: environment };
   const verb = to === PRIMARY_SOURCE ? "roll back" : "cut over";
-
-  // --- validate: nothing is changed until every check has passed
   let envStack: Stack;
   try {
     envStack = await deps.stacks.select(envId);
@@ -102,34 +142,55 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
       `Restore stack ${to}'s instance ${target.identifier} is not named ${primaryId}-<suffix>, and the API may only read the credentials of instances named so; restore again with a --target-id starting with ${primaryId}-.`,
     );
   }
-  const expected = { host: target.address, ...(target.port !== undefined ? { port: target.port } : {}) };
-  const result = (outcome: SwitchOutcome, extra: Partial<SwitchResult> = {}): SwitchResult => ({
-    environment,
+  return {
+    envStack,
+    envId,
+    verb,
+    configured,
     from,
-    to,
-    outcome,
-    target,
     functionName,
-    forced: false,
-    durationMs: deps.clock.now().getTime() - started,
-    ...extra,
-  });
+    target,
+    expected: { host: target.address, ...(target.port !== undefined ? { port: target.port } : {}) },
+    result: (outcome, extra = {}) => ({
+      environment,
+      from,
+      to,
+      outcome,
+      target,
+      functionName,
+      forced: false,
+      durationMs: deps.clock.now().getTime() - started,
+      ...extra,
+    }),
+  };
+}
 
-  // Already there: config and the Lambda both say so.
-  if (from === to) {
-    const now = checkDatasource(functionName, await readLambdaVariables(deps.lambda, functionName), expected);
-    if (now.ok && !request.previewOnly) return result("already", { datasource: now });
-    if (!now.ok) deps.output.warn(`${environment}'s ${DATABASE_SOURCE_KEY} is already ${to}, but ${now.message} Continuing so the stack is applied.`);
-  }
-
-  // --- switch the config; from here on, every way out that does not apply it puts it back
+/** Switches the config, previews, judges, confirms, applies and checks; every way out before a successful `up` puts the config back. */
+async function apply(deps: SwitchDeps, request: SwitchRequest, v: Validated, interruption: Interruption, phase: { applying: boolean }): Promise<SwitchResult> {
+  const { environment, to } = request;
+  const { envStack, from, functionName, expected } = v;
   const changesConfig = from !== to;
   const putBack = async (): Promise<string> => {
     if (!changesConfig) return `${DATABASE_SOURCE_KEY} was not changed (still ${from})`;
-    if (configured === undefined) await envStack.removeConfig(DATABASE_SOURCE_KEY);
-    else await envStack.setConfig(DATABASE_SOURCE_KEY, configured);
+    if (v.configured === undefined) await envStack.removeConfig(DATABASE_SOURCE_KEY);
+    else await envStack.setConfig(DATABASE_SOURCE_KEY, v.configured);
     return `${DATABASE_SOURCE_KEY} is back to ${from}`;
   };
+  const interrupted = async (): Promise<never> => {
+    const back = await putBack();
+    throw new OperationError(`Interrupted before the update of stack ${environment} was applied; nothing was changed (${back}).`);
+  };
+  /** `work`, unless Ctrl-C comes first: then let it settle, put the config back, and stop. */
+  const unlessInterrupted = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await interruption.race(work);
+    } catch (error) {
+      if (!interruption.interrupted) throw error;
+      await work.catch(() => undefined);
+      return interrupted();
+    }
+  };
+
   if (changesConfig) {
     deps.output.progress(`${environment}: setting ${DATABASE_SOURCE_KEY} = ${to} (was ${from})`);
     await envStack.setConfig(DATABASE_SOURCE_KEY, to);
@@ -138,8 +199,9 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
   let preview: PreviewResult;
   try {
     deps.output.progress(`${environment}: previewing the update`);
-    preview = await envStack.preview(deps.onPulumiOutput);
+    preview = await unlessInterrupted(envStack.preview(deps.onPulumiOutput));
   } catch (error) {
+    if (interruption.interrupted) throw error;
     const back = await putBack();
     if (error instanceof ConcurrentUpdateError) throw error;
     throw new OperationError(`Preview of stack ${environment} failed, so nothing was applied (${back}): ${messageOf(error)}`, { cause: error });
@@ -149,7 +211,7 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
 
   if (request.previewOnly) {
     await putBack();
-    return result("previewed", { preview: previewed });
+    return v.result("previewed", { preview: previewed });
   }
   for (const line of preview.diffText.trimEnd().split("\n")) deps.output.progress(line);
 
@@ -157,38 +219,42 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
     if (!request.force) {
       const back = await putBack();
       throw new OperationError(
-        `Refusing to ${verb} ${environment} to ${to}: ${verdict.summary}; nothing was changed (${back}). Review the diff above; if these changes are intended, re-run with --force.`,
+        `Refusing to ${v.verb} ${environment} to ${to}: ${verdict.summary}; nothing was changed (${back}). Review the diff above; if these changes are intended, re-run with --force.`,
       );
     }
     deps.output.warn(`--force: applying although ${verdict.summary}.`);
   }
+  const forced = request.force && !verdict.allowed;
 
   let confirmed: boolean;
   try {
-    confirmed = await deps.confirm(`${capitalise(verb)} ${environment} from ${from} to ${to} (the API's database becomes ${target.address})?`);
+    confirmed = await unlessInterrupted(deps.confirm(`${capitalise(v.verb)} ${environment} from ${from} to ${to} (the API's database becomes ${v.target.address})?`));
   } catch (error) {
-    await putBack();
+    if (!interruption.interrupted) await putBack();
     throw error;
   }
   if (!confirmed) {
     await putBack();
-    return result("cancelled", { preview: previewed, forced: request.force && !verdict.allowed });
+    return v.result("cancelled", { preview: previewed, forced });
   }
+  if (interruption.interrupted) return interrupted();
 
   try {
     deps.output.progress(`${environment}: applying (pulumi up)`);
+    phase.applying = true;
     await envStack.up(deps.onPulumiOutput);
   } catch (error) {
     const back = await putBack();
     let where = "";
     try {
-      const now = checkDatasource(functionName, await readLambdaVariables(deps.lambda, functionName), expected);
-      where = ` ${now.message}`;
+      where = ` ${checkDatasource(functionName, await readLambdaVariables(deps.lambda, functionName), expected).message}`;
     } catch {
       // The failure above is what the operator needs; the Lambda read is a courtesy.
     }
     if (error instanceof ConcurrentUpdateError) throw error;
     throw new OperationError(`Update of stack ${environment} failed (${back}):${where} ${messageOf(error)}`, { cause: error });
+  } finally {
+    phase.applying = false;
   }
 
   const after = checkDatasource(functionName, await readLambdaVariables(deps.lambda, functionName), expected);
@@ -197,7 +263,7 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
       `Stack ${environment} was updated to ${DATABASE_SOURCE_KEY} = ${to}, but ${after.message} The API may still use its previous database; inspect the function's configuration and run gametracker-dr ${to === PRIMARY_SOURCE ? "cutover" : "rollback"} --stack ${environment} if needed.`,
     );
   }
-  return result("switched", { datasource: after, preview: previewed, forced: request.force && !verdict.allowed });
+  return v.result("switched", { datasource: after, preview: previewed, forced });
 }
 
 function stringOutput(outputs: StackOutputs, key: string): string | undefined {

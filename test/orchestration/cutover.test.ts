@@ -9,6 +9,8 @@ import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCo
 import type { MiddlewareStack } from "@smithy/types";
 import { plainOutput, StackOutputs } from "../../automation/stacks/port";
 import { EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
+import { main } from "../../automation/cli/main";
+import { createCutoverCommand } from "../../automation/commands/cutover";
 import { useEmulator } from "../support/emulator";
 import { runCli } from "../support/rds-fixtures";
 import { databaseSource, deployEnvironment, deployRestore, envId, lambdaEnvironment, newWorld, restoreId, World } from "./cutover-fixtures";
@@ -202,6 +204,62 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     expect(await databaseSource(world.stacks)).to.equal("primary");
     expect(world.stacks.history.filter((e) => e.verb === "up")).to.deep.equal([]);
     expect(await datasourceHost()).to.equal(primaryAddress);
+  });
+
+  describe("Ctrl-C", () => {
+    let handler: (() => void) | undefined;
+    let uninstalled = 0;
+    const onInterrupt = (h: () => void) => ((handler = h), () => void (uninstalled += 1));
+    const run = async (ask?: (q: string) => Promise<boolean>) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(["cutover", "--stack", "dev", "--to", restoreStack, ...(ask ? [] : ["--yes"])], {
+        stdout: { write: (t) => void out.push(t) },
+        stderr: { write: (t) => void err.push(t) },
+        clock: world.clock,
+        ask,
+        awsClients: (o) => emulator.clients(o),
+        stacks: () => world.stacks,
+      }, [createCutoverCommand({ onInterrupt })]);
+      return { code, stdout: out.join(""), stderr: err.join("") };
+    };
+    beforeEach(() => {
+      handler = undefined;
+      uninstalled = 0;
+    });
+
+    it("during the preview: stops, puts the config back, applies nothing", async () => {
+      world.stacks.beforeNext(envId(), "preview", () => handler!());
+      const r = await run();
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.contain("warning: interrupted: stopping before anything is applied and putting database.source back to primary");
+      expect(r.stderr).to.contain("Interrupted before the update of stack dev was applied; nothing was changed (database.source is back to primary).");
+      expect(await databaseSource(world.stacks)).to.equal("primary");
+      expect(world.stacks.history.filter((e) => e.verb === "up")).to.deep.equal([]);
+      expect(await datasourceHost()).to.equal(primaryAddress);
+      expect(uninstalled).to.equal(1);
+    });
+
+    it("while asking for confirmation: stops the same way, even if the answer was yes", async () => {
+      const r = await run(async () => {
+        handler!();
+        handler!(); // a second press changes nothing
+        return true;
+      });
+      expect(r.code).to.equal(1);
+      expect(r.stderr.match(/warning: interrupted/g)).to.have.length(1);
+      expect(await databaseSource(world.stacks)).to.equal("primary");
+      expect(world.stacks.history.filter((e) => e.verb === "up")).to.deep.equal([]);
+    });
+
+    it("during the update: the update is not abandoned half-way; it finishes and is confirmed", async () => {
+      world.stacks.beforeNext(envId(), "up", () => handler!());
+      const r = await run();
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stderr).to.contain("warning: stack dev is being updated; stopping now would leave the update half-applied, so it continues");
+      expect(await datasourceHost()).to.equal(restoredAddress);
+      expect(uninstalled).to.equal(1);
+    });
   });
 
   describe("bad input is refused with exit 2 before anything changes", () => {
