@@ -90,7 +90,7 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
   // Already there: config and the Lambda both say so.
   if (v.from === request.to) {
     const now = checkDatasource(v.functionName, await readLambdaVariables(deps.lambda, v.functionName), v.expected);
-    if (now.ok && !request.previewOnly) return v.result("already", { datasource: now });
+    if (now.ok) return v.result("already", { datasource: now });
     if (!now.ok) deps.output.warn(`${request.environment}'s ${DATABASE_SOURCE_KEY} is already ${request.to}, but ${now.message} Continuing so the stack is applied.`);
   }
   const interruption = new Interruption();

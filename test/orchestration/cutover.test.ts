@@ -93,6 +93,18 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     expect(mutatingVerbs()).to.deep.equal([]);
   });
 
+  it("cuts over from one restore stack to another", async () => {
+    const second = await deployRestore(world.stacks, envOutputs, { id: "2" });
+    const secondAddress = String(world.stacks.inspect(restoreId(second))!.outputs[RestoreOutputNames.address]!.value);
+    expect((await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"])).code).to.equal(0);
+    const run = await cli(["cutover", "--stack", "dev", "--to", second, "--yes", "--json"]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.json().from).to.equal(restoreStack);
+    expect(run.json().preview.verdict.allowed).to.equal(true);
+    expect(await datasourceHost()).to.equal(secondAddress);
+    expect(await databaseSource(world.stacks)).to.equal(second);
+  });
+
   it("a second cutover to the same stack is a no-op that says so", async () => {
     expect((await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"])).code).to.equal(0);
     world.stacks.clearHistory();
