@@ -38,7 +38,7 @@ export function renderSwitch(result: SwitchResult): string {
         `preview: ${result.preview?.verdict.summary ?? "n/a"}`,
         `took ${formatDuration(result.durationMs)}`,
         result.to === PRIMARY_SOURCE
-          ? `restore stack ${result.from} is kept; gametracker-dr cleanup removes it once it is older than the cleanup age`
+          ? `restore stack ${result.from} and its instance are kept (deletion protection on): it may hold data written while the API used it; once it is not needed, turn its protection off and run gametracker-dr cleanup`
           : `to go back: gametracker-dr rollback --stack ${result.environment}`,
       ].join("\n");
   }

@@ -80,7 +80,7 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     const back = await cli(["rollback", "--stack", "dev", "--yes"]);
     expect(back.code, back.stderr).to.equal(0);
     expect(back.stdout).to.contain(`rollback done: dev moved from ${restoreStack} to primary`);
-    expect(back.stdout).to.contain(`restore stack ${restoreStack} is kept`);
+    expect(back.stdout).to.contain(`restore stack ${restoreStack} and its instance are kept (deletion protection on)`);
     expect(await datasourceHost()).to.equal(primaryAddress);
     expect(await databaseSource(world.stacks)).to.equal("primary");
     expect(mutatingVerbs()).to.deep.equal(["setConfig gametracker/dev database.source=primary", "up gametracker/dev"]);

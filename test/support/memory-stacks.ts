@@ -316,7 +316,7 @@ function lastKey(path: string): string {
 function show(key: string, value: unknown): string {
   const masked = redact({ [key || "value"]: value })[key || "value"];
   const text = JSON.stringify(masked) ?? "undefined";
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
 
 // ---------------------------------------------------------------------------------------
