@@ -23,29 +23,48 @@ export interface EnvironmentFlags {
   bucket?: string;
 }
 
+/** The environment stack's outputs (none without `--stack`); an unknown stack is bad input. */
+async function environmentOutputs(stack: string | undefined, stacks: Stacks | undefined, instead: string): Promise<StackOutputs> {
+  if (stack === undefined) return {};
+  if (stacks === undefined) throw new UsageError(`--stack ${stack} needs the Pulumi CLI to read the stack; pass ${instead} instead.`);
+  try {
+    return await (await stacks.select({ project: ENVIRONMENT_PROJECT, stack })).outputs();
+  } catch (error) {
+    if (error instanceof StackNotFoundError) {
+      throw new UsageError(`Unknown environment stack ${stack}: ${error.message} Or pass ${instead} to work without stack state.`);
+    }
+    throw error;
+  }
+}
+
+function stringOutput(outputs: StackOutputs, key: string): string | undefined {
+  const v = plainOutput(outputs, key);
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/**
+ * The assets bucket from `--bucket`, else from the environment stack's outputs. For the
+ * commands that need only the bucket, so no database has to be named.
+ */
+export async function resolveBucket(flags: { stack?: string; bucket?: string }, stacks: Stacks | undefined): Promise<string> {
+  if (flags.bucket !== undefined) return flags.bucket;
+  if (flags.stack === undefined) throw new UsageError("No bucket given: pass --bucket <assets bucket name> or --stack <environment stack>.");
+  const bucket = stringOutput(await environmentOutputs(flags.stack, stacks, "--bucket"), EnvironmentOutputNames.assetsBucketName);
+  if (bucket === undefined) {
+    throw new UsageError(`Stack ${flags.stack} has no ${EnvironmentOutputNames.assetsBucketName} output (has it been deployed with pulumi up?); pass --bucket instead.`);
+  }
+  return bucket;
+}
+
 /**
  * Finds the environment from explicit flags, from the environment stack's outputs, or
  * both (flags win). Flags alone are enough so that commands still work in an incident
  * where the Pulumi backend can't be read.
  */
 export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks | undefined): Promise<Environment> {
-  let outputs: StackOutputs = {};
-  if (flags.stack !== undefined) {
-    if (stacks === undefined) throw new UsageError(`--stack ${flags.stack} needs the Pulumi CLI to read the stack; pass --db-instance (and --bucket) instead.`);
-    try {
-      outputs = await (await stacks.select({ project: ENVIRONMENT_PROJECT, stack: flags.stack })).outputs();
-    } catch (error) {
-      if (error instanceof StackNotFoundError) {
-        throw new UsageError(`Unknown environment stack ${flags.stack}: ${error.message} Or pass --db-instance and --bucket to work without stack state.`);
-      }
-      throw error;
-    }
-  }
+  const outputs = await environmentOutputs(flags.stack, stacks, "--db-instance and --bucket");
   const read = (key: string): unknown => plainOutput(outputs, key);
-  const str = (key: string): string | undefined => {
-    const v = read(key);
-    return typeof v === "string" && v !== "" ? v : undefined;
-  };
+  const str = (key: string): string | undefined => stringOutput(outputs, key);
   const dbInstanceIdentifier = flags.dbInstance ?? str(EnvironmentOutputNames.databaseIdentifier);
   if (dbInstanceIdentifier === undefined) {
     throw new UsageError(

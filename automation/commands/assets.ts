@@ -12,7 +12,8 @@ import { parseRestoreTime } from "../assets/instant";
 import { keyHistory } from "../assets/listing";
 import { planPrefixRestore } from "../assets/restore-prefix";
 import { planView, progressLine, renderApplied, renderPlan, renderVersions, shouldReport, versionRows } from "../assets/summary";
-import { environmentFrom, bucketNameProblem } from "./environment-options";
+import { bucketNameProblem } from "./environment-options";
+import { resolveBucket } from "../environment";
 
 /**
  * `gametracker-dr assets …`: bring back overwritten or deleted objects of the
@@ -38,14 +39,11 @@ export async function bucketFrom(args: GlobalArgs & BucketArgs, ctx: CommandCont
   if (args.bucket !== undefined) {
     const problem = bucketNameProblem(args.bucket);
     if (problem !== undefined) throw new UsageError(`Invalid --bucket "${args.bucket}": ${problem}; pass the bucket name as shown by aws s3 ls.`);
-    return args.bucket;
   }
-  if (args.stack === undefined) throw new UsageError("No bucket given: pass --bucket <assets bucket name> or --stack <environment stack>.");
-  const environment = await environmentFrom({ ...args, bucket: undefined } as GlobalArgs, ctx);
-  if (environment.bucketName === undefined) {
-    throw new UsageError(`Stack ${args.stack} has no assetsBucketName output (has it been deployed with pulumi up?); pass --bucket instead.`);
-  }
-  return environment.bucketName;
+  return resolveBucket(
+    { ...(args.stack !== undefined ? { stack: args.stack } : {}), ...(args.bucket !== undefined ? { bucket: args.bucket } : {}) },
+    args.stack !== undefined && args.bucket === undefined ? ctx.stacks : undefined,
+  );
 }
 
 /** Keys are up to 1,024 bytes of UTF-8; anything else can't exist, so say so before calling S3. */

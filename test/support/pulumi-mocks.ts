@@ -244,7 +244,9 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
 /** Resolves every Output inside a value (objects, arrays) to its plain value. */
 export async function resolveDeep(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
-    return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+    // Output.promise() is internal but, unlike apply(), rejects when the Output does, so a
+    // program failing inside an apply fails its test instead of hanging until the timeout.
+    return resolveDeep(await (value as unknown as { promise(): Promise<unknown> }).promise());
   }
   if (value instanceof Promise) return resolveDeep(await value);
   if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));

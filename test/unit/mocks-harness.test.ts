@@ -17,3 +17,18 @@ describe("pulumi mocks harness", () => {
     expect(run.outputs.arn).to.equal("arn:aws:s3:::harness-bucket");
   });
 });
+
+describe("pulumi mocks harness: failures", () => {
+  it("rejects (instead of hanging) when an output of the program rejects", async () => {
+    let error: Error | undefined;
+    try {
+      await runProgram(() => {
+        const bucket = new aws.s3.Bucket("b", { bucket: "x-bucket" });
+        return { broken: bucket.bucket.apply((): string => { throw new Error("apply failed on purpose"); }) };
+      });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).to.contain("apply failed on purpose");
+  });
+});
