@@ -1,3 +1,4 @@
+import { listInstanceSnapshots, requireInstance, restoreWindow } from "../aws/rds";
 import { CliCommand, CliCommandGroup } from "../cli/command";
 import { durationArg, durationOption, formatDurationSpec, parseDuration } from "../duration";
 import { ExitCode, UsageError } from "../errors";
@@ -7,7 +8,6 @@ import { isoSeconds } from "../snapshots/model";
 import { executePrune, loadPrunePlan } from "../snapshots/prune";
 import { prunePlanJson, renderPrunePlan } from "../snapshots/prune-plan";
 import { manualSnapshotQuotaWarning } from "../snapshots/quota";
-import { describeInstance, listInstanceSnapshots, restoreWindow } from "../snapshots/rds";
 import { renderSnapshotList, snapshotList } from "../snapshots/list-report";
 import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-options";
 
@@ -23,7 +23,7 @@ const list: CliCommand<EnvironmentArgs> = {
   ],
   async run(args, ctx) {
     const env = await environmentFrom(args, ctx);
-    const instance = await describeInstance(ctx.aws, env.dbInstanceIdentifier);
+    const instance = await requireInstance(ctx.aws, env.dbInstanceIdentifier);
     const snapshots = await listInstanceSnapshots(ctx.aws, env.dbInstanceIdentifier);
     const window = await restoreWindow(ctx.aws, instance, snapshots);
     const result = snapshotList({

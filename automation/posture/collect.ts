@@ -7,8 +7,8 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { isAwsError, rethrowAws } from "../aws/errors";
+import { findSnapshotIn, listInstanceSnapshots, RdsTarget, requireInstance } from "../aws/rds";
 import { UsageError } from "../errors";
-import { describeInstance, findSnapshot, listInstanceSnapshots, RdsTarget } from "../snapshots/rds";
 import { BucketFacts, InstanceFacts, LifecycleRuleFacts, PostureFacts } from "./facts";
 
 /**
@@ -23,12 +23,11 @@ export async function collectPostureFacts(
   aws: PostureTarget,
   target: { dbInstanceIdentifier: string; bucketName: string | undefined; declaredManualSnapshots: string[] },
 ): Promise<PostureFacts> {
-  const instance = instanceFacts(await describeInstance(aws, target.dbInstanceIdentifier));
+  const instance = instanceFacts(await requireInstance(aws, target.dbInstanceIdentifier));
   const snapshots = await listInstanceSnapshots(aws, target.dbInstanceIdentifier);
   const declared = [];
   for (const identifier of target.declaredManualSnapshots) {
-    const own = snapshots.find((s) => s.identifier === identifier.toLowerCase());
-    declared.push({ identifier, snapshot: own ?? (await findSnapshot(aws, identifier)) });
+    declared.push({ identifier, snapshot: await findSnapshotIn(aws, snapshots, identifier) });
   }
   const bucket = target.bucketName === undefined ? undefined : await bucketFacts(aws, target.bucketName);
   return { instance, snapshots, declared, bucket };

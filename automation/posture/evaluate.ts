@@ -1,6 +1,7 @@
 import { formatDurationSpec } from "../duration";
 import { formatDuration } from "../output";
-import { isoSeconds, newestFirst, SnapshotInfo } from "../snapshots/model";
+import type { SnapshotInfo } from "../aws/rds";
+import { isoSeconds, newestFirst } from "../snapshots/model";
 import { PostureFacts } from "./facts";
 
 /**

@@ -1,4 +1,4 @@
-import { SnapshotInfo } from "../snapshots/model";
+import type { SnapshotInfo } from "../aws/rds";
 
 /**
  * What `check` knows about a live environment: read from AWS by `collect.ts`, judged by

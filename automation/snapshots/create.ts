@@ -3,10 +3,10 @@ import { Clock } from "../clock";
 import { OperationError, UsageError } from "../errors";
 import { formatDuration } from "../output";
 import { waitFor } from "../wait";
-import { SnapshotInfo } from "./model";
+import { countRegionManualSnapshots, findSnapshot, RdsTarget, requireInstance, SnapshotInfo } from "../aws/rds";
 import { defaultSnapshotName, normalizeSnapshotIdentifier, snapshotIdentifierProblem } from "./naming";
 import { manualSnapshotQuotaWarning } from "./quota";
-import { countRegionManualSnapshots, describeInstance, findSnapshot, RdsTarget, startSnapshot } from "./rds";
+import { startSnapshot } from "./rds-writes";
 
 /**
  * `snapshots create`: a manual snapshot of the environment's instance, tagged as this
@@ -50,7 +50,7 @@ export function snapshotIdentifierFor(instanceIdentifier: string, name: string |
 export async function createSnapshot(aws: RdsTarget, request: CreateSnapshotRequest): Promise<CreateSnapshotResult> {
   const started = request.clock.now();
   const identifier = snapshotIdentifierFor(request.instanceIdentifier, request.name, started);
-  const instance = await describeInstance(aws, request.instanceIdentifier);
+  const instance = await requireInstance(aws, request.instanceIdentifier);
   if (instance.DBInstanceStatus !== "available") {
     throw new OperationError(
       `DB instance ${request.instanceIdentifier} is ${instance.DBInstanceStatus ?? "in an unknown state"} and RDS only snapshots an available instance; wait until it is available and retry (nothing was created).`,

@@ -1,5 +1,6 @@
 import { formatDuration, table } from "../output";
-import { createdByTool, isoSeconds, newestFirst, RestoreWindow, SnapshotInfo } from "./model";
+import type { RestoreWindow, SnapshotInfo } from "../aws/rds";
+import { createdByTool, isoSeconds, newestFirst } from "./model";
 import { normalizeSnapshotIdentifier } from "./naming";
 
 /**

@@ -1,37 +1,7 @@
-import type { DBSnapshot } from "@aws-sdk/client-rds";
-import { CREATED_BY_TAG_KEY, CREATED_BY_TAG_VALUE, normalizeSnapshotIdentifier } from "./naming";
+import type { SnapshotInfo } from "../aws/rds";
+import { CREATED_BY_TAG_KEY, CREATED_BY_TAG_VALUE } from "./naming";
 
-/**
- * A DB snapshot as the decisions (list, prune, check) see it: plain data, so the pure
- * functions can be tested with literal values and fixed times.
- */
-export interface SnapshotInfo {
-  identifier: string;
-  instanceIdentifier: string;
-  /** `automated` or `manual` (RDS also knows `shared`, `public`, `awsbackup`; kept as given). */
-  type: string;
-  status: string;
-  /** When RDS started the snapshot; undefined while it is being created. */
-  createdAt: Date | undefined;
-  allocatedStorageGiB: number | undefined;
-  engine: string | undefined;
-  engineVersion: string | undefined;
-  tags: Record<string, string>;
-}
-
-export function snapshotInfo(s: DBSnapshot): SnapshotInfo {
-  return {
-    identifier: normalizeSnapshotIdentifier(s.DBSnapshotIdentifier ?? ""),
-    instanceIdentifier: s.DBInstanceIdentifier ?? "",
-    type: s.SnapshotType ?? "unknown",
-    status: s.Status ?? "unknown",
-    createdAt: s.SnapshotCreateTime,
-    allocatedStorageGiB: s.AllocatedStorage,
-    engine: s.Engine,
-    engineVersion: s.EngineVersion,
-    tags: Object.fromEntries((s.TagList ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""])),
-  };
-}
+/** How `snapshots` and `check` judge and print the DB snapshots read by aws/rds.ts. Pure. */
 
 /** Whether this tool created the snapshot (it carries `created-by=gametracker-dr`). */
 export function createdByTool(s: SnapshotInfo): boolean {
@@ -47,14 +17,6 @@ export function newestFirst(a: SnapshotInfo, b: SnapshotInfo): number {
   const tb = b.createdAt?.getTime() ?? Number.POSITIVE_INFINITY;
   if (ta !== tb) return tb > ta ? 1 : -1;
   return a.identifier < b.identifier ? -1 : a.identifier > b.identifier ? 1 : 0;
-}
-
-/** The point-in-time restore window of an instance, as far as RDS tells it. */
-export interface RestoreWindow {
-  earliest: Date | undefined;
-  latest: Date | undefined;
-  /** Where `earliest` came from: RDS's automated-backups RestoreWindow, or (when RDS gives none) the oldest automated snapshot. */
-  earliestSource: "automated-backups" | "oldest-automated-snapshot" | "unknown";
 }
 
 /** A UTC time to the second, as the tables print it: 2026-11-25T21:01:10Z. */

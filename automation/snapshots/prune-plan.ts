@@ -1,6 +1,7 @@
 import { formatDuration, table } from "../output";
 import { formatDurationSpec } from "../duration";
-import { createdByTool, isoSeconds, newestFirst, SnapshotInfo } from "./model";
+import type { SnapshotInfo } from "../aws/rds";
+import { createdByTool, isoSeconds, newestFirst } from "./model";
 import { normalizeSnapshotIdentifier } from "./naming";
 
 /**

@@ -1,6 +1,7 @@
+import { countRegionManualSnapshots, listInstanceSnapshots, RdsTarget, requireInstance } from "../aws/rds";
 import { OperationError } from "../errors";
 import { PrunePlan, planPrune } from "./prune-plan";
-import { countRegionManualSnapshots, deleteToolSnapshot, describeInstance, listInstanceSnapshots, RdsTarget } from "./rds";
+import { deleteToolSnapshot } from "./rds-writes";
 
 /**
  * `snapshots prune`, split where the operator must look: `loadPrunePlan` reads and plans
@@ -22,7 +23,7 @@ export interface LoadedPrunePlan {
 }
 
 export async function loadPrunePlan(aws: RdsTarget, request: PruneRequest): Promise<LoadedPrunePlan> {
-  await describeInstance(aws, request.instanceIdentifier);
+  await requireInstance(aws, request.instanceIdentifier);
   const snapshots = await listInstanceSnapshots(aws, request.instanceIdentifier);
   const regionManualSnapshots = await countRegionManualSnapshots(aws);
   return {

@@ -3,7 +3,7 @@ import { CheckResult, evaluatePosture, PostureThresholds } from "../../automatio
 import { PostureFacts } from "../../automation/posture/facts";
 import { postureReport, renderPostureReport } from "../../automation/posture/report";
 import { retentionThreshold } from "../../automation/commands/check";
-import { SnapshotInfo } from "../../automation/snapshots/model";
+import { SnapshotInfo } from "../../automation/aws/rds";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
 const MIN = 60_000;

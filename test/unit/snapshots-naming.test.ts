@@ -3,7 +3,8 @@ import { defaultSnapshotName, normalizeSnapshotIdentifier, snapshotIdentifierPro
 import { snapshotIdentifierFor } from "../../automation/snapshots/create";
 import { UsageError } from "../../automation/errors";
 import { manualSnapshotQuotaWarning } from "../../automation/snapshots/quota";
-import { createdByTool, newestFirst, SnapshotInfo } from "../../automation/snapshots/model";
+import { SnapshotInfo } from "../../automation/aws/rds";
+import { createdByTool, newestFirst } from "../../automation/snapshots/model";
 
 describe("snapshot naming", () => {
   it("names a default snapshot <instance>-manual-<UTC yyyyMMddHHmmss>", () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { SnapshotInfo } from "../../automation/snapshots/model";
+import { SnapshotInfo } from "../../automation/aws/rds";
 import { planPrune, prunePlanJson, PruneInput, renderPrunePlan } from "../../automation/snapshots/prune-plan";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
