@@ -9,7 +9,7 @@ import { Interruption, InterruptInstaller } from "./interrupt";
 import { drillTargetIdentifier, newRunId, parseRunId } from "./naming";
 import { planRestore } from "./plan";
 import { RestoreSpec } from "./program-config";
-import { describeInstance } from "./rds-facts";
+import { describeInstanceFacts } from "./rds-facts";
 import { RecoveryRequest } from "./recovery-point";
 import { CleanupStatus, DRILL_STEPS, DrillReport, rpoSeconds, rtoSeconds } from "./report";
 import { ReportWriter } from "./report-files";
@@ -66,7 +66,7 @@ async function openResumedDrill(deps: DrillDeps, environment: string, source: st
   if (spec.sourceDbInstanceIdentifier !== source) {
     throw new UsageError(`Drill ${drillId} restores ${spec.sourceDbInstanceIdentifier}, but environment ${environment} now names ${source}; start a new drill instead of resuming.`);
   }
-  const existing = await describeInstance(deps.rds, spec.targetIdentifier);
+  const existing = await describeInstanceFacts(deps.rds, spec.targetIdentifier);
   if (existing !== undefined && existing.tags[DRILL_ID_TAG] !== drillId) {
     throw new UsageError(`DB instance ${spec.targetIdentifier} exists but is not tagged ${DRILL_ID_TAG}=${drillId}; it is not this drill's instance, so the drill can't be resumed — remove it or start a new drill.`);
   }

@@ -3,7 +3,7 @@ import { Environment } from "../environment";
 import { UsageError } from "../errors";
 import { RestoreSpec } from "./program-config";
 import { chooseRecoveryPoint, isSqlServerEngine, RecoveryRequest } from "./recovery-point";
-import { describeInstance, gatherRecoveryFacts, InstanceFacts, requireInstance } from "./rds-facts";
+import { describeInstanceFacts, gatherRecoveryFacts, InstanceFacts, instanceFacts, requireInstance } from "./rds-facts";
 import { DRILL_ID_TAG, RestorePurpose } from "./verify";
 
 /**
@@ -58,17 +58,18 @@ export function targetConflict(existing: InstanceFacts | undefined, targetIdenti
 
 export async function planRestore(input: PlanInput): Promise<RestoreSpec> {
   const { rds, environment } = input;
-  const source = await requireInstance(rds, environment.dbInstanceIdentifier);
+  const instance = await requireInstance(rds, environment.dbInstanceIdentifier);
+  const source = instanceFacts(instance);
   if (!isSqlServerEngine(source.engine)) {
     throw new UsageError(`DB instance ${source.identifier} runs ${source.engine}, not SQL Server; this tool restores the GameTracker SQL Server database only.`);
   }
   if (input.targetIdentifier === source.identifier) {
     throw new UsageError(`--target-id ${input.targetIdentifier} is the source instance itself; a restore always creates a new instance, so choose another name.`);
   }
-  const facts = await gatherRecoveryFacts(rds, source, input.request);
+  const facts = await gatherRecoveryFacts(rds, instance, input.request);
   const point = chooseRecoveryPoint(facts, input.request, input.now, input.random);
   const where = placement(environment, source);
-  const conflict = targetConflict(await describeInstance(rds, input.targetIdentifier), input.targetIdentifier, input.drillId);
+  const conflict = targetConflict(await describeInstanceFacts(rds, input.targetIdentifier), input.targetIdentifier, input.drillId);
   if (conflict !== undefined) throw new UsageError(conflict);
   const retention = environment.backupRetentionDays ?? (source.backupRetentionDays > 0 ? source.backupRetentionDays : undefined);
   return {

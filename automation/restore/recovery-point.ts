@@ -1,9 +1,10 @@
+import type { SnapshotInfo } from "../aws/rds";
 import { UsageError } from "../errors";
 import { formatDuration } from "../output";
 
 /**
  * Which recovery point a restore uses: a pure decision over facts gathered from AWS
- * (recovery-facts.ts), the operator's request and "now". Every refusal happens here,
+ * (rds-facts.ts), the operator's request and "now". Every refusal happens here,
  * before anything is created, as one sentence naming the value and the valid range.
  */
 
@@ -16,18 +17,8 @@ export type RecoveryRequest =
   /** A uniformly random point of the restore window within the last `withinMs` (drills). */
   | { kind: "random-within"; withinMs: number; text: string };
 
-export interface SnapshotFact {
-  identifier: string;
-  /** The instance the snapshot was taken of. */
-  instanceIdentifier: string | undefined;
-  /** `manual`, `automated`, `shared`, … as RDS reports it. */
-  type: string;
-  status: string;
-  engine: string | undefined;
-  engineVersion: string | undefined;
-  createdAt: Date | undefined;
-  allocatedStorageGiB: number | undefined;
-}
+/** A DB snapshot as the recovery-point choice sees it: the shared snapshot model, whose tags it never reads. */
+export type SnapshotFact = Omit<SnapshotInfo, "tags">;
 
 export interface SourceFacts {
   identifier: string;

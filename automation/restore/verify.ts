@@ -3,7 +3,7 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { Clock } from "../clock";
 import { waitFor } from "../wait";
 import type { RestoreSpec } from "./program-config";
-import { describeInstance, InstanceFacts } from "./rds-facts";
+import { describeInstanceFacts, InstanceFacts } from "./rds-facts";
 import type { RestoredDatabase } from "./restore-stack";
 
 /**
@@ -188,7 +188,7 @@ export async function verifyRestoredInstance(deps: VerifyDeps, expected: VerifyE
     timeoutMs: deps.timeoutMs,
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     probe: async () => {
-      const found = await describeInstance(deps.rds, expected.identifier);
+      const found = await describeInstanceFacts(deps.rds, expected.identifier);
       if (found === undefined || found.status === "available" || isTerminalStatus(found.status)) return { done: true, value: found };
       return { done: false, status: found.status };
     },
