@@ -4,7 +4,8 @@
  * instance is deleted it is read again, so an instance that changed since the plan (now
  * protected, no longer drill-tagged, gone) is skipped rather than deleted.
  */
-import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DeleteDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
+import { describeInstance, isNotFound } from "../aws/rds";
 import { Clock } from "../clock";
 import { UsageError } from "../errors";
 import { Output } from "../output";
@@ -90,15 +91,16 @@ async function destroyStack(deps: CleanupDeps, item: CleanupItem): Promise<Clean
 
 async function deleteInstance(deps: CleanupDeps, item: CleanupItem): Promise<CleanupResultItem> {
   try {
-    const found = await deps.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: item.name }));
-    const now = instanceFact(found.DBInstances![0]!);
+    const found = await describeInstance(deps, item.name);
+    if (found === undefined) return { ...item, outcome: "skipped", detail: "it is already gone" };
+    const now = instanceFact(found);
     if (now.drillId === undefined) return { ...item, outcome: "skipped", detail: "it is no longer drill-tagged" };
     if (now.deletionProtection) return { ...item, outcome: "skipped", detail: "deletion protection was turned on in the meantime" };
     deps.output.progress(`deleting drill instance ${item.name} (no final snapshot)`);
     await deps.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: item.name, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
     return { ...item, outcome: "deleted" };
   } catch (error) {
-    if ((error as { name?: string }).name === "DBInstanceNotFoundFault") return { ...item, outcome: "skipped", detail: "it is already gone" };
+    if (isNotFound(error, "instance")) return { ...item, outcome: "skipped", detail: "it is already gone" };
     return { ...item, outcome: "failed", detail: error instanceof Error ? error.message : String(error) };
   }
 }

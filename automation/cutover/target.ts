@@ -3,7 +3,8 @@
  * restore stacks. Everything here runs before any change, so a wrong name, a stack that
  * was never deployed or an instance that is gone is refused with exit 2 and nothing done.
  */
-import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { describeInstance } from "../aws/rds";
 import { UsageError } from "../errors";
 import { plainOutput, RESTORE_PROJECT, StackNotFoundError, StackOutputs, Stacks } from "../stacks/port";
 import { EnvironmentOutputNames, isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE, restoreStackName, RestoreOutputNames } from "../../contracts/stacks";
@@ -75,16 +76,11 @@ export async function restoreTarget(stacks: Stacks, rds: RDSClient, environment:
   if (purpose !== undefined && purpose !== "cutover") {
     throw new UsageError(`Restore stack ${name} was made for a ${purpose}, without deletion protection; restore for cut-over with gametracker-dr restore --stack ${environment}.`);
   }
-  let status: string | undefined;
-  try {
-    const found = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
-    status = found.DBInstances?.[0]?.DBInstanceStatus;
-  } catch (error) {
-    if ((error as { name?: string }).name === "DBInstanceNotFoundFault") {
-      throw new UsageError(`Restore stack ${name}'s instance ${identifier} no longer exists in RDS; restore again with gametracker-dr restore --stack ${environment}.`);
-    }
-    throw error;
+  const instance = await describeInstance({ rds }, identifier);
+  if (instance === undefined) {
+    throw new UsageError(`Restore stack ${name}'s instance ${identifier} no longer exists in RDS; restore again with gametracker-dr restore --stack ${environment}.`);
   }
+  const status = instance.DBInstanceStatus;
   if (status !== "available") {
     throw new UsageError(`Restore stack ${name}'s instance ${identifier} is ${status ?? "in an unknown state"}, not available; wait until it is available (aws rds describe-db-instances) and run the cut-over again.`);
   }
