@@ -10,16 +10,13 @@ import { parseInstanceClass } from "../restore/plan";
 import { parseRecoveryRequest, RecoveryRequest } from "../restore/recovery-point";
 import { checkReportDir, fileReportWriter, ReportWriter } from "../restore/report-files";
 import { renderSummary } from "../restore/report";
-import { HostResolver, systemResolver } from "../restore/verify";
+import { HostResolver } from "../restore/verify";
+import { restoreRunDeps, RestoreRunArgs, withRestoreRunOptions } from "./restore-options";
 
-interface DrillArgs {
-  from?: string;
+interface DrillArgs extends RestoreRunArgs {
   randomWithin?: string;
   keep: boolean;
   reportDir?: string;
-  resume?: string;
-  instanceClass?: string;
-  timeout: string;
 }
 
 /** What tests replace: DNS (emulator endpoints don't resolve), the Ctrl-C hook, the report files. */
@@ -28,8 +25,6 @@ export interface DrillCommandDeps {
   onInterrupt?: InterruptInstaller;
   reportWriter?: ReportWriter;
 }
-
-export const DEFAULT_VERIFY_TIMEOUT = "2h";
 
 /** Reads and checks every flag; nothing is created before this returns. */
 export async function parseDrillArgs(args: DrillArgs & GlobalArgs): Promise<{ request: RecoveryRequest; timeoutMs: number; resumeId?: string; instanceClass?: string }> {
@@ -63,14 +58,10 @@ export function createDrillCommand(deps: DrillCommandDeps = {}): CliCommand<Dril
     command: "drill",
     describe: "Restore drill: choose a recovery point, restore it as a new stack, verify, report (RTO/RPO), destroy and remove the restore stack",
     builder: (y) =>
-      y
-        .option("from", { type: "string", requiresArg: true, describe: "Recovery point: latest (default) | snapshot:<id> | time:<ISO-8601 with zone> | latest-restorable" })
+      withRestoreRunOptions(y, "drill")
         .option("random-within", { type: "string", requiresArg: true, describe: "Pick a uniformly random point of the restore window in this recent period (e.g. 7d)" })
         .option("keep", { type: "boolean", default: false, describe: "Keep the restore stack and instance for inspection (remove later with cleanup)" })
-        .option("report-dir", { type: "string", requiresArg: true, describe: "Write drill-<id>.json and drill-<id>.md here (created if missing)" })
-        .option("resume", { type: "string", requiresArg: true, describe: "Continue the interrupted drill with this id (printed when it started)" })
-        .option("instance-class", { type: "string", requiresArg: true, describe: "Instance class of the restored instance (default: the source's)" })
-        .option("timeout", { type: "string", requiresArg: true, default: DEFAULT_VERIFY_TIMEOUT, describe: "How long to wait for the restored instance to be available" }),
+        .option("report-dir", { type: "string", requiresArg: true, describe: "Write drill-<id>.json and drill-<id>.md here (created if missing)" }),
     examples: [
       ["$0 drill --stack dev --report-dir reports", "Restore the newest snapshot, verify it, write the report, clean up"],
       ["$0 drill --stack dev --random-within 7d --json", "Restore a random point of the last 7 days; the report as JSON on stdout"],
@@ -82,16 +73,9 @@ export function createDrillCommand(deps: DrillCommandDeps = {}): CliCommand<Dril
       const environment = await environmentOf(ctx, args.stack!);
       const outcome = await runDrill(
         {
-          stacks: ctx.stacks,
-          rds: ctx.aws.rds,
-          clock: ctx.clock,
-          random: ctx.deps.random,
-          resolver: deps.resolver ?? systemResolver,
-          output: ctx.output,
+          ...restoreRunDeps(ctx, args, deps.resolver, parsed.timeoutMs),
           reportWriter: deps.reportWriter ?? fileReportWriter,
           onInterrupt: deps.onInterrupt ?? processInterrupts,
-          verifyTimeoutMs: parsed.timeoutMs,
-          ...(args.verbose ? { onPulumiOutput: (line: string) => ctx.output.progress(line.replace(/\n$/, "")) } : {}),
         },
         {
           environment,

@@ -7,14 +7,11 @@ import { parseRunId, parseTargetIdentifier } from "../restore/naming";
 import { parseInstanceClass } from "../restore/plan";
 import { parseRecoveryRequest } from "../restore/recovery-point";
 import { RestoreResult, runRestore } from "../restore/restore";
-import { HostResolver, systemResolver } from "../restore/verify";
+import { HostResolver } from "../restore/verify";
+import { restoreRunDeps, RestoreRunArgs, withRestoreRunOptions } from "./restore-options";
 
-interface RestoreArgs {
-  from?: string;
+interface RestoreArgs extends RestoreRunArgs {
   targetId?: string;
-  instanceClass?: string;
-  resume?: string;
-  timeout: string;
 }
 
 export interface RestoreCommandDeps {
@@ -45,12 +42,11 @@ export function createRestoreCommand(deps: RestoreCommandDeps = {}): CliCommand<
     command: "restore",
     describe: "Restore the database to a new instance in its own stack (full hardening, for cut-over), wait, verify and print the endpoint",
     builder: (y) =>
-      y
-        .option("from", { type: "string", requiresArg: true, describe: "Recovery point: latest (default) | snapshot:<id> | time:<ISO-8601 with zone> | latest-restorable" })
-        .option("target-id", { type: "string", requiresArg: true, describe: "Identifier of the new instance (default: <source>-restore, e.g. gametracker-mssql-restore)" })
-        .option("instance-class", { type: "string", requiresArg: true, describe: "Instance class of the new instance (default: the source's)" })
-        .option("resume", { type: "string", requiresArg: true, describe: "Continue the interrupted restore with this id (printed when it started)" })
-        .option("timeout", { type: "string", requiresArg: true, default: "2h", describe: "How long to wait for the restored instance to be available" }),
+      withRestoreRunOptions(y, "restore").option("target-id", {
+        type: "string",
+        requiresArg: true,
+        describe: "Identifier of the new instance (default: <source>-restore, e.g. gametracker-mssql-restore)",
+      }),
     examples: [
       ["$0 restore --stack dev --from latest --yes", "Restore the newest snapshot to gametracker-mssql-restore"],
       ["$0 restore --stack prod --from time:2026-11-25T09:30:00Z --target-id gametracker-mssql-0930", "Restore to a point in time, under a chosen name"],
@@ -70,17 +66,7 @@ export function createRestoreCommand(deps: RestoreCommandDeps = {}): CliCommand<
       const timeoutMs = parseDuration(args.timeout, "--timeout");
       const environment = { ...(await resolveEnvironment({ stack: args.stack }, ctx.stacks)), stack: args.stack };
       const result = await runRestore(
-        {
-          stacks: ctx.stacks,
-          rds: ctx.aws.rds,
-          clock: ctx.clock,
-          random: ctx.deps.random,
-          resolver: deps.resolver ?? systemResolver,
-          output: ctx.output,
-          verifyTimeoutMs: timeoutMs,
-          confirm: (q) => ctx.confirm(q),
-          ...(args.verbose ? { onPulumiOutput: (line: string) => ctx.output.progress(line.replace(/\n$/, "")) } : {}),
-        },
+        { ...restoreRunDeps(ctx, args, deps.resolver, timeoutMs), confirm: (q) => ctx.confirm(q) },
         {
           environment,
           request,

@@ -1,10 +1,7 @@
-import { RDSClient } from "@aws-sdk/client-rds";
 import { drillStackName, RESTORE_PROJECT } from "../../contracts/stacks";
-import { Clock } from "../clock";
 import { Environment } from "../environment";
 import { OperationError, UsageError } from "../errors";
-import { Output } from "../output";
-import { ConcurrentUpdateError, Stack, Stacks } from "../stacks/port";
+import { ConcurrentUpdateError, Stack } from "../stacks/port";
 import { Interruption, InterruptInstaller } from "./interrupt";
 import { drillTargetIdentifier, newRunId, parseRunId } from "./naming";
 import { planRestore } from "./plan";
@@ -13,9 +10,10 @@ import { describeInstanceFacts } from "./rds-facts";
 import { RecoveryRequest } from "./recovery-point";
 import { CleanupStatus, DRILL_STEPS, DrillReport, rpoSeconds, rtoSeconds } from "./report";
 import { ReportWriter } from "./report-files";
+import { RestoreRunDeps } from "./run-deps";
 import { destroyRestoreStack, openRestoreStack, prepareRestoreStack, RestoredDatabase, upRestoreStack } from "./restore-stack";
 import { StepRecorder } from "./steps";
-import { Check, DRILL_ID_TAG, HostResolver, verifyExpectations, verifyRestoredInstance } from "./verify";
+import { Check, DRILL_ID_TAG, verifyExpectations, verifyRestoredInstance } from "./verify";
 
 /**
  * A restore drill: choose → restore → verify → report → clean up. The restore is its own
@@ -24,18 +22,9 @@ import { Check, DRILL_ID_TAG, HostResolver, verifyExpectations, verifyRestoredIn
  * happens after the restore stack exists — a failed step, a failed check, Ctrl-C — the
  * stack is destroyed and removed (unless `--keep`), and the report says which step failed.
  */
-export interface DrillDeps {
-  stacks: Stacks;
-  rds: RDSClient;
-  clock: Clock;
-  random: () => number;
-  resolver: HostResolver;
-  output: Output;
+export interface DrillDeps extends RestoreRunDeps {
   reportWriter: ReportWriter;
   onInterrupt: InterruptInstaller;
-  verifyTimeoutMs: number;
-  /** Pulumi's own output lines (shown with --verbose). */
-  onPulumiOutput?: (line: string) => void;
 }
 
 export interface DrillOptions {

@@ -1,32 +1,22 @@
-import { RDSClient } from "@aws-sdk/client-rds";
 import { RESTORE_PROJECT, restoreStackName } from "../../contracts/stacks";
-import { Clock } from "../clock";
 import { Environment } from "../environment";
 import { OperationError, UsageError } from "../errors";
-import { Output } from "../output";
-import { Stack, Stacks } from "../stacks/port";
+import { Stack } from "../stacks/port";
 import { newRunId, parseRunId, restoreTargetIdentifier } from "./naming";
 import { planRestore } from "./plan";
 import { RestoreSpec } from "./program-config";
 import { RecoveryRequest } from "./recovery-point";
+import { RestoreRunDeps } from "./run-deps";
 import { openRestoreStack, prepareRestoreStack, RestoredDatabase, upRestoreStack } from "./restore-stack";
-import { Check, HostResolver, verifyExpectations, verifyRestoredInstance } from "./verify";
+import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";
 
 /**
  * A restore meant for cut-over: the same choose → restore → verify as a drill, but the
  * instance is kept with the primary's full hardening and nothing is cleaned up. A failure
  * leaves the stack in place, so `--resume <id>` continues it instead of starting over.
  */
-export interface RestoreDeps {
-  stacks: Stacks;
-  rds: RDSClient;
-  clock: Clock;
-  random: () => number;
-  resolver: HostResolver;
-  output: Output;
-  verifyTimeoutMs: number;
+export interface RestoreDeps extends RestoreRunDeps {
   confirm: (question: string) => Promise<boolean>;
-  onPulumiOutput?: (line: string) => void;
 }
 
 export interface RestoreOptions {

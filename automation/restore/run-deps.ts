@@ -1,0 +1,19 @@
+import { RDSClient } from "@aws-sdk/client-rds";
+import { Clock } from "../clock";
+import { Output } from "../output";
+import { Stacks } from "../stacks/port";
+import { HostResolver } from "./verify";
+
+/** What a restore run needs from the outside, whether it is a drill or a restore for cut-over. */
+export interface RestoreRunDeps {
+  stacks: Stacks;
+  rds: RDSClient;
+  clock: Clock;
+  random: () => number;
+  resolver: HostResolver;
+  output: Output;
+  /** How long to wait for the restored instance to be available. */
+  verifyTimeoutMs: number;
+  /** Pulumi's own output lines (shown with --verbose). */
+  onPulumiOutput?: (line: string) => void;
+}
