@@ -2,6 +2,7 @@ import { CliCommand } from "../cli/command";
 import { renderCleanup, cleanupExitCode } from "../cleanup/report";
 import { runCleanup } from "../cleanup/run";
 import { durationOption, parseDuration } from "../duration";
+import { verbosePulumiOutput } from "./pulumi-output";
 
 interface CleanupArgs {
   olderThan: string;
@@ -30,7 +31,7 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
         clock: ctx.clock,
         output: ctx.output,
         confirm: (q) => ctx.confirm(q),
-        ...(args.verbose ? { onPulumiOutput: (line: string) => ctx.output.progress(line.replace(/\n$/, "")) } : {}),
+        ...verbosePulumiOutput(args, ctx),
       },
       { olderThanMs, dryRun: args.dryRun, ...(args.stack !== undefined ? { environment: args.stack } : {}) },
     );

@@ -1,3 +1,4 @@
+import type { Argv } from "yargs";
 import { CliCommand } from "../cli/command";
 import { CommandContext, GlobalArgs } from "../cli/context";
 import { UsageError } from "../errors";
@@ -5,16 +6,31 @@ import { previewMarkdown, renderSwitch } from "../cutover/report";
 import { SwitchResult, switchDatabaseSource } from "../cutover/switch-source";
 import { validateCutoverTargetName } from "../cutover/target";
 import { InterruptInstaller, processInterrupts } from "../restore/interrupt";
+import { verbosePulumiOutput } from "./pulumi-output";
 
 export interface SwitchCommandDeps {
   /** How Ctrl-C / SIGTERM reach the switch (default: the process's signals); tests pass their own. */
   onInterrupt?: InterruptInstaller;
 }
 
-interface CutoverArgs {
-  to?: string;
+/** The options cutover and rollback share: both run the same guarded switch of database.source. */
+export interface SwitchArgs {
   force: boolean;
   previewOnly: boolean;
+}
+
+export function withSwitchOptions<T>(yargs: Argv<T>): Argv<T & SwitchArgs> {
+  return yargs
+    .option("force", { type: "boolean", default: false, describe: "Apply even if the preview changes more than the Lambda's environment" })
+    .option("preview-only", {
+      type: "boolean",
+      default: false,
+      describe: "Print the preview as Markdown (for a pull request) and change nothing; exit 1 if the guard would refuse",
+    }) as unknown as Argv<T & SwitchArgs>;
+}
+
+interface CutoverArgs extends SwitchArgs {
+  to?: string;
 }
 
 /** Exit code of a switch: refusals and cancellations are not successes. */
@@ -27,7 +43,7 @@ export function switchExitCode(result: SwitchResult, force: boolean): number {
 /** Runs a switch for a command and prints it: Markdown for --preview-only, text otherwise, JSON with --json. */
 export async function runSwitch(
   ctx: CommandContext,
-  args: GlobalArgs & { force: boolean; previewOnly: boolean },
+  args: GlobalArgs & SwitchArgs,
   environment: string,
   to: string,
   deps: SwitchCommandDeps = {},
@@ -41,7 +57,7 @@ export async function runSwitch(
       output: ctx.output,
       confirm: (q) => ctx.confirm(q),
       onInterrupt: deps.onInterrupt ?? processInterrupts,
-      ...(args.verbose ? { onPulumiOutput: (line: string) => ctx.output.progress(line.replace(/\n$/, "")) } : {}),
+      ...verbosePulumiOutput(args, ctx),
     },
     { environment, to, force: args.force, previewOnly: args.previewOnly },
   );
@@ -54,10 +70,7 @@ export function createCutoverCommand(deps: SwitchCommandDeps = {}): CliCommand<C
     command: "cutover",
     describe: "Point the environment's API at a restored database: set database.source, preview (only the Lambda's environment may change), apply, confirm from the Lambda's configuration",
     builder: (y) =>
-      y
-        .option("to", { type: "string", requiresArg: true, describe: "The restore stack to cut over to (<env>-restore-<id>, printed by restore)" })
-        .option("force", { type: "boolean", default: false, describe: "Apply even if the preview changes more than the Lambda's environment" })
-        .option("preview-only", { type: "boolean", default: false, describe: "Print the preview as Markdown (for a pull request) and change nothing; exit 1 if the guard would refuse" }),
+      withSwitchOptions(y).option("to", { type: "string", requiresArg: true, describe: "The restore stack to cut over to (<env>-restore-<id>, printed by restore)" }),
     examples: [
       ["$0 cutover --stack dev --to dev-restore-0930 --yes", "Move the dev API to the restored instance of stack dev-restore-0930"],
       ["$0 cutover --stack prod --to prod-restore-0930 --preview-only > preview.md", "Write the cut-over's preview as Markdown for review; nothing changes"],

@@ -1,21 +1,13 @@
 import { CliCommand } from "../cli/command";
 import { UsageError } from "../errors";
 import { PRIMARY_SOURCE } from "../../contracts/stacks";
-import { runSwitch, SwitchCommandDeps } from "./cutover";
+import { runSwitch, SwitchArgs, SwitchCommandDeps, withSwitchOptions } from "./cutover";
 
-interface RollbackArgs {
-  force: boolean;
-  previewOnly: boolean;
-}
-
-export function createRollbackCommand(deps: SwitchCommandDeps = {}): CliCommand<RollbackArgs> {
+export function createRollbackCommand(deps: SwitchCommandDeps = {}): CliCommand<SwitchArgs> {
   return {
     command: "rollback",
     describe: "Point the environment's API back at its primary database (the cut-over in reverse); a no-op that says so when it already is",
-    builder: (y) =>
-      y
-        .option("force", { type: "boolean", default: false, describe: "Apply even if the preview changes more than the Lambda's environment" })
-        .option("preview-only", { type: "boolean", default: false, describe: "Print the preview as Markdown and change nothing; exit 1 if the guard would refuse" }),
+    builder: (y) => withSwitchOptions(y),
     examples: [
       ["$0 rollback --stack dev --yes", "Move the dev API back to the primary instance"],
       ["$0 rollback --stack prod --preview-only", "Show what the rollback would change, as Markdown"],
