@@ -1,6 +1,4 @@
-import type { Argv } from "yargs";
 import { CliCommand, CliCommandGroup } from "../cli/command";
-import { CommandContext, GlobalArgs } from "../cli/context";
 import { ExitCode, UsageError } from "../errors";
 import { formatDuration } from "../output";
 import { applyWrites, DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../assets/apply";
@@ -12,8 +10,7 @@ import { parseRestoreTime } from "../assets/instant";
 import { keyHistory } from "../assets/listing";
 import { planPrefixRestore } from "../assets/restore-prefix";
 import { planView, progressLine, renderApplied, renderPlan, renderVersions, shouldReport, versionRows } from "../assets/summary";
-import { bucketNameProblem } from "./environment-options";
-import { resolveBucket } from "../environment";
+import { BucketArgs, bucketFrom, withBucketOption } from "./environment-options";
 
 /**
  * `gametracker-dr assets …`: bring back overwritten or deleted objects of the
@@ -21,30 +18,6 @@ import { resolveBucket } from "../environment";
  * made by the pure functions in automation/assets; this module parses, asks, and
  * prints.
  */
-
-interface BucketArgs {
-  bucket?: string;
-}
-
-function withBucket<T>(y: Argv<T>): Argv<T & BucketArgs> {
-  return y.option("bucket", {
-    type: "string",
-    requiresArg: true,
-    describe: "Assets bucket (default: the --stack's assetsBucketName output); works without stack state",
-  }) as unknown as Argv<T & BucketArgs>;
-}
-
-/** The bucket from --bucket, else from the environment stack's outputs. */
-export async function bucketFrom(args: GlobalArgs & BucketArgs, ctx: CommandContext): Promise<string> {
-  if (args.bucket !== undefined) {
-    const problem = bucketNameProblem(args.bucket);
-    if (problem !== undefined) throw new UsageError(`Invalid --bucket "${args.bucket}": ${problem}; pass the bucket name as shown by aws s3 ls.`);
-  }
-  return resolveBucket(
-    { ...(args.stack !== undefined ? { stack: args.stack } : {}), ...(args.bucket !== undefined ? { bucket: args.bucket } : {}) },
-    args.stack !== undefined && args.bucket === undefined ? ctx.stacks : undefined,
-  );
-}
 
 /** Keys are up to 1,024 bytes of UTF-8; anything else can't exist, so say so before calling S3. */
 export function checkKey(key: unknown): string {
@@ -69,7 +42,7 @@ function requireHistory(history: KeyHistory, bucket: string): void {
 const versions: CliCommand<BucketArgs & { key: string }> = {
   command: "versions <key>",
   describe: "List every version and delete marker of an object, newest first",
-  builder: (y) => withBucket(y).positional("key", { type: "string", describe: "Object key, e.g. characters/42/portrait.png" }),
+  builder: (y) => withBucketOption(y).positional("key", { type: "string", describe: "Object key, e.g. characters/42/portrait.png" }),
   examples: [["$0 assets versions characters/42/portrait.png --stack prod", "show the history of one character image"]],
   async run(args, ctx) {
     const key = checkKey(args.key);
@@ -86,7 +59,7 @@ const restore: CliCommand<BucketArgs & { key: string; versionId?: string; at?: s
   command: "restore <key>",
   describe: "Make an older version of an object current again (server-side copy)",
   builder: (y) =>
-    withBucket(y)
+    withBucketOption(y)
       .positional("key", { type: "string", describe: "Object key" })
       .option("version-id", { type: "string", requiresArg: true, describe: "The version to bring back (see assets versions)" })
       .option("at", { type: "string", requiresArg: true, describe: "Bring back the version that was current at this ISO-8601 time (zone required)" }),
@@ -154,7 +127,7 @@ const restore: CliCommand<BucketArgs & { key: string; versionId?: string; at?: s
 const undelete: CliCommand<BucketArgs & { key: string }> = {
   command: "undelete <key>",
   describe: "Remove the delete marker(s) above an object's newest version",
-  builder: (y) => withBucket(y).positional("key", { type: "string", describe: "Object key" }),
+  builder: (y) => withBucketOption(y).positional("key", { type: "string", describe: "Object key" }),
   examples: [["$0 assets undelete characters/42/portrait.png --stack prod", "bring back a deleted character image"]],
   async run(args, ctx) {
     const key = checkKey(args.key);
@@ -200,7 +173,7 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
   command: "restore-prefix",
   describe: "Restore every object under a prefix (or the whole bucket) to how it was at a moment",
   builder: (y) =>
-    withBucket(y)
+    withBucketOption(y)
       .option("prefix", { type: "string", default: "", describe: "Only keys starting with this (default: the whole bucket)" })
       .option("at", { type: "string", demandOption: true, requiresArg: true, describe: "The moment to go back to, ISO-8601 with a zone (Z or ±hh:mm)" })
       .option("delete-new", { type: "boolean", default: false, describe: "Also hide keys created after the moment behind delete markers (undelete reverses it)" })

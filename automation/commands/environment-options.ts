@@ -1,13 +1,14 @@
 import type { Argv } from "yargs";
 import { CommandContext, GlobalArgs } from "../cli/context";
-import { Environment, resolveEnvironment } from "../environment";
+import { Environment, resolveBucket, resolveEnvironment } from "../environment";
 import { UsageError } from "../errors";
 
 /**
  * The options every command that acts on an environment shares: `--db-instance` and
- * `--bucket`, next to the global `--stack`. Either flag works without stack state, so a
- * command still runs in an incident where the Pulumi backend can't be read; with
- * `--stack` too, the flags override the stack's outputs.
+ * `--bucket` (the assets commands take only `--bucket`), next to the global `--stack`.
+ * Either flag works without stack state, so a command still runs in an incident where
+ * the Pulumi backend can't be read; with `--stack` too, the flags override the stack's
+ * outputs.
  *
  * Usage in a command:
  * ```ts
@@ -18,34 +19,43 @@ import { UsageError } from "../errors";
  * }
  * ```
  */
-export interface EnvironmentArgs {
+export interface DbInstanceArgs {
   /** `--db-instance`: the RDS instance identifier (overrides the stack's `databaseIdentifier` output). */
   dbInstance?: string;
+}
+
+export interface BucketArgs {
   /** `--bucket`: the assets bucket (overrides the stack's `assetsBucketName` output). */
   bucket?: string;
 }
 
-/** Adds `--db-instance` and `--bucket` to a command's options. */
-export function withEnvironmentOptions<T>(yargs: Argv<T>): Argv<T & EnvironmentArgs> {
-  return yargs
-    .option("db-instance", {
-      type: "string",
-      requiresArg: true,
-      describe: "RDS instance identifier; works without stack state (overrides the stack's output)",
-    })
-    .option("bucket", {
-      type: "string",
-      requiresArg: true,
-      describe: "Assets bucket name; works without stack state (overrides the stack's output)",
-    }) as unknown as Argv<T & EnvironmentArgs>;
+export interface EnvironmentArgs extends DbInstanceArgs, BucketArgs {}
+
+/** Adds `--db-instance`. */
+export function withDbInstanceOption<T>(yargs: Argv<T>): Argv<T & DbInstanceArgs> {
+  return yargs.option("db-instance", {
+    type: "string",
+    requiresArg: true,
+    describe: "RDS instance identifier; works without stack state (overrides the stack's output)",
+  }) as unknown as Argv<T & DbInstanceArgs>;
 }
 
-/**
- * Checks the flags' spelling, then resolves the environment from the stack's outputs
- * and/or the flags. The Pulumi stacks port is only created when `--stack` is given, so
- * flag-only use needs no Pulumi CLI.
- */
-export async function environmentFrom(args: GlobalArgs & EnvironmentArgs, ctx: CommandContext): Promise<Environment> {
+/** Adds `--bucket`. */
+export function withBucketOption<T>(yargs: Argv<T>): Argv<T & BucketArgs> {
+  return yargs.option("bucket", {
+    type: "string",
+    requiresArg: true,
+    describe: "Assets bucket name; works without stack state (overrides the stack's assetsBucketName output)",
+  }) as unknown as Argv<T & BucketArgs>;
+}
+
+/** Adds `--db-instance` and `--bucket` to a command's options. */
+export function withEnvironmentOptions<T>(yargs: Argv<T>): Argv<T & EnvironmentArgs> {
+  return withBucketOption(withDbInstanceOption(yargs));
+}
+
+/** Refuses a misspelt `--db-instance` or `--bucket` before anything is read. */
+function checkEnvironmentFlags(args: EnvironmentArgs): void {
   if (args.dbInstance !== undefined) {
     const problem = dbInstanceIdentifierProblem(args.dbInstance);
     if (problem !== undefined) throw new UsageError(`Invalid --db-instance "${args.dbInstance}": ${problem}; pass the instance identifier as shown by aws rds describe-db-instances.`);
@@ -54,6 +64,15 @@ export async function environmentFrom(args: GlobalArgs & EnvironmentArgs, ctx: C
     const problem = bucketNameProblem(args.bucket);
     if (problem !== undefined) throw new UsageError(`Invalid --bucket "${args.bucket}": ${problem}; pass the bucket name as shown by aws s3 ls.`);
   }
+}
+
+/**
+ * Checks the flags' spelling, then resolves the environment from the stack's outputs
+ * and/or the flags. The Pulumi stacks port is only created when `--stack` is given, so
+ * flag-only use needs no Pulumi CLI.
+ */
+export async function environmentFrom(args: GlobalArgs & EnvironmentArgs, ctx: CommandContext): Promise<Environment> {
+  checkEnvironmentFlags(args);
   return resolveEnvironment(
     {
       ...(args.stack !== undefined ? { stack: args.stack } : {}),
@@ -61,6 +80,18 @@ export async function environmentFrom(args: GlobalArgs & EnvironmentArgs, ctx: C
       ...(args.bucket !== undefined ? { bucket: args.bucket } : {}),
     },
     args.stack !== undefined ? ctx.stacks : undefined,
+  );
+}
+
+/**
+ * The bucket alone, for the commands that need no database: `--bucket`, else the
+ * stack's output (the stacks port is only created when it has to be read).
+ */
+export async function bucketFrom(args: GlobalArgs & BucketArgs, ctx: CommandContext): Promise<string> {
+  checkEnvironmentFlags(args);
+  return resolveBucket(
+    { ...(args.stack !== undefined ? { stack: args.stack } : {}), ...(args.bucket !== undefined ? { bucket: args.bucket } : {}) },
+    args.stack !== undefined && args.bucket === undefined ? ctx.stacks : undefined,
   );
 }
 
