@@ -1,4 +1,5 @@
 import { CliCommand, CliCommandGroup } from "../cli/command";
+import { CommandContext, GlobalArgs } from "../cli/context";
 import { ExitCode, UsageError } from "../errors";
 import { formatDuration } from "../output";
 import { applyWrites, DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../assets/apply";
@@ -33,6 +34,13 @@ function describeEntry(e: HistoryEntry): string {
     : `version ${e.versionId} (${e.lastModified.toISOString()}, ${e.size} bytes)`;
 }
 
+/** The bucket (from --bucket or the stack), refused unless versioned, and every version and delete marker of the key. */
+async function readKeyHistory(args: GlobalArgs & BucketArgs, ctx: CommandContext, key: string): Promise<{ bucket: string; history: KeyHistory }> {
+  const bucket = await bucketFrom(args, ctx);
+  await assertVersionedBucket(ctx.aws.s3, bucket);
+  return { bucket, history: await keyHistory(ctx.aws.s3, bucket, key) };
+}
+
 function requireHistory(history: KeyHistory, bucket: string): void {
   if (history.entries.length === 0) {
     throw new UsageError(`s3://${bucket}/${history.key} has no versions at all; check the key (assets versions --bucket ${bucket} <key>, or aws s3 ls for nearby keys).`);
@@ -46,9 +54,7 @@ const versions: CliCommand<BucketArgs & { key: string }> = {
   examples: [["$0 assets versions characters/42/portrait.png --stack prod", "show the history of one character image"]],
   async run(args, ctx) {
     const key = checkKey(args.key);
-    const bucket = await bucketFrom(args, ctx);
-    await assertVersionedBucket(ctx.aws.s3, bucket);
-    const history = await keyHistory(ctx.aws.s3, bucket, key);
+    const { bucket, history } = await readKeyHistory(args, ctx, key);
     const rows = versionRows(history.entries);
     ctx.output.result({ bucket, key, versions: rows }, () => renderVersions(bucket, key, rows));
     return ExitCode.ok;
@@ -74,11 +80,9 @@ const restore: CliCommand<BucketArgs & { key: string; versionId?: string; at?: s
     }
     if (args.versionId === "") throw new UsageError("--version-id is empty; copy a version id from assets versions <key>.");
     const at = args.at !== undefined ? parseRestoreTime(args.at, ctx.clock.now()) : undefined;
-    const bucket = await bucketFrom(args, ctx);
-    const s3 = ctx.aws.s3;
-    await assertVersionedBucket(s3, bucket);
-    const history = await keyHistory(s3, bucket, key);
+    const { bucket, history } = await readKeyHistory(args, ctx, key);
     requireHistory(history, bucket);
+    const s3 = ctx.aws.s3;
 
     let target: ObjectVersion;
     if (args.versionId !== undefined) {
@@ -131,11 +135,9 @@ const undelete: CliCommand<BucketArgs & { key: string }> = {
   examples: [["$0 assets undelete characters/42/portrait.png --stack prod", "bring back a deleted character image"]],
   async run(args, ctx) {
     const key = checkKey(args.key);
-    const bucket = await bucketFrom(args, ctx);
-    const s3 = ctx.aws.s3;
-    await assertVersionedBucket(s3, bucket);
-    const history = await keyHistory(s3, bucket, key);
+    const { bucket, history } = await readKeyHistory(args, ctx, key);
     requireHistory(history, bucket);
+    const s3 = ctx.aws.s3;
     const version = newestVersion(history.entries);
     if (version === undefined) {
       throw new UsageError(`s3://${bucket}/${key} has only delete markers (${history.entries.length}) and no version with content, so there is nothing to bring back; check the key with assets versions.`);
