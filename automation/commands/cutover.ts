@@ -2,7 +2,7 @@ import type { Argv } from "yargs";
 import { CliCommand } from "../cli/command";
 import { CommandContext, GlobalArgs } from "../cli/context";
 import { UsageError } from "../errors";
-import { previewMarkdown, renderSwitch } from "../cutover/report";
+import { commitReminder, previewMarkdown, renderSwitch, stackConfigFile } from "../cutover/report";
 import { SwitchResult, switchDatabaseSource } from "../cutover/switch-source";
 import { validateCutoverTargetName } from "../cutover/target";
 import { InterruptInstaller, processInterrupts } from "../restore/interrupt";
@@ -61,7 +61,13 @@ export async function runSwitch(
     },
     { environment, to, force: args.force, previewOnly: args.previewOnly },
   );
-  ctx.output.result(result.outcome === "previewed" ? { ...result, markdown: previewMarkdown(result) } : result, () => renderSwitch(result));
+  const data =
+    result.outcome === "previewed"
+      ? { ...result, markdown: previewMarkdown(result) }
+      : result.outcome === "switched"
+        ? { ...result, configFile: stackConfigFile(result.environment), next: commitReminder(result) }
+        : result;
+  ctx.output.result(data, () => renderSwitch(result));
   return switchExitCode(result, args.force);
 }
 

@@ -17,6 +17,21 @@ function database(result: SwitchResult): string {
   return result.to === PRIMARY_SOURCE ? `the primary ${result.target.identifier}` : `${result.target.identifier} (restore stack ${result.to})`;
 }
 
+/** Where Pulumi keeps a stack's config in the working tree (LocalWorkspace writes it there). */
+export function stackConfigFile(environment: string): string {
+  return `Pulumi.${environment}.yaml`;
+}
+
+/**
+ * The switch lives in the stack's config file in the working tree. Until it is committed,
+ * the next `pulumi up` from a checkout without it (the deploy workflow on main) puts the
+ * API back where that file says, silently: the operator must commit it.
+ */
+export function commitReminder(result: Pick<SwitchResult, "environment" | "from" | "to">): string {
+  const file = stackConfigFile(result.environment);
+  return `${DATABASE_SOURCE_KEY} is now ${result.to} in ${file}: commit it (git add ${file} && git commit -m "${result.environment}: ${DATABASE_SOURCE_KEY} ${result.to}") and merge it, or the next deploy from a checkout that still says ${result.from} moves the API back`;
+}
+
 /** The terminal rendering of a switch. */
 export function renderSwitch(result: SwitchResult): string {
   const command = result.to === PRIMARY_SOURCE ? "rollback" : "cutover";
@@ -37,6 +52,7 @@ export function renderSwitch(result: SwitchResult): string {
         `confirmed from AWS: ${result.datasource?.message ?? "not checked"}`,
         `preview: ${result.preview?.verdict.summary ?? "n/a"}`,
         `took ${formatDuration(result.durationMs)}`,
+        commitReminder(result),
         result.to === PRIMARY_SOURCE
           ? `restore stack ${result.from} and its instance are kept (deletion protection on): it may hold data written while the API used it; once it is not needed, turn its protection off and run gametracker-dr cleanup`
           : `to go back: gametracker-dr rollback --stack ${result.environment}`,

@@ -50,6 +50,8 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     expect(run.code, run.stderr).to.equal(0);
     const result = run.json();
     expect(result.outcome).to.equal("switched");
+    expect(result.configFile).to.equal("Pulumi.dev.yaml");
+    expect(result.next).to.contain(`database.source is now ${restoreStack} in Pulumi.dev.yaml: commit it`);
 
     // The preview that was applied: one update, of the Lambda, inside its environment; the restore stack's outputs read.
     const summary = result.preview.changeSummary;

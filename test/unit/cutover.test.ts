@@ -145,6 +145,9 @@ describe("cutover: rendering and exit codes", () => {
     expect(text).to.contain("confirmed from AWS: Lambda x's SPRING_DATASOURCE_URL names r.example:1433.");
     expect(text).to.contain("took 12s");
     expect(text).to.contain("gametracker-dr rollback --stack dev");
+    // The switch lives in the working tree's stack config until someone commits it.
+    expect(text).to.contain("database.source is now dev-restore-1 in Pulumi.dev.yaml: commit it (git add Pulumi.dev.yaml");
+    expect(text).to.contain("the next deploy from a checkout that still says primary moves the API back");
     expect(renderSwitch({ ...base, outcome: "already", to: "primary", from: "primary" })).to.contain("dev is already on primary: nothing to do.");
     expect(renderSwitch({ ...base, outcome: "cancelled" })).to.equal("cutover cancelled: nothing was changed (database.source is still primary).");
   });
