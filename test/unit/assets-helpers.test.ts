@@ -6,19 +6,12 @@ import { runBounded } from "../../automation/assets/pool";
 import { planView, progressLine, renderApplied, renderPlan, renderVersions, shouldReport, versionRows } from "../../automation/assets/summary";
 import { RestorePlan } from "../../automation/assets/plan";
 import { m, v } from "./assets-history.test";
+import { messageOf } from "../support/expect-error";
 
 const now = new Date("2026-11-25T12:00:00Z");
 const MiB = 1024 * 1024;
 
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
+const usageMessage = (fn: () => unknown): string => messageOf(fn, UsageError);
 
 describe("assets helpers (pure)", () => {
   describe("parseRestoreTime", () => {

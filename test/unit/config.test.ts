@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { CONFIG_SCHEMA, EnvironmentSettings, parseDatabaseSource, parseEnvironmentConfig } from "../../config";
 import { InvalidConfigError } from "../../components/errors";
+import { messageOf } from "../support/expect-error";
 
 const ROOT = path.join(__dirname, "..", "..");
 const readYaml = (file: string) => YAML.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
@@ -23,13 +24,7 @@ function stackConfig(file: string): Record<string, unknown> {
 }
 
 function refusal(raw: Record<string, string>, stack = "dev"): string {
-  try {
-    parseEnvironmentConfig(raw, stack);
-  } catch (error) {
-    expect(error).to.be.instanceOf(InvalidConfigError);
-    return (error as Error).message;
-  }
-  return expect.fail(`accepted ${JSON.stringify(raw)}`);
+  return messageOf(() => parseEnvironmentConfig(raw, stack), InvalidConfigError);
 }
 
 const DEFAULTS: EnvironmentSettings = {

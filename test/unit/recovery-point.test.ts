@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { UsageError } from "../../automation/errors";
+import { messageOf } from "../support/expect-error";
 import {
   chooseRecoveryPoint,
   parseRecoveryRequest,
@@ -49,15 +50,7 @@ function facts(overrides: Partial<RecoveryFacts> = {}, source: Partial<RecoveryF
 
 const choose = (f: RecoveryFacts, r: RecoveryRequest, random = () => 0.5) => chooseRecoveryPoint(f, r, NOW, random);
 
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UsageError");
-}
+const refusal = (fn: () => unknown): string => messageOf(fn, UsageError);
 
 describe("recovery point: parsing --from", () => {
   it("reads the four forms, latest by default", () => {

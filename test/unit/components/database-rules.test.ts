@@ -18,16 +18,11 @@ import {
   windowsOverlap,
 } from "../../../components/database-rules";
 import { InvalidConfigError } from "../../../components/errors";
+import { messageOf } from "../../support/expect-error";
 
 /** Runs `fn`, expects an InvalidConfigError, returns its message. */
 function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(InvalidConfigError);
-    return (error as Error).message;
-  }
-  expect.fail("expected an InvalidConfigError");
+  return messageOf(fn, InvalidConfigError);
 }
 
 const overlap = (backup: string, maintenance: string) => windowsOverlap(parseBackupWindow(backup, "b"), parseMaintenanceWindow(maintenance, "m"));
