@@ -5,7 +5,7 @@ import { choosePartSize, copyMethod, copySource, multipartEtagParts, partRanges,
 import { runBounded } from "../../automation/assets/pool";
 import { planView, progressLine, renderApplied, renderPlan, renderVersions, shouldReport, versionRows } from "../../automation/assets/summary";
 import { RestorePlan } from "../../automation/assets/plan";
-import { m, v } from "./assets-history.test";
+import { m, v } from "../support/object-versions";
 import { messageOf } from "../support/expect-error";
 
 const now = new Date("2026-11-25T12:00:00Z");

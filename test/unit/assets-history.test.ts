@@ -1,13 +1,7 @@
 import { expect } from "chai";
-import { compareKeys, DeleteMarker, entryAt, mergeKeyHistory, newestVersion, ObjectVersion, sameContent } from "../../automation/assets/history";
+import { compareKeys, entryAt, mergeKeyHistory, newestVersion, sameContent } from "../../automation/assets/history";
+import { m, t, v } from "../support/object-versions";
 
-const t = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, s));
-export function v(id: string, s: number, etag = `e-${id}`, extra: Partial<ObjectVersion> = {}): ObjectVersion {
-  return { kind: "version", key: "k", versionId: id, lastModified: t(s), isLatest: false, size: 10, etag, storageClass: "STANDARD", ...extra };
-}
-export function m(id: string, s: number, extra: Partial<DeleteMarker> = {}): DeleteMarker {
-  return { kind: "delete-marker", key: "k", versionId: id, lastModified: t(s), isLatest: false, ...extra };
-}
 const ids = (entries: Array<{ versionId: string }>) => entries.map((e) => e.versionId);
 
 describe("assets history (pure)", () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { mergeKeyHistory, HistoryEntry } from "../../automation/assets/history";
 import { decideKey, RestorePlan, writesOf } from "../../automation/assets/plan";
-import { m, v } from "./assets-history.test";
+import { m, v } from "../support/object-versions";
 
 const at = new Date(Date.UTC(2026, 10, 25, 12, 0, 20));
 const key = (entries: HistoryEntry[]) => ({ key: "k", entries });
