@@ -19,6 +19,7 @@ import { resourceRules, stackRules } from "../../policy/pack";
 import { ASSETS_ROLE, DRILL_ID_TAG, ROLE_TAG } from "../../policy/tags";
 import { Props } from "../../policy/values";
 import { RegisteredResource, runProgram } from "../support/pulumi-mocks";
+import { drillRestoreSpec } from "../support/restore-spec";
 
 const ROOT = path.resolve(__dirname, "../..");
 const RDS = "aws:rds/instance:Instance";
@@ -72,30 +73,8 @@ function expectClean(resources: RegisteredResource[]) {
   return judged;
 }
 
-const restoreSpec = (overrides: Partial<RestoreSpec> = {}): RestoreSpec => ({
-  environment: "dev",
-  sourceDbInstanceIdentifier: "gametracker-mssql",
-  point: {
-    kind: "snapshot",
-    label: "snapshot:gametracker-manual-backup-v1",
-    snapshotIdentifier: "gametracker-manual-backup-v1",
-    snapshotType: "manual",
-    time: new Date("2026-11-24T03:10:00Z"),
-    engine: "sqlserver-ex",
-    engineVersion: "16.00.4165.4.v1",
-    minStorageGiB: 20,
-  },
-  targetIdentifier: "gametracker-mssql-drill-w48",
-  instanceClass: undefined,
-  multiAz: false,
-  purpose: "drill",
-  drillId: "w48",
-  dbSubnetGroupName: "gametracker-mssql-subnets",
-  securityGroupIds: ["sg-0db"],
-  backupRetentionDays: 7,
-  startedAt: new Date("2026-11-25T12:00:00Z"),
-  ...overrides,
-});
+const restoreSpec = (overrides: Partial<RestoreSpec> = {}): RestoreSpec =>
+  drillRestoreSpec({ targetIdentifier: "gametracker-mssql-drill-w48", instanceClass: undefined, drillId: "w48", ...overrides });
 
 describe("policy pack against the project's own resources", () => {
   it("keys on the same tags the components and the drill driver set", () => {

@@ -4,10 +4,9 @@ import { RestoreConfigKeys, RestoreSpec, restoreSpecFromConfig, restoreStackConf
 import { parseInstanceClass, placement, targetConflict } from "../../automation/restore/plan";
 import { Environment } from "../../automation/environment";
 import { InstanceFacts } from "../../automation/restore/rds-facts";
+import { drillRestoreSpec } from "../support/restore-spec";
 
-const base: RestoreSpec = {
-  environment: "dev",
-  sourceDbInstanceIdentifier: "gametracker-mssql",
+const base: RestoreSpec = drillRestoreSpec({
   point: {
     kind: "time",
     label: "time:2026-11-22T09:30:00.000Z",
@@ -16,16 +15,9 @@ const base: RestoreSpec = {
     engineVersion: "16.00.4165.4.v1",
     minStorageGiB: 30,
   },
-  targetIdentifier: "gametracker-mssql-drill-202611251200abcd",
   instanceClass: "db.t3.micro",
-  multiAz: false,
-  purpose: "drill",
-  drillId: "202611251200abcd",
-  dbSubnetGroupName: "gametracker-mssql-subnets",
   securityGroupIds: ["sg-1", "sg-2"],
-  backupRetentionDays: 7,
-  startedAt: new Date("2026-11-25T12:00:00Z"),
-};
+});
 
 describe("restore stack config (self-describing restore stacks)", () => {
   it("round-trips every kind of recovery point, so --resume gets back exactly what was chosen", () => {

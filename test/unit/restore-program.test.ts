@@ -3,41 +3,16 @@ import { restoreProgram } from "../../automation/restore/program";
 import { RestoreSpec, restoreStackConfig } from "../../automation/restore/program-config";
 import { RESTORE_PROJECT, RestoreOutputNames } from "../../contracts/stacks";
 import { runProgram } from "../support/pulumi-mocks";
+import { drillRestoreSpec } from "../support/restore-spec";
 
 const INSTANCE = "aws:rds/instance:Instance";
 
-function spec(overrides: Partial<RestoreSpec> = {}): RestoreSpec {
-  return {
-    environment: "dev",
-    sourceDbInstanceIdentifier: "gametracker-mssql",
-    point: {
-      kind: "snapshot",
-      label: "snapshot:gametracker-manual-backup-v1",
-      snapshotIdentifier: "gametracker-manual-backup-v1",
-      snapshotType: "manual",
-      time: new Date("2026-11-24T03:10:00Z"),
-      engine: "sqlserver-ex",
-      engineVersion: "16.00.4165.4.v1",
-      minStorageGiB: 20,
-    },
-    targetIdentifier: "gametracker-mssql-drill-202611251200abcd",
-    instanceClass: "db.t3.small",
-    multiAz: false,
-    purpose: "drill",
-    drillId: "202611251200abcd",
-    dbSubnetGroupName: "gametracker-mssql-subnets",
-    securityGroupIds: ["sg-0db"],
-    backupRetentionDays: 7,
-    startedAt: new Date("2026-11-25T12:00:00Z"),
-    ...overrides,
-  };
-}
 
 const run = (s: RestoreSpec) => runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: `dev-drill-${s.drillId ?? "x"}`, config: restoreStackConfig(s) });
 
 describe("restore program (inline, project gametracker-restore)", () => {
   it("restores a drill from a snapshot on the environment's subnet group and security groups, deletable and tagged", async () => {
-    const result = await run(spec());
+    const result = await run(drillRestoreSpec());
     const instance = result.one(INSTANCE);
     expect(instance.inputs.identifier).to.equal("gametracker-mssql-drill-202611251200abcd");
     expect(instance.inputs.snapshotIdentifier).to.equal("gametracker-manual-backup-v1");
@@ -64,7 +39,7 @@ describe("restore program (inline, project gametracker-restore)", () => {
   });
 
   it("returns exactly the RestoreOutputNames outputs", async () => {
-    const result = await run(spec());
+    const result = await run(drillRestoreSpec());
     expect(Object.keys(result.outputs).sort()).to.deep.equal(Object.values(RestoreOutputNames).sort());
     expect(result.outputs[RestoreOutputNames.identifier]).to.equal("gametracker-mssql-drill-202611251200abcd");
     expect(result.outputs[RestoreOutputNames.address]).to.match(/^gametracker-mssql-drill-202611251200abcd\./);
@@ -76,7 +51,7 @@ describe("restore program (inline, project gametracker-restore)", () => {
 
   it("restores to a point in time of the source instance", async () => {
     const time = new Date("2026-11-25T09:30:00Z");
-    const result = await run(spec({ point: { kind: "time", label: "time:2026-11-25T09:30:00.000Z", time, engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20 } }));
+    const result = await run(drillRestoreSpec({ point: { kind: "time", label: "time:2026-11-25T09:30:00.000Z", time, engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20 } }));
     const instance = result.one(INSTANCE);
     expect(instance.inputs.snapshotIdentifier).to.equal(undefined);
     expect(instance.inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceIdentifier: "gametracker-mssql", restoreTime: "2026-11-25T09:30:00.000Z" });
@@ -84,14 +59,14 @@ describe("restore program (inline, project gametracker-restore)", () => {
 
   it("restores to the latest restorable time", async () => {
     const result = await run(
-      spec({ point: { kind: "latest-restorable", label: "latest-restorable", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20 } }),
+      drillRestoreSpec({ point: { kind: "latest-restorable", label: "latest-restorable", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20 } }),
     );
     expect(result.one(INSTANCE).inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceIdentifier: "gametracker-mssql", useLatestRestorableTime: true });
     expect(result.one(INSTANCE).inputs.tags["gametracker:recovery-point"]).to.equal("latest-restorable");
   });
 
   it("keeps the full hardening for a cut-over restore: deletion protection and a final snapshot", async () => {
-    const result = await run(spec({ purpose: "cutover", drillId: undefined, targetIdentifier: "gametracker-mssql-restore" }));
+    const result = await run(drillRestoreSpec({ purpose: "cutover", drillId: undefined, targetIdentifier: "gametracker-mssql-restore" }));
     const instance = result.one(INSTANCE);
     expect(instance.inputs.deletionProtection).to.equal(true);
     expect(instance.inputs.skipFinalSnapshot).to.equal(false);
@@ -102,21 +77,21 @@ describe("restore program (inline, project gametracker-restore)", () => {
   });
 
   it("refuses config that names no recovery point, or two", async () => {
-    const config = restoreStackConfig(spec());
+    const config = restoreStackConfig(drillRestoreSpec());
     delete config["restore.snapshotIdentifier"];
     await expectRunError(config, /Exactly one of restore.snapshotIdentifier, restore.restoreTime and restore.useLatestRestorableTime/);
-    await expectRunError({ ...restoreStackConfig(spec()), "restore.useLatestRestorableTime": "true" }, /found 2/);
+    await expectRunError({ ...restoreStackConfig(drillRestoreSpec()), "restore.useLatestRestorableTime": "true" }, /found 2/);
   });
 
   it("refuses an empty security group list (RDS would fall back to the default VPC group)", async () => {
-    await expectRunError({ ...restoreStackConfig(spec()), "restore.securityGroupIds": "[]" }, /non-empty JSON array/);
+    await expectRunError({ ...restoreStackConfig(drillRestoreSpec()), "restore.securityGroupIds": "[]" }, /non-empty JSON array/);
   });
 
   it("refuses a drill without a drill id and an unknown purpose", async () => {
-    const config = restoreStackConfig(spec());
+    const config = restoreStackConfig(drillRestoreSpec());
     delete config["restore.drillId"];
     await expectRunError(config, /restore.drillId is unset/);
-    await expectRunError({ ...restoreStackConfig(spec()), "restore.purpose": "primary" }, /must be drill or cutover/);
+    await expectRunError({ ...restoreStackConfig(drillRestoreSpec()), "restore.purpose": "primary" }, /must be drill or cutover/);
   });
 });
 
