@@ -1,9 +1,14 @@
 /**
- * The environment's configuration: the schema (mirrored in Pulumi.yaml, a test keeps the
- * two in step) and one pure function that parses and validates every value before the
+ * The environment's configuration: the schema, written once here (Pulumi.yaml's `config:`
+ * section is generated from it by `npm run config:sync`, and `npm test` fails when the
+ * two differ), and one pure function that parses and validates every value before the
  * program registers anything. Values arrive as Pulumi stores them: strings (arrays as
  * JSON). An empty string means "unset" for the optional keys, because Pulumi treats a
  * declared key without a default as required.
+ *
+ * Keys are flat (`databaseIdentifier`, not `database.identifier`): the engine merges
+ * Pulumi.yaml's defaults as property paths, so a dotted key with a default would reach
+ * the program as a field of an object `gametracker:database` instead of as itself.
  */
 import { InvalidConfigError, show } from "./components/errors";
 import {
@@ -44,38 +49,38 @@ export interface ConfigKeySchema {
 
 /** Every config key of the project (without the `gametracker:` prefix). Pulumi.yaml declares exactly these. */
 export const CONFIG_SCHEMA = {
-  "database.identifier": { type: "string", default: DEFAULT_IDENTIFIER, description: "RDS instance identifier of the primary (1-63 lowercase letters, digits, hyphens; starts with a letter). Restored instances are named <identifier>-<suffix>." },
-  "database.edition": { type: "string", default: "express", description: "SQL Server edition: express, web, standard or enterprise (license-included)." },
-  "database.engineVersion": { type: "string", default: "", description: "Engine version, e.g. 16.00.4185.3.v1; empty uses RDS's default version for the edition." },
-  "database.instanceClass": { type: "string", default: "db.t3.micro", description: "RDS instance class." },
-  "database.allocatedStorage": { type: "integer", default: 20, description: "Allocated storage in GiB (20-16384)." },
-  "database.backupRetentionDays": { type: "integer", default: DEFAULT_RETENTION_DAYS, description: "Days of automated backups and point-in-time restore, 1-35 (0 would turn backups off and is refused)." },
-  "database.backupWindow": { type: "string", default: DEFAULT_BACKUP_WINDOW, description: "Daily UTC backup window hh24:mi-hh24:mi, at least 30 minutes, not overlapping the maintenance window." },
-  "database.maintenanceWindow": { type: "string", default: DEFAULT_MAINTENANCE_WINDOW, description: "Weekly UTC maintenance window ddd:hh24:mi-ddd:hh24:mi, at least 30 minutes." },
-  "database.storageEncrypted": { type: "string", default: "auto", description: "Encryption at rest: auto (on for every edition except express, which has none), true or false. true on express is refused." },
-  "database.kmsKeyId": { type: "string", default: "", description: "KMS key ARN for storage encryption; empty uses the account's aws/rds key." },
-  "database.deletionProtection": { type: "boolean", default: true, description: "RDS deletion protection on the primary." },
-  "database.multiAz": { type: "boolean", default: false, description: "Multi-AZ deployment of the primary." },
-  "database.manualSnapshots": { type: "array", items: "string", default: [...DEFAULT_MANUAL_SNAPSHOTS], description: "Manual snapshots to take of the primary, each once when first listed; kept on destroy and when removed from the list." },
-  "database.backupReplicationRegion": { type: "string", default: "", description: "Region to replicate automated backups to (e.g. us-west-2); empty turns replication off." },
-  "database.backupReplicationKmsKeyId": { type: "string", default: "", description: "KMS key ARN in the replication region; required when storage is encrypted and replication is on." },
-  "database.name": { type: "string", default: "gametracker", description: "Database name in the API's JDBC URL." },
+  "databaseIdentifier": { type: "string", default: DEFAULT_IDENTIFIER, description: "RDS instance identifier of the primary (1-63 lowercase letters, digits, hyphens; starts with a letter). Restored instances are named <identifier>-<suffix>." },
+  "databaseEdition": { type: "string", default: "express", description: "SQL Server edition: express, web, standard or enterprise (license-included)." },
+  "databaseEngineVersion": { type: "string", default: "", description: "Engine version, e.g. 16.00.4185.3.v1; empty uses RDS's default version for the edition." },
+  "databaseInstanceClass": { type: "string", default: "db.t3.micro", description: "RDS instance class." },
+  "databaseAllocatedStorage": { type: "integer", default: 20, description: "Allocated storage in GiB (20-16384)." },
+  "databaseBackupRetentionDays": { type: "integer", default: DEFAULT_RETENTION_DAYS, description: "Days of automated backups and point-in-time restore, 1-35 (0 would turn backups off and is refused)." },
+  "databaseBackupWindow": { type: "string", default: DEFAULT_BACKUP_WINDOW, description: "Daily UTC backup window hh24:mi-hh24:mi, at least 30 minutes, not overlapping the maintenance window." },
+  "databaseMaintenanceWindow": { type: "string", default: DEFAULT_MAINTENANCE_WINDOW, description: "Weekly UTC maintenance window ddd:hh24:mi-ddd:hh24:mi, at least 30 minutes." },
+  "databaseStorageEncrypted": { type: "string", default: "auto", description: "Encryption at rest: auto (on for every edition except express, which has none), true or false. true on express is refused." },
+  "databaseKmsKeyId": { type: "string", default: "", description: "KMS key ARN for storage encryption; empty uses the account's aws/rds key." },
+  "databaseDeletionProtection": { type: "boolean", default: true, description: "RDS deletion protection on the primary." },
+  "databaseMultiAz": { type: "boolean", default: false, description: "Multi-AZ deployment of the primary." },
+  "databaseManualSnapshots": { type: "array", items: "string", default: [...DEFAULT_MANUAL_SNAPSHOTS], description: "Manual snapshots to take of the primary, each once when first listed; kept on destroy and when removed from the list." },
+  "databaseBackupReplicationRegion": { type: "string", default: "", description: "Region to replicate automated backups to (e.g. us-west-2); empty turns replication off." },
+  "databaseBackupReplicationKmsKeyId": { type: "string", default: "", description: "KMS key ARN in the replication region; required when storage is encrypted and replication is on." },
+  "databaseName": { type: "string", default: "gametracker", description: "Database name in the API's JDBC URL." },
   [DATABASE_SOURCE_KEY]: { type: "string", default: PRIMARY_SOURCE, description: "The database the API uses: primary, or a restore stack of this environment (<env>-restore-<id>) to cut over to." },
-  "assets.bucketName": { type: "string", default: DEFAULT_BUCKET_NAME, description: "Assets bucket name (global across AWS; set a unique one per environment)." },
-  "assets.noncurrentVersionExpirationDays": { type: "integer", default: DEFAULT_NONCURRENT_EXPIRATION_DAYS, description: "Days before a noncurrent (overwritten or deleted) asset version may expire." },
-  "assets.noncurrentVersionsToKeep": { type: "integer", default: DEFAULT_NONCURRENT_VERSIONS_TO_KEEP, description: "Newest noncurrent versions of each asset kept regardless of age (1-100)." },
-  "assets.abortIncompleteUploadDays": { type: "integer", default: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS, description: "Days before the parts of an unfinished multipart upload are removed." },
-  "api.artifactPath": { type: "string", default: "", description: "Path to the Spring Boot Lambda artifact (zip/jar); empty deploys the bundled health handler." },
-  "api.runtime": { type: "string", default: "java21", description: "Lambda runtime of the Spring Boot artifact." },
-  "api.handler": { type: "string", default: "", description: "Lambda handler of the Spring Boot artifact; required with api.artifactPath." },
-  "api.memorySize": { type: "integer", default: 1024, description: "Lambda memory in MB (128-10240)." },
-  "api.timeoutSeconds": { type: "integer", default: 30, description: "Lambda timeout in seconds (1-900)." },
-  "api.logRetentionDays": { type: "integer", default: 30, description: "CloudWatch log retention of the Lambda in days." },
-  "network.vpcId": { type: "string", default: "", description: "An existing VPC to use; empty creates one (awsx)." },
-  "network.privateSubnetIds": { type: "array", items: "string", default: [], description: "Private subnets of network.vpcId (at least two AZs); only with network.vpcId." },
-  "network.cidrBlock": { type: "string", default: DEFAULT_CIDR_BLOCK, description: "CIDR of the VPC this program creates." },
-  "network.availabilityZones": { type: "integer", default: DEFAULT_AVAILABILITY_ZONES, description: "Availability zones of the VPC this program creates (2-6)." },
-  "network.natGateways": { type: "string", default: "single", description: "NAT gateways of the VPC this program creates: single, one-per-az or none." },
+  "assetsBucketName": { type: "string", default: DEFAULT_BUCKET_NAME, description: "Assets bucket name (global across AWS; set a unique one per environment)." },
+  "assetsNoncurrentVersionExpirationDays": { type: "integer", default: DEFAULT_NONCURRENT_EXPIRATION_DAYS, description: "Days before a noncurrent (overwritten or deleted) asset version may expire." },
+  "assetsNoncurrentVersionsToKeep": { type: "integer", default: DEFAULT_NONCURRENT_VERSIONS_TO_KEEP, description: "Newest noncurrent versions of each asset kept regardless of age (1-100)." },
+  "assetsAbortIncompleteUploadDays": { type: "integer", default: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS, description: "Days before the parts of an unfinished multipart upload are removed." },
+  "apiArtifactPath": { type: "string", default: "", description: "Path to the Spring Boot Lambda artifact (zip/jar); empty deploys the bundled health handler." },
+  "apiRuntime": { type: "string", default: "java21", description: "Lambda runtime of the Spring Boot artifact." },
+  "apiHandler": { type: "string", default: "", description: "Lambda handler of the Spring Boot artifact; required with apiArtifactPath." },
+  "apiMemorySize": { type: "integer", default: 1024, description: "Lambda memory in MB (128-10240)." },
+  "apiTimeoutSeconds": { type: "integer", default: 30, description: "Lambda timeout in seconds (1-900)." },
+  "apiLogRetentionDays": { type: "integer", default: 30, description: "CloudWatch log retention of the Lambda in days." },
+  "networkVpcId": { type: "string", default: "", description: "An existing VPC to use; empty creates one (awsx)." },
+  "networkPrivateSubnetIds": { type: "array", items: "string", default: [], description: "Private subnets of networkVpcId (at least two AZs); only with networkVpcId." },
+  "networkCidrBlock": { type: "string", default: DEFAULT_CIDR_BLOCK, description: "CIDR of the VPC this program creates." },
+  "networkAvailabilityZones": { type: "integer", default: DEFAULT_AVAILABILITY_ZONES, description: "Availability zones of the VPC this program creates (2-6)." },
+  "networkNatGateways": { type: "string", default: "single", description: "NAT gateways of the VPC this program creates: single, one-per-az or none." },
 } as const satisfies Record<string, ConfigKeySchema>;
 
 export type ConfigKey = keyof typeof CONFIG_SCHEMA;
@@ -134,9 +139,7 @@ export function parseDatabaseSource(value: string, environment: string, key = `$
 export function parseEnvironmentConfig(raw: Record<string, string | undefined>, stack: string, project = ENVIRONMENT_PROJECT): EnvironmentSettings {
   const k = (key: ConfigKey) => `${project}:${key}`;
   for (const key of Object.keys(raw)) {
-    if (!(key in CONFIG_SCHEMA)) {
-      throw new InvalidConfigError(`${project}:${key}`, `${project}:${key} is set, but it is not a config key of this project; see Pulumi.yaml for the keys (${closest(key)}).`);
-    }
+    if (!(key in CONFIG_SCHEMA)) throw unknownKey(project, key);
   }
   const str = (key: ConfigKey): string => {
     const v = raw[key];
@@ -174,89 +177,89 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
   };
 
   // Network
-  const vpcId = optional("network.vpcId");
-  const natRaw = str("network.natGateways");
+  const vpcId = optional("networkVpcId");
+  const natRaw = str("networkNatGateways");
   if (!(NAT_STRATEGIES as readonly string[]).includes(natRaw)) {
-    throw new InvalidConfigError(k("network.natGateways"), `${k("network.natGateways")} is ${show(natRaw)}, but it must be one of ${NAT_STRATEGIES.join(", ")}.`);
+    throw new InvalidConfigError(k("networkNatGateways"), `${k("networkNatGateways")} is ${show(natRaw)}, but it must be one of ${NAT_STRATEGIES.join(", ")}.`);
   }
   // Pulumi passes Pulumi.yaml's defaults in as if they were set, so "set" means "differs from the default".
   const explicitlySet = (key: ConfigKey) => raw[key] !== undefined && raw[key] !== String(CONFIG_SCHEMA[key].default);
-  const subnets = list("network.privateSubnetIds");
+  const subnets = list("networkPrivateSubnetIds");
   let network: EnvironmentSettings["network"];
   if (vpcId !== undefined) {
-    const shaping = (["network.cidrBlock", "network.availabilityZones", "network.natGateways"] as const).find(explicitlySet);
+    const shaping = (["networkCidrBlock", "networkAvailabilityZones", "networkNatGateways"] as const).find(explicitlySet);
     if (shaping !== undefined) {
-      throw new InvalidConfigError(k(shaping), `${k(shaping)} is ${show(raw[shaping])}, but it only shapes a VPC this program creates and ${k("network.vpcId")} is set; drop one of them.`);
+      throw new InvalidConfigError(k(shaping), `${k(shaping)} is ${show(raw[shaping])}, but it only shapes a VPC this program creates and ${k("networkVpcId")} is set; drop one of them.`);
     }
     network = { vpcId, privateSubnetIds: subnets };
   } else {
-    network = { cidrBlock: str("network.cidrBlock"), availabilityZones: int("network.availabilityZones"), natGateways: natRaw as NatStrategy };
+    network = { cidrBlock: str("networkCidrBlock"), availabilityZones: int("networkAvailabilityZones"), natGateways: natRaw as NatStrategy };
   }
-  validateNetworkArgs(subnets.length > 0 ? { ...network, privateSubnetIds: subnets } : network, (arg) => k(`network.${arg}` as ConfigKey));
+  validateNetworkArgs(subnets.length > 0 ? { ...network, privateSubnetIds: subnets } : network, (arg) => k(`network${arg.charAt(0).toUpperCase()}${arg.slice(1)}` as ConfigKey));
 
   // Database
-  const identifier = validateIdentifier(str("database.identifier"), k("database.identifier"));
-  const edition = parseEdition(str("database.edition"), k("database.edition"));
-  const encryptedRaw = str("database.storageEncrypted");
+  const identifier = validateIdentifier(str("databaseIdentifier"), k("databaseIdentifier"));
+  const edition = parseEdition(str("databaseEdition"), k("databaseEdition"));
+  const encryptedRaw = str("databaseStorageEncrypted");
   if (!["auto", "true", "false"].includes(encryptedRaw)) {
-    throw new InvalidConfigError(k("database.storageEncrypted"), `${k("database.storageEncrypted")} is ${show(encryptedRaw)}, but it must be auto, true or false.`);
+    throw new InvalidConfigError(k("databaseStorageEncrypted"), `${k("databaseStorageEncrypted")} is ${show(encryptedRaw)}, but it must be auto, true or false.`);
   }
-  const storageEncrypted = resolveStorageEncrypted(edition, encryptedRaw === "auto" ? undefined : encryptedRaw === "true", k("database.storageEncrypted"));
-  const kmsKeyId = optional("database.kmsKeyId");
+  const storageEncrypted = resolveStorageEncrypted(edition, encryptedRaw === "auto" ? undefined : encryptedRaw === "true", k("databaseStorageEncrypted"));
+  const kmsKeyId = optional("databaseKmsKeyId");
   if (kmsKeyId !== undefined && !storageEncrypted) {
-    throw new InvalidConfigError(k("database.kmsKeyId"), `${k("database.kmsKeyId")} is set, but storage is not encrypted (edition ${edition}, ${k("database.storageEncrypted")} ${encryptedRaw}); drop the key or turn encryption on.`);
+    throw new InvalidConfigError(k("databaseKmsKeyId"), `${k("databaseKmsKeyId")} is set, but storage is not encrypted (edition ${edition}, ${k("databaseStorageEncrypted")} ${encryptedRaw}); drop the key or turn encryption on.`);
   }
-  const allocatedStorage = validateWholeNumber(int("database.allocatedStorage"), k("database.allocatedStorage"), 20, 16384, "GiB");
-  const backupRetentionDays = validateRetentionDays(int("database.backupRetentionDays"), k("database.backupRetentionDays"));
-  const backupWindow = str("database.backupWindow");
-  const maintenanceWindow = str("database.maintenanceWindow");
-  validateWindows(backupWindow, maintenanceWindow, { backup: k("database.backupWindow"), maintenance: k("database.maintenanceWindow") });
-  const instanceClass = str("database.instanceClass");
+  const allocatedStorage = validateWholeNumber(int("databaseAllocatedStorage"), k("databaseAllocatedStorage"), 20, 16384, "GiB");
+  const backupRetentionDays = validateRetentionDays(int("databaseBackupRetentionDays"), k("databaseBackupRetentionDays"));
+  const backupWindow = str("databaseBackupWindow");
+  const maintenanceWindow = str("databaseMaintenanceWindow");
+  validateWindows(backupWindow, maintenanceWindow, { backup: k("databaseBackupWindow"), maintenance: k("databaseMaintenanceWindow") });
+  const instanceClass = str("databaseInstanceClass");
   if (!/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceClass)) {
-    throw new InvalidConfigError(k("database.instanceClass"), `${k("database.instanceClass")} is ${show(instanceClass)}, but it must be an RDS instance class such as db.t3.micro.`);
+    throw new InvalidConfigError(k("databaseInstanceClass"), `${k("databaseInstanceClass")} is ${show(instanceClass)}, but it must be an RDS instance class such as db.t3.micro.`);
   }
-  const manualSnapshots = list("database.manualSnapshots").map((s) => validateSnapshotIdentifier(s, k("database.manualSnapshots")));
+  const manualSnapshots = list("databaseManualSnapshots").map((s) => validateSnapshotIdentifier(s, k("databaseManualSnapshots")));
   const duplicate = manualSnapshots.find((s, i) => manualSnapshots.indexOf(s) !== i);
-  if (duplicate !== undefined) throw new InvalidConfigError(k("database.manualSnapshots"), `${k("database.manualSnapshots")} lists "${duplicate}" twice, but each manual snapshot identifier must be unique.`);
-  const backupReplicationRegion = optional("database.backupReplicationRegion");
+  if (duplicate !== undefined) throw new InvalidConfigError(k("databaseManualSnapshots"), `${k("databaseManualSnapshots")} lists "${duplicate}" twice, but each manual snapshot identifier must be unique.`);
+  const backupReplicationRegion = optional("databaseBackupReplicationRegion");
   if (backupReplicationRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(backupReplicationRegion)) {
-    throw new InvalidConfigError(k("database.backupReplicationRegion"), `${k("database.backupReplicationRegion")} is ${show(backupReplicationRegion)}, but it must be an AWS region name such as us-west-2.`);
+    throw new InvalidConfigError(k("databaseBackupReplicationRegion"), `${k("databaseBackupReplicationRegion")} is ${show(backupReplicationRegion)}, but it must be an AWS region name such as us-west-2.`);
   }
-  const backupReplicationKmsKeyId = optional("database.backupReplicationKmsKeyId");
+  const backupReplicationKmsKeyId = optional("databaseBackupReplicationKmsKeyId");
   if (backupReplicationRegion !== undefined && storageEncrypted && backupReplicationKmsKeyId === undefined) {
-    throw new InvalidConfigError(k("database.backupReplicationKmsKeyId"), `${k("database.backupReplicationKmsKeyId")} is empty, but replicating encrypted backups to ${backupReplicationRegion} needs a KMS key ARN in that region.`);
+    throw new InvalidConfigError(k("databaseBackupReplicationKmsKeyId"), `${k("databaseBackupReplicationKmsKeyId")} is empty, but replicating encrypted backups to ${backupReplicationRegion} needs a KMS key ARN in that region.`);
   }
-  const databaseName = validateDatabaseName(str("database.name"), k("database.name"));
+  const databaseName = validateDatabaseName(str("databaseName"), k("databaseName"));
   const source = parseDatabaseSource(str(DATABASE_SOURCE_KEY), stack, k(DATABASE_SOURCE_KEY));
 
   // Assets
   const assets = {
-    bucketName: validateBucketName(str("assets.bucketName"), k("assets.bucketName")),
-    noncurrentVersionExpirationDays: validateWholeNumber(int("assets.noncurrentVersionExpirationDays"), k("assets.noncurrentVersionExpirationDays"), 1, 3650, "days"),
-    noncurrentVersionsToKeep: validateWholeNumber(int("assets.noncurrentVersionsToKeep"), k("assets.noncurrentVersionsToKeep"), 1, 100, "versions"),
-    abortIncompleteUploadDays: validateWholeNumber(int("assets.abortIncompleteUploadDays"), k("assets.abortIncompleteUploadDays"), 1, 365, "days"),
+    bucketName: validateBucketName(str("assetsBucketName"), k("assetsBucketName")),
+    noncurrentVersionExpirationDays: validateWholeNumber(int("assetsNoncurrentVersionExpirationDays"), k("assetsNoncurrentVersionExpirationDays"), 1, 3650, "days"),
+    noncurrentVersionsToKeep: validateWholeNumber(int("assetsNoncurrentVersionsToKeep"), k("assetsNoncurrentVersionsToKeep"), 1, 100, "versions"),
+    abortIncompleteUploadDays: validateWholeNumber(int("assetsAbortIncompleteUploadDays"), k("assetsAbortIncompleteUploadDays"), 1, 365, "days"),
   };
 
   // API
-  const artifactPath = optional("api.artifactPath");
-  const handler = optional("api.handler");
+  const artifactPath = optional("apiArtifactPath");
+  const handler = optional("apiHandler");
   if (artifactPath !== undefined && handler === undefined) {
-    throw new InvalidConfigError(k("api.handler"), `${k("api.handler")} is empty, but ${k("api.artifactPath")} is set, and Lambda needs the handler of that artifact (e.g. com.gametracker.StreamLambdaHandler::handleRequest).`);
+    throw new InvalidConfigError(k("apiHandler"), `${k("apiHandler")} is empty, but ${k("apiArtifactPath")} is set, and Lambda needs the handler of that artifact (e.g. com.gametracker.StreamLambdaHandler::handleRequest).`);
   }
   if (artifactPath === undefined && handler !== undefined) {
-    throw new InvalidConfigError(k("api.handler"), `${k("api.handler")} is ${show(handler)}, but ${k("api.artifactPath")} is empty, so the bundled health handler is deployed and the handler would be ignored; set the artifact or drop the handler.`);
+    throw new InvalidConfigError(k("apiHandler"), `${k("apiHandler")} is ${show(handler)}, but ${k("apiArtifactPath")} is empty, so the bundled health handler is deployed and the handler would be ignored; set the artifact or drop the handler.`);
   }
-  const runtime = str("api.runtime");
+  const runtime = str("apiRuntime");
   if (!/^[a-z]+[0-9.]*(\.x)?$/.test(runtime) && !/^provided(\.al20\d\d)?$/.test(runtime)) {
-    throw new InvalidConfigError(k("api.runtime"), `${k("api.runtime")} is ${show(runtime)}, but it must be a Lambda runtime identifier such as java21.`);
+    throw new InvalidConfigError(k("apiRuntime"), `${k("apiRuntime")} is ${show(runtime)}, but it must be a Lambda runtime identifier such as java21.`);
   }
-  const logRetentionDays = int("api.logRetentionDays");
+  const logRetentionDays = int("apiLogRetentionDays");
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    throw new InvalidConfigError(k("api.logRetentionDays"), `${k("api.logRetentionDays")} is ${logRetentionDays}, but CloudWatch accepts only ${LOG_RETENTION_DAYS.join(", ")} days.`);
+    throw new InvalidConfigError(k("apiLogRetentionDays"), `${k("apiLogRetentionDays")} is ${logRetentionDays}, but CloudWatch accepts only ${LOG_RETENTION_DAYS.join(", ")} days.`);
   }
   const api: EnvironmentSettings["api"] = {
-    memorySize: validateWholeNumber(int("api.memorySize"), k("api.memorySize"), 128, 10240, "MB"),
-    timeoutSeconds: validateWholeNumber(int("api.timeoutSeconds"), k("api.timeoutSeconds"), 1, 900, "seconds"),
+    memorySize: validateWholeNumber(int("apiMemorySize"), k("apiMemorySize"), 128, 10240, "MB"),
+    timeoutSeconds: validateWholeNumber(int("apiTimeoutSeconds"), k("apiTimeoutSeconds"), 1, 900, "seconds"),
     logRetentionDays,
   };
   if (artifactPath !== undefined) api.code = { artifactPath, runtime, handler: handler! };
@@ -268,7 +271,7 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
     database: {
       identifier,
       edition,
-      engineVersion: optional("database.engineVersion"),
+      engineVersion: optional("databaseEngineVersion"),
       instanceClass,
       allocatedStorage,
       backupRetentionDays,
@@ -276,8 +279,8 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
       maintenanceWindow,
       storageEncrypted,
       kmsKeyId,
-      deletionProtection: bool("database.deletionProtection"),
-      multiAz: bool("database.multiAz"),
+      deletionProtection: bool("databaseDeletionProtection"),
+      multiAz: bool("databaseMultiAz"),
       manualSnapshots,
       backupReplicationRegion,
       backupReplicationKmsKeyId,
@@ -287,6 +290,30 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
     assets,
     api,
   };
+}
+
+/**
+ * The refusal of a key the schema does not have. Keys of the first releases had dots
+ * (`database.identifier`); the engine would merge defaults for those as property paths
+ * (an object `gametracker:database`), so they were renamed, and an old stack file gets
+ * the new name instead of a guess.
+ */
+function unknownKey(project: string, key: string): InvalidConfigError {
+  const flat = key.replace(/\.([a-z])/g, (_, c: string) => c.toUpperCase());
+  if (flat !== key && flat in CONFIG_SCHEMA) {
+    return new InvalidConfigError(
+      `${project}:${key}`,
+      `${project}:${key} is set, but that key was renamed to ${project}:${flat} (Pulumi merges dotted keys with defaults as property paths); rename it in your Pulumi.<stack>.yaml.`,
+    );
+  }
+  const grouped = Object.keys(CONFIG_SCHEMA).find((k) => k.startsWith(key) && /[A-Z]/.test(k.charAt(key.length)));
+  if (grouped !== undefined) {
+    return new InvalidConfigError(
+      `${project}:${key}`,
+      `${project}:${key} is set as an object (a structured value, e.g. from pulumi config set --path ${key}.x), but this project's keys are flat, such as ${project}:${grouped}; remove it and set the flat keys.`,
+    );
+  }
+  return new InvalidConfigError(`${project}:${key}`, `${project}:${key} is set, but it is not a config key of this project; see Pulumi.yaml for the keys (${closest(key)}).`);
 }
 
 /** The schema key nearest to a mistyped one, for the error sentence. */

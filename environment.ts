@@ -58,7 +58,7 @@ export function componentArgs(settings: EnvironmentSettings): { network: Network
 
 /**
  * The active database's endpoint and secret: the primary, or the restore stack named by
- * `database.source`. A restored instance must be named `<primary identifier>-…`, because
+ * `databaseSource`. A restored instance must be named `<primary identifier>-…`, because
  * that is what the Lambda's secret permission covers; anything else is refused here
  * instead of deploying an API that cannot read its credentials.
  */
@@ -70,7 +70,7 @@ function activeDatabase(settings: EnvironmentSettings, primary: Database): { add
   const identifier = ref.requireOutput(RestoreOutputNames.identifier).apply((id) => {
     if (typeof id !== "string" || (id !== prefix && !id.startsWith(`${prefix}-`))) {
       throw new InvalidConfigError(
-        "gametracker:database.source",
+        "gametracker:databaseSource",
         `Restore stack ${name} holds instance ${JSON.stringify(id)}, but the API may only read the secrets of ${prefix} and ${prefix}-*; restore under a name that starts with ${prefix}-.`,
       );
     }
@@ -94,7 +94,7 @@ export function environmentProgram(): Outputs {
   planAssetsBucket(args.assets);
   const artifact = settings.api.code?.artifactPath;
   if (artifact !== undefined && !fs.existsSync(artifact)) {
-    throw new InvalidConfigError("gametracker:api.artifactPath", `gametracker:api.artifactPath is "${artifact}", but no file is there; build the Spring Boot artifact first or clear the key to deploy the health handler.`);
+    throw new InvalidConfigError("gametracker:apiArtifactPath", `gametracker:apiArtifactPath is "${artifact}", but no file is there; build the Spring Boot artifact first or clear the key to deploy the health handler.`);
   }
 
   const tags = environmentTags(settings.project, stack);

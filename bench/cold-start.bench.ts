@@ -50,7 +50,7 @@ function state(type, name, inputs) {
   }
 }
 (async () => {
-  pulumi.runtime.setAllConfig({ "gametracker:assets.bucketName": "gametracker-assets-bench" }, []);
+  pulumi.runtime.setAllConfig({ "gametracker:assetsBucketName": "gametracker-assets-bench" }, []);
   await pulumi.runtime.setMocks({
     newResource(args) { resources++; return { id: args.name + "-id", state: state(args.type, args.name, args.inputs) }; },
     call(args) {

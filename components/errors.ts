@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export class InvalidConfigError extends pulumi.RunError {
   override readonly name = "InvalidConfigError";
-  /** The config key or argument that is wrong, e.g. `gametracker:database.backupRetentionDays`. */
+  /** The config key or argument that is wrong, e.g. `gametracker:databaseBackupRetentionDays`. */
   readonly key: string;
   constructor(key: string, message: string) {
     super(message);

@@ -13,9 +13,9 @@ export const RESTORE_PROJECT = "gametracker-restore";
 /**
  * The environment config key that says which database the Lambda uses: `primary` or
  * the name of a restore stack of the same environment. A literal key (no `--path`):
- * `gametracker:database.source`.
+ * `gametracker:databaseSource`.
  */
-export const DATABASE_SOURCE_KEY = "database.source";
+export const DATABASE_SOURCE_KEY = "databaseSource";
 export const PRIMARY_SOURCE = "primary";
 
 /** A restore stack of environment `env` meant for cut-over: `<env>-restore-<id>`. */

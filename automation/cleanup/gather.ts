@@ -1,6 +1,6 @@
 /**
  * The facts `cleanup` decides on, read from the Pulumi backend and RDS. Fails closed:
- * if an environment's `database.source` cannot be read, cleanup cannot prove a restore
+ * if an environment's `databaseSource` cannot be read, cleanup cannot prove a restore
  * stack is unused, so it stops before deleting anything.
  */
 import { DBInstance, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";

@@ -3,7 +3,7 @@
  * and drill-tagged RDS instances that nothing owns any more, older than the age given.
  * Every candidate gets a reason, kept or not, so the plan explains itself.
  *
- * What is never removed: a restore stack any environment's `database.source` points at
+ * What is never removed: a restore stack any environment's `databaseSource` points at
  * (the API is using it), anything an environment names as its database, anything with
  * an update in progress or of unknown age, anything with deletion protection on (it is
  * reported, never forced), and anything younger than the age.
@@ -15,7 +15,7 @@ import { isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE } from "../../contract
 export interface EnvironmentFact {
   /** The environment stack (`dev`). */
   stack: string;
-  /** Its `database.source`: `primary` or a restore stack name. */
+  /** Its `databaseSource`: `primary` or a restore stack name. */
   source: string;
   /** Its primary instance (the `databaseIdentifier` output), when deployed. */
   primaryIdentifier: string | undefined;
@@ -119,7 +119,7 @@ export function planCleanup(facts: CleanupFacts, policy: CleanupPolicy): Cleanup
     });
     const user = activeStack.get(stack.name);
     if (user !== undefined) {
-      items.push(item("keep", `environment ${user}'s database.source points at it (the API uses it); roll back first with gametracker-dr rollback --stack ${user}`));
+      items.push(item("keep", `environment ${user}'s databaseSource points at it (the API uses it); roll back first with gametracker-dr rollback --stack ${user}`));
     } else if (stack.instanceIdentifier !== undefined && usedInstance.has(stack.instanceIdentifier)) {
       items.push(item("keep", `its instance ${stack.instanceIdentifier} is ${usedInstance.get(stack.instanceIdentifier)}`));
     } else if (stack.updateInProgress) {

@@ -12,7 +12,7 @@ interface CleanupArgs {
 export const cleanupCommand: CliCommand<CleanupArgs> = {
   command: "cleanup",
   describe:
-    "Remove restore stacks and drill-tagged RDS instances left behind and older than an age; never the one an environment's database.source points at. Shows the plan first; needs --yes to act",
+    "Remove restore stacks and drill-tagged RDS instances left behind and older than an age; never the one an environment's databaseSource points at. Shows the plan first; needs --yes to act",
   builder: (y) =>
     y
       .option("older-than", durationOption("Only what was last updated (stacks) or created (instances) longer ago than this", "24h"))

@@ -13,7 +13,7 @@ export interface SwitchCommandDeps {
   onInterrupt?: InterruptInstaller;
 }
 
-/** The options cutover and rollback share: both run the same guarded switch of database.source. */
+/** The options cutover and rollback share: both run the same guarded switch of databaseSource. */
 export interface SwitchArgs {
   force: boolean;
   previewOnly: boolean;
@@ -74,7 +74,7 @@ export async function runSwitch(
 export function createCutoverCommand(deps: SwitchCommandDeps = {}): CliCommand<CutoverArgs> {
   return {
     command: "cutover",
-    describe: "Point the environment's API at a restored database: set database.source, preview (only the Lambda's environment may change), apply, confirm from the Lambda's configuration",
+    describe: "Point the environment's API at a restored database: set databaseSource, preview (only the Lambda's environment may change), apply, confirm from the Lambda's configuration",
     builder: (y) =>
       withSwitchOptions(y).option("to", { type: "string", requiresArg: true, describe: "The restore stack to cut over to (<env>-restore-<id>, printed by restore)" }),
     examples: [

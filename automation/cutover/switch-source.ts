@@ -1,6 +1,6 @@
 /**
  * Moves an environment's API to another database, declaratively: set the environment
- * stack's `database.source`, preview, let the guard judge the preview, confirm, `up`, then
+ * stack's `databaseSource`, preview, let the guard judge the preview, confirm, `up`, then
  * read the Lambda's configuration back from AWS. Shared by `cutover` (to a restore stack)
  * and `rollback` (to `primary`).
  *
@@ -75,7 +75,7 @@ interface Validated {
   envStack: Stack;
   envId: { project: string; stack: string };
   verb: string;
-  /** The raw `database.source` (undefined: unset, the program's default `primary`). */
+  /** The raw `databaseSource` (undefined: unset, the program's default `primary`). */
   configured: string | undefined;
   from: string;
   functionName: string;

@@ -10,7 +10,7 @@ import { plainOutput, RESTORE_PROJECT, StackNotFoundError, StackOutputs, Stacks 
 import { EnvironmentOutputNames, isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE, restoreStackName, RestoreOutputNames } from "../../contracts/stacks";
 
 export interface SourceTarget {
-  /** `primary` or the restore stack's name: the value `database.source` takes. */
+  /** `primary` or the restore stack's name: the value `databaseSource` takes. */
   source: string;
   /** The RDS instance the API will use. */
   identifier: string;

@@ -46,7 +46,7 @@ export function evaluatePosture(facts: PostureFacts, thresholds: PostureThreshol
   {
     const min = thresholds.minRetentionDays;
     const title = "automated backups and retention";
-    const fix = `pulumi config set database.backupRetentionDays ${min} and pulumi up for the environment, or at once: ${modify(`--backup-retention-period ${min}`)}`;
+    const fix = `pulumi config set databaseBackupRetentionDays ${min} and pulumi up for the environment, or at once: ${modify(`--backup-retention-period ${min}`)}`;
     if (inst.backupRetentionDays === 0) {
       results.push({ id: "backup-retention", title, status: "fail", detail: `automated backups are off (retention 0 days; at least ${min} required, ${thresholds.retentionSource})`, fix });
     } else if (inst.backupRetentionDays < min) {
@@ -106,7 +106,7 @@ export function evaluatePosture(facts: PostureFacts, thresholds: PostureThreshol
           title: "deletion protection",
           status: "fail",
           detail: "off: the instance can be deleted by one API call",
-          fix: `pulumi config set database.deletionProtection true and pulumi up for the environment, or at once: ${modify("--deletion-protection")}`,
+          fix: `pulumi config set databaseDeletionProtection true and pulumi up for the environment, or at once: ${modify("--deletion-protection")}`,
         },
     inst.copyTagsToSnapshot
       ? { id: "copy-tags-to-snapshot", title: "copy tags to snapshots", status: "pass", detail: "on" }
@@ -132,7 +132,7 @@ export function evaluatePosture(facts: PostureFacts, thresholds: PostureThreshol
         title,
         status: "fail",
         detail: "does not exist",
-        fix: `run pulumi up --refresh for the environment (it takes each snapshot in database.manualSnapshots), or remove ${d.identifier} from database.manualSnapshots`,
+        fix: `run pulumi up --refresh for the environment (it takes each snapshot in databaseManualSnapshots), or remove ${d.identifier} from databaseManualSnapshots`,
       });
     } else if (d.snapshot.status !== "available") {
       results.push({

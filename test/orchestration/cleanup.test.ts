@@ -55,7 +55,7 @@ describe("cleanup (orchestration: MemoryStacks + moto)", function () {
     const outcomes = Object.fromEntries(run.json().items.map((i: any) => [i.name, `${i.outcome}: ${i.reason}`]));
     expect(outcomes["dev-drill-abandoned"]).to.match(/^destroyed: left behind: last updated 2d2h ago, not in use; destroys instance gametracker-mssql-drill-abandoned/);
     expect(outcomes["gametracker-mssql-drill-orphan"]).to.match(/^deleted: drill orphan left it behind without a stack/);
-    expect(outcomes["dev-restore-live"]).to.match(/^kept: environment dev's database.source points at it/);
+    expect(outcomes["dev-restore-live"]).to.match(/^kept: environment dev's databaseSource points at it/);
     expect(outcomes["dev-restore-old"]).to.match(/^kept: its instance gametracker-mssql-restore-old has deletion protection on/);
     expect(outcomes["gametracker-mssql-drill-locked"]).to.match(/^kept: deletion protection is on/);
     expect(outcomes).not.to.have.property("other-app-db");
@@ -80,7 +80,7 @@ describe("cleanup (orchestration: MemoryStacks + moto)", function () {
     expect(dry.stdout).to.contain("dry run, nothing was removed");
     expect(dry.stdout).to.match(/restore-stack\s+dev-drill-abandoned\s+2d2h\s+destroy\s+planned/);
     expect(dry.stdout).to.match(/drill-instance\s+gametracker-mssql-drill-orphan\s+2d1h\s+delete\s+planned/);
-    expect(dry.stdout).to.match(/restore-stack\s+dev-restore-live\s+2d\dh\s+keep\s+kept\s+environment dev's database.source points at it/);
+    expect(dry.stdout).to.match(/restore-stack\s+dev-restore-live\s+2d\dh\s+keep\s+kept\s+environment dev's databaseSource points at it/);
     expect(dry.stdout).to.contain("2 to remove, 3 kept; run again without --dry-run to remove them.");
     const unasked = await cli(["cleanup"]);
     expect(unasked.code).to.equal(2);
@@ -118,20 +118,20 @@ describe("cleanup (orchestration: MemoryStacks + moto)", function () {
     expect(await restoreStacks()).to.include("dev-drill-abandoned");
   });
 
-  it("fails closed when an environment's database.source cannot be read: nothing is removed", async () => {
+  it("fails closed when an environment's databaseSource cannot be read: nothing is removed", async () => {
     await leftovers();
     world.stacks.failNext(envId(), "getConfig", new Error("access denied"));
     const before = await instances();
     const run = await cli(["cleanup", "--yes"]);
     expect(run.code).to.equal(1);
-    expect(run.stderr).to.contain("Could not read environment stack dev's database.source (access denied), so cleanup cannot tell which restore stack is in use; nothing was deleted.");
+    expect(run.stderr).to.contain("Could not read environment stack dev's databaseSource (access denied), so cleanup cannot tell which restore stack is in use; nothing was deleted.");
     expect(await instances()).to.deep.equal(before);
     expect(world.stacks.mutations()).to.deep.equal([]);
   });
 
   it("--stack limits cleanup to one environment; an unknown one and a bad --older-than are refused with exit 2", async () => {
     await leftovers();
-    await deployEnvironment(world.stacks, "qa", { "database.identifier": "gametracker-qa", "database.manualSnapshots": '["gametracker-qa-baseline"]' });
+    await deployEnvironment(world.stacks, "qa", { "databaseIdentifier": "gametracker-qa", "databaseManualSnapshots": '["gametracker-qa-baseline"]' });
     const qaOutputs = world.stacks.inspect(envId("qa"))!.outputs;
     await deployRestore(world.stacks, qaOutputs, { environment: "qa", id: "q1", purpose: "drill" });
     world.clock.advance(48 * HOUR);

@@ -34,10 +34,10 @@ export function newWorld(clients: AwsClients, clock = new ManualClock(new Date()
 export const envId = (stack = "dev"): StackId => ({ project: ENVIRONMENT_PROJECT, stack });
 export const restoreId = (stack: string): StackId => ({ project: RESTORE_PROJECT, stack });
 
-/** `pulumi up` of an environment stack configured like Pulumi.dev.yaml (defaults of Pulumi.yaml, an explicit `database.source: primary`). */
+/** `pulumi up` of an environment stack configured like Pulumi.dev.yaml (defaults of Pulumi.yaml, an explicit `databaseSource: primary`). */
 export async function deployEnvironment(stacks: MemoryStacks, name = "dev", config: Record<string, string> = {}): Promise<StackOutputs> {
   const stack = await stacks.createOrSelect(envId(name));
-  await stack.setConfig("assets.bucketName", `gametracker-assets-${name}-test`);
+  await stack.setConfig("assetsBucketName", `gametracker-assets-${name}-test`);
   await stack.setConfig(DATABASE_SOURCE_KEY, "primary");
   for (const [key, value] of Object.entries(config)) await stack.setConfig(key, value);
   return (await stack.up()).outputs;
@@ -97,7 +97,7 @@ export async function lambdaEnvironment(clients: AwsClients, functionName: strin
   return config.Environment?.Variables ?? {};
 }
 
-/** The environment stack's `database.source` config. */
+/** The environment stack's `databaseSource` config. */
 export async function databaseSource(stacks: MemoryStacks, name = "dev"): Promise<string | undefined> {
   return stacks.inspect(envId(name))?.config[`${ENVIRONMENT_PROJECT}:${DATABASE_SOURCE_KEY}`];
 }

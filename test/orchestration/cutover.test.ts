@@ -51,7 +51,7 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     const result = run.json();
     expect(result.outcome).to.equal("switched");
     expect(result.configFile).to.equal("Pulumi.dev.yaml");
-    expect(result.next).to.contain(`database.source is now ${restoreStack} in Pulumi.dev.yaml: commit it`);
+    expect(result.next).to.contain(`databaseSource is now ${restoreStack} in Pulumi.dev.yaml: commit it`);
 
     // The preview that was applied: one update, of the Lambda, inside its environment; the restore stack's outputs read.
     const summary = result.preview.changeSummary;
@@ -71,7 +71,7 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     expect(result.datasource.ok).to.equal(true);
 
     // Stacks: the environment got the config and one up; the restore stack was only read.
-    expect(mutatingVerbs()).to.deep.equal([`setConfig gametracker/dev database.source=${restoreStack}`, "up gametracker/dev"]);
+    expect(mutatingVerbs()).to.deep.equal([`setConfig gametracker/dev databaseSource=${restoreStack}`, "up gametracker/dev"]);
     expect(await databaseSource(world.stacks)).to.equal(restoreStack);
     expect(plainOutput(world.stacks.inspect(envId())!.outputs, EnvironmentOutputNames.activeDatabaseEndpoint)).to.equal(restoredAddress);
   });
@@ -85,7 +85,7 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     expect(back.stdout).to.contain(`restore stack ${restoreStack} and its instance are kept (deletion protection on)`);
     expect(await datasourceHost()).to.equal(primaryAddress);
     expect(await databaseSource(world.stacks)).to.equal("primary");
-    expect(mutatingVerbs()).to.deep.equal(["setConfig gametracker/dev database.source=primary", "up gametracker/dev"]);
+    expect(mutatingVerbs()).to.deep.equal(["setConfig gametracker/dev databaseSource=primary", "up gametracker/dev"]);
     expect(world.stacks.exists(restoreId(restoreStack))).to.equal(true);
 
     world.stacks.clearHistory();
@@ -123,28 +123,28 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     expect(run.stdout).to.contain("**Guard: allowed**");
     expect(run.stdout).to.contain("```diff");
     expect(run.stdout).to.contain(`~ environment.variables.SPRING_DATASOURCE_URL: "jdbc:sqlserver://${primaryAddress}:1433;`);
-    expect(run.stdout).to.contain("Nothing was changed: `database.source` is still `primary`.");
+    expect(run.stdout).to.contain("Nothing was changed: `databaseSource` is still `primary`.");
     expect(await databaseSource(world.stacks)).to.equal("primary");
     expect(await datasourceHost()).to.equal(primaryAddress);
     expect(world.stacks.history.filter((e) => e.verb === "up")).to.deep.equal([]);
   });
 
-  it("puts an unset database.source back to unset (the program's default), not to an explicit value", async () => {
-    await (await world.stacks.select(envId())).removeConfig("database.source");
+  it("puts an unset databaseSource back to unset (the program's default), not to an explicit value", async () => {
+    await (await world.stacks.select(envId())).removeConfig("databaseSource");
     const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--preview-only", "--json"]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.json().markdown).to.contain("Nothing was changed");
-    expect(world.stacks.inspect(envId())!.config).not.to.have.property("gametracker:database.source");
+    expect(world.stacks.inspect(envId())!.config).not.to.have.property("gametracker:databaseSource");
   });
 
   it("refuses a preview with an extra change and puts the config back; --force applies it", async () => {
     // Someone changed the environment's config without deploying it: the cut-over would ship that too.
-    await (await world.stacks.select(envId())).setConfig("api.memorySize", "2048");
+    await (await world.stacks.select(envId())).setConfig("apiMemorySize", "2048");
     world.stacks.clearHistory();
     const refused = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.contain(`Refusing to cut over dev to ${restoreStack}: the preview changes aws:lambda/function:Function api-function outside its environment (memorySize)`);
-    expect(refused.stderr).to.contain("nothing was changed (database.source is back to primary)");
+    expect(refused.stderr).to.contain("nothing was changed (databaseSource is back to primary)");
     expect(refused.stderr).to.contain("--force");
     expect(await databaseSource(world.stacks)).to.equal("primary");
     expect(await datasourceHost()).to.equal(primaryAddress);
@@ -158,10 +158,10 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
   });
 
   it("refuses when the preview would replace the protected primary: the preview fails, the config is put back", async () => {
-    await (await world.stacks.select(envId())).setConfig("database.identifier", "gametracker-mssql2");
+    await (await world.stacks.select(envId())).setConfig("databaseIdentifier", "gametracker-mssql2");
     const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
     expect(run.code).to.equal(1);
-    expect(run.stderr).to.contain("Preview of stack dev failed, so nothing was applied (database.source is back to primary)");
+    expect(run.stderr).to.contain("Preview of stack dev failed, so nothing was applied (databaseSource is back to primary)");
     expect(await databaseSource(world.stacks)).to.equal("primary");
   });
 
@@ -182,7 +182,7 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     world.stacks.failNext(envId(), "up", new Error("provider error: throttled"));
     const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
     expect(run.code).to.equal(1);
-    expect(run.stderr).to.contain(`Update of stack dev failed (database.source is back to primary): Lambda ${functionName}'s SPRING_DATASOURCE_URL names ${primaryAddress}:1433, not ${restoredAddress}:1433. provider error: throttled`);
+    expect(run.stderr).to.contain(`Update of stack dev failed (databaseSource is back to primary): Lambda ${functionName}'s SPRING_DATASOURCE_URL names ${primaryAddress}:1433, not ${restoredAddress}:1433. provider error: throttled`);
     expect(await databaseSource(world.stacks)).to.equal("primary");
   });
 
@@ -201,7 +201,7 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
       );
     const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"], { middleware: stale });
     expect(run.code).to.equal(1);
-    expect(run.stderr).to.contain(`Stack dev was updated to database.source = ${restoreStack}, but Lambda ${functionName}'s SPRING_DATASOURCE_URL names ${primaryAddress}:1433, not ${restoredAddress}:1433.`);
+    expect(run.stderr).to.contain(`Stack dev was updated to databaseSource = ${restoreStack}, but Lambda ${functionName}'s SPRING_DATASOURCE_URL names ${primaryAddress}:1433, not ${restoredAddress}:1433.`);
     expect(run.stderr).to.contain("gametracker-dr rollback --stack dev");
   });
 
@@ -246,8 +246,8 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
       world.stacks.beforeNext(envId(), "preview", () => handler!());
       const r = await run();
       expect(r.code).to.equal(1);
-      expect(r.stderr).to.contain("warning: interrupted: stopping before anything is applied and putting database.source back to primary");
-      expect(r.stderr).to.contain("Interrupted before the update of stack dev was applied; nothing was changed (database.source is back to primary).");
+      expect(r.stderr).to.contain("warning: interrupted: stopping before anything is applied and putting databaseSource back to primary");
+      expect(r.stderr).to.contain("Interrupted before the update of stack dev was applied; nothing was changed (databaseSource is back to primary).");
       expect(await databaseSource(world.stacks)).to.equal("primary");
       expect(world.stacks.history.filter((e) => e.verb === "up")).to.deep.equal([]);
       expect(await datasourceHost()).to.equal(primaryAddress);

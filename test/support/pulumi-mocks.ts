@@ -55,7 +55,7 @@ export interface RunOptions {
   stack?: string;
   /** What pulumi.getOrganization() returns; default "organization", as for an individual account (bare setMocks would make it throw). */
   organization?: string;
-  /** Config as `key: value` without the project prefix (`"database.source": "primary"`), or fully qualified (`"aws:region"`). */
+  /** Config as `key: value` without the project prefix (`"databaseSource": "primary"`), or fully qualified (`"aws:region"`). */
   config?: Record<string, string | number | boolean | object>;
   preview?: boolean;
   /** Outputs of stacks read through StackReference, by fully qualified name (`organization/gametracker-restore/dev-drill-1`). */

@@ -175,7 +175,7 @@ export async function createAssetsBucket(s3: S3Client, options: AssetsBucketOpti
 export interface EnvironmentFixture {
   instance: DBInstance;
   bucket: string;
-  /** The manual snapshot declared in the environment's config (database.manualSnapshots). */
+  /** The manual snapshot declared in the environment's config (databaseManualSnapshots). */
   declaredSnapshot: string;
 }
 

@@ -55,7 +55,7 @@ describe("cleanup selection", () => {
     ]);
   });
 
-  it("never removes the restore stack an environment's database.source points at, however old", () => {
+  it("never removes the restore stack an environment's databaseSource points at, however old", () => {
     const f = facts({
       environments: [
         { stack: "dev", source: "dev-restore-1", primaryIdentifier: "gametracker-mssql" },
@@ -65,7 +65,7 @@ describe("cleanup selection", () => {
       instances: [instance("gametracker-mssql-restore-1", 24 * 30, { drillId: "x" })],
     });
     expect(plan(f)).to.deep.equal([
-      "keep restore-stack dev-restore-1: environment dev's database.source points at it (the API uses it); roll back first with gametracker-dr rollback --stack dev",
+      "keep restore-stack dev-restore-1: environment dev's databaseSource points at it (the API uses it); roll back first with gametracker-dr rollback --stack dev",
     ]);
   });
 

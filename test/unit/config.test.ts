@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import { CONFIG_SCHEMA, EnvironmentSettings, parseDatabaseSource, parseEnvironmentConfig } from "../../config";
 import { InvalidConfigError } from "../../components/errors";
 import { messageOf } from "../support/expect-error";
+import { PULUMI_YAML, SYNC_COMMAND, withGeneratedConfig } from "../../scripts/config-schema";
 
 const ROOT = path.join(__dirname, "..", "..");
 const readYaml = (file: string) => YAML.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
@@ -58,11 +59,24 @@ describe("environment config", () => {
   describe("Pulumi.yaml", () => {
     const project = readYaml("Pulumi.yaml");
 
-    it("declares exactly the program's keys, each with its type, default and description", () => {
-      const expected = Object.fromEntries(
-        Object.entries(CONFIG_SCHEMA).map(([key, s]) => [key, { type: s.type, ...("items" in s ? { items: { type: s.items } } : {}), default: s.default, description: s.description }]),
-      );
-      expect(project.config).to.deep.equal(expected);
+    it("is generated from CONFIG_SCHEMA: its config section is exactly what `npm run config:sync` writes", () => {
+      const text = fs.readFileSync(PULUMI_YAML, "utf8");
+      expect(withGeneratedConfig(text) === text, `Pulumi.yaml's config section differs from config.ts's CONFIG_SCHEMA; run ${SYNC_COMMAND} and commit Pulumi.yaml`).to.equal(true);
+      const declared = Object.keys(project.config as Record<string, unknown>);
+      expect(declared).to.deep.equal(Object.keys(CONFIG_SCHEMA));
+    });
+
+    it("regeneration keeps everything outside the config section and replaces a stale section", () => {
+      const stale = "name: x\nruntime: nodejs\n# Generated from config.ts (CONFIG_SCHEMA) by `npm run config:sync`; edit the schema there.\nconfig:\n  old.key:\n    type: string\n    default: a\n    description: b\n";
+      const next = YAML.parse(withGeneratedConfig(stale));
+      expect(next.name).to.equal("x");
+      expect(next.runtime).to.equal("nodejs");
+      expect(Object.keys(next.config)).to.deep.equal(Object.keys(CONFIG_SCHEMA));
+      expect(next.config.databaseManualSnapshots).to.deep.equal({ type: "array", items: { type: "string" }, default: ["gametracker-manual-backup-v1"], description: CONFIG_SCHEMA.databaseManualSnapshots.description });
+    });
+
+    it("has no dotted key: the engine merges a dotted key's default as a property path, not as the key", () => {
+      for (const key of Object.keys(project.config as Record<string, unknown>)) expect(key, key).to.match(/^[a-z][A-Za-z0-9]*$/);
     });
 
     it("only uses types and keys Pulumi's project schema allows", () => {
@@ -106,20 +120,20 @@ describe("environment config", () => {
     it("reads every kind of value", () => {
       const s = parseEnvironmentConfig(
         asPulumiPasses({
-          "database.edition": "web",
-          "database.storageEncrypted": "auto",
-          "database.backupRetentionDays": "21",
-          "database.multiAz": "true",
-          "database.deletionProtection": "false",
-          "database.manualSnapshots": ["pre-launch", "gametracker-manual-backup-v2"],
-          "database.backupReplicationRegion": "us-west-2",
-          "database.backupReplicationKmsKeyId": "arn:aws:kms:us-west-2:123456789012:key/r",
-          "database.engineVersion": "16.00.4185.3.v1",
-          "network.vpcId": "vpc-1",
-          "network.privateSubnetIds": ["subnet-1", "subnet-2"],
-          "api.artifactPath": "build/api.zip",
-          "api.handler": "com.gametracker.StreamLambdaHandler::handleRequest",
-          "database.source": "dev-restore-20250601",
+          "databaseEdition": "web",
+          "databaseStorageEncrypted": "auto",
+          "databaseBackupRetentionDays": "21",
+          "databaseMultiAz": "true",
+          "databaseDeletionProtection": "false",
+          "databaseManualSnapshots": ["pre-launch", "gametracker-manual-backup-v2"],
+          "databaseBackupReplicationRegion": "us-west-2",
+          "databaseBackupReplicationKmsKeyId": "arn:aws:kms:us-west-2:123456789012:key/r",
+          "databaseEngineVersion": "16.00.4185.3.v1",
+          "networkVpcId": "vpc-1",
+          "networkPrivateSubnetIds": ["subnet-1", "subnet-2"],
+          "apiArtifactPath": "build/api.zip",
+          "apiHandler": "com.gametracker.StreamLambdaHandler::handleRequest",
+          "databaseSource": "dev-restore-20250601",
         }),
         "dev",
       );
@@ -131,76 +145,86 @@ describe("environment config", () => {
     });
 
     it("lets an empty manual snapshot list declare none", () => {
-      expect(parseEnvironmentConfig({ "database.manualSnapshots": "[]" }, "dev").database.manualSnapshots).to.deep.equal([]);
+      expect(parseEnvironmentConfig({ "databaseManualSnapshots": "[]" }, "dev").database.manualSnapshots).to.deep.equal([]);
     });
   });
 
-  describe("database.source", () => {
+  describe("databaseSource", () => {
     it("is primary or a restore stack of the same environment", () => {
       expect(parseDatabaseSource("primary", "dev")).to.deep.equal({ kind: "primary" });
       expect(parseDatabaseSource("dev-restore-r1", "dev")).to.deep.equal({ kind: "restore", stack: "dev-restore-r1" });
     });
 
     it("refuses a drill stack and says why", () => {
-      const message = refusal({ "database.source": "dev-drill-7f3a" });
-      expect(message).to.include('gametracker:database.source is "dev-drill-7f3a"').and.include("drill stacks are destroyed when the drill ends").and.include("dev-restore-<id>");
+      const message = refusal({ "databaseSource": "dev-drill-7f3a" });
+      expect(message).to.include('gametracker:databaseSource is "dev-drill-7f3a"').and.include("drill stacks are destroyed when the drill ends").and.include("dev-restore-<id>");
     });
 
     it("refuses another environment's restore stack, and anything else", () => {
       for (const bad of ["prod-restore-r1", "Primary", "", "dev-restore-", "dev"]) {
-        expect(refusal({ "database.source": bad }), bad).to.include(`gametracker:database.source is ${JSON.stringify(bad)}, but it must be "primary" or the name of a restore stack of this environment, dev-restore-<id>`);
+        expect(refusal({ "databaseSource": bad }), bad).to.include(`gametracker:databaseSource is ${JSON.stringify(bad)}, but it must be "primary" or the name of a restore stack of this environment, dev-restore-<id>`);
       }
     });
   });
 
   describe("every invalid value is refused with one sentence naming key, value and rule", () => {
     const cases: Array<[string, Record<string, string>, string]> = [
-      ["retention 0", { "database.backupRetentionDays": "0" }, "gametracker:database.backupRetentionDays is 0, but it must be a whole number of days from 1 to 35 (0 would turn"],
-      ["retention 36", { "database.backupRetentionDays": "36" }, "gametracker:database.backupRetentionDays is 36, but it must be a whole number of days from 1 to 35"],
-      ["retention not a number", { "database.backupRetentionDays": "seven" }, 'gametracker:database.backupRetentionDays is "seven", but it must be a whole number'],
-      ["retention fractional", { "database.backupRetentionDays": "7.5" }, "must be a whole number"],
-      ["overlapping windows", { "database.backupWindow": "04:30-05:30" }, 'gametracker:database.backupWindow "04:30-05:30" overlaps gametracker:database.maintenanceWindow "sun:05:00-sun:06:00"'],
-      ["overlap across midnight", { "database.backupWindow": "23:45-00:30", "database.maintenanceWindow": "mon:00:00-mon:01:00" }, "overlaps"],
-      ["malformed backup window", { "database.backupWindow": "3am-4am" }, 'gametracker:database.backupWindow is "3am-4am"'],
-      ["malformed maintenance window", { "database.maintenanceWindow": "sunday 5-6" }, 'gametracker:database.maintenanceWindow is "sunday 5-6"'],
-      ["encryption on Express", { "database.storageEncrypted": "true" }, "gametracker:database.storageEncrypted is true, but SQL Server Express on RDS has no encryption at rest"],
-      ["encryption not a choice", { "database.storageEncrypted": "yes" }, 'gametracker:database.storageEncrypted is "yes", but it must be auto, true or false'],
-      ["KMS key without encryption", { "database.kmsKeyId": "arn:aws:kms:us-east-1:1:key/k" }, "gametracker:database.kmsKeyId is set, but storage is not encrypted"],
-      ["identifier uppercase", { "database.identifier": "GameTracker" }, 'gametracker:database.identifier is "GameTracker"'],
-      ["identifier starting with a digit", { "database.identifier": "1gametracker" }, "start with a lowercase letter"],
-      ["identifier with --", { "database.identifier": "game--tracker" }, "two consecutive hyphens"],
-      ["identifier with trailing hyphen", { "database.identifier": "gametracker-" }, "ends with a hyphen"],
-      ["identifier too long", { "database.identifier": "g".repeat(64) }, "64 characters long"],
-      ["identifier with underscore", { "database.identifier": "game_tracker" }, "other than lowercase letters"],
-      ["unknown edition", { "database.edition": "developer" }, 'gametracker:database.edition is "developer", but it must be one of express, web, standard, enterprise'],
-      ["bucket name uppercase", { "assets.bucketName": "GameTracker-Assets" }, 'gametracker:assets.bucketName is "GameTracker-Assets", but an S3 bucket name must be'],
-      ["bucket name too short", { "assets.bucketName": "gt" }, "2 characters long"],
-      ["bucket name like an IP", { "assets.bucketName": "10.0.0.1" }, "IP address"],
-      ["bucket name with underscore", { "assets.bucketName": "gt_assets" }, "other than lowercase"],
-      ["keep 0 noncurrent versions", { "assets.noncurrentVersionsToKeep": "0" }, "gametracker:assets.noncurrentVersionsToKeep is 0, but it must be a whole number of versions from 1 to 100"],
-      ["noncurrent expiry 0 days", { "assets.noncurrentVersionExpirationDays": "0" }, "gametracker:assets.noncurrentVersionExpirationDays is 0"],
-      ["storage below the SQL Server minimum", { "database.allocatedStorage": "10" }, "gametracker:database.allocatedStorage is 10, but it must be a whole number of GiB from 20 to 16384"],
-      ["instance class", { "database.instanceClass": "t3.micro" }, 'gametracker:database.instanceClass is "t3.micro"'],
-      ["manual snapshot list not a list", { "database.manualSnapshots": "gametracker-manual-backup-v1" }, "must be a list of strings"],
-      ["manual snapshot name", { "database.manualSnapshots": '["Backup_1"]' }, 'gametracker:database.manualSnapshots has "Backup_1"'],
-      ["duplicate manual snapshot", { "database.manualSnapshots": '["a-1","a-1"]' }, 'lists "a-1" twice'],
-      ["replication region", { "database.backupReplicationRegion": "oregon" }, 'gametracker:database.backupReplicationRegion is "oregon"'],
-      ["encrypted replication without key", { "database.edition": "standard", "database.backupReplicationRegion": "us-west-2" }, "gametracker:database.backupReplicationKmsKeyId is empty"],
-      ["boolean", { "database.multiAz": "yes" }, 'gametracker:database.multiAz is "yes", but it must be true or false'],
-      ["database name", { "database.name": "game tracker" }, 'gametracker:database.name is "game tracker"'],
-      ["one subnet", { "network.vpcId": "vpc-1", "network.privateSubnetIds": '["subnet-1"]' }, "gametracker:network.privateSubnetIds has 1 subnet(s)"],
-      ["subnets without a VPC", { "network.privateSubnetIds": '["subnet-1","subnet-2"]' }, "gametracker:network.privateSubnetIds is set, but gametracker:network.vpcId is not"],
-      ["VPC shape with an existing VPC", { "network.vpcId": "vpc-1", "network.privateSubnetIds": '["a","b"]', "network.cidrBlock": "10.9.0.0/16" }, 'gametracker:network.cidrBlock is "10.9.0.0/16", but it only shapes a VPC'],
-      ["NAT strategy", { "network.natGateways": "two" }, 'gametracker:network.natGateways is "two", but it must be one of single, one-per-az, none'],
-      ["CIDR", { "network.cidrBlock": "10.0.0.0/8" }, 'gametracker:network.cidrBlock is "10.0.0.0/8"'],
-      ["zones", { "network.availabilityZones": "1" }, "gametracker:network.availabilityZones is 1"],
-      ["artifact without handler", { "api.artifactPath": "build/api.zip" }, "gametracker:api.handler is empty, but gametracker:api.artifactPath is set"],
-      ["handler without artifact", { "api.handler": "x::y" }, 'gametracker:api.handler is "x::y", but gametracker:api.artifactPath is empty'],
-      ["memory", { "api.memorySize": "64" }, "gametracker:api.memorySize is 64"],
-      ["timeout", { "api.timeoutSeconds": "901" }, "gametracker:api.timeoutSeconds is 901"],
-      ["log retention", { "api.logRetentionDays": "10" }, "gametracker:api.logRetentionDays is 10, but CloudWatch accepts only"],
-      ["runtime", { "api.runtime": "Java 21" }, 'gametracker:api.runtime is "Java 21"'],
-      ["unknown key (typo)", { "database.backupRetentionDay": "14" }, "gametracker:database.backupRetentionDay is set, but it is not a config key of this project; see Pulumi.yaml for the keys (did you mean database.backupRetentionDays?)"],
+      ["retention 0", { "databaseBackupRetentionDays": "0" }, "gametracker:databaseBackupRetentionDays is 0, but it must be a whole number of days from 1 to 35 (0 would turn"],
+      ["retention 36", { "databaseBackupRetentionDays": "36" }, "gametracker:databaseBackupRetentionDays is 36, but it must be a whole number of days from 1 to 35"],
+      ["retention not a number", { "databaseBackupRetentionDays": "seven" }, 'gametracker:databaseBackupRetentionDays is "seven", but it must be a whole number'],
+      ["retention fractional", { "databaseBackupRetentionDays": "7.5" }, "must be a whole number"],
+      ["overlapping windows", { "databaseBackupWindow": "04:30-05:30" }, 'gametracker:databaseBackupWindow "04:30-05:30" overlaps gametracker:databaseMaintenanceWindow "sun:05:00-sun:06:00"'],
+      ["overlap across midnight", { "databaseBackupWindow": "23:45-00:30", "databaseMaintenanceWindow": "mon:00:00-mon:01:00" }, "overlaps"],
+      ["malformed backup window", { "databaseBackupWindow": "3am-4am" }, 'gametracker:databaseBackupWindow is "3am-4am"'],
+      ["malformed maintenance window", { "databaseMaintenanceWindow": "sunday 5-6" }, 'gametracker:databaseMaintenanceWindow is "sunday 5-6"'],
+      ["encryption on Express", { "databaseStorageEncrypted": "true" }, "gametracker:databaseStorageEncrypted is true, but SQL Server Express on RDS has no encryption at rest"],
+      ["encryption not a choice", { "databaseStorageEncrypted": "yes" }, 'gametracker:databaseStorageEncrypted is "yes", but it must be auto, true or false'],
+      ["KMS key without encryption", { "databaseKmsKeyId": "arn:aws:kms:us-east-1:1:key/k" }, "gametracker:databaseKmsKeyId is set, but storage is not encrypted"],
+      ["identifier uppercase", { "databaseIdentifier": "GameTracker" }, 'gametracker:databaseIdentifier is "GameTracker"'],
+      ["identifier starting with a digit", { "databaseIdentifier": "1gametracker" }, "start with a lowercase letter"],
+      ["identifier with --", { "databaseIdentifier": "game--tracker" }, "two consecutive hyphens"],
+      ["identifier with trailing hyphen", { "databaseIdentifier": "gametracker-" }, "ends with a hyphen"],
+      ["identifier too long", { "databaseIdentifier": "g".repeat(64) }, "64 characters long"],
+      ["identifier with underscore", { "databaseIdentifier": "game_tracker" }, "other than lowercase letters"],
+      ["unknown edition", { "databaseEdition": "developer" }, 'gametracker:databaseEdition is "developer", but it must be one of express, web, standard, enterprise'],
+      ["bucket name uppercase", { "assetsBucketName": "GameTracker-Assets" }, 'gametracker:assetsBucketName is "GameTracker-Assets", but an S3 bucket name must be'],
+      ["bucket name too short", { "assetsBucketName": "gt" }, "2 characters long"],
+      ["bucket name like an IP", { "assetsBucketName": "10.0.0.1" }, "IP address"],
+      ["bucket name with underscore", { "assetsBucketName": "gt_assets" }, "other than lowercase"],
+      ["keep 0 noncurrent versions", { "assetsNoncurrentVersionsToKeep": "0" }, "gametracker:assetsNoncurrentVersionsToKeep is 0, but it must be a whole number of versions from 1 to 100"],
+      ["noncurrent expiry 0 days", { "assetsNoncurrentVersionExpirationDays": "0" }, "gametracker:assetsNoncurrentVersionExpirationDays is 0"],
+      ["storage below the SQL Server minimum", { "databaseAllocatedStorage": "10" }, "gametracker:databaseAllocatedStorage is 10, but it must be a whole number of GiB from 20 to 16384"],
+      ["instance class", { "databaseInstanceClass": "t3.micro" }, 'gametracker:databaseInstanceClass is "t3.micro"'],
+      ["manual snapshot list not a list", { "databaseManualSnapshots": "gametracker-manual-backup-v1" }, "must be a list of strings"],
+      ["manual snapshot name", { "databaseManualSnapshots": '["Backup_1"]' }, 'gametracker:databaseManualSnapshots has "Backup_1"'],
+      ["duplicate manual snapshot", { "databaseManualSnapshots": '["a-1","a-1"]' }, 'lists "a-1" twice'],
+      ["replication region", { "databaseBackupReplicationRegion": "oregon" }, 'gametracker:databaseBackupReplicationRegion is "oregon"'],
+      ["encrypted replication without key", { "databaseEdition": "standard", "databaseBackupReplicationRegion": "us-west-2" }, "gametracker:databaseBackupReplicationKmsKeyId is empty"],
+      ["boolean", { "databaseMultiAz": "yes" }, 'gametracker:databaseMultiAz is "yes", but it must be true or false'],
+      ["database name", { "databaseName": "game tracker" }, 'gametracker:databaseName is "game tracker"'],
+      ["one subnet", { "networkVpcId": "vpc-1", "networkPrivateSubnetIds": '["subnet-1"]' }, "gametracker:networkPrivateSubnetIds has 1 subnet(s)"],
+      ["subnets without a VPC", { "networkPrivateSubnetIds": '["subnet-1","subnet-2"]' }, "gametracker:networkPrivateSubnetIds is set, but gametracker:networkVpcId is not"],
+      ["VPC shape with an existing VPC", { "networkVpcId": "vpc-1", "networkPrivateSubnetIds": '["a","b"]', "networkCidrBlock": "10.9.0.0/16" }, 'gametracker:networkCidrBlock is "10.9.0.0/16", but it only shapes a VPC'],
+      ["NAT strategy", { "networkNatGateways": "two" }, 'gametracker:networkNatGateways is "two", but it must be one of single, one-per-az, none'],
+      ["CIDR", { "networkCidrBlock": "10.0.0.0/8" }, 'gametracker:networkCidrBlock is "10.0.0.0/8"'],
+      ["zones", { "networkAvailabilityZones": "1" }, "gametracker:networkAvailabilityZones is 1"],
+      ["artifact without handler", { "apiArtifactPath": "build/api.zip" }, "gametracker:apiHandler is empty, but gametracker:apiArtifactPath is set"],
+      ["handler without artifact", { "apiHandler": "x::y" }, 'gametracker:apiHandler is "x::y", but gametracker:apiArtifactPath is empty'],
+      ["memory", { "apiMemorySize": "64" }, "gametracker:apiMemorySize is 64"],
+      ["timeout", { "apiTimeoutSeconds": "901" }, "gametracker:apiTimeoutSeconds is 901"],
+      ["log retention", { "apiLogRetentionDays": "10" }, "gametracker:apiLogRetentionDays is 10, but CloudWatch accepts only"],
+      ["runtime", { "apiRuntime": "Java 21" }, 'gametracker:apiRuntime is "Java 21"'],
+      ["unknown key (typo)", { databaseBackupRetentionDay: "14" }, "gametracker:databaseBackupRetentionDay is set, but it is not a config key of this project; see Pulumi.yaml for the keys (did you mean databaseBackupRetentionDays?)"],
+      [
+        "a key of the first releases (dotted)",
+        { "database.backupRetentionDays": "14" },
+        "gametracker:database.backupRetentionDays is set, but that key was renamed to gametracker:databaseBackupRetentionDays (Pulumi merges dotted keys with defaults as property paths); rename it in your Pulumi.<stack>.yaml.",
+      ],
+      [
+        "an object where flat keys belong",
+        { database: '{"identifier":"x"}' },
+        "gametracker:database is set as an object (a structured value, e.g. from pulumi config set --path database.x), but this project's keys are flat, such as gametracker:databaseIdentifier; remove it and set the flat keys.",
+      ],
     ];
     for (const [name, raw, expected] of cases) {
       it(name, () => {

@@ -133,7 +133,7 @@ describe("cutover: rendering and exit codes", () => {
     expect(md).to.contain("**Guard: allowed** — only the API Lambda's environment changes");
     expect(md).to.contain("| update | 1 |\n| read | 1 |\n| same | 24 |");
     expect(md).to.contain("```diff\nPreviewing update (organization/gametracker/dev):\n  ~ aws:lambda/function:Function api-function (update)\n```");
-    expect(md).to.contain("Nothing was changed: `database.source` is still `primary`.");
+    expect(md).to.contain("Nothing was changed: `databaseSource` is still `primary`.");
     const refusing = previewMarkdown({ ...base, preview: { ...base.preview!, verdict: { ...base.preview!.verdict, allowed: false, summary: "the preview deletes x" } } });
     expect(refusing).to.contain("**Guard: would refuse** (apply only with `--force`) — the preview deletes x.");
   });
@@ -146,10 +146,10 @@ describe("cutover: rendering and exit codes", () => {
     expect(text).to.contain("took 12s");
     expect(text).to.contain("gametracker-dr rollback --stack dev");
     // The switch lives in the working tree's stack config until someone commits it.
-    expect(text).to.contain("database.source is now dev-restore-1 in Pulumi.dev.yaml: commit it (git add Pulumi.dev.yaml");
+    expect(text).to.contain("databaseSource is now dev-restore-1 in Pulumi.dev.yaml: commit it (git add Pulumi.dev.yaml");
     expect(text).to.contain("the next deploy from a checkout that still says primary moves the API back");
     expect(renderSwitch({ ...base, outcome: "already", to: "primary", from: "primary" })).to.contain("dev is already on primary: nothing to do.");
-    expect(renderSwitch({ ...base, outcome: "cancelled" })).to.equal("cutover cancelled: nothing was changed (database.source is still primary).");
+    expect(renderSwitch({ ...base, outcome: "cancelled" })).to.equal("cutover cancelled: nothing was changed (databaseSource is still primary).");
   });
 
   it("exits 1 for a cancellation and for a preview the guard would refuse (unless forced)", () => {

@@ -19,14 +19,14 @@ const restoreOutputs = {
   [RestoreOutputNames.engine]: "sqlserver-ex",
 };
 
-const base = { "assets.bucketName": "gametracker-assets-dev-test" };
+const base = { "assetsBucketName": "gametracker-assets-dev-test" };
 
 function environment(config: Record<string, string> = {}, options: RunOptions = {}) {
   return runProgram(environmentProgram, { stack: "dev", ...options, config: { ...base, ...config } });
 }
 
 function cutOver() {
-  return environment({ "database.source": RESTORE_STACK }, { stackReferences: { [RESTORE_REF]: restoreOutputs } });
+  return environment({ "databaseSource": RESTORE_STACK }, { stackReferences: { [RESTORE_REF]: restoreOutputs } });
 }
 
 /** Runs the program with a config that must be refused; returns the message and how many resources were registered. */
@@ -121,7 +121,7 @@ describe("environment program (mocks)", () => {
     expect(run.one("aws:s3/bucket:Bucket").inputs.tags).to.include({ [TagKeys.role]: "assets" });
   });
 
-  describe("database.source (declarative cut-over)", () => {
+  describe("databaseSource (declarative cut-over)", () => {
     it("points the Lambda at the restore stack's endpoint and secret when it names one", async () => {
       const run = await cutOver();
       const env = run.one("aws:lambda/function:Function").inputs.environment.variables;
@@ -167,7 +167,7 @@ describe("environment program (mocks)", () => {
     });
 
     it("refuses a drill stack before registering anything, and says why", async () => {
-      const { message, registered, error } = await refused({ "database.source": "dev-drill-7f3a" });
+      const { message, registered, error } = await refused({ "databaseSource": "dev-drill-7f3a" });
       expect(error).to.be.instanceOf(InvalidConfigError);
       expect(message).to.include("drill stacks are destroyed when the drill ends");
       expect(registered).to.equal(0);
@@ -178,7 +178,7 @@ describe("environment program (mocks)", () => {
       try {
         await runProgram(
           () => environmentProgram(),
-          { stack: "dev", config: { ...base, "database.source": RESTORE_STACK }, stackReferences: { [RESTORE_REF]: { ...restoreOutputs, identifier: "someone-elses-db" } } },
+          { stack: "dev", config: { ...base, "databaseSource": RESTORE_STACK }, stackReferences: { [RESTORE_REF]: { ...restoreOutputs, identifier: "someone-elses-db" } } },
         );
       } catch (error) {
         message = (error as Error).message;
@@ -188,7 +188,7 @@ describe("environment program (mocks)", () => {
   });
 
   it("places everything in an existing VPC when given one", async () => {
-    const run = await environment({ "network.vpcId": "vpc-existing", "network.privateSubnetIds": '["subnet-1","subnet-2"]' });
+    const run = await environment({ "networkVpcId": "vpc-existing", "networkPrivateSubnetIds": '["subnet-1","subnet-2"]' });
     expect(run.ofType("awsx:ec2:Vpc")).to.have.length(0);
     expect(run.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).to.deep.equal(["subnet-1", "subnet-2"]);
     expect(run.one("aws:lambda/function:Function").inputs.vpcConfig.subnetIds).to.deep.equal(["subnet-1", "subnet-2"]);
@@ -196,13 +196,13 @@ describe("environment program (mocks)", () => {
 
   it("takes the database settings from config", async () => {
     const run = await environment({
-      "database.edition": "standard",
-      "database.backupRetentionDays": "14",
-      "database.backupWindow": "01:00-02:00",
-      "database.maintenanceWindow": "sat:03:00-sat:04:00",
-      "database.manualSnapshots": '["gametracker-manual-backup-v1","pre-season-3"]',
-      "database.backupReplicationRegion": "us-west-2",
-      "database.backupReplicationKmsKeyId": "arn:aws:kms:us-west-2:123456789012:key/r",
+      "databaseEdition": "standard",
+      "databaseBackupRetentionDays": "14",
+      "databaseBackupWindow": "01:00-02:00",
+      "databaseMaintenanceWindow": "sat:03:00-sat:04:00",
+      "databaseManualSnapshots": '["gametracker-manual-backup-v1","pre-season-3"]',
+      "databaseBackupReplicationRegion": "us-west-2",
+      "databaseBackupReplicationKmsKeyId": "arn:aws:kms:us-west-2:123456789012:key/r",
     });
     expect(run.one("aws:rds/instance:Instance").inputs).to.include({ engine: "sqlserver-se", storageEncrypted: true, backupRetentionPeriod: 14, backupWindow: "01:00-02:00", maintenanceWindow: "sat:03:00-sat:04:00" });
     expect(run.ofType("aws:rds/snapshot:Snapshot").map((s) => s.inputs.dbSnapshotIdentifier)).to.deep.equal(["gametracker-manual-backup-v1", "pre-season-3"]);
@@ -214,10 +214,10 @@ describe("environment program (mocks)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gt-artifact-"));
     const artifact = path.join(dir, "api.zip");
     fs.writeFileSync(artifact, "zip");
-    const run = await environment({ "api.artifactPath": artifact, "api.handler": "com.gametracker.StreamLambdaHandler::handleRequest" });
+    const run = await environment({ "apiArtifactPath": artifact, "apiHandler": "com.gametracker.StreamLambdaHandler::handleRequest" });
     expect(run.one("aws:lambda/function:Function").inputs).to.include({ runtime: "java21", handler: "com.gametracker.StreamLambdaHandler::handleRequest" });
-    const { message, registered } = await refused({ "api.artifactPath": path.join(dir, "missing.zip"), "api.handler": "x::y" });
-    expect(message).to.include("gametracker:api.artifactPath is").and.include("no file is there");
+    const { message, registered } = await refused({ "apiArtifactPath": path.join(dir, "missing.zip"), "apiHandler": "x::y" });
+    expect(message).to.include("gametracker:apiArtifactPath is").and.include("no file is there");
     expect(registered).to.equal(0);
   });
 
@@ -229,13 +229,13 @@ describe("environment program (mocks)", () => {
     });
 
     const cases: Array<[string, Record<string, string>, string]> = [
-      ["retention 0", { "database.backupRetentionDays": "0" }, "gametracker:database.backupRetentionDays is 0"],
-      ["overlapping windows", { "database.backupWindow": "05:30-06:30" }, "overlaps"],
-      ["encryption on Express", { "database.storageEncrypted": "true" }, "no encryption at rest"],
-      ["invalid identifier", { "database.identifier": "gt--db" }, "gametracker:database.identifier"],
-      ["invalid bucket name", { "assets.bucketName": "Assets!" }, "gametracker:assets.bucketName"],
-      ["unknown edition", { "database.edition": "free" }, "gametracker:database.edition"],
-      ["bad database.source", { "database.source": "somewhere" }, "gametracker:database.source"],
+      ["retention 0", { "databaseBackupRetentionDays": "0" }, "gametracker:databaseBackupRetentionDays is 0"],
+      ["overlapping windows", { "databaseBackupWindow": "05:30-06:30" }, "overlaps"],
+      ["encryption on Express", { "databaseStorageEncrypted": "true" }, "no encryption at rest"],
+      ["invalid identifier", { "databaseIdentifier": "gt--db" }, "gametracker:databaseIdentifier"],
+      ["invalid bucket name", { "assetsBucketName": "Assets!" }, "gametracker:assetsBucketName"],
+      ["unknown edition", { "databaseEdition": "free" }, "gametracker:databaseEdition"],
+      ["bad databaseSource", { "databaseSource": "somewhere" }, "gametracker:databaseSource"],
       ["unknown key", { "database.retention": "7" }, "not a config key"],
     ];
     for (const [name, config, expected] of cases) {

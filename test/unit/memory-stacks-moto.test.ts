@@ -70,7 +70,7 @@ describe("moto behaviours: the real programs deployed to moto through MemoryStac
     try {
       const group = (await clients.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: String(out(EnvironmentOutputNames.dbSubnetGroupName)) }))).DBSubnetGroups![0]!;
       const vpc = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [group.VpcId!] }))).Vpcs![0]!;
-      expect(vpc.CidrBlock).to.equal("10.20.0.0/16"); // the program's default network.cidrBlock
+      expect(vpc.CidrBlock).to.equal("10.20.0.0/16"); // the program's default networkCidrBlock
       const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [group.VpcId!] }] }))).Subnets!;
       expect(subnets).to.have.length(4);
       expect(group.Subnets!.map((s) => s.SubnetIdentifier).sort()).to.have.length(2);

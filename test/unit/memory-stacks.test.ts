@@ -16,7 +16,7 @@ import {
 /** A small program shaped like ours: a protected database, a Lambda whose environment follows config, an optional StackReference. */
 function appProgram() {
   const config = new pulumi.Config();
-  const source = config.get("database.source") ?? "primary";
+  const source = config.get("databaseSource") ?? "primary";
   const db = new aws.rds.Instance(
     "db",
     {
@@ -164,7 +164,7 @@ describe("memory stacks", () => {
     const restore = await stacks.createOrSelect(RESTORE);
     await restore.setConfig("target", "r1");
     await restore.up();
-    await stack.setConfig("database.source", RESTORE.stack);
+    await stack.setConfig("databaseSource", RESTORE.stack);
     const preview = await stack.preview();
     expect(preview.changeSummary).to.deep.equal({ same: 1, update: 1, read: 1 });
     const update = preview.steps.find((s) => s.op === "update")!;
@@ -224,7 +224,7 @@ describe("memory stacks", () => {
 
   it("fails on a StackReference to a stack that does not exist, and up changes nothing", async () => {
     const stack = await deployed();
-    await stack.setConfig("database.source", "dev-restore-missing");
+    await stack.setConfig("databaseSource", "dev-restore-missing");
     let error: unknown;
     await stack.up().catch((e) => (error = e));
     expect(String(error)).to.contain("unknown stack reference organization/restore/dev-restore-missing");
@@ -317,8 +317,8 @@ describe("memory stacks", () => {
 
   it("logs every verb, and mutations() picks the ones that changed a stack", async () => {
     const stack = await stacks.createOrSelect(ENV);
-    await stack.getConfig("database.source");
-    await stack.setConfig("database.source", "primary");
+    await stack.getConfig("databaseSource");
+    await stack.setConfig("databaseSource", "primary");
     await stack.setConfig("pw", "s3cr3t", { secret: true });
     await stack.preview();
     expect(stacks.history.map((e) => e.verb)).to.deep.equal(["createOrSelect", "getConfig", "setConfig", "setConfig", "preview"]);
@@ -332,9 +332,9 @@ describe("memory stacks", () => {
 
   it("config keys are project-qualified unless they name another namespace", async () => {
     const stack = await stacks.createOrSelect(ENV);
-    await stack.setConfig("database.source", "primary");
+    await stack.setConfig("databaseSource", "primary");
     await stack.setConfig("aws:region", "us-east-1");
-    expect(stacks.inspect(ENV)!.config).to.deep.equal({ "app:database.source": "primary", "aws:region": "us-east-1" });
-    expect(await stack.getConfig("database.source")).to.equal("primary");
+    expect(stacks.inspect(ENV)!.config).to.deep.equal({ "app:databaseSource": "primary", "aws:region": "us-east-1" });
+    expect(await stack.getConfig("databaseSource")).to.equal("primary");
   });
 });

@@ -94,7 +94,7 @@ describe("policy pack against the project's own resources", () => {
   it("the environment cut over to a restore stack still passes (the Lambda's new environment included)", async () => {
     const run = await runProgram(environmentProgram, {
       stack: "dev",
-      config: { ...stackConfig("dev"), "database.source": "dev-restore-r1" },
+      config: { ...stackConfig("dev"), "databaseSource": "dev-restore-r1" },
       stackReferences: {
         [`organization/${RESTORE_PROJECT}/dev-restore-r1`]: {
           identifier: "gametracker-mssql-r1",

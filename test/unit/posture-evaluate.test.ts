@@ -268,7 +268,7 @@ describe("backup posture evaluation", () => {
       expect(text).to.contain("Backup posture of gametracker-mssql (stack dev) at 2026-11-25T12:00:00Z:");
       expect(text).to.match(/FAIL\s+deletion protection\s+off: the instance can be deleted/);
       expect(text).to.contain("1 of 7 checks FAILED.");
-      expect(text).to.contain("How to fix:\n- deletion protection: pulumi config set database.deletionProtection true");
+      expect(text).to.contain("How to fix:\n- deletion protection: pulumi config set databaseDeletionProtection true");
     });
 
     it("passes when nothing failed, counting skips apart", () => {

@@ -97,7 +97,7 @@ describe("Api", () => {
       expect(() => jdbcUrl({ host: "", port: 1433, databaseName: "gametracker" })).to.throw("not a DNS name");
       expect(() => jdbcUrl({ host: "db.example.com", port: 0, databaseName: "gametracker" })).to.throw("not a TCP port");
       expect(() => jdbcUrl({ host: "db.example.com", port: 1433, databaseName: "game;user=sa" })).to.throw(InvalidConfigError, "SQL Server database name");
-      expect(() => validateDatabaseName("1db", "gametracker:database.name")).to.throw("gametracker:database.name is \"1db\"");
+      expect(() => validateDatabaseName("1db", "gametracker:databaseName")).to.throw("gametracker:databaseName is \"1db\"");
     });
 
     it("reads the target back from URLs with and without a port", () => {

@@ -27,11 +27,11 @@ describe("AssetsBucket", () => {
       for (const [name, reason] of cases) {
         expect(bucketNameProblem(name), name).to.include(reason);
         try {
-          validateBucketName(name, "gametracker:assets.bucketName");
+          validateBucketName(name, "gametracker:assetsBucketName");
           expect.fail(`accepted ${name}`);
         } catch (error) {
           expect(error).to.be.instanceOf(InvalidConfigError);
-          expect((error as Error).message).to.include("gametracker:assets.bucketName").and.include(JSON.stringify(name)).and.include(reason);
+          expect((error as Error).message).to.include("gametracker:assetsBucketName").and.include(JSON.stringify(name)).and.include(reason);
         }
       }
     });

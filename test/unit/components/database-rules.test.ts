@@ -39,8 +39,8 @@ describe("database rules (pure)", () => {
     });
 
     it("refuses an unknown edition naming the key, the value and the choices", () => {
-      const message = refusal(() => parseEdition("developer", "gametracker:database.edition"));
-      expect(message).to.include("gametracker:database.edition").and.include('"developer"').and.include("express, web, standard, enterprise");
+      const message = refusal(() => parseEdition("developer", "gametracker:databaseEdition"));
+      expect(message).to.include("gametracker:databaseEdition").and.include('"developer"').and.include("express, web, standard, enterprise");
     });
   });
 
@@ -60,8 +60,8 @@ describe("database rules (pure)", () => {
     });
 
     it("refuses encryption on Express with a sentence that says why", () => {
-      const message = refusal(() => resolveStorageEncrypted("express", true, "gametracker:database.storageEncrypted"));
-      expect(message).to.include("gametracker:database.storageEncrypted").and.include("Express").and.include("no encryption at rest");
+      const message = refusal(() => resolveStorageEncrypted("express", true, "gametracker:databaseStorageEncrypted"));
+      expect(message).to.include("gametracker:databaseStorageEncrypted").and.include("Express").and.include("no encryption at rest");
     });
   });
 
@@ -72,7 +72,7 @@ describe("database rules (pure)", () => {
     });
 
     it("refuses 0 because it turns backups off, and anything outside 1-35 or fractional", () => {
-      expect(refusal(() => validateRetentionDays(0, "gametracker:database.backupRetentionDays"))).to.include("gametracker:database.backupRetentionDays is 0").and.include("turn automated backups");
+      expect(refusal(() => validateRetentionDays(0, "gametracker:databaseBackupRetentionDays"))).to.include("gametracker:databaseBackupRetentionDays is 0").and.include("turn automated backups");
       for (const bad of [36, -1, 7.5, "7", undefined]) {
         expect(refusal(() => validateRetentionDays(bad, "k"))).to.include("1 to 35");
       }
@@ -98,8 +98,8 @@ describe("database rules (pure)", () => {
       ];
       for (const [id, reason] of cases) {
         expect(identifierProblem(id), id).to.include(reason);
-        const message = refusal(() => validateIdentifier(id, "gametracker:database.identifier"));
-        expect(message).to.include("gametracker:database.identifier").and.include(JSON.stringify(id)).and.include(reason);
+        const message = refusal(() => validateIdentifier(id, "gametracker:databaseIdentifier"));
+        expect(message).to.include("gametracker:databaseIdentifier").and.include(JSON.stringify(id)).and.include(reason);
       }
     });
 
@@ -138,10 +138,10 @@ describe("database rules (pure)", () => {
 
     it("refuses malformed or too short windows", () => {
       for (const bad of ["3:00-4:00", "03:00", "24:00-01:00", "03:60-04:00", "03:00-03:15", "03:00-03:00", ""]) {
-        expect(refusal(() => parseBackupWindow(bad, "gametracker:database.backupWindow")), bad).to.include("gametracker:database.backupWindow");
+        expect(refusal(() => parseBackupWindow(bad, "gametracker:databaseBackupWindow")), bad).to.include("gametracker:databaseBackupWindow");
       }
       for (const bad of ["sun:05:00", "sunday:05:00-sunday:06:00", "xyz:05:00-xyz:06:00", "sun:05:00-sun:05:10", "05:00-06:00"]) {
-        expect(refusal(() => parseMaintenanceWindow(bad, "gametracker:database.maintenanceWindow")), bad).to.include("ddd:hh24:mi-ddd:hh24:mi");
+        expect(refusal(() => parseMaintenanceWindow(bad, "gametracker:databaseMaintenanceWindow")), bad).to.include("ddd:hh24:mi-ddd:hh24:mi");
       }
     });
 
@@ -169,9 +169,9 @@ describe("database rules (pure)", () => {
 
     it("refuses overlapping windows naming both keys and values", () => {
       const message = refusal(() =>
-        validateWindows("05:00-06:00", "sun:05:30-sun:06:30", { backup: "gametracker:database.backupWindow", maintenance: "gametracker:database.maintenanceWindow" }),
+        validateWindows("05:00-06:00", "sun:05:30-sun:06:30", { backup: "gametracker:databaseBackupWindow", maintenance: "gametracker:databaseMaintenanceWindow" }),
       );
-      expect(message).to.include('gametracker:database.backupWindow "05:00-06:00" overlaps gametracker:database.maintenanceWindow "sun:05:30-sun:06:30"');
+      expect(message).to.include('gametracker:databaseBackupWindow "05:00-06:00" overlaps gametracker:databaseMaintenanceWindow "sun:05:30-sun:06:30"');
       expect(() => validateWindows("03:00-04:00", "sun:05:00-sun:06:00", { backup: "b", maintenance: "m" })).to.not.throw();
     });
   });
