@@ -3,6 +3,6 @@
  * register-ts.js (esbuild, transpile only); type checking happens in `npm test`. The
  * program's return value becomes the stack outputs.
  */
-import { environmentProgram } from "./environment";
+import { environmentProgram } from "./environment-program";
 
 export = environmentProgram();

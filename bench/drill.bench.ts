@@ -10,7 +10,7 @@ import type { MiddlewareStack } from "@smithy/types";
 import { createAwsClients } from "../automation/aws/clients";
 import { ManualClock } from "../automation/clock";
 import { formatDuration, table } from "../automation/output";
-import { DrillReport } from "../automation/restore/report";
+import { DrillReport } from "../automation/drill/report";
 import { Stack, Stacks } from "../automation/stacks/port";
 import { MAX_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS, waitFor } from "../automation/wait";
 import { drillHarness } from "../test/orchestration/restore-fixtures";
@@ -41,7 +41,10 @@ function timedStacks(inner: Stacks, meter: Meter): Stacks {
     id: stack.id,
     getConfig: (k) => meter.time(() => stack.getConfig(k)),
     setConfig: (k, v, o) => meter.time(() => stack.setConfig(k, v, o)),
+    setAllConfig: (v) => meter.time(() => stack.setAllConfig(v)),
     removeConfig: (k) => meter.time(() => stack.removeConfig(k)),
+    getTags: () => meter.time(() => stack.getTags()),
+    setTags: (t) => meter.time(() => stack.setTags(t)),
     preview: (o) => meter.time(() => stack.preview(o)),
     up: (o) => meter.time(() => stack.up(o)),
     outputs: () => meter.time(() => stack.outputs()),

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { SQLSERVER_PORT } from "./database-rules";
 import { HEALTH_HANDLER_ENTRY, HEALTH_HANDLER_FILE, HEALTH_HANDLER_RUNTIME, HEALTH_HANDLER_SOURCE } from "./health-handler";
-import { TagKeys } from "./tags";
+import { TagKeys } from "../contracts/tags";
 
 /** The Lambda environment variables this program sets. */
 export const ApiEnvironment = {

@@ -6,35 +6,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { InvalidConfigError, show } from "./errors";
-import { TagKeys } from "./tags";
+import { BUCKET_NAME_RULE, bucketNameProblem } from "../contracts/aws-names";
+import { ASSETS_ROLE, TagKeys } from "../contracts/tags";
 
 export const DEFAULT_BUCKET_NAME = "gametracker-assets";
 export const DEFAULT_NONCURRENT_EXPIRATION_DAYS = 30;
 export const DEFAULT_NONCURRENT_VERSIONS_TO_KEEP = 3;
 export const DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
-/** The tag value the policy pack uses to recognise an assets bucket. */
-export const ASSETS_ROLE = "assets";
-
-const BUCKET_RULE =
-  "3 to 63 lowercase letters, digits, hyphens or dots, starting and ending with a letter or digit, with no two adjacent dots, not shaped like an IP address and without the prefixes xn--, sthree-, amzn-s3-demo- or the suffixes -s3alias, --ol-s3, .mrap, --x-s3, --table-s3";
-
-/** Why `name` is not a valid S3 general purpose bucket name, or undefined when it is. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return `it is ${name.length} characters long`;
-  if (!/^[a-z0-9.-]+$/.test(name)) return "it has characters other than lowercase letters, digits, hyphens and dots";
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return "it does not start and end with a letter or digit";
-  if (name.includes("..")) return "it has two adjacent dots";
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "it is shaped like an IP address";
-  const prefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => name.startsWith(p));
-  if (prefix) return `it starts with the reserved prefix ${prefix}`;
-  const suffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].find((s) => name.endsWith(s));
-  if (suffix) return `it ends with the reserved suffix ${suffix}`;
-  return undefined;
-}
-
 export function validateBucketName(value: unknown, key: string): string {
   const problem = typeof value === "string" ? bucketNameProblem(value) : "it is not a string";
-  if (problem !== undefined) throw new InvalidConfigError(key, `${key} is ${show(value)}, but an S3 bucket name must be ${BUCKET_RULE} (${problem}).`);
+  if (problem !== undefined) throw new InvalidConfigError(key, `${key} is ${show(value)}, but an S3 bucket name must be ${BUCKET_NAME_RULE} (${problem}).`);
   return value as string;
 }
 

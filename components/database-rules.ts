@@ -3,10 +3,12 @@
  * edition is, whether it can be encrypted, which retention and windows are valid, what
  * an identifier may look like and what a restored instance keeps of the hardening.
  * Each throws an InvalidConfigError whose one sentence names the key, the value and the
- * rule, so the same checks serve config parsing (key `gametracker:database.…`) and
+ * rule, so the same checks serve config parsing (key `gametracker:database…`) and
  * direct component use (key `DatabaseArgs.…`).
  */
 import { InvalidConfigError, show } from "./errors";
+import { instanceIdentifierProblem, MAX_INSTANCE_IDENTIFIER_LENGTH, MAX_SNAPSHOT_IDENTIFIER_LENGTH, rdsIdentifierRule, snapshotIdentifierProblem } from "../contracts/aws-names";
+import type { DatabasePurpose } from "../contracts/tags";
 
 export const EDITIONS = ["express", "web", "standard", "enterprise"] as const;
 export type Edition = (typeof EDITIONS)[number];
@@ -71,31 +73,20 @@ export function validateRetentionDays(value: unknown, key: string): number {
   throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be a whole number of days from 1 to 35${why}.`);
 }
 
-const IDENTIFIER_RULE = "1 to 63 lowercase letters, digits or hyphens, starting with a letter, with no two consecutive hyphens and no trailing hyphen";
-
-/** Why `id` is not a valid RDS identifier, or undefined when it is. RDS stores identifiers lowercase and the AWS provider refuses uppercase, so we do too. */
-export function identifierProblem(id: string, maxLength = 63): string | undefined {
-  if (id.length < 1 || id.length > maxLength) return `it is ${id.length} characters long`;
-  if (!/^[a-z]/.test(id)) return "it does not start with a lowercase letter";
-  if (!/^[a-z0-9-]+$/.test(id)) return "it has characters other than lowercase letters, digits and hyphens";
-  if (id.includes("--")) return "it has two consecutive hyphens";
-  if (id.endsWith("-")) return "it ends with a hyphen";
-  return undefined;
-}
-
 /** An RDS DB instance identifier. */
 export function validateIdentifier(value: unknown, key: string): string {
-  if (typeof value !== "string") throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be ${IDENTIFIER_RULE}.`);
-  const problem = identifierProblem(value);
-  if (problem !== undefined) throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be ${IDENTIFIER_RULE} (${problem}).`);
+  const rule = rdsIdentifierRule(MAX_INSTANCE_IDENTIFIER_LENGTH, "lowercase");
+  if (typeof value !== "string") throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be ${rule}.`);
+  const problem = instanceIdentifierProblem(value, "lowercase");
+  if (problem !== undefined) throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be ${rule} (${problem}).`);
   return value;
 }
 
 /** An RDS manual snapshot identifier (same rules as an instance identifier, up to 255 characters). */
 export function validateSnapshotIdentifier(value: unknown, key: string): string {
-  const rule = "1 to 255 lowercase letters, digits or hyphens, starting with a letter, with no two consecutive hyphens and no trailing hyphen";
+  const rule = rdsIdentifierRule(MAX_SNAPSHOT_IDENTIFIER_LENGTH, "lowercase");
   if (typeof value !== "string") throw new InvalidConfigError(key, `${key} is ${show(value)}, but each snapshot identifier must be ${rule}.`);
-  const problem = identifierProblem(value, 255);
+  const problem = snapshotIdentifierProblem(value, "lowercase");
   if (problem !== undefined) throw new InvalidConfigError(key, `${key} has ${show(value)}, but each snapshot identifier must be ${rule} (${problem}).`);
   return value;
 }
@@ -196,7 +187,7 @@ export function validateWindows(backupWindow: unknown, maintenanceWindow: unknow
 // ---------------------------------------------------------------------------------
 // What each purpose keeps of the hardening.
 
-export type DatabasePurpose = "primary" | "cutover" | "drill";
+export type { DatabasePurpose };
 
 export interface DeletionBehaviour {
   deletionProtection: boolean;

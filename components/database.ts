@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { InvalidConfigError } from "./errors";
-import { TagKeys } from "./tags";
+import { TagKeys } from "../contracts/tags";
 import {
   DatabasePurpose,
   DEFAULT_BACKUP_WINDOW,
@@ -66,9 +66,15 @@ export interface DatabaseArgs {
   readonly backupWindow?: string;
   /** Weekly UTC maintenance window `ddd:hh24:mi-ddd:hh24:mi`, must not overlap the backup window. Default `sun:05:00-sun:06:00`. */
   readonly maintenanceWindow?: string;
-  /** Encryption at rest. Default: on for every edition that has it; `true` on Express is refused. Restored instances inherit it from the snapshot. */
+  /**
+   * Encryption at rest. Default: on for every edition that has it; `true` on Express is
+   * refused. In restore mode it states what the snapshot or source instance is: RDS
+   * restores encryption unchanged, and since `storageEncrypted` forces a replacement when
+   * it differs from the instance, leaving it unset for an encrypted backup would plan a
+   * replacement of the restored instance on its next update.
+   */
   readonly storageEncrypted?: boolean;
-  /** KMS key for storage encryption. Default: the account's `aws/rds` key. */
+  /** KMS key for storage encryption. Default: the account's `aws/rds` key; in restore mode, the backup's key. */
   readonly kmsKeyId?: pulumi.Input<string>;
   /** Deletion protection. Default true for primary and cut-over; a drill instance never has it. */
   readonly deletionProtection?: boolean;
@@ -147,11 +153,10 @@ export function planDatabase(args: DatabaseArgs): DatabasePlan {
   }
 
   const edition = args.edition === undefined ? (restore ? undefined : "express") : parseEdition(args.edition, ARG("edition"));
-  // A restored instance inherits encryption from its snapshot; RDS cannot change it on restore.
-  let storageEncrypted: boolean | undefined;
-  if (restore === undefined) storageEncrypted = resolveStorageEncrypted(edition!, args.storageEncrypted, ARG("storageEncrypted"));
-  else if (args.storageEncrypted !== undefined) {
-    throw new InvalidConfigError(ARG("storageEncrypted"), `${ARG("storageEncrypted")} is ${args.storageEncrypted}, but a restored instance inherits encryption from its snapshot or source instance; leave it unset in restore mode.`);
+  // A restored instance inherits encryption from its snapshot or source; the caller states what that is.
+  const storageEncrypted = restore === undefined ? resolveStorageEncrypted(edition!, args.storageEncrypted, ARG("storageEncrypted")) : args.storageEncrypted;
+  if (args.kmsKeyId !== undefined && storageEncrypted !== true) {
+    throw new InvalidConfigError(ARG("kmsKeyId"), `${ARG("kmsKeyId")} is set, but storage is not encrypted; a KMS key only applies to encrypted storage, so drop it or set ${ARG("storageEncrypted")}.`);
   }
 
   const retentionDays = validateRetentionDays(args.backupRetentionDays ?? DEFAULT_RETENTION_DAYS, ARG("backupRetentionDays"));
@@ -267,7 +272,7 @@ export class Database extends pulumi.ComponentResource {
     // Validate before registering anything, so a bad argument leaves no half-made component.
     const plan = planDatabase(args);
     super("gametracker:database:Database", name, {}, opts);
-    const tags = { ...args.tags, [TagKeys.component]: "database", "gametracker:purpose": plan.purpose };
+    const tags = { ...args.tags, [TagKeys.component]: "database", [TagKeys.purpose]: plan.purpose };
     const child = { parent: this };
 
     let dbSubnetGroupName: pulumi.Input<string>;
@@ -372,7 +377,7 @@ export class Database extends pulumi.ComponentResource {
     for (const snapshotId of plan.manualSnapshots) {
       new aws.rds.Snapshot(
         `${name}-snapshot-${snapshotId}`,
-        { dbInstanceIdentifier: instance.identifier, dbSnapshotIdentifier: snapshotId, tags: { ...tags, "gametracker:snapshot": "manual" } },
+        { dbInstanceIdentifier: instance.identifier, dbSnapshotIdentifier: snapshotId, tags: { ...tags, [TagKeys.snapshot]: "manual" } },
         { parent: this, retainOnDelete: true, ignoreChanges: ["dbInstanceIdentifier"] },
       );
     }

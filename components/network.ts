@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import { InvalidConfigError } from "./errors";
-import { TagKeys } from "./tags";
+import { TagKeys } from "../contracts/tags";
 
 export const NAT_STRATEGIES = ["single", "one-per-az", "none"] as const;
 export type NatStrategy = (typeof NAT_STRATEGIES)[number];

@@ -62,6 +62,8 @@ export const EnvironmentOutputNames = {
   activeDatabase: "activeDatabase",
   activeDatabaseEndpoint: "activeDatabaseEndpoint",
   datasourceUrl: "datasourceUrl",
+  /** The region the environment is deployed in (its AWS provider's). */
+  awsRegion: "awsRegion",
 } as const;
 
 /** The restore program's stack outputs, read by the environment program (StackReference) and the driver. */
@@ -77,4 +79,6 @@ export const RestoreOutputNames = {
   recoveryPoint: "recoveryPoint",
   /** `drill` or `cutover`. */
   purpose: "purpose",
+  /** The region the restored instance is in. */
+  region: "region",
 } as const;

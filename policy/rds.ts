@@ -4,7 +4,8 @@
  * clear where the edition can encrypt.
  */
 import { ResourceRule } from "./rule";
-import { DRILL_ID_TAG, tagValue } from "./tags";
+import { TagKeys } from "../contracts/tags";
+import { tagValue } from "./tags";
 import { describe, Findings, isUnknown, Props, RuleResult, Unknown } from "./values";
 
 export const RDS_INSTANCE = "aws:rds/instance:Instance";
@@ -20,7 +21,7 @@ export const EXPRESS_ENGINE = "sqlserver-ex";
  * the tag from waiving protections on an instance whose data exists nowhere else.
  */
 export function isDrillRestore(props: Props): boolean | Unknown {
-  const drillId = tagValue(props, DRILL_ID_TAG);
+  const drillId = tagValue(props, TagKeys.drillId);
   if (isUnknown(drillId)) return drillId;
   if (typeof drillId !== "string" || drillId.trim() === "") return false;
   return isRestore(props);
@@ -86,7 +87,7 @@ export function checkDeletionProtection(props: Props): RuleResult {
   const value = props["deletionProtection"];
   if (isUnknown(value)) strict.undecide(value);
   else if (value !== true) {
-    strict.fail(`${label(props)} has deletionProtection ${describe(value)}, so one mistaken destroy deletes the database; set deletionProtection: true (only drill restores tagged "${DRILL_ID_TAG}" may go without).`);
+    strict.fail(`${label(props)} has deletionProtection ${describe(value)}, so one mistaken destroy deletes the database; set deletionProtection: true (only drill restores tagged "${TagKeys.drillId}" may go without).`);
   }
   return unlessDrillRestore(props, strict.result());
 }
@@ -123,7 +124,7 @@ export function checkStorageEncrypted(props: Props): RuleResult {
 }
 
 const drillWaiver =
-  `Waived only for a drill restore: an instance tagged "${DRILL_ID_TAG}" and restored from a snapshot or a point in time. ` +
+  `Waived only for a drill restore: an instance tagged "${TagKeys.drillId}" and restored from a snapshot or a point in time. ` +
   "A drill restore is destroyed when the drill ends; a final snapshot per weekly drill would eat the region's quota of 100 manual snapshots, " +
   "and its data still exists in the snapshot or backups it was restored from.";
 

@@ -5,7 +5,8 @@
  * are stack-level rules that pair each configuration with the bucket it applies to.
  */
 import { StackResourceView, StackRule } from "./rule";
-import { ASSETS_ROLE, ROLE_TAG, tagValue } from "./tags";
+import { ASSETS_ROLE, TagKeys } from "../contracts/tags";
+import { tagValue } from "./tags";
 import { at, describe, Findings, isUnknown, RuleResult, Unknown } from "./values";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -23,7 +24,7 @@ export function assetBuckets(resources: StackResourceView[]): AssetBuckets {
   const result: AssetBuckets = { buckets: [], undecided: [] };
   for (const resource of resources) {
     if (!BUCKET_TYPES.includes(resource.type)) continue;
-    const role = tagValue(resource.props, ROLE_TAG);
+    const role = tagValue(resource.props, TagKeys.role);
     if (isUnknown(role)) result.undecided.push(role);
     else if (role === ASSETS_ROLE) result.buckets.push(resource);
   }
@@ -143,14 +144,14 @@ export const s3Rules: StackRule[] = [
   {
     name: "s3-assets-versioning-enabled",
     severity: "high",
-    description: `Buckets tagged ${ROLE_TAG}=${ASSETS_ROLE} have an aws.s3.BucketVersioning resource with status "Enabled" (and none with another status), so every overwritten or deleted asset can be restored.`,
+    description: `Buckets tagged ${TagKeys.role}=${ASSETS_ROLE} have an aws.s3.BucketVersioning resource with status "Enabled" (and none with another status), so every overwritten or deleted asset can be restored.`,
     remediation: 'Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration: { status: "Enabled" } (the AssetsBucket component does this).',
     check: checkAssetBucketVersioning,
   },
   {
     name: "s3-assets-public-access-blocked",
     severity: "critical",
-    description: `Buckets tagged ${ROLE_TAG}=${ASSETS_ROLE} have an aws.s3.BucketPublicAccessBlock with ${PUBLIC_ACCESS_FLAGS.join(", ")} all true.`,
+    description: `Buckets tagged ${TagKeys.role}=${ASSETS_ROLE} have an aws.s3.BucketPublicAccessBlock with ${PUBLIC_ACCESS_FLAGS.join(", ")} all true.`,
     remediation: "Add an aws.s3.BucketPublicAccessBlock for the bucket with all four flags true (the AssetsBucket component does this).",
     check: checkAssetBucketPublicAccessBlock,
   },

@@ -1,6 +1,9 @@
 import {
+  CreateDBSnapshotCommand,
   DBInstance,
   DBSnapshot,
+  DeleteDBInstanceCommand,
+  DeleteDBSnapshotCommand,
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
@@ -9,14 +12,16 @@ import {
   Tag,
 } from "@aws-sdk/client-rds";
 import { UsageError } from "../errors";
-import { normalizeSnapshotIdentifier } from "../snapshots/naming";
+import { normalizeRdsIdentifier } from "../../contracts/aws-names";
 import { callAws, isAwsError, rethrowAws } from "./errors";
 
 /**
- * The RDS reads every command shares (snapshots, check, restore, drill, cutover,
- * cleanup): Describe calls only, each failure turned into one sentence by
- * callAws/rethrowAws, a missing instance or snapshot answered as undefined, and one model
- * of a DB snapshot. What each command decides with them lives in its own pure modules.
+ * The one edge to RDS. Every RDS call of the driver is here: the reads every command
+ * shares (snapshots, check, restore, drill, cutover, cleanup) and the few writes
+ * (`snapshots create`/`prune`, cleanup of drill instances), each failure turned into one
+ * sentence by callAws/rethrowAws, a missing instance or snapshot answered as undefined,
+ * and one model of a DB snapshot. What each command decides with them lives in its own
+ * pure modules; this file decides nothing.
  */
 export interface RdsReader {
   rds: RDSClient;
@@ -41,12 +46,15 @@ export interface SnapshotInfo {
   allocatedStorageGiB: number | undefined;
   engine: string | undefined;
   engineVersion: string | undefined;
+  /** Whether the snapshot's storage is encrypted; an instance restored from it is too, with the same key. */
+  encrypted: boolean;
+  kmsKeyId: string | undefined;
   tags: Record<string, string>;
 }
 
 export function snapshotInfo(s: DBSnapshot): SnapshotInfo {
   return {
-    identifier: normalizeSnapshotIdentifier(s.DBSnapshotIdentifier ?? ""),
+    identifier: normalizeRdsIdentifier(s.DBSnapshotIdentifier ?? ""),
     instanceIdentifier: s.DBInstanceIdentifier ?? "",
     type: s.SnapshotType ?? "unknown",
     status: s.Status ?? "unknown",
@@ -54,6 +62,8 @@ export function snapshotInfo(s: DBSnapshot): SnapshotInfo {
     allocatedStorageGiB: s.AllocatedStorage,
     engine: s.Engine,
     engineVersion: s.EngineVersion,
+    encrypted: s.Encrypted === true,
+    kmsKeyId: s.KmsKeyId,
     tags: tagMap(s.TagList),
   };
 }
@@ -91,7 +101,7 @@ export async function describeInstance(aws: RdsReader, identifier: string): Prom
 
 /**
  * The instance, or a UsageError (exit 2) when the identifier names none in this region:
- * the refusal of the commands that take `--db-instance` (snapshots, check).
+ * the refusal of every command that is given an instance to act on.
  */
 export async function requireInstance(aws: RdsTarget, identifier: string): Promise<DBInstance> {
   const instance = await describeInstance(aws, identifier);
@@ -141,7 +151,7 @@ export async function findSnapshot(aws: RdsReader, identifier: string): Promise<
  * when it is there, else looked up in RDS, since it may belong to another instance.
  */
 export async function findSnapshotIn(aws: RdsReader, listed: SnapshotInfo[], identifier: string): Promise<SnapshotInfo | undefined> {
-  const normalized = normalizeSnapshotIdentifier(identifier);
+  const normalized = normalizeRdsIdentifier(identifier);
   return listed.find((s) => s.identifier === normalized) ?? (await findSnapshot(aws, identifier));
 }
 
@@ -172,4 +182,51 @@ export async function restoreWindow(aws: RdsReader, instance: DBInstance, snapsh
   return automated.length > 0
     ? { earliest: new Date(Math.min(...automated)), latest, earliestSource: "oldest-automated-snapshot" }
     : { earliest: undefined, latest, earliestSource: "unknown" };
+}
+
+/** Every DB instance of the region (all pages). */
+export async function listInstances(aws: RdsReader): Promise<DBInstance[]> {
+  const instances: DBInstance[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await callAws("list the DB instances", () => aws.rds.send(new DescribeDBInstancesCommand(marker !== undefined ? { Marker: marker } : {})));
+    instances.push(...(page.DBInstances ?? []));
+    marker = page.Marker;
+  } while (marker);
+  return instances;
+}
+
+// ---------------------------------------------------------------------------------------
+// Writes. Callers decide what may be written (snapshots/, cleanup/); these only call.
+
+/** Starts a manual DB snapshot with exactly these tags (passing tags stops RDS copying the instance's own). */
+export async function startSnapshot(aws: RdsReader, instanceIdentifier: string, identifier: string, tags: Record<string, string>): Promise<SnapshotInfo> {
+  const created = await callAws(`create DB snapshot ${identifier} of instance ${instanceIdentifier}`, () =>
+    aws.rds.send(
+      new CreateDBSnapshotCommand({ DBInstanceIdentifier: instanceIdentifier, DBSnapshotIdentifier: identifier, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+    ),
+  );
+  return snapshotInfo(created.DBSnapshot!);
+}
+
+/** Deletes a DB snapshot; false when it was already gone. */
+export async function deleteSnapshot(aws: RdsReader, identifier: string): Promise<boolean> {
+  try {
+    await aws.rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
+    return true;
+  } catch (error) {
+    if (isNotFound(error, "snapshot")) return false;
+    return rethrowAws(`delete DB snapshot ${identifier}`, error);
+  }
+}
+
+/** Deletes a disposable instance without a final snapshot, its automated backups with it; false when it was already gone. */
+export async function deleteDisposableInstance(aws: RdsReader, identifier: string): Promise<boolean> {
+  try {
+    await aws.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
+    return true;
+  } catch (error) {
+    if (isNotFound(error, "instance")) return false;
+    return rethrowAws(`delete DB instance ${identifier}`, error);
+  }
 }

@@ -3,16 +3,14 @@
  * if an environment's `databaseSource` cannot be read, cleanup cannot prove a restore
  * stack is unused, so it stops before deleting anything.
  */
-import { DBInstance, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
-import { OperationError } from "../errors";
-import { RestoreConfigKeys } from "../restore/program-config";
-import { DRILL_ID_TAG } from "../restore/verify";
-import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, plainOutput, RESTORE_PROJECT, StackNotFoundError, Stacks } from "../stacks/port";
+import { DBInstance, RDSClient } from "@aws-sdk/client-rds";
+import { listInstances } from "../aws/rds";
+import { OperationError, UsageError } from "../errors";
+import { readRestoreSpec } from "../restore/restore-stack";
+import { TagKeys } from "../../contracts/tags";
+import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, plainOutput, RESTORE_PROJECT, Stack, StackNotFoundError, Stacks } from "../stacks/port";
 import { EnvironmentOutputNames, PRIMARY_SOURCE, RestoreOutputNames } from "../../contracts/stacks";
 import { CleanupFacts, EnvironmentFact, InstanceFact, RestoreStackFact } from "./select";
-
-/** The tag the restore program puts on every restored instance (see automation/restore/program.ts). */
-export const ENVIRONMENT_TAG = "gametracker:environment";
 
 export async function gatherCleanupFacts(stacks: Stacks, rds: RDSClient): Promise<CleanupFacts> {
   const environments: EnvironmentFact[] = [];
@@ -37,7 +35,7 @@ export async function gatherCleanupFacts(stacks: Stacks, rds: RDSClient): Promis
     try {
       const stack = await stacks.select({ project: RESTORE_PROJECT, stack: summary.name });
       const id = plainOutput(await stack.outputs(), RestoreOutputNames.identifier);
-      instanceIdentifier = typeof id === "string" && id !== "" ? id : await stack.getConfig(RestoreConfigKeys.targetIdentifier);
+      instanceIdentifier = typeof id === "string" && id !== "" ? id : await targetOfUnfinished(stack);
     } catch (error) {
       if (error instanceof StackNotFoundError) continue;
       throw error;
@@ -45,18 +43,17 @@ export async function gatherCleanupFacts(stacks: Stacks, rds: RDSClient): Promis
     restoreStacks.push({ name: summary.name, lastUpdate: summary.lastUpdate, updateInProgress: summary.updateInProgress, resourceCount: summary.resourceCount, instanceIdentifier });
   }
 
-  return { environments, restoreStacks, instances: (await allInstances(rds)).map(instanceFact) };
+  return { environments, restoreStacks, instances: (await listInstances({ rds })).map(instanceFact) };
 }
 
-async function allInstances(rds: RDSClient): Promise<DBInstance[]> {
-  const instances: DBInstance[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBInstancesCommand(marker !== undefined ? { Marker: marker } : {}));
-    instances.push(...(page.DBInstances ?? []));
-    marker = page.Marker;
-  } while (marker);
-  return instances;
+/** The instance an unfinished restore stack (no outputs yet) was making, from its recorded spec; undefined when it records none. */
+async function targetOfUnfinished(stack: Stack): Promise<string | undefined> {
+  try {
+    return (await readRestoreSpec(stack)).targetIdentifier;
+  } catch (error) {
+    if (error instanceof UsageError) return undefined;
+    throw error;
+  }
 }
 
 export function instanceFact(db: DBInstance): InstanceFact {
@@ -66,7 +63,7 @@ export function instanceFact(db: DBInstance): InstanceFact {
     status: db.DBInstanceStatus ?? "unknown",
     deletionProtection: db.DeletionProtection === true,
     createdAt: db.InstanceCreateTime,
-    drillId: tag(DRILL_ID_TAG),
-    environment: tag(ENVIRONMENT_TAG),
+    drillId: tag(TagKeys.drillId),
+    environment: tag(TagKeys.environment),
   };
 }

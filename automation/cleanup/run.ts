@@ -4,8 +4,8 @@
  * instance is deleted it is read again, so an instance that changed since the plan (now
  * protected, no longer drill-tagged, gone) is skipped rather than deleted.
  */
-import { DeleteDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
-import { describeInstance, isNotFound } from "../aws/rds";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { deleteDisposableInstance, describeInstance } from "../aws/rds";
 import { Clock } from "../clock";
 import { UsageError } from "../errors";
 import { Output } from "../output";
@@ -97,10 +97,9 @@ async function deleteInstance(deps: CleanupDeps, item: CleanupItem): Promise<Cle
     if (now.drillId === undefined) return { ...item, outcome: "skipped", detail: "it is no longer drill-tagged" };
     if (now.deletionProtection) return { ...item, outcome: "skipped", detail: "deletion protection was turned on in the meantime" };
     deps.output.progress(`deleting drill instance ${item.name} (no final snapshot)`);
-    await deps.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: item.name, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
+    if (!(await deleteDisposableInstance(deps, item.name))) return { ...item, outcome: "skipped", detail: "it is already gone" };
     return { ...item, outcome: "deleted" };
   } catch (error) {
-    if (isNotFound(error, "instance")) return { ...item, outcome: "skipped", detail: "it is already gone" };
     return { ...item, outcome: "failed", detail: error instanceof Error ? error.message : String(error) };
   }
 }

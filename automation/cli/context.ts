@@ -62,6 +62,7 @@ async function askOnTerminal(question: string): Promise<boolean> {
 /** Everything a command handler uses; built once per invocation from the global options. */
 export class CommandContext {
   private clientsCache: AwsClients | undefined;
+  private readonly regionalClients = new Map<string, AwsClients>();
   private stacksCache: Stacks | undefined;
   constructor(
     readonly args: GlobalArgs,
@@ -79,6 +80,17 @@ export class CommandContext {
       ...(this.args.endpoint !== undefined ? { endpoint: this.args.endpoint } : {}),
     });
     return this.clientsCache;
+  }
+
+  /** Clients for another region than the default (the environment's, a replica's); `--endpoint` still applies. */
+  awsIn(region: string): AwsClients {
+    if (region === this.aws.region) return this.aws;
+    let clients = this.regionalClients.get(region);
+    if (clients === undefined) {
+      clients = this.deps.awsClients({ region, ...(this.args.endpoint !== undefined ? { endpoint: this.args.endpoint } : {}) });
+      this.regionalClients.set(region, clients);
+    }
+    return clients;
   }
 
   get stacks(): Stacks {
@@ -100,5 +112,6 @@ export class CommandContext {
 
   dispose(): void {
     this.clientsCache?.destroy();
+    for (const clients of this.regionalClients.values()) clients.destroy();
   }
 }

@@ -11,7 +11,7 @@ import { parseRestoreTime } from "../assets/instant";
 import { keyHistory } from "../assets/listing";
 import { planPrefixRestore } from "../assets/restore-prefix";
 import { planView, progressLine, renderApplied, renderPlan, renderVersions, shouldReport, versionRows } from "../assets/summary";
-import { BucketArgs, bucketFrom, withBucketOption } from "./environment-options";
+import { BucketArgs, bucketFrom, withBucketOption } from "./environment-flags";
 
 /**
  * `gametracker-dr assets …`: bring back overwritten or deleted objects of the

@@ -11,7 +11,7 @@ import {
   PostureThresholds,
 } from "../posture/evaluate";
 import { postureReport, renderPostureReport } from "../posture/report";
-import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-options";
+import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-flags";
 
 /** `check`: is the live environment's backup posture what its config promises? Exit 1 when not. */
 interface CheckArgs extends EnvironmentArgs {

@@ -5,7 +5,7 @@ import { UsageError } from "../errors";
 import { commitReminder, previewMarkdown, renderSwitch, stackConfigFile } from "../cutover/report";
 import { SwitchResult, switchDatabaseSource } from "../cutover/switch-source";
 import { validateCutoverTargetName } from "../cutover/target";
-import { InterruptInstaller, processInterrupts } from "../restore/interrupt";
+import { InterruptInstaller, processInterrupts } from "../interrupt";
 import { verbosePulumiOutput } from "./pulumi-output";
 
 export interface SwitchCommandDeps {

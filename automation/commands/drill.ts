@@ -1,17 +1,14 @@
 import { CliCommand } from "../cli/command";
-import { CommandContext, GlobalArgs } from "../cli/context";
+import { GlobalArgs } from "../cli/context";
 import { parseDuration } from "../duration";
-import { Environment, resolveEnvironment } from "../environment";
 import { UsageError } from "../errors";
-import { runDrill } from "../restore/drill";
-import { InterruptInstaller, processInterrupts } from "../restore/interrupt";
+import { runDrill } from "../drill/drill";
+import { renderSummary } from "../drill/report";
+import { checkReportDir, fileReportWriter, ReportWriter } from "../drill/report-files";
 import { parseRunId } from "../restore/naming";
 import { parseInstanceClass } from "../restore/plan";
 import { parseRecoveryRequest, RecoveryRequest } from "../restore/recovery-point";
-import { checkReportDir, fileReportWriter, ReportWriter } from "../restore/report-files";
-import { renderSummary } from "../restore/report";
-import { HostResolver } from "../restore/verify";
-import { restoreRunDeps, RestoreRunArgs, withRestoreRunOptions } from "./restore-options";
+import { restoreEnvironment, restoreRunDeps, RestoreRunArgs, RestoreRunOverrides, withRestoreRunOptions } from "./restore-options";
 
 interface DrillArgs extends RestoreRunArgs {
   randomWithin?: string;
@@ -19,10 +16,8 @@ interface DrillArgs extends RestoreRunArgs {
   reportDir?: string;
 }
 
-/** What tests replace: DNS (emulator endpoints don't resolve), the Ctrl-C hook, the report files. */
-export interface DrillCommandDeps {
-  resolver?: HostResolver;
-  onInterrupt?: InterruptInstaller;
+/** What tests replace: DNS, the Ctrl-C hook, the report files. */
+export interface DrillCommandDeps extends RestoreRunOverrides {
   reportWriter?: ReportWriter;
 }
 
@@ -48,11 +43,6 @@ export async function parseDrillArgs(args: DrillArgs & GlobalArgs): Promise<{ re
   return parsed;
 }
 
-async function environmentOf(ctx: CommandContext, stack: string): Promise<Environment & { stack: string }> {
-  const environment = await resolveEnvironment({ stack }, ctx.stacks);
-  return { ...environment, stack };
-}
-
 export function createDrillCommand(deps: DrillCommandDeps = {}): CliCommand<DrillArgs> {
   return {
     command: "drill",
@@ -70,13 +60,9 @@ export function createDrillCommand(deps: DrillCommandDeps = {}): CliCommand<Dril
     ],
     async run(args, ctx) {
       const parsed = await parseDrillArgs(args);
-      const environment = await environmentOf(ctx, args.stack!);
+      const environment = await restoreEnvironment(ctx, args, "drill");
       const outcome = await runDrill(
-        {
-          ...restoreRunDeps(ctx, args, deps.resolver, parsed.timeoutMs),
-          reportWriter: deps.reportWriter ?? fileReportWriter,
-          onInterrupt: deps.onInterrupt ?? processInterrupts,
-        },
+        { ...restoreRunDeps(ctx, args, environment, deps, parsed.timeoutMs), reportWriter: deps.reportWriter ?? fileReportWriter },
         {
           environment,
           request: parsed.request,

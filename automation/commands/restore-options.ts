@@ -1,6 +1,9 @@
 import type { Argv } from "yargs";
 import { CommandContext, GlobalArgs } from "../cli/context";
-import { RestoreRunDeps } from "../restore/run-deps";
+import { DeployedEnvironment, resolveEnvironment } from "../deployed-environment";
+import { UsageError } from "../errors";
+import { InterruptInstaller, processInterrupts } from "../interrupt";
+import { PipelineDeps } from "../restore/pipeline";
 import { HostResolver, systemResolver } from "../restore/verify";
 import { verbosePulumiOutput } from "./pulumi-output";
 
@@ -31,14 +34,36 @@ export function withRestoreRunOptions<T>(yargs: Argv<T>, run: "drill" | "restore
     }) as unknown as Argv<T & RestoreRunArgs>;
 }
 
-/** A restore run's dependencies from the command's context; `resolver` replaces DNS in tests. */
-export function restoreRunDeps(ctx: CommandContext, args: GlobalArgs, resolver: HostResolver | undefined, verifyTimeoutMs: number): RestoreRunDeps {
+/** What tests replace: DNS (emulator endpoints don't resolve) and the Ctrl-C hook. */
+export interface RestoreRunOverrides {
+  resolver?: HostResolver;
+  onInterrupt?: InterruptInstaller;
+}
+
+/** The environment a restore or drill acts on, read from `--stack`'s outputs. */
+export async function restoreEnvironment(ctx: CommandContext, args: GlobalArgs, command: "drill" | "restore"): Promise<DeployedEnvironment & { stack: string }> {
+  if (args.stack === undefined) {
+    throw new UsageError(`${command} needs --stack <environment stack> (e.g. --stack dev): the restore stack is named after it and placed on its network.`);
+  }
+  return { ...(await resolveEnvironment({ stack: args.stack }, ctx.stacks)), stack: args.stack };
+}
+
+/**
+ * A restore run's dependencies. It runs in the environment's region (from its stack)
+ * unless `--region` says otherwise; the plan refuses a region that differs from the
+ * environment's.
+ */
+export function restoreRunDeps(ctx: CommandContext, args: GlobalArgs, environment: DeployedEnvironment, overrides: RestoreRunOverrides, verifyTimeoutMs: number): PipelineDeps {
+  const clients = args.region === undefined && environment.region !== undefined ? ctx.awsIn(environment.region) : ctx.aws;
   return {
     stacks: ctx.stacks,
-    rds: ctx.aws.rds,
+    rds: clients.rds,
+    region: clients.region,
     clock: ctx.clock,
     random: ctx.deps.random,
-    resolver: resolver ?? systemResolver,
+    resolver: overrides.resolver ?? systemResolver,
+    onInterrupt: overrides.onInterrupt ?? processInterrupts,
+    confirm: (question) => ctx.confirm(question),
     output: ctx.output,
     verifyTimeoutMs,
     ...verbosePulumiOutput(args, ctx),

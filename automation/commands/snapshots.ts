@@ -9,7 +9,7 @@ import { executePrune, loadPrunePlan } from "../snapshots/prune";
 import { prunePlanJson, renderPrunePlan } from "../snapshots/prune-plan";
 import { manualSnapshotQuotaWarning } from "../snapshots/quota";
 import { renderSnapshotList, snapshotList } from "../snapshots/list-report";
-import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-options";
+import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-flags";
 
 /** `snapshots list|create|prune`: the environment's manual snapshots, without the console. */
 

@@ -6,10 +6,21 @@
  * its program or the config holds more than the switch, and applying it in an incident
  * would change things nobody reviewed. Reads of stack references (the restore stack's
  * outputs) change no infrastructure and are allowed.
+ *
+ * Two engine resources are not infrastructure either, and the engine's own previews show
+ * them (test/engine pins these steps): the builtin `pulumi` provider, which the engine
+ * creates with the stack's first StackReference and deletes with the last (cut-over and
+ * rollback), and the root `pulumi:pulumi:Stack`, whose only properties are the stack's
+ * outputs. Every other provider is refused when it changes at all: a changed AWS provider
+ * (region, credentials, version) re-targets every resource it manages.
  */
 import type { PreviewResult, PreviewStep, StepOp } from "../stacks/port";
 
 export const LAMBDA_FUNCTION_TYPE = "aws:lambda/function:Function";
+/** The engine's builtin provider: it only reads stack references. */
+export const BUILTIN_PROVIDER_TYPE = "pulumi:providers:pulumi";
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
 
 /** Steps that change nothing in the cloud: unchanged resources, and reading or forgetting a stack reference's outputs. */
 const HARMLESS: ReadonlySet<StepOp> = new Set<StepOp>(["same", "read", "discard", "refresh"]);
@@ -66,8 +77,21 @@ export function judgeCutoverPreview(preview: PreviewResult): GuardVerdict {
   const lambdaEnvironmentChanges: string[] = [];
   for (const step of preview.steps) {
     if (HARMLESS.has(step.op)) continue;
+    if (step.type === BUILTIN_PROVIDER_TYPE && (step.op === "create" || step.op === "delete")) continue;
+    if (step.type === ROOT_STACK_TYPE && step.op === "update") continue;
     const paths = changedPaths(step);
     const name = `${step.type} ${resourceName(step.urn)}`;
+    if (step.type.startsWith(PROVIDER_TYPE_PREFIX)) {
+      const pkg = step.type.slice(PROVIDER_TYPE_PREFIX.length);
+      findings.push({
+        urn: step.urn,
+        type: step.type,
+        op: step.op,
+        paths,
+        reason: `${step.op}s the ${pkg} provider ${resourceName(step.urn)}${paths.length > 0 ? ` (${paths.join(", ")})` : ""}, which would re-plan every resource it manages`,
+      });
+      continue;
+    }
     if (step.op === "update" && step.type === LAMBDA_FUNCTION_TYPE && paths.length > 0 && paths.every(isEnvironmentPath)) {
       lambdaEnvironmentChanges.push(...paths);
       continue;

@@ -26,7 +26,7 @@ import {
   StepOp,
 } from "../stacks/port";
 import { EnvironmentOutputNames, PRIMARY_SOURCE } from "../../contracts/stacks";
-import { Interruption, InterruptInstaller } from "../restore/interrupt";
+import { Interruption, InterruptInstaller } from "../interrupt";
 import { checkDatasource, DatasourceCheck, readLambdaVariables } from "./lambda-datasource";
 import { GuardVerdict, judgeCutoverPreview } from "./preview-guard";
 import { primaryTarget, restoreTarget, SourceTarget } from "./target";

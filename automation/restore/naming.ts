@@ -1,4 +1,4 @@
-import { dbInstanceIdentifierProblem } from "../commands/environment-options";
+import { instanceIdentifierProblem, MAX_INSTANCE_IDENTIFIER_LENGTH, normalizeRdsIdentifier } from "../../contracts/aws-names";
 import { UsageError } from "../errors";
 
 /**
@@ -6,9 +6,6 @@ import { UsageError } from "../errors";
  * instance, the environment and a short id, so that `--resume <id>` finds the same stack
  * and instance again instead of creating a second one.
  */
-
-/** RDS instance identifiers are at most 63 characters. */
-export const MAX_DB_IDENTIFIER_LENGTH = 63;
 
 /**
  * A drill or restore id: the UTC minute it started (`yyyyMMddHHmm`, so ids sort by time)
@@ -47,16 +44,16 @@ export function drillTargetIdentifier(source: string, drillId: string): string {
 }
 
 function withSuffix(source: string, suffix: string): string {
-  const room = MAX_DB_IDENTIFIER_LENGTH - suffix.length;
+  const room = MAX_INSTANCE_IDENTIFIER_LENGTH - suffix.length;
   const head = source.slice(0, room).replace(/-+$/, "");
-  return (head + suffix).toLowerCase();
+  return normalizeRdsIdentifier(head + suffix);
 }
 
 /** Refuses an invalid `--target-id` with the rule it breaks. */
 export function parseTargetIdentifier(identifier: string): string {
-  const problem = dbInstanceIdentifierProblem(identifier);
+  const problem = instanceIdentifierProblem(identifier, "any-case");
   if (problem !== undefined) {
     throw new UsageError(`--target-id ${JSON.stringify(identifier)} is not a valid RDS instance identifier: ${problem}; choose another name.`);
   }
-  return identifier.toLowerCase();
+  return normalizeRdsIdentifier(identifier);
 }

@@ -1,10 +1,11 @@
 import { RDSClient } from "@aws-sdk/client-rds";
-import { Environment } from "../environment";
+import { DeployedEnvironment } from "../deployed-environment";
 import { UsageError } from "../errors";
-import { RestoreSpec } from "./program-config";
+import { requireInstance } from "../aws/rds";
+import { RestorePurpose, TagKeys } from "../../contracts/tags";
 import { chooseRecoveryPoint, isSqlServerEngine, RecoveryRequest } from "./recovery-point";
-import { describeInstanceFacts, gatherRecoveryFacts, InstanceFacts, instanceFacts, requireInstance } from "./rds-facts";
-import { DRILL_ID_TAG, RestorePurpose } from "./verify";
+import { describeInstanceFacts, gatherRecoveryFacts, InstanceFacts, instanceFacts } from "./rds-facts";
+import { RestoreSpec } from "./spec";
 
 /**
  * Everything a restore needs decided before anything is created: the recovery point,
@@ -13,7 +14,9 @@ import { DRILL_ID_TAG, RestorePurpose } from "./verify";
  */
 export interface PlanInput {
   rds: RDSClient;
-  environment: Environment & { stack: string };
+  /** The region `rds` reads; the restore happens there. */
+  region: string;
+  environment: DeployedEnvironment & { stack: string };
   request: RecoveryRequest;
   purpose: RestorePurpose;
   targetIdentifier: string;
@@ -33,7 +36,7 @@ export function parseInstanceClass(value: string): string {
 }
 
 /** The restored instance's subnet group and security groups: the environment's, else the source instance's. Pure. */
-export function placement(environment: Environment, source: InstanceFacts): { dbSubnetGroupName: string; securityGroupIds: string[] } {
+export function placement(environment: DeployedEnvironment, source: InstanceFacts): { dbSubnetGroupName: string; securityGroupIds: string[] } {
   const dbSubnetGroupName = environment.dbSubnetGroupName ?? source.subnetGroupName;
   const securityGroupIds = environment.dbSecurityGroupIds.length > 0 ? environment.dbSecurityGroupIds : source.securityGroupIds;
   if (dbSubnetGroupName === undefined) {
@@ -52,13 +55,25 @@ export function placement(environment: Environment, source: InstanceFacts): { db
 /** Refuses a target identifier that another instance already uses (the drill's own resumed instance is fine). */
 export function targetConflict(existing: InstanceFacts | undefined, targetIdentifier: string, ownDrillId: string | undefined): string | undefined {
   if (existing === undefined) return undefined;
-  if (ownDrillId !== undefined && existing.tags[DRILL_ID_TAG] === ownDrillId) return undefined;
+  if (ownDrillId !== undefined && existing.tags[TagKeys.drillId] === ownDrillId) return undefined;
   return `DB instance ${targetIdentifier} already exists (status ${existing.status}); pass another --target-id, or delete or cut over to the existing one first.`;
+}
+
+/**
+ * A restore stays in its environment's region: the environment's subnet group and
+ * security groups exist only there, and RDS would put an instance restored elsewhere on
+ * that region's defaults. Pure.
+ */
+export function regionConflict(environment: DeployedEnvironment, region: string): string | undefined {
+  if (environment.region === undefined || environment.region === region) return undefined;
+  return `Environment ${environment.stack ?? environment.dbInstanceIdentifier} is deployed in ${environment.region} (its awsRegion output), but this restore would run in ${region}; pass --region ${environment.region} or leave --region out, because the environment's subnet group and security groups exist only in ${environment.region}.`;
 }
 
 export async function planRestore(input: PlanInput): Promise<RestoreSpec> {
   const { rds, environment } = input;
-  const instance = await requireInstance(rds, environment.dbInstanceIdentifier);
+  const conflictingRegion = regionConflict(environment, input.region);
+  if (conflictingRegion !== undefined) throw new UsageError(conflictingRegion);
+  const instance = await requireInstance({ rds, region: input.region }, environment.dbInstanceIdentifier);
   const source = instanceFacts(instance);
   if (!isSqlServerEngine(source.engine)) {
     throw new UsageError(`DB instance ${source.identifier} runs ${source.engine}, not SQL Server; this tool restores the GameTracker SQL Server database only.`);
@@ -82,6 +97,7 @@ export async function planRestore(input: PlanInput): Promise<RestoreSpec> {
     multiAz: input.purpose === "cutover" ? source.multiAz : false,
     purpose: input.purpose,
     drillId: input.drillId,
+    region: input.region,
     ...where,
     backupRetentionDays: retention,
     startedAt: input.now,

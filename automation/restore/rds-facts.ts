@@ -1,6 +1,5 @@
 import { DBInstance, RDSClient } from "@aws-sdk/client-rds";
 import { describeInstance, findSnapshotIn, listInstanceSnapshots, restoreWindow, tagMap } from "../aws/rds";
-import { UsageError } from "../errors";
 import { RecoveryFacts, RecoveryRequest } from "./recovery-point";
 
 /**
@@ -55,15 +54,6 @@ export async function describeInstanceFacts(rds: RDSClient, identifier: string):
   return instance === undefined ? undefined : instanceFacts(instance);
 }
 
-/** The source instance; a UsageError naming it when it does not exist. */
-export async function requireInstance(rds: RDSClient, identifier: string): Promise<DBInstance> {
-  const instance = await describeInstance({ rds }, identifier);
-  if (instance === undefined) {
-    throw new UsageError(`DB instance ${identifier} does not exist in this account and region; check --stack / --db-instance and --region.`);
-  }
-  return instance;
-}
-
 /** Everything chooseRecoveryPoint needs, read from RDS (Describe* only). */
 export async function gatherRecoveryFacts(rds: RDSClient, instance: DBInstance, request: RecoveryRequest): Promise<RecoveryFacts> {
   const aws = { rds };
@@ -78,6 +68,8 @@ export async function gatherRecoveryFacts(rds: RDSClient, instance: DBInstance, 
       engine: source.engine,
       engineVersion: source.engineVersion,
       allocatedStorageGiB: source.allocatedStorageGiB,
+      storageEncrypted: instance.StorageEncrypted === true,
+      kmsKeyId: instance.KmsKeyId,
       earliestRestorableTime: window?.earliest,
       latestRestorableTime: source.backupRetentionDays > 0 ? source.latestRestorableTime : undefined,
     },

@@ -25,6 +25,9 @@ export interface SourceFacts {
   engine: string;
   engineVersion: string;
   allocatedStorageGiB: number;
+  /** Encryption at rest of the source; a point-in-time restore inherits it (and the key). */
+  storageEncrypted: boolean;
+  kmsKeyId: string | undefined;
   /** Start of the point-in-time window; undefined when RDS reports none (backups off or just turned on). */
   earliestRestorableTime: Date | undefined;
   /** End of the point-in-time window (lags ~5 min behind now for SQL Server). */
@@ -39,7 +42,23 @@ export interface RecoveryFacts {
   requestedSnapshot?: SnapshotFact | null;
 }
 
-export type RecoveryPoint =
+/**
+ * What the backup itself is: engine, version, size and encryption. RDS restores these
+ * as they are, so they are what the restored instance is checked against and what its
+ * stack declares (a declared encryption differing from the backup's would plan a
+ * replacement of the restored instance on the next update).
+ */
+export interface BackupShape {
+  engine: string;
+  engineVersion: string;
+  /** The restored instance must have at least this much storage. */
+  minStorageGiB: number;
+  storageEncrypted: boolean;
+  kmsKeyId?: string;
+}
+
+export type RecoveryPoint = BackupShape &
+  (
   | {
       kind: "snapshot";
       label: string;
@@ -47,21 +66,15 @@ export type RecoveryPoint =
       snapshotType: string;
       /** When the snapshot was taken: the data it holds is as of this time. */
       time: Date;
-      engine: string;
-      engineVersion: string;
-      /** The restored instance must have at least this much storage. */
-      minStorageGiB: number;
     }
-  | { kind: "time"; label: string; time: Date; engine: string; engineVersion: string; minStorageGiB: number }
+  | { kind: "time"; label: string; time: Date }
   | {
       kind: "latest-restorable";
       label: string;
       /** The latest restorable time when the point was chosen; RDS resolves the exact point at restore time. */
       time: Date;
-      engine: string;
-      engineVersion: string;
-      minStorageGiB: number;
-    };
+    }
+  );
 
 const FROM_FORMS = "latest, snapshot:<id>, time:<ISO-8601 with zone> or latest-restorable";
 
@@ -148,7 +161,7 @@ export function restoreWindow(source: SourceFacts): { earliest: Date; latest: Da
 export function chooseRecoveryPoint(facts: RecoveryFacts, request: RecoveryRequest, now: Date, random: () => number): RecoveryPoint {
   const { source } = facts;
   const pitr = (kind: "time" | "latest-restorable", time: Date): RecoveryPoint => {
-    const base = { time, engine: source.engine, engineVersion: source.engineVersion, minStorageGiB: source.allocatedStorageGiB };
+    const base = { time, ...shape(source) };
     return kind === "time" ? { kind, label: recoveryPointLabel({ kind, time }), ...base } : { kind, label: "latest-restorable", ...base };
   };
   switch (request.kind) {
@@ -255,6 +268,19 @@ function fromSnapshot(snapshot: SnapshotFact, source: SourceFacts): RecoveryPoin
     engine: snapshot.engine ?? source.engine,
     engineVersion: snapshot.engineVersion ?? source.engineVersion,
     minStorageGiB: snapshot.allocatedStorageGiB ?? source.allocatedStorageGiB,
+    storageEncrypted: snapshot.encrypted,
+    ...(snapshot.encrypted && snapshot.kmsKeyId !== undefined ? { kmsKeyId: snapshot.kmsKeyId } : {}),
+  };
+}
+
+/** The backup shape of a point-in-time restore: the source instance's. */
+function shape(source: SourceFacts): BackupShape {
+  return {
+    engine: source.engine,
+    engineVersion: source.engineVersion,
+    minStorageGiB: source.allocatedStorageGiB,
+    storageEncrypted: source.storageEncrypted,
+    ...(source.storageEncrypted && source.kmsKeyId !== undefined ? { kmsKeyId: source.kmsKeyId } : {}),
   };
 }
 

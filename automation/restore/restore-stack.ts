@@ -1,13 +1,13 @@
 import { RESTORE_PROJECT, RestoreOutputNames } from "../../contracts/stacks";
 import { OperationError, UsageError } from "../errors";
 import { plainOutput, Stack, StackId, StackNotFoundError, StackOutputs, Stacks } from "../stacks/port";
-import { ALL_RESTORE_CONFIG_KEYS, RestoreSpec, restoreSpecFromConfig, restoreStackConfig } from "./program-config";
+import { decodeRestoreSpec, encodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY, specFromTags, specTags } from "./spec";
 
 /**
- * The restore stack's life over the narrow Stacks port: create it with its config, `up`,
- * read what it made, read its spec back on resume, destroy and remove it. No decisions
- * here beyond translating the port's answers; callers (drill.ts, the restore command)
- * decide what to do and when.
+ * The restore stack's life over the narrow Stacks port: create it with its spec (tags),
+ * `up` with the spec as its program's config, read what it made, read its spec back from
+ * any process, destroy and remove it. No decisions here beyond translating the port's
+ * answers; the pipeline decides what to do and when.
  */
 
 export function restoreStackId(stack: string): StackId {
@@ -26,6 +26,7 @@ export interface RestoredDatabase {
   engineVersion: string | undefined;
   recoveryPoint: string | undefined;
   purpose: string | undefined;
+  region: string | undefined;
 }
 
 /** Reads the restore program's outputs; a stack without an address has not restored anything. */
@@ -37,7 +38,9 @@ export function restoredDatabaseFrom(outputs: StackOutputs, stackName: string): 
   const identifier = str(RestoreOutputNames.identifier);
   const address = str(RestoreOutputNames.address);
   if (identifier === undefined || address === undefined) {
-    throw new OperationError(`Restore stack ${stackName} has no ${identifier === undefined ? RestoreOutputNames.identifier : RestoreOutputNames.address} output after its update; check its state with pulumi stack -s ${stackName}.`);
+    throw new OperationError(
+      `Restore stack ${stackName} has no ${identifier === undefined ? RestoreOutputNames.identifier : RestoreOutputNames.address} output after its update; check its state with pulumi stack -s ${stackName}.`,
+    );
   }
   const port = plainOutput(outputs, RestoreOutputNames.port);
   return {
@@ -50,25 +53,42 @@ export function restoredDatabaseFrom(outputs: StackOutputs, stackName: string): 
     engineVersion: str(RestoreOutputNames.engineVersion),
     recoveryPoint: str(RestoreOutputNames.recoveryPoint),
     purpose: str(RestoreOutputNames.purpose),
+    region: str(RestoreOutputNames.region),
   };
 }
 
-/** Creates (or selects) the stack and writes the spec as its config. */
-export async function prepareRestoreStack(stacks: Stacks, stackName: string, spec: RestoreSpec, onStack?: (stack: Stack) => void): Promise<Stack> {
+/** Creates the stack and records the spec in its tags before anything else happens to it. */
+export async function createRestoreStack(stacks: Stacks, stackName: string, spec: RestoreSpec, onStack?: (stack: Stack) => void): Promise<Stack> {
   const stack = await stacks.createOrSelect(restoreStackId(stackName));
-  // Reported before the config is written, so that a failure from here on is cleaned up.
+  // Reported before the tags are written, so that a failure from here on is cleaned up.
   onStack?.(stack);
-  for (const [key, value] of Object.entries(restoreStackConfig(spec))) await stack.setConfig(key, value);
+  await stack.setTags(specTags(encodeRestoreSpec(spec)));
   return stack;
 }
 
-/** `up` and the result. Pulumi itself waits for the instance to be created. */
-export async function upRestoreStack(stack: Stack, onOutput?: (line: string) => void): Promise<RestoredDatabase> {
+/**
+ * `up` with the spec as the program's config and the spec's region as the AWS provider's.
+ * The config is written every time: an inline project's config lives in a work directory
+ * of this process only. Pulumi itself waits for the instance to be created.
+ */
+export async function upRestoreStack(stack: Stack, spec: RestoreSpec, onOutput?: (line: string) => void): Promise<RestoredDatabase> {
+  await stack.setAllConfig({ "aws:region": spec.region, [`${RESTORE_PROJECT}:${SPEC_CONFIG_KEY}`]: encodeRestoreSpec(spec) });
   const result = await stack.up(onOutput);
   return restoredDatabaseFrom(result.outputs, stack.id.stack);
 }
 
-/** An existing restore stack and the spec it was created with, for `--resume`. */
+/** The spec a restore stack records; UsageError when it records none or one this tool can't read. */
+export async function readRestoreSpec(stack: Stack): Promise<RestoreSpec> {
+  const json = specFromTags(await stack.getTags());
+  if (json === undefined) {
+    throw new UsageError(
+      `Restore stack ${stack.id.stack} records no restore spec in its tags (it was not made by this version of gametracker-dr, or it was interrupted before its spec was written); remove it with gametracker-dr cleanup and start again.`,
+    );
+  }
+  return decodeRestoreSpec(json, stack.id.stack);
+}
+
+/** An existing restore stack and the spec it records, for `--resume`. */
 export async function openRestoreStack(stacks: Stacks, stackName: string, what: string): Promise<{ stack: Stack; spec: RestoreSpec }> {
   let stack: Stack;
   try {
@@ -79,9 +99,7 @@ export async function openRestoreStack(stacks: Stacks, stackName: string, what: 
     }
     throw error;
   }
-  const config: Record<string, string | undefined> = {};
-  for (const key of ALL_RESTORE_CONFIG_KEYS) config[key] = await stack.getConfig(key);
-  return { stack, spec: restoreSpecFromConfig(config, stackName) };
+  return { stack, spec: await readRestoreSpec(stack) };
 }
 
 /** Destroys the stack's resources, then removes the stack (Pulumi refuses to remove a stack that still has resources). */

@@ -1,115 +1,95 @@
-import { RESTORE_PROJECT, restoreStackName } from "../../contracts/stacks";
-import { Environment } from "../environment";
-import { OperationError, UsageError } from "../errors";
-import { Stack } from "../stacks/port";
-import { newRunId, parseRunId, restoreTargetIdentifier } from "./naming";
-import { planRestore } from "./plan";
-import { RestoreSpec } from "./program-config";
-import { RecoveryRequest } from "./recovery-point";
-import { RestoreRunDeps } from "./run-deps";
-import { openRestoreStack, prepareRestoreStack, RestoredDatabase, upRestoreStack } from "./restore-stack";
-import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";
+import { restoreStackName } from "../../contracts/stacks";
+import { OperationError } from "../errors";
+import { table } from "../output";
+import { restoreTargetIdentifier } from "./naming";
+import { PipelineDeps, PipelineOptions, PipelineRun, RestorePolicy, runRestorePipeline } from "./pipeline";
+import { StepRecord } from "./steps";
+import { Check } from "./verify";
 
 /**
- * A restore meant for cut-over: the same choose → restore → verify as a drill, but the
- * instance is kept with the primary's full hardening and nothing is cleaned up. A failure
- * leaves the stack in place, so `--resume <id>` continues it instead of starting over.
+ * A restore meant for cut-over: the restore pipeline with the cut-over policy — the
+ * instance `<source>-restore` (or `--target-id`) in stack `<env>-restore-<id>`, the
+ * primary's full hardening, a question before anything is created, and the stack kept
+ * at the end: for the cut-over when verified, for `--resume <id>` when a step failed.
  */
-export interface RestoreDeps extends RestoreRunDeps {
-  confirm: (question: string) => Promise<boolean>;
-}
-
-export interface RestoreOptions {
-  environment: Environment & { stack: string };
-  request: RecoveryRequest;
-  targetIdentifier?: string;
-  instanceClass?: string;
-  resumeId?: string;
-}
+export type RestoreDeps = PipelineDeps;
+export type RestoreOptions = PipelineOptions;
 
 export interface RestoreResult {
   restoreId: string;
   restoreStack: string;
   /** What `cutover --to` takes. */
   stackName: string;
+  environment: string;
   targetInstance: string;
-  recoveryPoint: { label: string; time: string };
+  region: string | undefined;
+  recoveryPoint: { label: string; time: string } | undefined;
   endpoint: { address: string; port: number | undefined } | undefined;
   secretArn: string | undefined;
+  steps: StepRecord[];
   checks: Check[];
   passed: boolean;
   resumed: boolean;
   cancelled?: boolean;
 }
 
-export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Promise<RestoreResult> {
-  const env = options.environment;
-  const now = deps.clock.now();
-  let restoreId: string;
-  let spec: RestoreSpec;
-  let stack: Stack | undefined;
-  const resumed = options.resumeId !== undefined;
-  if (resumed) {
-    restoreId = parseRunId(options.resumeId!);
-    const opened = await openRestoreStack(deps.stacks, restoreStackName(env.stack, restoreId), `restore ${restoreId} of environment ${env.stack}`);
-    if (opened.spec.purpose !== "cutover" || opened.spec.environment !== env.stack) {
-      throw new UsageError(`Restore stack ${opened.stack.id.stack} is not a cut-over restore of environment ${env.stack}; it can't be resumed by restore.`);
-    }
-    spec = opened.spec;
-    stack = opened.stack;
-  } else {
-    restoreId = newRunId(now, deps.random);
-    spec = await planRestore({
-      rds: deps.rds,
-      environment: env,
-      request: options.request,
-      purpose: "cutover",
-      targetIdentifier: options.targetIdentifier ?? restoreTargetIdentifier(env.dbInstanceIdentifier),
-      ...(options.instanceClass !== undefined ? { instanceClass: options.instanceClass } : {}),
-      now,
-      random: deps.random,
-    });
-  }
-  const stackName = restoreStackName(env.stack, restoreId);
-  const result: RestoreResult = {
-    restoreId,
-    restoreStack: `${RESTORE_PROJECT}/${stackName}`,
-    stackName,
-    targetInstance: spec.targetIdentifier,
-    recoveryPoint: { label: spec.point.label, time: spec.point.time.toISOString() },
-    endpoint: undefined,
-    secretArn: undefined,
-    checks: [],
-    passed: false,
-    resumed,
-  };
+export const CUTOVER_RESTORE_POLICY: RestorePolicy = {
+  purpose: "cutover",
+  noun: "restore",
+  stackName: restoreStackName,
+  targetIdentifier: (source, _id, requested) => requested ?? restoreTargetIdentifier(source),
+  question: (spec, restoreStack) =>
+    `Restore ${spec.sourceDbInstanceIdentifier} from ${spec.point.label} (${spec.point.time.toISOString()}) to a new instance ${spec.targetIdentifier}` +
+    ` (${spec.instanceClass ?? "default class"}, ${spec.region}, subnet group ${spec.dbSubnetGroupName}, security groups ${spec.securityGroupIds.join(", ")}) in stack ${restoreStack}? It is billed until deleted.`,
+  atEnd: "keep",
+};
 
-  if (!resumed) {
-    const question =
-      `Restore ${spec.sourceDbInstanceIdentifier} from ${spec.point.label} (${spec.point.time.toISOString()}) to a new instance ${spec.targetIdentifier}` +
-      ` (${spec.instanceClass ?? "default class"}, subnet group ${spec.dbSubnetGroupName}, security groups ${spec.securityGroupIds.join(", ")}) in stack ${result.restoreStack}? It is billed until deleted.`;
-    if (!(await deps.confirm(question))) return { ...result, cancelled: true };
-  }
-
-  deps.output.progress(`restore ${restoreId}: pulumi up ${result.restoreStack} (an RDS restore takes 10–40 minutes; if interrupted, continue with --resume ${restoreId})`);
-  let restored: RestoredDatabase;
-  try {
-    stack ??= await prepareRestoreStack(deps.stacks, stackName, spec);
-    restored = await upRestoreStack(stack, deps.onPulumiOutput);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
+/** The restore's result; a failed step other than the checks is an OperationError that says how to resume. */
+export function restoreResult(run: PipelineRun): RestoreResult {
+  if (run.failure !== undefined && run.failedStep !== "verify" && !run.cancelled) {
     throw new OperationError(
-      `Restore stack ${result.restoreStack} failed: ${error instanceof Error ? error.message : String(error)} — continue with restore --stack ${env.stack} --resume ${restoreId}, or remove it with gametracker-dr cleanup.`,
-      { cause: error },
+      `Restore stack ${run.restoreStack} failed at step ${run.failedStep ?? "restore"}: ${run.error} — continue with gametracker-dr restore --stack ${run.environment} --resume ${run.id}, or remove it with gametracker-dr cleanup.`,
+      { cause: run.failure },
     );
   }
-  result.endpoint = { address: restored.address, port: restored.port };
-  result.secretArn = restored.secretArn;
-  const verification = await verifyRestoredInstance(
-    { rds: deps.rds, clock: deps.clock, random: deps.random, resolver: deps.resolver, timeoutMs: deps.verifyTimeoutMs, onProgress: (m) => deps.output.progress(m) },
-    verifyExpectations(spec, restored),
-  );
-  result.checks = verification.checks;
-  result.passed = verification.passed;
-  return result;
+  return {
+    restoreId: run.id,
+    restoreStack: run.restoreStack,
+    stackName: run.stackName,
+    environment: run.environment,
+    targetInstance: run.targetInstance,
+    region: run.spec?.region,
+    recoveryPoint: run.spec === undefined ? undefined : { label: run.spec.point.label, time: run.spec.point.time.toISOString() },
+    endpoint: run.restored === undefined ? undefined : { address: run.restored.address, port: run.restored.port },
+    secretArn: run.restored?.secretArn,
+    steps: run.steps,
+    checks: run.checks,
+    passed: run.failure === undefined && !run.cancelled,
+    resumed: run.resumed,
+    ...(run.cancelled ? { cancelled: true } : {}),
+  };
+}
+
+export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Promise<RestoreResult> {
+  return restoreResult(await runRestorePipeline(deps, CUTOVER_RESTORE_POLICY, options));
+}
+
+/** What the operator reads at the end of a restore. Pure. */
+export function renderRestoreResult(result: RestoreResult): string {
+  if (result.cancelled) return `cancelled: nothing was created (restore ${result.restoreId} of ${result.recoveryPoint?.label ?? "the recovery point"} not started).`;
+  const lines = [
+    `restore ${result.restoreId}${result.resumed ? " (resumed)" : ""}: ${result.passed ? "VERIFIED" : "CHECKS FAILED"}`,
+    `recovery point ${result.recoveryPoint?.label ?? "n/a"} (${result.recoveryPoint?.time ?? "n/a"})`,
+    `instance       ${result.targetInstance}${result.region !== undefined ? ` (${result.region})` : ""}`,
+    `endpoint       ${result.endpoint ? `${result.endpoint.address}:${result.endpoint.port ?? "?"}` : "n/a"}`,
+    `credentials    ${result.secretArn ?? "n/a"} (Secrets Manager)`,
+    `restore stack  ${result.restoreStack}`,
+    "",
+    table(["check", "result", "expected", "actual"], result.checks.map((c) => [c.name, c.status, c.expected, c.actual])),
+    "",
+    result.passed
+      ? `next: gametracker-dr cutover --stack ${result.environment} --to ${result.stackName} (points the API at this instance)`
+      : "the instance is kept for inspection; fix what failed or remove it with gametracker-dr cleanup",
+  ];
+  return lines.join("\n");
 }

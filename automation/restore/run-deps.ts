@@ -2,12 +2,15 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { Clock } from "../clock";
 import { Output } from "../output";
 import { Stacks } from "../stacks/port";
-import { HostResolver } from "./verify";
+import type { HostResolver } from "./verify";
 
 /** What a restore run needs from the outside, whether it is a drill or a restore for cut-over. */
 export interface RestoreRunDeps {
   stacks: Stacks;
+  /** RDS in `region`. */
   rds: RDSClient;
+  /** The region the restore happens in: its AWS calls and the restore stack's provider. */
+  region: string;
   clock: Clock;
   random: () => number;
   resolver: HostResolver;

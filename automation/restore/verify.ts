@@ -2,7 +2,8 @@ import { promises as dns } from "node:dns";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Clock } from "../clock";
 import { waitFor } from "../wait";
-import type { RestoreSpec } from "./program-config";
+import { RestorePurpose, TagKeys } from "../../contracts/tags";
+import type { RestoreSpec } from "./spec";
 import { describeInstanceFacts, InstanceFacts } from "./rds-facts";
 import type { RestoredDatabase } from "./restore-stack";
 
@@ -23,11 +24,6 @@ export interface Check {
   expected: string;
   actual: string;
 }
-
-export type RestorePurpose = "drill" | "cutover";
-
-export const DRILL_ID_TAG = "gametracker:drill-id";
-export const RECOVERY_POINT_TAG = "gametracker:recovery-point";
 
 export interface VerifyExpectations {
   identifier: string;
@@ -132,10 +128,10 @@ export function evaluateRestoredInstance(actual: InstanceFacts | undefined, expe
       check("deletion-protection", "deletion protection off (a drill must be able to clean up)", !actual.deletionProtection, "off", actual.deletionProtection ? "on" : "off"),
       check(
         "drill-tags",
-        `tagged ${DRILL_ID_TAG} and ${RECOVERY_POINT_TAG}`,
-        actual.tags[DRILL_ID_TAG] === expected.drillId && actual.tags[RECOVERY_POINT_TAG] === expected.recoveryPoint,
+        `tagged ${TagKeys.drillId} and ${TagKeys.recoveryPoint}`,
+        actual.tags[TagKeys.drillId] === expected.drillId && actual.tags[TagKeys.recoveryPoint] === expected.recoveryPoint,
         `${expected.drillId ?? "?"}, ${expected.recoveryPoint}`,
-        `${show(actual.tags[DRILL_ID_TAG])}, ${show(actual.tags[RECOVERY_POINT_TAG])}`,
+        `${show(actual.tags[TagKeys.drillId])}, ${show(actual.tags[TagKeys.recoveryPoint])}`,
       ),
     );
   } else {

@@ -3,10 +3,11 @@ import { Clock } from "../clock";
 import { OperationError, UsageError } from "../errors";
 import { formatDuration } from "../output";
 import { waitFor } from "../wait";
-import { countRegionManualSnapshots, findSnapshot, RdsTarget, requireInstance, SnapshotInfo } from "../aws/rds";
-import { defaultSnapshotName, normalizeSnapshotIdentifier, snapshotIdentifierProblem } from "./naming";
+import { countRegionManualSnapshots, findSnapshot, RdsTarget, requireInstance, SnapshotInfo, startSnapshot, tagMap } from "../aws/rds";
+import { normalizeRdsIdentifier, snapshotIdentifierProblem } from "../../contracts/aws-names";
+import { CREATED_BY_TAG } from "../../contracts/tags";
+import { defaultSnapshotName } from "./naming";
 import { manualSnapshotQuotaWarning } from "./quota";
-import { startSnapshot } from "./rds-writes";
 
 /**
  * `snapshots create`: a manual snapshot of the environment's instance, tagged as this
@@ -38,13 +39,22 @@ export interface CreateSnapshotResult {
 /** Checks the requested name; returns the identifier RDS will store (lowercase). Pure. */
 export function snapshotIdentifierFor(instanceIdentifier: string, name: string | undefined, now: Date): string {
   if (name === undefined) return defaultSnapshotName(instanceIdentifier, now);
-  const problem = snapshotIdentifierProblem(name);
+  const problem = snapshotIdentifierProblem(name, "any-case");
   if (problem !== undefined) {
     throw new UsageError(
       `Invalid snapshot name "${name}": ${problem}; use 1-255 letters, digits and single hyphens, starting with a letter (or omit --name for ${instanceIdentifier}-manual-<timestamp>).`,
     );
   }
-  return normalizeSnapshotIdentifier(name);
+  return normalizeRdsIdentifier(name);
+}
+
+/**
+ * The new snapshot's tags: this tool's created-by tag, plus the instance's own when it
+ * asks for them (CopyTagsToSnapshot), because passing any tags stops RDS copying them. Pure.
+ */
+export function snapshotTags(instance: DBInstance): Record<string, string> {
+  const own = instance.CopyTagsToSnapshot ? tagMap(instance.TagList) : {};
+  return { ...own, [CREATED_BY_TAG.key]: CREATED_BY_TAG.value };
 }
 
 export async function createSnapshot(aws: RdsTarget, request: CreateSnapshotRequest): Promise<CreateSnapshotResult> {
@@ -65,7 +75,7 @@ export async function createSnapshot(aws: RdsTarget, request: CreateSnapshotRequ
   const warning = manualSnapshotQuotaWarning((await countRegionManualSnapshots(aws)) + 1, aws.region);
   if (warning !== undefined) request.onWarning?.(warning);
 
-  const snapshot = await startSnapshot(aws, instance, identifier);
+  const snapshot = await startSnapshot(aws, request.instanceIdentifier, identifier, snapshotTags(instance));
   request.onProgress?.(`started DB snapshot ${identifier} of ${request.instanceIdentifier}`);
   if (!request.wait) return { instance, snapshot, waited: false, elapsedMs: request.clock.now().getTime() - started.getTime() };
 

@@ -1,7 +1,7 @@
 import { formatDuration, table } from "../output";
 import type { RestoreWindow, SnapshotInfo } from "../aws/rds";
 import { createdByTool, isoSeconds, newestFirst } from "./model";
-import { normalizeSnapshotIdentifier } from "./naming";
+import { normalizeRdsIdentifier } from "../../contracts/aws-names";
 
 /**
  * What `snapshots list` shows: every recovery point of the instance, newest first, and
@@ -35,7 +35,7 @@ export interface SnapshotList {
 }
 
 export function snapshotList(input: SnapshotListInput): SnapshotList {
-  const declared = new Set(input.declared.map(normalizeSnapshotIdentifier));
+  const declared = new Set(input.declared.map(normalizeRdsIdentifier));
   return {
     instance: input.instanceIdentifier,
     pointInTimeWindow: {

@@ -1,11 +1,11 @@
 import type { SnapshotInfo } from "../aws/rds";
-import { CREATED_BY_TAG_KEY, CREATED_BY_TAG_VALUE } from "./naming";
+import { CREATED_BY_TAG } from "../../contracts/tags";
 
 /** How `snapshots` and `check` judge and print the DB snapshots read by aws/rds.ts. Pure. */
 
 /** Whether this tool created the snapshot (it carries `created-by=gametracker-dr`). */
 export function createdByTool(s: SnapshotInfo): boolean {
-  return s.tags[CREATED_BY_TAG_KEY] === CREATED_BY_TAG_VALUE;
+  return s.tags[CREATED_BY_TAG.key] === CREATED_BY_TAG.value;
 }
 
 /**

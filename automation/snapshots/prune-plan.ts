@@ -2,7 +2,7 @@ import { formatDuration, table } from "../output";
 import { formatDurationSpec } from "../duration";
 import type { SnapshotInfo } from "../aws/rds";
 import { createdByTool, isoSeconds, newestFirst } from "./model";
-import { normalizeSnapshotIdentifier } from "./naming";
+import { normalizeRdsIdentifier } from "../../contracts/aws-names";
 
 /**
  * Which manual snapshots `snapshots prune` deletes, and why every other one survives.
@@ -63,7 +63,7 @@ export interface PrunePlan {
 
 export function planPrune(input: PruneInput): PrunePlan {
   if (!Number.isInteger(input.keepLast) || input.keepLast < 0) throw new RangeError(`keepLast must be a whole number ≥ 0, got ${input.keepLast}`);
-  const declared = new Set(input.declared.map(normalizeSnapshotIdentifier));
+  const declared = new Set(input.declared.map(normalizeRdsIdentifier));
   const sorted = [...input.snapshots].sort(newestFirst);
   const manual = sorted.filter((s) => s.type === "manual");
   const newestAvailable = manual.find((s) => s.status === "available");
@@ -74,7 +74,7 @@ export function planPrune(input: PruneInput): PrunePlan {
     const reasons: KeepReason[] = [];
     if (snapshot.type !== "manual") reasons.push("automated");
     else if (!createdByTool(snapshot)) reasons.push("untagged");
-    if (declared.has(normalizeSnapshotIdentifier(snapshot.identifier))) reasons.push("declared");
+    if (declared.has(normalizeRdsIdentifier(snapshot.identifier))) reasons.push("declared");
     if (snapshot === newestAvailable) reasons.push("newest");
     if (keptByCount.has(snapshot)) reasons.push("keep-last");
     if (input.olderThanMs !== undefined && (snapshot.createdAt === undefined || now - snapshot.createdAt.getTime() < input.olderThanMs)) {

@@ -1,7 +1,7 @@
-import { countRegionManualSnapshots, listInstanceSnapshots, RdsTarget, requireInstance } from "../aws/rds";
+import { countRegionManualSnapshots, deleteSnapshot, listInstanceSnapshots, RdsTarget, requireInstance, SnapshotInfo } from "../aws/rds";
 import { OperationError } from "../errors";
+import { createdByTool } from "./model";
 import { PrunePlan, planPrune } from "./prune-plan";
-import { deleteToolSnapshot } from "./rds-writes";
 
 /**
  * `snapshots prune`, split where the operator must look: `loadPrunePlan` reads and plans
@@ -59,4 +59,18 @@ export async function executePrune(aws: RdsTarget, plan: PrunePlan, onProgress?:
     }
   }
   return outcome;
+}
+
+/**
+ * Deletes a manual snapshot this tool created, and nothing else: the guard repeats the
+ * prune plan's rules so that no future caller can delete an automated or hand-made
+ * snapshot by mistake. Returns false when the snapshot was already gone.
+ */
+async function deleteToolSnapshot(aws: RdsTarget, snapshot: SnapshotInfo): Promise<boolean> {
+  if (snapshot.type !== "manual" || !createdByTool(snapshot)) {
+    throw new OperationError(
+      `Refusing to delete DB snapshot ${snapshot.identifier}: it is ${snapshot.type !== "manual" ? `an ${snapshot.type} snapshot` : "not tagged created-by=gametracker-dr"}; this tool only deletes manual snapshots it created.`,
+    );
+  }
+  return deleteSnapshot(aws, snapshot.identifier);
 }

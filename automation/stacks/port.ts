@@ -69,9 +69,18 @@ export interface StackSummary {
 
 export interface Stack {
   readonly id: StackId;
+  /** A config value; `key` is project-relative (`databaseSource`) or fully qualified (`aws:region`). */
   getConfig(key: string): Promise<string | undefined>;
   setConfig(key: string, value: string, options?: { secret?: boolean }): Promise<void>;
+  /** Sets several plain values in one operation. */
+  setAllConfig(values: Record<string, string>): Promise<void>;
   removeConfig(key: string): Promise<void>;
+  /**
+   * The stack's tags. Unlike an inline project's config (kept in a work directory on one
+   * machine), tags live in the backend with the stack, so every process can read them.
+   */
+  getTags(): Promise<Record<string, string>>;
+  setTags(tags: Record<string, string>): Promise<void>;
   preview(onOutput?: (line: string) => void): Promise<PreviewResult>;
   up(onOutput?: (line: string) => void): Promise<UpResult>;
   outputs(): Promise<StackOutputs>;

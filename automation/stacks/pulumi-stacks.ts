@@ -136,11 +136,25 @@ class AutomationStack implements Stack {
 
   async getConfig(key: string): Promise<string | undefined> {
     const all = await this.guard(() => this.stack.getAllConfig());
-    return all[`${this.id.project}:${key}`]?.value;
+    return all[key.includes(":") ? key : `${this.id.project}:${key}`]?.value;
   }
 
   setConfig(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
     return this.guard(() => this.stack.setConfig(key, { value, secret: options.secret ?? false }, false));
+  }
+
+  setAllConfig(values: Record<string, string>): Promise<void> {
+    const config = Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, secret: false }]));
+    return this.guard(() => this.stack.setAllConfig(config, false));
+  }
+
+  getTags(): Promise<Record<string, string>> {
+    return this.guard(() => this.stack.listTags());
+  }
+
+  async setTags(tags: Record<string, string>): Promise<void> {
+    // One CLI call per tag: Pulumi has no bulk tag verb, and concurrent calls would race on the stack's record.
+    for (const [key, value] of Object.entries(tags)) await this.guard(() => this.stack.setTag(key, value));
   }
 
   removeConfig(key: string): Promise<void> {

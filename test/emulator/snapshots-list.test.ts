@@ -62,7 +62,7 @@ describe("snapshots list (moto)", () => {
       [["--db-instance", "nope"], /^error: Unknown DB instance "nope" in us-east-1: RDS has no instance by that name; check --db-instance/],
       [["--stack", "prod"], /^error: Unknown environment stack prod: Stack gametracker\/prod does not exist/],
       [[], /^error: No environment given: pass --stack <environment stack> or --db-instance/],
-      [["--db-instance", "bad_name"], /^error: Invalid --db-instance "bad_name": it may contain only letters, digits and hyphens/],
+      [["--db-instance", "bad_name"], /^error: Invalid --db-instance "bad_name": it contains "_" \(only letters, digits and hyphens are allowed\)/],
     ];
     for (const [flags, message] of cases) {
       const run = await runCli(["snapshots", "list", ...flags], { clients: emulator.clients, stacks: stacksWithOutputs({ dev: environmentOutputs({ dbInstance: DB }) }) });

@@ -3,13 +3,14 @@ import { RestoreDBInstanceToPointInTimeCommand, RDSClient } from "@aws-sdk/clien
 import { ManualClock } from "../../automation/clock";
 import { UsageError } from "../../automation/errors";
 import { planRestore } from "../../automation/restore/plan";
-import { gatherRecoveryFacts, requireInstance } from "../../automation/restore/rds-facts";
+import { requireInstance } from "../../automation/aws/rds";
+import { gatherRecoveryFacts } from "../../automation/restore/rds-facts";
 import { HostResolver, verifyRestoredInstance, VerifyExpectations } from "../../automation/restore/verify";
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";
 import { combineMiddleware, createManualSnapshot, createSqlServerInstance, PendingStatus, SQLSERVER_ENGINE_VERSION } from "../support/rds-fixtures";
 import { createDbNetwork, DbNetwork, emulatorResolver } from "../orchestration/restore-fixtures";
-import { Environment } from "../../automation/environment";
+import { DeployedEnvironment } from "../../automation/deployed-environment";
 
 const SOURCE = "gametracker-mssql";
 const TARGET = "gametracker-mssql-drill-202611251200abcd";
@@ -132,7 +133,7 @@ describe("verify a restored instance (moto)", () => {
 describe("recovery facts and restore plan (moto)", () => {
   const emulator = useEmulator();
 
-  const environment = (network: DbNetwork): Environment & { stack: string } => ({
+  const environment = (network: DbNetwork): DeployedEnvironment & { stack: string } => ({
     stack: "dev",
     dbInstanceIdentifier: SOURCE,
     bucketName: undefined,
@@ -142,6 +143,7 @@ describe("recovery facts and restore plan (moto)", () => {
     backupRetentionDays: 7,
     declaredManualSnapshots: [],
     activeDatabase: "primary",
+    region: "us-east-1",
   });
 
   it("gathers snapshots of both types, the restore window and a snapshot looked up by id", async () => {
@@ -150,7 +152,7 @@ describe("recovery facts and restore plan (moto)", () => {
     await createManualSnapshot(rds, SOURCE, "gametracker-manual-backup-v1");
     await createSqlServerInstance(rds, { identifier: "other-instance" });
     await createManualSnapshot(rds, "other-instance", "other-snap");
-    const source = await requireInstance(rds, SOURCE);
+    const source = await requireInstance({ rds, region: "us-east-1" }, SOURCE);
 
     const facts = await gatherRecoveryFacts(rds, source, { kind: "latest-restorable" });
     expect(facts.snapshots.map((s) => s.type).sort()).to.deep.equal(["automated", "manual"]);
@@ -175,6 +177,7 @@ describe("recovery facts and restore plan (moto)", () => {
     const { rds } = emulator.clients({ middleware: faults.middleware });
     const spec = await planRestore({
       rds,
+      region: "us-east-1",
       environment: environment(network),
       request: { kind: "latest" },
       purpose: "drill",
@@ -193,8 +196,8 @@ describe("recovery facts and restore plan (moto)", () => {
     await createSqlServerInstance(rds);
     await createSqlServerInstance(rds, { identifier: "gametracker-mssql-restore" });
     const network = await createDbNetwork(rds, emulator.endpoint());
-    const plan = (env: Environment & { stack: string }, target: string) =>
-      planRestore({ rds, environment: env, request: { kind: "latest" }, purpose: "cutover", targetIdentifier: target, now: new Date(), random: () => 0.5 });
+    const plan = (env: DeployedEnvironment & { stack: string }, target: string) =>
+      planRestore({ rds, region: "us-east-1", environment: env, request: { kind: "latest" }, purpose: "cutover", targetIdentifier: target, now: new Date(), random: () => 0.5 });
     let taken: unknown;
     try {
       await plan(environment(network), "gametracker-mssql-restore");
@@ -212,6 +215,6 @@ describe("recovery facts and restore plan (moto)", () => {
       unknown = e;
     }
     expect(unknown).to.be.instanceOf(UsageError);
-    expect((unknown as Error).message).to.equal("DB instance no-such-db does not exist in this account and region; check --stack / --db-instance and --region.");
+    expect((unknown as Error).message).to.equal('Unknown DB instance "no-such-db" in us-east-1: RDS has no instance by that name; check --db-instance (or the stack\'s databaseIdentifier output) and --region.');
   });
 });

@@ -7,11 +7,12 @@
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { AwsClients } from "../../automation/aws/clients";
 import { ManualClock } from "../../automation/clock";
-import { restoreStackConfig } from "../../automation/restore/program-config";
+import { createRestoreStack, upRestoreStack } from "../../automation/restore/restore-stack";
+import { RestoreSpec } from "../../automation/restore/spec";
 import { restoreProgram } from "../../automation/restore/program";
 import { ENVIRONMENT_PROJECT, plainOutput, RESTORE_PROJECT, StackId, StackOutputs } from "../../automation/stacks/port";
 import { DATABASE_SOURCE_KEY, drillStackName, EnvironmentOutputNames, restoreStackName } from "../../contracts/stacks";
-import { environmentProgram } from "../../environment";
+import { environmentProgram } from "../../environment-program";
 import { MemoryStacks } from "../support/memory-stacks";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
 
@@ -62,8 +63,9 @@ export async function deployRestore(stacks: MemoryStacks, envOutputs: StackOutpu
   const purpose = options.purpose ?? "cutover";
   const name = options.stackName ?? (purpose === "drill" ? drillStackName(environment, id) : restoreStackName(environment, id));
   const out = (key: string) => plainOutput(envOutputs, key);
-  const config = restoreStackConfig({
+  const spec: RestoreSpec = {
     environment,
+    region: "us-east-1",
     sourceDbInstanceIdentifier: String(out(EnvironmentOutputNames.databaseIdentifier)),
     point: {
       kind: "snapshot",
@@ -74,6 +76,7 @@ export async function deployRestore(stacks: MemoryStacks, envOutputs: StackOutpu
       engine: String(out(EnvironmentOutputNames.databaseEngine)),
       engineVersion: String(out(EnvironmentOutputNames.databaseEngineVersion)),
       minStorageGiB: 20,
+      storageEncrypted: false,
     },
     targetIdentifier: options.targetIdentifier ?? `${String(out(EnvironmentOutputNames.databaseIdentifier))}-${purpose === "drill" ? "drill" : "restore"}-${id}`,
     instanceClass: undefined,
@@ -84,10 +87,9 @@ export async function deployRestore(stacks: MemoryStacks, envOutputs: StackOutpu
     securityGroupIds: [String(out(EnvironmentOutputNames.dbSecurityGroupId))],
     backupRetentionDays: undefined,
     startedAt: new Date(),
-  });
-  const stack = await stacks.createOrSelect(restoreId(name));
-  for (const [key, value] of Object.entries(config)) await stack.setConfig(key, value);
-  if (options.deploy ?? true) await stack.up();
+  };
+  const stack = await createRestoreStack(stacks, name, spec);
+  if (options.deploy ?? true) await upRestoreStack(stack, spec);
   return name;
 }
 

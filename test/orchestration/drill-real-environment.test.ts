@@ -5,7 +5,7 @@ import { CliCommand, CliCommandGroup } from "../../automation/cli/command";
 import { createDrillCommand } from "../../automation/commands/drill";
 import { createRestoreCommand } from "../../automation/commands/restore";
 import { cutoverCommand } from "../../automation/commands/cutover";
-import { DrillReport } from "../../automation/restore/report";
+import { DrillReport } from "../../automation/drill/report";
 import { RestoreResult } from "../../automation/restore/restore";
 import { plainOutput } from "../../automation/stacks/port";
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";

@@ -4,8 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { newRunId } from "../../automation/restore/naming";
-import { DrillReport } from "../../automation/restore/report";
-import { ReportWriter } from "../../automation/restore/report-files";
+import { DrillReport } from "../../automation/drill/report";
+import { ReportWriter } from "../../automation/drill/report-files";
 import { ConcurrentUpdateError } from "../../automation/stacks/port";
 import { drillStackName, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
 import { useEmulator } from "../support/emulator";
@@ -106,12 +106,14 @@ describe("drill (in-memory stacks + moto)", () => {
     expect(result.stderr).to.contain(`drill ${drillId}: environment dev, source ${PRIMARY}, restore stack ${RESTORE_PROJECT}/${stackName}`);
     expect(result.stderr).to.contain(`--resume ${drillId}`);
 
-    // The restore stack ran the real program: created, configured, up, destroyed, removed.
+    // The restore stack ran the real program: created, its spec recorded, configured, up, destroyed, removed.
     const restoreVerbs = h.stacks.history.filter((e) => e.project === RESTORE_PROJECT && e.verb !== "setConfig" && e.verb !== "getConfig").map((e) => e.verb);
-    expect(restoreVerbs).to.deep.equal(["createOrSelect", "up", "destroy", "remove"]);
+    expect(restoreVerbs).to.deep.equal(["createOrSelect", "setTags", "up", "destroy", "remove"]);
     const config = h.stacks.history.filter((e) => e.project === RESTORE_PROJECT && e.verb === "setConfig");
-    expect(config.find((e) => e.key === "restore.snapshotIdentifier")?.value).to.equal(DECLARED_SNAPSHOT);
-    expect(config.find((e) => e.key === "restore.dbSubnetGroupName")?.value).to.equal(h.network.subnetGroupName);
+    expect(config.find((e) => e.key === "aws:region")?.value).to.equal("us-east-1");
+    const spec = JSON.parse(config.find((e) => e.key === "gametracker-restore:spec")!.value!);
+    expect(spec.point.snapshotIdentifier).to.equal(DECLARED_SNAPSHOT);
+    expect(spec.dbSubnetGroupName).to.equal(h.network.subnetGroupName);
     await expectCleanedUp();
     await expectPrimaryUntouched();
   });
@@ -135,9 +137,9 @@ describe("drill (in-memory stacks + moto)", () => {
     const report = result.json<DrillReport>();
     expect(report.recoveryPoint?.kind).to.equal("time");
     expect(report.recoveryPoint?.label).to.equal(`time:${report.recoveryPoint?.time}`);
-    const config = h.stacks.history.filter((e) => e.project === RESTORE_PROJECT && e.verb === "setConfig");
-    expect(config.find((e) => e.key === "restore.restoreTime")?.value).to.equal(report.recoveryPoint?.time);
-    expect(config.find((e) => e.key === "restore.snapshotIdentifier")).to.equal(undefined);
+    const spec = JSON.parse(h.stacks.history.find((e) => e.project === RESTORE_PROJECT && e.verb === "setConfig" && e.key === "gametracker-restore:spec")!.value!);
+    expect(spec.point).to.include({ kind: "time", time: report.recoveryPoint?.time });
+    expect(spec.point).to.not.have.property("snapshotIdentifier");
     await expectCleanedUp();
     await expectPrimaryUntouched();
   });
@@ -251,8 +253,8 @@ describe("drill (in-memory stacks + moto)", () => {
     expect(report).to.deep.include({ outcome: "failed", failedStep: "restore" });
     expect(report.error).to.contain("Interrupted (SIGINT)");
     expect(report.cleanup.status).to.equal("destroyed");
-    expect(result.stderr).to.contain(`warning: interrupted: stopping drill ${drillId} and cleaning up restore stack ${stackName}`);
-    expect(result.stderr).to.contain(`warning: already cleaning up restore stack ${stackName}`);
+    expect(result.stderr).to.contain(`warning: interrupted: stopping drill ${drillId} once the current step settles, and cleaning up restore stack ${RESTORE_PROJECT}/${stackName}`);
+    expect(result.stderr).to.contain(`warning: already stopping drill ${drillId}`);
     expect(interrupts.uninstalled).to.equal(1);
     expect(interrupts.handlers).to.deep.equal([]);
     await expectCleanedUp();
@@ -291,9 +293,11 @@ describe("drill (in-memory stacks + moto)", () => {
     expect(report.rpoSeconds).to.equal(firstReport.rpoSeconds);
     expect(report.rtoSeconds).to.equal(3600);
     expect(report.steps[0]).to.deep.include({ name: "choose", status: "skipped" });
-    // It used its own stack: no other restore stack was created or configured.
+    // It used its own stack: no other restore stack was created, and its recorded spec was not rewritten;
+    // the program's config was written again from that spec (an inline project's config does not survive the process).
     expect(h.stacks.history.filter((e) => e.project === RESTORE_PROJECT).every((e) => e.stack === stackName)).to.equal(true);
-    expect(h.stacks.history.filter((e) => e.verb === "createOrSelect" || e.verb === "setConfig")).to.deep.equal([]);
+    expect(h.stacks.history.filter((e) => e.verb === "createOrSelect" || e.verb === "setTags")).to.deep.equal([]);
+    expect(h.stacks.history.filter((e) => e.verb === "setConfig").map((e) => e.key)).to.deep.equal(["aws:region", "gametracker-restore:spec"]);
     await expectCleanedUp();
     await expectPrimaryUntouched();
   });

@@ -15,7 +15,7 @@ import { ManualClock } from "../../automation/clock";
 import { createDrillCommand } from "../../automation/commands/drill";
 import { createRestoreCommand } from "../../automation/commands/restore";
 import { restoreProgram } from "../../automation/restore/program";
-import { ReportWriter } from "../../automation/restore/report-files";
+import { ReportWriter } from "../../automation/drill/report-files";
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
 import { MemoryStacks } from "../support/memory-stacks";
 import { Stacks } from "../../automation/stacks/port";

@@ -32,7 +32,7 @@ describe("restore (in-memory stacks + moto)", () => {
     const restored = await describe1("gametracker-mssql-restore");
     expect(result.stdout).to.contain(`restore ${restoreId}: VERIFIED`);
     expect(result.stdout).to.contain(`endpoint       ${restored.Endpoint!.Address}:1433`);
-    expect(result.stdout).to.contain(`next: gametracker-dr cutover --stack <env> --to ${stackName}`);
+    expect(result.stdout).to.contain(`next: gametracker-dr cutover --stack dev --to ${stackName}`);
     // A cut-over target keeps the primary's hardening and is not a drill (cleanup must not take it).
     expect(restored.DeletionProtection).to.equal(true);
     expect(restored.BackupRetentionPeriod).to.equal(7);
@@ -54,7 +54,7 @@ describe("restore (in-memory stacks + moto)", () => {
     expect(result.code, result.stderr).to.equal(0);
     const json = result.json<RestoreResult>();
     expect(json).to.deep.include({ restoreId, stackName, targetInstance: "gametracker-mssql-0930", passed: true, resumed: false });
-    expect(json.recoveryPoint.label).to.equal("latest-restorable");
+    expect(json.recoveryPoint!.label).to.equal("latest-restorable");
     expect(json.secretArn).to.match(/^arn:aws:secretsmanager:/);
     expect(result.stdout).to.not.match(/password/i);
     expect((await describe1("gametracker-mssql-0930")).DBInstanceClass).to.equal("db.t3.small");
@@ -64,7 +64,7 @@ describe("restore (in-memory stacks + moto)", () => {
     const questions: string[] = [];
     const result = await h.run(["restore", "--stack", "dev"], { ask: async (q) => (questions.push(q), false) });
     expect(questions).to.have.length(1);
-    expect(questions[0]).to.match(new RegExp(`^Restore ${PRIMARY} from snapshot:${DECLARED_SNAPSHOT} \\(\\S+\\) to a new instance gametracker-mssql-restore \\(db.t3.micro, subnet group ${h.network.subnetGroupName}, security groups ${h.network.securityGroupId}\\) in stack ${RESTORE_PROJECT}/${stackName}\\? It is billed until deleted\\.$`));
+    expect(questions[0]).to.match(new RegExp(`^Restore ${PRIMARY} from snapshot:${DECLARED_SNAPSHOT} \\(\\S+\\) to a new instance gametracker-mssql-restore \\(db.t3.micro, us-east-1, subnet group ${h.network.subnetGroupName}, security groups ${h.network.securityGroupId}\\) in stack ${RESTORE_PROJECT}/${stackName}\\? It is billed until deleted\\.$`));
     expect(result.code).to.equal(1);
     expect(result.stdout).to.contain("cancelled: nothing was created");
     expect(h.stacks.mutations()).to.deep.equal([]);
@@ -82,8 +82,8 @@ describe("restore (in-memory stacks + moto)", () => {
     await createSqlServerInstance(h.aws.rds, { identifier: "gametracker-mssql-restore" });
     const result = await h.run(["restore", "--stack", "dev", "--yes"]);
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.equal(
-      "error: DB instance gametracker-mssql-restore already exists (status available); pass another --target-id, or delete or cut over to the existing one first.\n",
+    expect(result.stderr.trimEnd().split("\n").pop()).to.equal(
+      "error: DB instance gametracker-mssql-restore already exists (status available); pass another --target-id, or delete or cut over to the existing one first.",
     );
     expect(h.stacks.mutations()).to.deep.equal([]);
     expect(h.stacks.history.filter((e) => e.project === RESTORE_PROJECT)).to.deep.equal([]);
@@ -107,13 +107,15 @@ describe("restore (in-memory stacks + moto)", () => {
     h.stacks.failNext(stackName, "up", new Error("network blip"), { after: true });
     const failed = await h.run(["restore", "--stack", "dev", "--yes"]);
     expect(failed.code).to.equal(1);
-    expect(failed.stderr).to.contain(`error: Restore stack ${RESTORE_PROJECT}/${stackName} failed: network blip — continue with restore --stack dev --resume ${restoreId}`);
+    expect(failed.stderr).to.contain(`error: Restore stack ${RESTORE_PROJECT}/${stackName} failed at step restore: network blip — continue with gametracker-dr restore --stack dev --resume ${restoreId}`);
     expect(h.stacks.exists({ project: RESTORE_PROJECT, stack: stackName })).to.equal(true);
     h.stacks.clearHistory();
     const resumed = await h.run(["restore", "--stack", "dev", "--resume", restoreId, "--json"]);
     expect(resumed.code, resumed.stderr).to.equal(0);
     expect(resumed.json<RestoreResult>()).to.deep.include({ restoreId, resumed: true, passed: true, targetInstance: "gametracker-mssql-restore" });
-    expect(h.stacks.history.filter((e) => e.verb === "createOrSelect" || e.verb === "setConfig")).to.deep.equal([]);
+    // Its recorded spec is reused, not rewritten; the program's config is written again from it.
+    expect(h.stacks.history.filter((e) => e.verb === "createOrSelect" || e.verb === "setTags")).to.deep.equal([]);
+    expect(h.stacks.history.filter((e) => e.verb === "setConfig").map((e) => e.key)).to.deep.equal(["aws:region", "gametracker-restore:spec"]);
     expect(await instances()).to.deep.equal([PRIMARY, "gametracker-mssql-restore"]);
   });
 });

@@ -329,6 +329,8 @@ export type StackVerb =
   | "getConfig"
   | "setConfig"
   | "removeConfig"
+  | "getTags"
+  | "setTags"
   | "preview"
   | "up"
   | "outputs"
@@ -336,7 +338,7 @@ export type StackVerb =
   | "remove";
 
 /** The verbs that change a stack (plus a `createOrSelect` that created one). */
-export const MUTATING_VERBS: readonly StackVerb[] = ["setConfig", "removeConfig", "up", "destroy", "remove"];
+export const MUTATING_VERBS: readonly StackVerb[] = ["setConfig", "removeConfig", "setTags", "up", "destroy", "remove"];
 
 export interface HistoryEntry {
   verb: StackVerb;
@@ -374,6 +376,7 @@ export interface MemoryResource {
 interface StackRecord {
   id: StackId;
   config: Map<string, { value: string; secret: boolean }>;
+  tags: Record<string, string>;
   /** By `type::name`, in registration order. */
   resources: Map<string, MemoryResource>;
   outputs: StackOutputs;
@@ -422,7 +425,7 @@ export class MemoryStacks implements Stacks {
     await this.runLevers(id, "createOrSelect");
     const created = !this.stacks.has(keyOf(id));
     this.log({ verb: "createOrSelect", ...id, created });
-    if (created) this.stacks.set(keyOf(id), { id: { ...id }, config: new Map(), resources: new Map(), outputs: {}, lastUpdate: undefined, locked: false });
+    if (created) this.stacks.set(keyOf(id), { id: { ...id }, config: new Map(), tags: {}, resources: new Map(), outputs: {}, lastUpdate: undefined, locked: false });
     return new MemoryStack(this, { ...id });
   }
 
@@ -618,6 +621,22 @@ class MemoryStack implements Stack {
     this.owner.log({ verb: "setConfig", ...this.id, key, value: options.secret ? "[secret]" : value });
     await this.owner.operate(this.id, "setConfig", async () => {
       this.owner.record(this.id).config.set(qualify(this.id.project, key), { value, secret: options.secret ?? false });
+    });
+  }
+
+  async setAllConfig(values: Record<string, string>): Promise<void> {
+    for (const [key, value] of Object.entries(values)) await this.setConfig(key, value);
+  }
+
+  async getTags(): Promise<Record<string, string>> {
+    this.owner.log({ verb: "getTags", ...this.id });
+    return this.owner.operate(this.id, "getTags", async () => ({ ...this.owner.record(this.id).tags }));
+  }
+
+  async setTags(tags: Record<string, string>): Promise<void> {
+    this.owner.log({ verb: "setTags", ...this.id });
+    await this.owner.operate(this.id, "setTags", async () => {
+      Object.assign(this.owner.record(this.id).tags, tags);
     });
   }
 

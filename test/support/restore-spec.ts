@@ -1,5 +1,5 @@
 /** A drill restore of the dev environment from its declared manual snapshot, for the restore-program, config and policy tests. */
-import type { RestoreSpec } from "../../automation/restore/program-config";
+import type { RestoreSpec } from "../../automation/restore/spec";
 
 export function drillRestoreSpec(overrides: Partial<RestoreSpec> = {}): RestoreSpec {
   return {
@@ -14,12 +14,14 @@ export function drillRestoreSpec(overrides: Partial<RestoreSpec> = {}): RestoreS
       engine: "sqlserver-ex",
       engineVersion: "16.00.4165.4.v1",
       minStorageGiB: 20,
+      storageEncrypted: false,
     },
     targetIdentifier: "gametracker-mssql-drill-202611251200abcd",
     instanceClass: "db.t3.small",
     multiAz: false,
     purpose: "drill",
     drillId: "202611251200abcd",
+    region: "us-east-1",
     dbSubnetGroupName: "gametracker-mssql-subnets",
     securityGroupIds: ["sg-0db"],
     backupRetentionDays: 7,

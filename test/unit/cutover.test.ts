@@ -57,6 +57,28 @@ describe("cutover preview guard", () => {
     expect(judgeCutoverPreview(preview(envUpdate, step("aws:s3/bucket:Bucket", "create", [], "b"))).findings[0]!.reason).to.equal("creates aws:s3/bucket:Bucket b");
   });
 
+  it("accepts the engine's builtin pulumi provider coming and going with the stack reference, and the root stack's outputs changing", () => {
+    const cutover = judgeCutoverPreview(
+      preview(step("pulumi:pulumi:Stack", "same", [], "gametracker-dev"), step("pulumi:providers:pulumi", "create", [], "default"), step("pulumi:pulumi:StackReference", "read"), envUpdate),
+    );
+    expect(cutover.allowed, cutover.summary).to.equal(true);
+    const rollback = judgeCutoverPreview(
+      preview(step("pulumi:pulumi:Stack", "update", [], "gametracker-dev"), envUpdate, step("pulumi:pulumi:StackReference", "discard"), step("pulumi:providers:pulumi", "delete", [], "default")),
+    );
+    expect(rollback.allowed, rollback.summary).to.equal(true);
+  });
+
+  it("refuses any change to another provider: a changed AWS provider re-plans every resource", () => {
+    for (const op of ["create", "update", "replace", "delete"] as const) {
+      const verdict = judgeCutoverPreview(preview(envUpdate, step("pulumi:providers:aws", op, op === "update" ? ["region"] : [], "default_7_48_0")));
+      expect(verdict.allowed, op).to.equal(false);
+      expect(verdict.findings[0]!.reason).to.match(new RegExp(`^${op}s the aws provider default_7_48_0`));
+    }
+    expect(judgeCutoverPreview(preview(envUpdate, step("pulumi:providers:aws", "update", ["region"], "default_7_48_0"))).summary).to.equal(
+      "the preview updates the aws provider default_7_48_0 (region), which would re-plan every resource it manages",
+    );
+  });
+
   it("refuses a preview that does not move the Lambda at all", () => {
     const verdict = judgeCutoverPreview(preview(step(LAMBDA, "same"), step("aws:rds/instance:Instance", "same")));
     expect(verdict.allowed).to.equal(false);

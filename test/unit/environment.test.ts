@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runProgram, RegisteredResource, RunOptions } from "../support/pulumi-mocks";
-import { environmentProgram } from "../../environment";
+import { environmentProgram } from "../../environment-program";
 import { EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
-import { TagKeys } from "../../components/tags";
+import { TagKeys } from "../../contracts/tags";
 import { InvalidConfigError } from "../../components/errors";
 
 const RESTORE_STACK = "dev-restore-r20250601";

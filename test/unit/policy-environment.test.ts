@@ -7,16 +7,13 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { environmentProgram } from "../../environment";
+import { environmentProgram } from "../../environment-program";
 import { Database, DatabaseRestore } from "../../components/database";
-import { ASSETS_ROLE as COMPONENT_ASSETS_ROLE } from "../../components/assets-bucket";
-import { TagKeys } from "../../components/tags";
+import { TagKeys } from "../../contracts/tags";
 import { restoreProgram } from "../../automation/restore/program";
-import { RestoreSpec, restoreStackConfig } from "../../automation/restore/program-config";
-import { DRILL_ID_TAG as DRIVER_DRILL_ID_TAG } from "../../automation/restore/verify";
+import { encodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY } from "../../automation/restore/spec";
 import { RESTORE_PROJECT } from "../../contracts/stacks";
 import { resourceRules, stackRules } from "../../policy/pack";
-import { ASSETS_ROLE, DRILL_ID_TAG, ROLE_TAG } from "../../policy/tags";
 import { Props } from "../../policy/values";
 import { RegisteredResource, runProgram } from "../support/pulumi-mocks";
 import { drillRestoreSpec } from "../support/restore-spec";
@@ -77,12 +74,6 @@ const restoreSpec = (overrides: Partial<RestoreSpec> = {}): RestoreSpec =>
   drillRestoreSpec({ targetIdentifier: "gametracker-mssql-drill-w48", instanceClass: undefined, drillId: "w48", ...overrides });
 
 describe("policy pack against the project's own resources", () => {
-  it("keys on the same tags the components and the drill driver set", () => {
-    expect(DRILL_ID_TAG).to.equal(DRIVER_DRILL_ID_TAG);
-    expect(ROLE_TAG).to.equal(TagKeys.role);
-    expect(ASSETS_ROLE).to.equal(COMPONENT_ASSETS_ROLE);
-  });
-
   it("the dev environment (Pulumi.dev.yaml) passes every rule, and every rule had something to judge", async () => {
     const run = await runProgram(environmentProgram, { stack: "dev", config: stackConfig("dev") });
     const judged = expectClean(run.resources);
@@ -135,14 +126,14 @@ describe("policy pack against the project's own resources", () => {
       });
 
     it("from a snapshot: passes, the deletion rules waived by the drill tag", async () => {
-      const run = await runProgram(drill({ snapshotIdentifier: "gametracker-manual-backup-v1" }, { [DRILL_ID_TAG]: "w48" }), { project: RESTORE_PROJECT, stack: "dev-drill-w48" });
+      const run = await runProgram(drill({ snapshotIdentifier: "gametracker-manual-backup-v1" }, { [TagKeys.drillId]: "w48" }), { project: RESTORE_PROJECT, stack: "dev-drill-w48" });
       expectClean(run.resources);
       expect(run.one(RDS).inputs.deletionProtection).to.equal(false);
     });
 
     it("to a point in time: passes", async () => {
       const restore = { pointInTime: { sourceDbInstanceIdentifier: "gametracker-mssql", useLatestRestorableTime: true } };
-      const run = await runProgram(drill(restore, { [DRILL_ID_TAG]: "w48" }), { project: RESTORE_PROJECT, stack: "dev-drill-w48" });
+      const run = await runProgram(drill(restore, { [TagKeys.drillId]: "w48" }), { project: RESTORE_PROJECT, stack: "dev-drill-w48" });
       expectClean(run.resources);
     });
 
@@ -153,7 +144,7 @@ describe("policy pack against the project's own resources", () => {
   });
 
   describe("the restore program the drill and cut-over commands run", () => {
-    const run = (spec: RestoreSpec) => runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: `dev-drill-${spec.drillId ?? "c1"}`, config: restoreStackConfig(spec) });
+    const run = (spec: RestoreSpec) => runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: `dev-drill-${spec.drillId ?? "c1"}`, config: { [SPEC_CONFIG_KEY]: encodeRestoreSpec(spec) } });
 
     it("a drill restore passes every rule", async () => {
       expectClean((await run(restoreSpec())).resources);

@@ -9,7 +9,7 @@ import {
   isDrillRestore,
   rdsRules,
 } from "../../policy/rds";
-import { DRILL_ID_TAG } from "../../policy/tags";
+import { TagKeys } from "../../contracts/tags";
 import { Props, RuleResult, Unknown } from "../../policy/values";
 
 /** A primary instance the way the database component registers it: passes every rule. */
@@ -35,7 +35,7 @@ const drillRestore = (overrides: Props = {}): Props =>
     deletionProtection: false,
     skipFinalSnapshot: true,
     finalSnapshotIdentifier: undefined,
-    tags: { [DRILL_ID_TAG]: "w42" },
+    tags: { [TagKeys.drillId]: "w42" },
     ...overrides,
   });
 
@@ -89,12 +89,12 @@ describe("policy: RDS instances", () => {
     });
 
     it("is not waived by the drill tag alone on an instance that is not a restore", () => {
-      const tagged = primary({ skipFinalSnapshot: true, tags: { [DRILL_ID_TAG]: "w42" } });
+      const tagged = primary({ skipFinalSnapshot: true, tags: { [TagKeys.drillId]: "w42" } });
       expect(messages(checkFinalSnapshot(tagged))).to.have.length(1);
     });
 
     it("is not waived by an empty drill id", () => {
-      expect(messages(checkFinalSnapshot(drillRestore({ tags: { [DRILL_ID_TAG]: " " } })))).to.have.length(1);
+      expect(messages(checkFinalSnapshot(drillRestore({ tags: { [TagKeys.drillId]: " " } })))).to.have.length(1);
     });
   });
 
@@ -170,7 +170,7 @@ describe("policy: RDS instances", () => {
     expect(new Set(names).size).to.equal(names.length);
     for (const name of ["rds-final-snapshot", "rds-deletion-protection"]) {
       const rule = rdsRules.find((r) => r.name === name)!;
-      expect(rule.description).to.contain(DRILL_ID_TAG);
+      expect(rule.description).to.contain(TagKeys.drillId);
       expect(rule.description).to.match(/100 manual snapshots/);
       expect(rule.description).to.match(/still exists in the snapshot/);
     }

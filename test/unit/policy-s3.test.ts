@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { StackResourceView } from "../../policy/rule";
 import { assetBuckets, checkAssetBucketPublicAccessBlock, checkAssetBucketVersioning, configurationsFor, s3Rules } from "../../policy/s3";
-import { ASSETS_ROLE, ROLE_TAG } from "../../policy/tags";
+import { ASSETS_ROLE, TagKeys } from "../../contracts/tags";
 import { Props, Unknown } from "../../policy/values";
 
 const urn = (type: string, name: string) => `urn:pulumi:dev::gametracker::gametracker:assets:AssetsBucket$${type}::${name}`;
@@ -14,7 +14,7 @@ const BUCKET = "aws:s3/bucket:Bucket";
 const VERSIONING = "aws:s3/bucketVersioning:BucketVersioning";
 const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
 
-const assetsBucket = (props: Props = {}) => resource(BUCKET, "assets-bucket", { bucket: "gametracker-assets", tags: { [ROLE_TAG]: ASSETS_ROLE }, ...props });
+const assetsBucket = (props: Props = {}) => resource(BUCKET, "assets-bucket", { bucket: "gametracker-assets", tags: { [TagKeys.role]: ASSETS_ROLE }, ...props });
 const versioning = (props: Props = {}, deps: Record<string, string[]> = {}) =>
   resource(VERSIONING, "assets-versioning", { bucket: "gametracker-assets", versioningConfiguration: { status: "Enabled" }, ...props }, deps);
 const allFlags = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
@@ -25,8 +25,8 @@ const messages = (r: { violations: { message: string }[] }) => r.violations.map(
 describe("policy: asset buckets (stack rules)", () => {
   describe("which buckets are asset buckets", () => {
     it("only buckets tagged gametracker:role=assets, of either bucket type", () => {
-      const v2 = resource("aws:s3/bucketV2:BucketV2", "legacy", { bucket: "legacy-assets", tags: { [ROLE_TAG]: ASSETS_ROLE } });
-      const logs = resource(BUCKET, "logs", { bucket: "gametracker-logs", tags: { [ROLE_TAG]: "logs" } });
+      const v2 = resource("aws:s3/bucketV2:BucketV2", "legacy", { bucket: "legacy-assets", tags: { [TagKeys.role]: ASSETS_ROLE } });
+      const logs = resource(BUCKET, "logs", { bucket: "gametracker-logs", tags: { [TagKeys.role]: "logs" } });
       const untagged = resource(BUCKET, "scratch", { bucket: "scratch" });
       const found = assetBuckets([assetsBucket(), v2, logs, untagged, versioning()]);
       expect(found.buckets.map((b) => b.name)).to.deep.equal(["assets-bucket", "legacy"]);

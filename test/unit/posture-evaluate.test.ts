@@ -27,6 +27,8 @@ function snap(identifier: string, type: string, ageMs: number | undefined, statu
     status,
     createdAt: ageMs === undefined ? undefined : ago(ageMs),
     allocatedStorageGiB: 20,
+    encrypted: false,
+    kmsKeyId: undefined,
     engine: "sqlserver-ex",
     engineVersion: "16.00.4165.4.v1",
     tags: {},

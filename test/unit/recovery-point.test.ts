@@ -23,6 +23,8 @@ function snap(identifier: string, createdAt: string, overrides: Partial<Snapshot
     engineVersion: "16.00.4165.4.v1",
     createdAt: new Date(createdAt),
     allocatedStorageGiB: 20,
+    encrypted: false,
+    kmsKeyId: undefined,
     ...overrides,
   };
 }
@@ -34,6 +36,8 @@ function facts(overrides: Partial<RecoveryFacts> = {}, source: Partial<RecoveryF
       engine: "sqlserver-ex",
       engineVersion: "16.00.4165.4.v1",
       allocatedStorageGiB: 30,
+      storageEncrypted: false,
+      kmsKeyId: undefined,
       earliestRestorableTime: new Date("2026-11-18T03:05:00Z"),
       latestRestorableTime: new Date("2026-11-25T11:55:00Z"),
       ...source,

@@ -9,7 +9,7 @@ import {
   restoreTargetIdentifier,
   RUN_ID_PATTERN,
 } from "../../automation/restore/naming";
-import { dbInstanceIdentifierProblem } from "../../automation/commands/environment-options";
+import { instanceIdentifierProblem } from "../../contracts/aws-names";
 
 describe("restore naming", () => {
   it("drill ids are the UTC minute plus four random characters, and sort by time", () => {
@@ -46,12 +46,12 @@ describe("restore naming", () => {
     const target = drillTargetIdentifier(long, "202611251200k3x9");
     expect(target).to.have.length.at.most(63);
     expect(target.endsWith("-drill-202611251200k3x9")).to.equal(true);
-    expect(dbInstanceIdentifierProblem(target)).to.equal(undefined);
+    expect(instanceIdentifierProblem(target, "lowercase")).to.equal(undefined);
     // A cut that would leave a trailing hyphen before the suffix (and so a `--`) is trimmed.
     const hyphenAtCut = "x".repeat(39) + "-" + "y".repeat(23);
     const trimmed = drillTargetIdentifier(hyphenAtCut, "202611251200k3x9");
     expect(trimmed).to.not.contain("--");
-    expect(dbInstanceIdentifierProblem(trimmed)).to.equal(undefined);
+    expect(instanceIdentifierProblem(trimmed, "lowercase")).to.equal(undefined);
   });
 
   it("refuses an invalid --target-id with the rule it breaks", () => {

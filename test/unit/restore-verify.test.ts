@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { InstanceFacts } from "../../automation/restore/rds-facts";
 import { DnsAnswer, evaluateRestoredInstance, isTerminalStatus, VerifyExpectations } from "../../automation/restore/verify";
-import { Interruption, InterruptedError, processInterrupts } from "../../automation/restore/interrupt";
+import { Interruption, InterruptedError, processInterrupts } from "../../automation/interrupt";
 import { StepRecorder } from "../../automation/restore/steps";
 import { ManualClock } from "../../automation/clock";
 

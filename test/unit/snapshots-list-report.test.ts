@@ -10,6 +10,8 @@ const snap = (identifier: string, type: string, at: string | undefined, tags: Re
   status,
   createdAt: at === undefined ? undefined : new Date(at),
   allocatedStorageGiB: 20,
+    encrypted: false,
+    kmsKeyId: undefined,
   engine: "sqlserver-ex",
   engineVersion: "16.00.4165.4.v1",
   tags,

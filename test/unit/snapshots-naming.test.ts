@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { defaultSnapshotName, normalizeSnapshotIdentifier, snapshotIdentifierProblem, utcStamp } from "../../automation/snapshots/naming";
+import { defaultSnapshotName, utcStamp } from "../../automation/snapshots/naming";
 import { snapshotIdentifierFor } from "../../automation/snapshots/create";
 import { UsageError } from "../../automation/errors";
 import { manualSnapshotQuotaWarning } from "../../automation/snapshots/quota";
@@ -16,22 +16,6 @@ describe("snapshot naming", () => {
 
   it("lowercases like RDS does", () => {
     expect(defaultSnapshotName("GameTracker-MSSQL", new Date("2026-01-01T00:00:00Z"))).to.equal("gametracker-mssql-manual-20260101000000");
-    expect(normalizeSnapshotIdentifier("Pre-Upgrade")).to.equal("pre-upgrade");
-  });
-
-  it("accepts valid RDS snapshot identifiers", () => {
-    for (const ok of ["a", "before-schema-v42", "A1-b2-C3", "x".repeat(255)]) expect(snapshotIdentifierProblem(ok), ok).to.equal(undefined);
-  });
-
-  it("says exactly what is wrong with an invalid identifier", () => {
-    expect(snapshotIdentifierProblem("")).to.equal("it is empty");
-    expect(snapshotIdentifierProblem("x".repeat(256))).to.match(/256 characters long \(at most 255\)/);
-    expect(snapshotIdentifierProblem("has_underscore")).to.match(/contains "_"/);
-    expect(snapshotIdentifierProblem("rds:automated")).to.match(/contains ":"/);
-    expect(snapshotIdentifierProblem("1starts-with-digit")).to.equal("it must start with a letter");
-    expect(snapshotIdentifierProblem("-x")).to.equal("it must start with a letter");
-    expect(snapshotIdentifierProblem("double--hyphen")).to.equal("it contains two consecutive hyphens");
-    expect(snapshotIdentifierProblem("trailing-")).to.equal("it ends with a hyphen");
   });
 
   it("turns --name into the stored identifier or a UsageError naming the value", () => {
@@ -59,6 +43,8 @@ describe("snapshot model", () => {
     status: "available",
     createdAt: at === undefined ? undefined : new Date(at),
     allocatedStorageGiB: 20,
+    encrypted: false,
+    kmsKeyId: undefined,
     engine: "sqlserver-ex",
     engineVersion: "16",
     tags,

@@ -14,6 +14,8 @@ function snap(identifier: string, ageDays: number | undefined, options: Partial<
     status: "available",
     createdAt: ageDays === undefined ? undefined : new Date(NOW.getTime() - ageDays * DAY),
     allocatedStorageGiB: 20,
+    encrypted: false,
+    kmsKeyId: undefined,
     engine: "sqlserver-ex",
     engineVersion: "16.00.4165.4.v1",
     tags: TOOL,

@@ -1,20 +1,16 @@
 import { expect } from "chai";
 import { runProgram } from "../../support/pulumi-mocks";
-import { AssetsBucket, bucketNameProblem, lifecycleRules, tlsOnlyPolicy, validateBucketName } from "../../../components/assets-bucket";
+import { AssetsBucket, lifecycleRules, tlsOnlyPolicy, validateBucketName } from "../../../components/assets-bucket";
 import { InvalidConfigError } from "../../../components/errors";
 
 describe("AssetsBucket", () => {
   describe("bucket names (pure)", () => {
-    it("accepts valid names", () => {
-      for (const ok of ["gametracker-assets", "abc", "a".repeat(63), "my.assets.bucket", "1-assets"]) expect(bucketNameProblem(ok), ok).to.equal(undefined);
-    });
-
-    it("refuses each broken rule with the reason, naming key and value", () => {
+    it("refuses each broken rule (contracts/aws-names) with the reason, naming key and value", () => {
       const cases: Array<[string, string]> = [
         ["ab", "2 characters"],
         ["a".repeat(64), "64 characters"],
-        ["GameTracker", "other than lowercase"],
-        ["game_tracker", "other than lowercase"],
+        ["GameTracker", 'contains "G"'],
+        ["game_tracker", 'contains "_"'],
         ["-assets", "start and end"],
         ["assets.", "start and end"],
         ["a..b", "adjacent dots"],
@@ -25,7 +21,6 @@ describe("AssetsBucket", () => {
         ["assets--ol-s3", "suffix --ol-s3"],
       ];
       for (const [name, reason] of cases) {
-        expect(bucketNameProblem(name), name).to.include(reason);
         try {
           validateBucketName(name, "gametracker:assetsBucketName");
           expect.fail(`accepted ${name}`);

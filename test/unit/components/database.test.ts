@@ -225,7 +225,7 @@ describe("Database component (mocks)", () => {
       ["restore with manual snapshots", { identifier: "gametracker-mssql-r", restore: pit, manualSnapshots: ["x"], ...restoreNetwork }, "primary only"],
       ["restore with replication", { identifier: "gametracker-mssql-r", restore: pit, backupReplicationRegion: "us-west-2", ...restoreNetwork }, "primary only"],
       ["restore with a master user", { identifier: "gametracker-mssql-r", restore: pit, masterUsername: "sa2", ...restoreNetwork }, "keeps the master user"],
-      ["restore with encryption", { identifier: "gametracker-mssql-r", restore: pit, storageEncrypted: true, ...restoreNetwork }, "inherits encryption"],
+      ["a KMS key without encryption", { identifier: "gametracker-mssql-r", restore: pit, storageEncrypted: false, kmsKeyId: "arn:aws:kms:us-east-1:1:key/k", ...restoreNetwork }, "a KMS key only applies to encrypted storage"],
       ["drill with deletion protection", { identifier: "gametracker-mssql-r", purpose: "drill", deletionProtection: true, restore: pit, ...restoreNetwork }, "must stay deletable"],
       ["a drill purpose without restore", { ...primaryNetwork, purpose: "drill" }, "only a restored instance"],
       ["a restore as primary", { identifier: "gametracker-mssql-r", purpose: "primary", restore: pit, ...restoreNetwork }, '"cutover" or "drill"'],

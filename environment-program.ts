@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import { parseEnvironmentConfig, EnvironmentSettings } from "./config";
 import { Database, DatabaseArgs, planDatabase } from "./components/database";
 import { AssetsBucket, AssetsBucketArgs, planAssetsBucket } from "./components/assets-bucket";
@@ -12,7 +13,7 @@ import { Network, NetworkArgs, validateNetworkArgs } from "./components/network"
 import { Api, apiFunctionName } from "./components/api";
 import { jdbcUrl } from "./components/datasource";
 import { InvalidConfigError } from "./components/errors";
-import { environmentTags } from "./components/tags";
+import { environmentTags } from "./contracts/tags";
 import { EnvironmentOutputNames, PRIMARY_SOURCE, RESTORE_PROJECT, RestoreOutputNames } from "./contracts/stacks";
 
 type Outputs = { [K in keyof typeof EnvironmentOutputNames]: pulumi.Output<unknown> | unknown };
@@ -141,5 +142,6 @@ export function environmentProgram(): Outputs {
     activeDatabase: sourceName,
     activeDatabaseEndpoint: active.address,
     datasourceUrl,
+    awsRegion: aws.getRegionOutput().region,
   };
 }

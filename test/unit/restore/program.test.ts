@@ -1,14 +1,16 @@
 import { expect } from "chai";
-import { restoreProgram } from "../../automation/restore/program";
-import { RestoreSpec, restoreStackConfig } from "../../automation/restore/program-config";
-import { RESTORE_PROJECT, RestoreOutputNames } from "../../contracts/stacks";
-import { runProgram } from "../support/pulumi-mocks";
-import { drillRestoreSpec } from "../support/restore-spec";
+import { restoreProgram } from "../../../automation/restore/program";
+import { encodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY } from "../../../automation/restore/spec";
+import { RESTORE_PROJECT, RestoreOutputNames } from "../../../contracts/stacks";
+import { runProgram } from "../../support/pulumi-mocks";
+import { drillRestoreSpec } from "../../support/restore-spec";
 
 const INSTANCE = "aws:rds/instance:Instance";
 
 
-const run = (s: RestoreSpec) => runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: `dev-drill-${s.drillId ?? "x"}`, config: restoreStackConfig(s) });
+/** The config the pipeline gives a restore stack before each update (restore-stack.ts). */
+const configOf = (s: RestoreSpec): Record<string, string> => ({ [SPEC_CONFIG_KEY]: encodeRestoreSpec(s) });
+const run = (s: RestoreSpec) => runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: `dev-drill-${s.drillId ?? "x"}`, config: configOf(s) });
 
 describe("restore program (inline, project gametracker-restore)", () => {
   it("restores a drill from a snapshot on the environment's subnet group and security groups, deletable and tagged", async () => {
@@ -51,7 +53,7 @@ describe("restore program (inline, project gametracker-restore)", () => {
 
   it("restores to a point in time of the source instance", async () => {
     const time = new Date("2026-11-25T09:30:00Z");
-    const result = await run(drillRestoreSpec({ point: { kind: "time", label: "time:2026-11-25T09:30:00.000Z", time, engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20 } }));
+    const result = await run(drillRestoreSpec({ point: { kind: "time", label: "time:2026-11-25T09:30:00.000Z", time, engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false } }));
     const instance = result.one(INSTANCE);
     expect(instance.inputs.snapshotIdentifier).to.equal(undefined);
     expect(instance.inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceIdentifier: "gametracker-mssql", restoreTime: "2026-11-25T09:30:00.000Z" });
@@ -59,7 +61,7 @@ describe("restore program (inline, project gametracker-restore)", () => {
 
   it("restores to the latest restorable time", async () => {
     const result = await run(
-      drillRestoreSpec({ point: { kind: "latest-restorable", label: "latest-restorable", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20 } }),
+      drillRestoreSpec({ point: { kind: "latest-restorable", label: "latest-restorable", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false } }),
     );
     expect(result.one(INSTANCE).inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceIdentifier: "gametracker-mssql", useLatestRestorableTime: true });
     expect(result.one(INSTANCE).inputs.tags["gametracker:recovery-point"]).to.equal("latest-restorable");
@@ -76,22 +78,23 @@ describe("restore program (inline, project gametracker-restore)", () => {
     expect(result.outputs[RestoreOutputNames.purpose]).to.equal("cutover");
   });
 
-  it("refuses config that names no recovery point, or two", async () => {
-    const config = restoreStackConfig(drillRestoreSpec());
-    delete config["restore.snapshotIdentifier"];
-    await expectRunError(config, /Exactly one of restore.snapshotIdentifier, restore.restoreTime and restore.useLatestRestorableTime/);
-    await expectRunError({ ...restoreStackConfig(drillRestoreSpec()), "restore.useLatestRestorableTime": "true" }, /found 2/);
+  it("declares the backup's encryption and key, so the next update of the stack does not plan a replacement", async () => {
+    const kmsKeyId = "arn:aws:kms:us-east-1:123456789012:key/0f6c8f6e-3b7a-4d0c-9d1e-1a2b3c4d5e6f";
+    const encrypted = drillRestoreSpec({ point: { ...drillRestoreSpec().point, engine: "sqlserver-se", storageEncrypted: true, kmsKeyId } });
+    const instance = (await run(encrypted)).one(INSTANCE);
+    expect(instance.inputs.storageEncrypted).to.equal(true);
+    expect(instance.inputs.kmsKeyId).to.equal(kmsKeyId);
+    const express = (await run(drillRestoreSpec())).one(INSTANCE);
+    expect(express.inputs.storageEncrypted).to.equal(false);
+    expect(express.inputs.kmsKeyId).to.equal(undefined);
   });
 
-  it("refuses an empty security group list (RDS would fall back to the default VPC group)", async () => {
-    await expectRunError({ ...restoreStackConfig(drillRestoreSpec()), "restore.securityGroupIds": "[]" }, /non-empty JSON array/);
-  });
-
-  it("refuses a drill without a drill id and an unknown purpose", async () => {
-    const config = restoreStackConfig(drillRestoreSpec());
-    delete config["restore.drillId"];
-    await expectRunError(config, /restore.drillId is unset/);
-    await expectRunError({ ...restoreStackConfig(drillRestoreSpec()), "restore.purpose": "primary" }, /must be drill or cutover/);
+  it("refuses a spec it cannot read, before registering anything, naming what is wrong", async () => {
+    const spec = JSON.parse(encodeRestoreSpec(drillRestoreSpec())) as Record<string, unknown>;
+    await expectRunError({ [SPEC_CONFIG_KEY]: JSON.stringify({ ...spec, securityGroupIds: [] }) }, /no securityGroupIds in its restore spec/);
+    await expectRunError({ [SPEC_CONFIG_KEY]: JSON.stringify({ ...spec, drillId: undefined }) }, /no drillId in its restore spec/);
+    await expectRunError({ [SPEC_CONFIG_KEY]: JSON.stringify({ ...spec, purpose: "primary" }) }, /neither drill nor cutover/);
+    await expectRunError({}, /Missing required configuration variable 'gametracker-restore:spec'/);
   });
 });
 

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { UsageError } from "../../automation/errors";
-import { DrillReport, renderMarkdown, renderSummary, reportFileNames, rpoSeconds, rtoSeconds } from "../../automation/restore/report";
-import { checkReportDir, fileReportWriter } from "../../automation/restore/report-files";
+import { UsageError } from "../../../automation/errors";
+import { DrillReport, renderMarkdown, renderSummary, reportFileNames, rpoSeconds, rtoSeconds } from "../../../automation/drill/report";
+import { checkReportDir, fileReportWriter } from "../../../automation/drill/report-files";
 
 function report(overrides: Partial<DrillReport> = {}): DrillReport {
   return {

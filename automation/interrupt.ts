@@ -1,14 +1,15 @@
-import { OperationError } from "../errors";
+import { OperationError } from "./errors";
 
 /**
- * Ctrl-C during a drill must not leave an RDS instance running (and billing) behind.
- * The handler does not exit: it makes the drill's current wait give up, so the drill's
- * `finally` destroys the restore stack as it does for any failure. It triggers that
- * once; pressing again only says what is going on.
+ * Ctrl-C must neither leave an RDS instance running (and billing) unnoticed nor a stack
+ * half-updated. The handler does not exit: it makes the current wait give up, so the
+ * caller's own cleanup runs as it does for any failure (a drill destroys its restore
+ * stack, a restore keeps it for --resume, a cut-over puts its config back). It triggers
+ * that once; pressing again only says what is going on.
  */
 export class InterruptedError extends OperationError {
   constructor(signal = "SIGINT") {
-    super(`Interrupted (${signal}); the drill stopped and cleaned up its restore stack.`);
+    super(`Interrupted (${signal}).`);
   }
 }
 

@@ -1,5 +1,7 @@
 import { formatDuration, table } from "../output";
-import { Check } from "./verify";
+import { CleanupStatus, PipelineRun, PipelineStep } from "../restore/pipeline";
+import { StepRecord } from "../restore/steps";
+import { Check } from "../restore/verify";
 
 /**
  * The drill report: the evidence that backups restore. One model, rendered three ways:
@@ -7,21 +9,6 @@ import { Check } from "./verify";
  * short text summary (the terminal). All pure; writing files is report-files.ts.
  * No secrets: the report names the database secret's ARN, never a password.
  */
-
-export const DRILL_STEPS = ["choose", "restore", "verify", "report", "cleanup"] as const;
-export type DrillStep = (typeof DRILL_STEPS)[number];
-
-export interface StepRecord {
-  name: DrillStep;
-  status: "ok" | "failed" | "skipped";
-  /** ISO time the step started (absent when skipped). */
-  startedAt?: string;
-  durationMs: number;
-  /** Why it failed, or why it was skipped. */
-  note?: string;
-}
-
-export type CleanupStatus = "destroyed" | "kept" | "failed" | "nothing-to-clean" | "pending";
 
 export interface DrillReport {
   kind: "gametracker-drill-report";
@@ -34,7 +21,7 @@ export interface DrillReport {
   targetInstance: string;
   resumed: boolean;
   outcome: "passed" | "failed";
-  failedStep?: DrillStep;
+  failedStep?: PipelineStep;
   error?: string;
   recoveryPoint?: { label: string; kind: string; time: string; snapshotType?: string };
   startedAt: string;
@@ -59,6 +46,47 @@ export function rpoSeconds(recoveryPointTime: Date, drillStart: Date): number {
 /** Seconds from the drill's start until the restored instance was verified. */
 export function rtoSeconds(drillStart: Date, verifiedAt: Date): number {
   return Math.max(0, Math.round((verifiedAt.getTime() - drillStart.getTime()) / 1000));
+}
+
+/** The drill's report of a pipeline run. Pure. */
+export function drillReport(run: PipelineRun, finishedAt: Date): DrillReport {
+  const report: DrillReport = {
+    kind: "gametracker-drill-report",
+    version: 1,
+    drillId: run.id,
+    environment: run.environment,
+    restoreStack: run.restoreStack,
+    sourceInstance: run.sourceInstance,
+    targetInstance: run.targetInstance,
+    resumed: run.resumed,
+    outcome: run.failure === undefined && run.failedStep === undefined && run.cleanup.status !== "failed" ? "passed" : "failed",
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    steps: run.steps,
+    checks: run.checks,
+    cleanup: run.cleanup,
+  };
+  if (run.failedStep !== undefined) report.failedStep = run.failedStep;
+  if (run.error !== undefined) report.error = run.error;
+  const spec = run.spec;
+  if (spec !== undefined) {
+    report.recoveryPoint = {
+      label: spec.point.label,
+      kind: spec.point.kind,
+      time: spec.point.time.toISOString(),
+      ...(spec.point.kind === "snapshot" ? { snapshotType: spec.point.snapshotType } : {}),
+    };
+    report.rpoSeconds = rpoSeconds(spec.point.time, run.startedAt);
+  }
+  if (run.verifiedAt !== undefined) {
+    report.verifiedAt = run.verifiedAt.toISOString();
+    report.rtoSeconds = rtoSeconds(run.startedAt, run.verifiedAt);
+  }
+  if (run.restored !== undefined) {
+    report.endpoint = { address: run.restored.address, port: run.restored.port };
+    if (run.restored.secretArn !== undefined) report.secretArn = run.restored.secretArn;
+  }
+  return report;
 }
 
 /** Report file names carry the drill id so that a directory of reports sorts by time. */

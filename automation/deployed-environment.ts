@@ -2,8 +2,12 @@ import { UsageError } from "./errors";
 import { EnvironmentOutputNames } from "../contracts/stacks";
 import { ENVIRONMENT_PROJECT, plainOutput, StackNotFoundError, StackOutputs, Stacks } from "./stacks/port";
 
-/** What a command knows about the environment it acts on. */
-export interface Environment {
+/**
+ * What a command knows about a deployed environment: the environment stack's outputs
+ * (contracts/stacks.ts), overridden by flags (`--db-instance`, `--bucket`) so that
+ * commands still work when the Pulumi backend can't be read.
+ */
+export interface DeployedEnvironment {
   /** The environment stack, when the environment was read from one. */
   stack: string | undefined;
   dbInstanceIdentifier: string;
@@ -15,6 +19,8 @@ export interface Environment {
   /** Manual snapshots declared in the environment's config (never pruned, checked by `check`). */
   declaredManualSnapshots: string[];
   activeDatabase: string | undefined;
+  /** The region the environment stack deployed to (its awsRegion output); undefined without a stack. */
+  region: string | undefined;
 }
 
 export interface EnvironmentFlags {
@@ -61,7 +67,7 @@ export async function resolveBucket(flags: { stack?: string; bucket?: string }, 
  * both (flags win). Flags alone are enough so that commands still work in an incident
  * where the Pulumi backend can't be read.
  */
-export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks | undefined): Promise<Environment> {
+export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks | undefined): Promise<DeployedEnvironment> {
   const outputs = await environmentOutputs(flags.stack, stacks, "--db-instance and --bucket");
   const read = (key: string): unknown => plainOutput(outputs, key);
   const str = (key: string): string | undefined => stringOutput(outputs, key);
@@ -86,5 +92,6 @@ export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks
     backupRetentionDays: typeof retention === "number" ? retention : undefined,
     declaredManualSnapshots: Array.isArray(manual) ? manual.filter((m): m is string => typeof m === "string") : [],
     activeDatabase: str(EnvironmentOutputNames.activeDatabase),
+    region: str(EnvironmentOutputNames.awsRegion),
   };
 }

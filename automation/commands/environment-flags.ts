@@ -1,10 +1,11 @@
 import type { Argv } from "yargs";
 import { CommandContext, GlobalArgs } from "../cli/context";
-import { Environment, resolveBucket, resolveEnvironment } from "../environment";
+import { DeployedEnvironment, resolveBucket, resolveEnvironment } from "../deployed-environment";
 import { UsageError } from "../errors";
+import { bucketNameProblem, instanceIdentifierProblem, normalizeRdsIdentifier } from "../../contracts/aws-names";
 
 /**
- * The options every command that acts on an environment shares: `--db-instance` and
+ * The flags that name the environment a command acts on: `--db-instance` and
  * `--bucket` (the assets commands take only `--bucket`), next to the global `--stack`.
  * Either flag works without stack state, so a command still runs in an incident where
  * the Pulumi backend can't be read; with `--stack` too, the flags override the stack's
@@ -57,7 +58,7 @@ export function withEnvironmentOptions<T>(yargs: Argv<T>): Argv<T & EnvironmentA
 /** Refuses a misspelt `--db-instance` or `--bucket` before anything is read. */
 function checkEnvironmentFlags(args: EnvironmentArgs): void {
   if (args.dbInstance !== undefined) {
-    const problem = dbInstanceIdentifierProblem(args.dbInstance);
+    const problem = instanceIdentifierProblem(args.dbInstance, "any-case");
     if (problem !== undefined) throw new UsageError(`Invalid --db-instance "${args.dbInstance}": ${problem}; pass the instance identifier as shown by aws rds describe-db-instances.`);
   }
   if (args.bucket !== undefined) {
@@ -71,12 +72,12 @@ function checkEnvironmentFlags(args: EnvironmentArgs): void {
  * and/or the flags. The Pulumi stacks port is only created when `--stack` is given, so
  * flag-only use needs no Pulumi CLI.
  */
-export async function environmentFrom(args: GlobalArgs & EnvironmentArgs, ctx: CommandContext): Promise<Environment> {
+export async function environmentFrom(args: GlobalArgs & EnvironmentArgs, ctx: CommandContext): Promise<DeployedEnvironment> {
   checkEnvironmentFlags(args);
   return resolveEnvironment(
     {
       ...(args.stack !== undefined ? { stack: args.stack } : {}),
-      ...(args.dbInstance !== undefined ? { dbInstance: args.dbInstance } : {}),
+      ...(args.dbInstance !== undefined ? { dbInstance: normalizeRdsIdentifier(args.dbInstance) } : {}),
       ...(args.bucket !== undefined ? { bucket: args.bucket } : {}),
     },
     args.stack !== undefined ? ctx.stacks : undefined,
@@ -93,23 +94,4 @@ export async function bucketFrom(args: GlobalArgs & BucketArgs, ctx: CommandCont
     { ...(args.stack !== undefined ? { stack: args.stack } : {}), ...(args.bucket !== undefined ? { bucket: args.bucket } : {}) },
     args.stack !== undefined && args.bucket === undefined ? ctx.stacks : undefined,
   );
-}
-
-/** Why `id` can't be an RDS DB instance identifier (1–63 letters, digits, hyphens; a letter first; no `--`, no trailing hyphen), or undefined. Pure. */
-export function dbInstanceIdentifierProblem(id: string): string | undefined {
-  if (id.length < 1 || id.length > 63) return "it must be 1 to 63 characters long";
-  if (!/^[A-Za-z0-9-]+$/.test(id)) return "it may contain only letters, digits and hyphens";
-  if (!/^[A-Za-z]/.test(id)) return "it must start with a letter";
-  if (id.includes("--")) return "it must not contain two consecutive hyphens";
-  if (id.endsWith("-")) return "it must not end with a hyphen";
-  return undefined;
-}
-
-/** Why `name` can't be an S3 bucket name (3–63 lowercase letters, digits, dots, hyphens; letter or digit at both ends), or undefined. Pure. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return "it must be 3 to 63 characters long";
-  if (!/^[a-z0-9.-]+$/.test(name)) return "it may contain only lowercase letters, digits, dots and hyphens";
-  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "it must start and end with a letter or digit";
-  if (name.includes("..")) return "it must not contain two consecutive dots";
-  return undefined;
 }

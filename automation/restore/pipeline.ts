@@ -1,0 +1,296 @@
+import { RESTORE_PROJECT } from "../../contracts/stacks";
+import { RestorePurpose, TagKeys } from "../../contracts/tags";
+import { DeployedEnvironment } from "../deployed-environment";
+import { OperationError, UsageError } from "../errors";
+import { Interruption, InterruptInstaller } from "../interrupt";
+import { ConcurrentUpdateError, Stack } from "../stacks/port";
+import { newRunId, parseRunId } from "./naming";
+import { planRestore } from "./plan";
+import { describeInstanceFacts } from "./rds-facts";
+import { RecoveryRequest } from "./recovery-point";
+import { createRestoreStack, destroyRestoreStack, openRestoreStack, RestoredDatabase, upRestoreStack } from "./restore-stack";
+import { RestoreRunDeps } from "./run-deps";
+import { RestoreSpec } from "./spec";
+import { StepRecord, StepRecorder } from "./steps";
+import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";
+
+/**
+ * The one restore pipeline behind `restore` and `drill`:
+ *
+ *   choose → restore (a stack of its own) → verify → [report] → cleanup
+ *
+ * The two differ only in their policy (RestorePolicy): what the stack and instance are
+ * called, whether the operator is asked before anything is created, and whether the
+ * stack is destroyed at the end (a drill) or kept (a cut-over target). Resume, Ctrl-C,
+ * step records and error handling are this module's, so they behave the same in both.
+ *
+ * Whatever happens once the restore stack exists — a failed step, failed checks, Ctrl-C
+ * — the policy's cleanup runs after the operation in flight has settled (a stack runs
+ * one operation at a time). Bad input is refused before anything is created (UsageError,
+ * exit 2) and leaves nothing behind.
+ */
+
+export const PIPELINE_STEPS = ["choose", "restore", "verify", "report", "cleanup"] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+export interface RestorePolicy {
+  purpose: RestorePurpose;
+  /** What the operator calls one run, in messages: `drill` or `restore`. */
+  noun: "drill" | "restore";
+  stackName(environment: string, id: string): string;
+  /** The new instance's identifier (`requested` is the operator's `--target-id`, when the policy takes one). */
+  targetIdentifier(source: string, id: string, requested: string | undefined): string;
+  /** The question asked before anything is created; undefined: create without asking. */
+  question?(spec: RestoreSpec, restoreStack: string): string;
+  /** At the end: destroy and remove the stack (unless `keep`), or keep it for cut-over and resume. */
+  atEnd: "destroy" | "keep";
+  /** Runs after a passed verification, before cleanup (the drill writes its evidence). */
+  report?(run: PipelineRun): Promise<string | undefined>;
+}
+
+export interface PipelineDeps extends RestoreRunDeps {
+  onInterrupt: InterruptInstaller;
+  confirm(question: string): Promise<boolean>;
+}
+
+export interface PipelineOptions {
+  environment: DeployedEnvironment & { stack: string };
+  /** The recovery point of a new run; ignored on resume (the stack's spec says it). */
+  request: RecoveryRequest;
+  /** Continue an interrupted run with this id instead of starting a new one. */
+  resumeId?: string;
+  instanceClass?: string;
+  targetIdentifier?: string;
+  /** Keep a drill's stack (`--keep`). */
+  keep?: boolean;
+}
+
+export type CleanupStatus = "destroyed" | "kept" | "failed" | "nothing-to-clean" | "pending";
+
+/** What a run did, step by step: the drill's report and the restore's result are made from it. */
+export interface PipelineRun {
+  id: string;
+  purpose: RestorePurpose;
+  resumed: boolean;
+  /** `<project>/<stack>`. */
+  restoreStack: string;
+  stackName: string;
+  environment: string;
+  sourceInstance: string;
+  targetInstance: string;
+  /** When the run started; a resumed run keeps the first start (RPO and RTO are measured from it). */
+  startedAt: Date;
+  spec: RestoreSpec | undefined;
+  restored: RestoredDatabase | undefined;
+  checks: Check[];
+  verifiedAt: Date | undefined;
+  steps: StepRecord[];
+  failedStep: PipelineStep | undefined;
+  /** The failure that stopped the run, as one sentence. */
+  error: string | undefined;
+  failure: unknown;
+  cleanup: { status: CleanupStatus; detail: string };
+  /** The operator declined before anything was created. */
+  cancelled: boolean;
+}
+
+/** Opens the stack of an interrupted run and checks it is this environment's run of this kind. Refuses before anything changes. */
+async function openResumed(deps: PipelineDeps, policy: RestorePolicy, env: DeployedEnvironment & { stack: string }, id: string): Promise<{ stack: Stack; spec: RestoreSpec }> {
+  const stackName = policy.stackName(env.stack, id);
+  const opened = await openRestoreStack(deps.stacks, stackName, `${policy.noun} ${id} of environment ${env.stack}`);
+  const { spec } = opened;
+  const isDrill = policy.purpose === "drill";
+  if (spec.purpose !== policy.purpose || spec.environment !== env.stack || (isDrill && spec.drillId !== id)) {
+    throw new UsageError(
+      `Restore stack ${stackName} is not ${policy.noun} ${id} of environment ${env.stack} (its spec says ${spec.purpose} ${spec.drillId ?? ""} of ${spec.environment}); it can't be resumed as one.`.replace("  ", " "),
+    );
+  }
+  if (spec.sourceDbInstanceIdentifier !== env.dbInstanceIdentifier) {
+    throw new UsageError(`${capitalise(policy.noun)} ${id} restores ${spec.sourceDbInstanceIdentifier}, but environment ${env.stack} now names ${env.dbInstanceIdentifier}; start a new ${policy.noun} instead of resuming.`);
+  }
+  if (isDrill) {
+    const existing = await describeInstanceFacts(deps.rds, spec.targetIdentifier);
+    if (existing !== undefined && existing.tags[TagKeys.drillId] !== id) {
+      throw new UsageError(
+        `DB instance ${spec.targetIdentifier} exists but is not tagged ${TagKeys.drillId}=${id}; it is not this drill's instance, so the drill can't be resumed — remove it or start a new drill.`,
+      );
+    }
+  }
+  return opened;
+}
+
+export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePolicy, options: PipelineOptions): Promise<PipelineRun> {
+  const { clock, output } = deps;
+  const env = options.environment;
+  const now = clock.now();
+  const steps = new StepRecorder(clock);
+  const interruption = new Interruption();
+
+  const resumed = options.resumeId !== undefined;
+  let id: string;
+  let spec: RestoreSpec | undefined;
+  let stack: Stack | undefined;
+  if (resumed) {
+    id = parseRunId(options.resumeId!);
+    ({ stack, spec } = await openResumed(deps, policy, env, id));
+  } else {
+    id = newRunId(now, deps.random);
+  }
+  const stackName = policy.stackName(env.stack, id);
+  const restoreStack = `${RESTORE_PROJECT}/${stackName}`;
+  const run: PipelineRun = {
+    id,
+    purpose: policy.purpose,
+    resumed,
+    restoreStack,
+    stackName,
+    environment: env.stack,
+    sourceInstance: spec?.sourceDbInstanceIdentifier ?? env.dbInstanceIdentifier,
+    targetInstance: spec?.targetIdentifier ?? policy.targetIdentifier(env.dbInstanceIdentifier, id, options.targetIdentifier),
+    startedAt: spec?.startedAt ?? now,
+    spec,
+    restored: undefined,
+    checks: [],
+    verifiedAt: undefined,
+    steps: [],
+    failedStep: undefined,
+    error: undefined,
+    failure: undefined,
+    cleanup: { status: "pending", detail: "" },
+    cancelled: false,
+  };
+  const keeps = policy.atEnd === "keep" || options.keep === true;
+  output.progress(
+    `${policy.noun} ${id}${resumed ? " (resumed)" : ""}: environment ${env.stack}, source ${run.sourceInstance}, restore stack ${restoreStack}, instance ${run.targetInstance}`,
+  );
+
+  // The stack verb or AWS wait in flight; cleanup waits for it, since a stack runs one operation at a time.
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const guarded = <T>(work: Promise<T>): Promise<T> => {
+    inFlight = work.catch(() => undefined);
+    return interruption.race(work);
+  };
+  const uninstall = deps.onInterrupt(() => {
+    const consequence = keeps ? `keeping restore stack ${restoreStack} (continue with --resume ${id}, or remove it with gametracker-dr cleanup)` : `cleaning up restore stack ${restoreStack}`;
+    if (interruption.trigger()) output.warn(`interrupted: stopping ${policy.noun} ${id} once the current step settles, and ${consequence} (Ctrl-C twice more abandons it)`);
+    else output.warn(`already stopping ${policy.noun} ${id}; if you abandon it, run gametracker-dr cleanup afterwards`);
+  });
+
+  try {
+    try {
+      if (resumed) {
+        steps.skip("choose", `resumed: recovery point ${spec!.point.label} from the restore stack's spec`);
+      } else {
+        spec = await steps.run("choose", () =>
+          guarded(
+            planRestore({
+              rds: deps.rds,
+              region: deps.region,
+              environment: env,
+              request: options.request,
+              purpose: policy.purpose,
+              targetIdentifier: run.targetInstance,
+              ...(policy.purpose === "drill" ? { drillId: id } : {}),
+              ...(options.instanceClass !== undefined ? { instanceClass: options.instanceClass } : {}),
+              now,
+              random: deps.random,
+            }),
+          ),
+        );
+        run.spec = spec;
+        const question = policy.question?.(spec, restoreStack);
+        if (question !== undefined && !(await deps.confirm(question))) {
+          run.cancelled = true;
+          run.cleanup = { status: "nothing-to-clean", detail: "" };
+          steps.skip("restore", "cancelled: nothing was created");
+          return finish(run, steps);
+        }
+        output.progress(`recovery point ${spec.point.label} (${spec.point.time.toISOString()}); restoring — if interrupted, continue with --resume ${id}`);
+      }
+      const chosen = spec!;
+
+      run.restored = await steps.run("restore", () =>
+        guarded(
+          (async () => {
+            stack ??= await createRestoreStack(deps.stacks, stackName, chosen, (created) => (stack = created));
+            output.progress(`pulumi up ${restoreStack} (an RDS restore takes 10–40 minutes)`);
+            return upRestoreStack(stack, chosen, deps.onPulumiOutput);
+          })(),
+        ),
+      );
+
+      await steps.run("verify", async () => {
+        const verification = await guarded(
+          verifyRestoredInstance(
+            { rds: deps.rds, clock, random: deps.random, resolver: deps.resolver, timeoutMs: deps.verifyTimeoutMs, onProgress: (m) => output.progress(m) },
+            verifyExpectations(chosen, run.restored),
+          ),
+        );
+        run.checks = verification.checks;
+        if (!verification.passed) {
+          const failed = run.checks.filter((c) => c.status === "fail");
+          throw new OperationError(`${failed.length} of ${run.checks.length} checks failed: ${failed.map((c) => `${c.id} (expected ${c.expected}, got ${c.actual})`).join("; ")}.`);
+        }
+      });
+      run.verifiedAt = clock.now();
+
+      if (policy.report === undefined) steps.skip("report", `a ${policy.noun} writes no report`);
+      else {
+        const note = await steps.run("report", () => guarded(policy.report!(finish(run, steps))));
+        if (note !== undefined) steps.note("report", note);
+      }
+    } catch (error) {
+      run.failure = error;
+      run.error = error instanceof Error ? error.message : String(error);
+    }
+
+    if (run.failure instanceof UsageError && stack === undefined) {
+      // Bad input, refused before anything was created: nothing to clean up, exit 2.
+      throw run.failure;
+    }
+    await inFlight;
+    run.cleanup = await cleanUp(deps, policy, steps, stack, run, keeps);
+    return finish(run, steps);
+  } finally {
+    uninstall();
+  }
+}
+
+function finish(run: PipelineRun, steps: StepRecorder): PipelineRun {
+  run.steps = steps.list(PIPELINE_STEPS);
+  run.failedStep = steps.firstFailure ?? (run.cleanup.status === "failed" ? "cleanup" : undefined);
+  if (run.error === undefined && run.cleanup.status === "failed") run.error = run.cleanup.detail;
+  return run;
+}
+
+async function cleanUp(deps: PipelineDeps, policy: RestorePolicy, steps: StepRecorder, stack: Stack | undefined, run: PipelineRun, keeps: boolean): Promise<PipelineRun["cleanup"]> {
+  const resume = `gametracker-dr ${policy.noun} --stack ${run.environment} --resume ${run.id}`;
+  if (stack === undefined) {
+    steps.skip("cleanup", "nothing was created");
+    return { status: "nothing-to-clean", detail: "" };
+  }
+  if (run.failure instanceof ConcurrentUpdateError) {
+    // Another process holds the stack's lock; fighting it would make things worse.
+    steps.skip("cleanup", "another update holds the stack");
+    return { status: "failed", detail: `not attempted: another update is running on ${run.restoreStack}; when it ends, run ${resume} or gametracker-dr cleanup` };
+  }
+  if (keeps) {
+    const why = policy.atEnd === "keep" ? (run.failure === undefined ? "kept for cut-over" : `kept: continue with ${resume}`) : "--keep";
+    steps.skip("cleanup", why);
+    return { status: "kept", detail: `${run.restoreStack} kept; ${policy.atEnd === "keep" && run.failure === undefined ? `cut over to it with gametracker-dr cutover --stack ${run.environment} --to ${run.stackName}` : "destroy it with gametracker-dr cleanup when done"}` };
+  }
+  deps.output.progress(`destroying and removing restore stack ${run.restoreStack}`);
+  try {
+    await steps.run("cleanup", () => destroyRestoreStack(stack, deps.onPulumiOutput));
+    return { status: "destroyed", detail: run.restoreStack };
+  } catch (error) {
+    return {
+      status: "failed",
+      detail: `${error instanceof Error ? error.message : String(error)} — the restore stack ${run.restoreStack} may still hold an RDS instance; run gametracker-dr cleanup`,
+    };
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,73 @@
+/**
+ * The AWS naming rules checked before any call, in one place, with one case policy:
+ *
+ * - RDS treats DB instance and snapshot identifiers case-insensitively and stores them
+ *   lowercase. A name that goes through Pulumi (config, component arguments) must
+ *   already be lowercase: the AWS provider refuses uppercase identifiers, and a mixed-case
+ *   name would come back lowercased and show as a change on every preview.
+ * - A name typed on the command line (`--db-instance`, `--target-id`, `--name`,
+ *   `snapshot:<id>`) may use either case; it is lowercased (`normalizeRdsIdentifier`)
+ *   before it is compared, stored or sent, as RDS itself would.
+ * - S3 bucket names are lowercase only, everywhere.
+ *
+ * Each function answers why a name is invalid (a clause for the caller's sentence), or
+ * undefined when it is valid. Pure.
+ */
+
+export type CasePolicy = "lowercase" | "any-case";
+
+/** RDS's limits: DB instance identifiers 63 characters, DB snapshot identifiers 255. */
+export const MAX_INSTANCE_IDENTIFIER_LENGTH = 63;
+export const MAX_SNAPSHOT_IDENTIFIER_LENGTH = 255;
+
+/** The rule in words, for error sentences. */
+export function rdsIdentifierRule(maxLength: number, casePolicy: CasePolicy): string {
+  const letters = casePolicy === "lowercase" ? "lowercase letters" : "letters";
+  return `1 to ${maxLength} ${letters}, digits or hyphens, starting with a letter, with no two consecutive hyphens and no trailing hyphen`;
+}
+
+/** Why `id` can't be an RDS DB instance or snapshot identifier, or undefined. */
+export function rdsIdentifierProblem(id: string, maxLength: number, casePolicy: CasePolicy): string | undefined {
+  if (id.length === 0) return "it is empty";
+  if (id.length > maxLength) return `it is ${id.length} characters long (at most ${maxLength})`;
+  const allowed = casePolicy === "lowercase" ? /[^a-z0-9-]/ : /[^A-Za-z0-9-]/;
+  const bad = allowed.exec(id);
+  if (bad) return `it contains "${bad[0]}" (only ${casePolicy === "lowercase" ? "lowercase letters" : "letters"}, digits and hyphens are allowed)`;
+  if (!/^[A-Za-z]/.test(id)) return "it must start with a letter";
+  if (id.includes("--")) return "it contains two consecutive hyphens";
+  if (id.endsWith("-")) return "it ends with a hyphen";
+  return undefined;
+}
+
+/** Why `id` can't be a DB instance identifier. */
+export function instanceIdentifierProblem(id: string, casePolicy: CasePolicy): string | undefined {
+  return rdsIdentifierProblem(id, MAX_INSTANCE_IDENTIFIER_LENGTH, casePolicy);
+}
+
+/** Why `id` can't be a DB snapshot identifier. */
+export function snapshotIdentifierProblem(id: string, casePolicy: CasePolicy): string | undefined {
+  return rdsIdentifierProblem(id, MAX_SNAPSHOT_IDENTIFIER_LENGTH, casePolicy);
+}
+
+/** RDS's own form of an identifier typed in any case. */
+export function normalizeRdsIdentifier(id: string): string {
+  return id.toLowerCase();
+}
+
+export const BUCKET_NAME_RULE =
+  "3 to 63 lowercase letters, digits, hyphens or dots, starting and ending with a letter or digit, with no two adjacent dots, not shaped like an IP address and without the prefixes xn--, sthree-, amzn-s3-demo- or the suffixes -s3alias, --ol-s3, .mrap, --x-s3, --table-s3";
+
+/** Why `name` can't be an S3 general purpose bucket name, or undefined. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `it is ${name.length} characters long (3 to 63 allowed)`;
+  const bad = /[^a-z0-9.-]/.exec(name);
+  if (bad) return `it contains "${bad[0]}" (only lowercase letters, digits, hyphens and dots are allowed)`;
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return "it does not start and end with a letter or digit";
+  if (name.includes("..")) return "it has two adjacent dots";
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "it is shaped like an IP address";
+  const prefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => name.startsWith(p));
+  if (prefix) return `it starts with the reserved prefix ${prefix}`;
+  const suffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].find((s) => name.endsWith(s));
+  if (suffix) return `it ends with the reserved suffix ${suffix}`;
+  return undefined;
+}
