@@ -10,28 +10,14 @@
  * Pulumi.yaml's defaults as property paths, so a dotted key with a default would reach
  * the program as a field of an object `gametracker:database` instead of as itself.
  */
-import { InvalidConfigError, show } from "./components/errors";
-import {
-  DEFAULT_BACKUP_WINDOW,
-  DEFAULT_IDENTIFIER,
-  DEFAULT_MAINTENANCE_WINDOW,
-  DEFAULT_MANUAL_SNAPSHOTS,
-  DEFAULT_RETENTION_DAYS,
-  Edition,
-  parseEdition,
-  resolveStorageEncrypted,
-  validateIdentifier,
-  validateRetentionDays,
-  validateSnapshotIdentifier,
-  validateWindows,
-} from "./components/database-rules";
+import { InvalidConfigError, show, validateWholeNumber } from "./components/errors";
+import { DEFAULT_BACKUP_WINDOW, DEFAULT_IDENTIFIER, DEFAULT_MAINTENANCE_WINDOW, DEFAULT_MANUAL_SNAPSHOTS, DEFAULT_RETENTION_DAYS, Edition, planDatabaseValues } from "./components/database";
 import {
   DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS,
   DEFAULT_BUCKET_NAME,
   DEFAULT_NONCURRENT_EXPIRATION_DAYS,
   DEFAULT_NONCURRENT_VERSIONS_TO_KEEP,
-  validateBucketName,
-  validateWholeNumber,
+  planAssetsBucket,
 } from "./components/assets-bucket";
 import { DEFAULT_AVAILABILITY_ZONES, DEFAULT_CIDR_BLOCK, NAT_STRATEGIES, NatStrategy, validateNetworkArgs } from "./components/network";
 import { validateDatabaseName } from "./components/datasource";
@@ -195,50 +181,40 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
   } else {
     network = { cidrBlock: str("networkCidrBlock"), availabilityZones: int("networkAvailabilityZones"), natGateways: natRaw as NatStrategy };
   }
-  validateNetworkArgs(subnets.length > 0 ? { ...network, privateSubnetIds: subnets } : network, (arg) => k(`network${arg.charAt(0).toUpperCase()}${arg.slice(1)}` as ConfigKey));
+  validateNetworkArgs(subnets.length > 0 ? { ...network, privateSubnetIds: subnets } : network, (arg) => k(`network${capitalise(arg)}` as ConfigKey));
 
-  // Database
-  const identifier = validateIdentifier(str("databaseIdentifier"), k("databaseIdentifier"));
-  const edition = parseEdition(str("databaseEdition"), k("databaseEdition"));
+  // Database: read here, judged by the Database component's own rules (once, before anything is registered).
   const encryptedRaw = str("databaseStorageEncrypted");
   if (!["auto", "true", "false"].includes(encryptedRaw)) {
     throw new InvalidConfigError(k("databaseStorageEncrypted"), `${k("databaseStorageEncrypted")} is ${show(encryptedRaw)}, but it must be auto, true or false.`);
   }
-  const storageEncrypted = resolveStorageEncrypted(edition, encryptedRaw === "auto" ? undefined : encryptedRaw === "true", k("databaseStorageEncrypted"));
-  const kmsKeyId = optional("databaseKmsKeyId");
-  if (kmsKeyId !== undefined && !storageEncrypted) {
-    throw new InvalidConfigError(k("databaseKmsKeyId"), `${k("databaseKmsKeyId")} is set, but storage is not encrypted (edition ${edition}, ${k("databaseStorageEncrypted")} ${encryptedRaw}); drop the key or turn encryption on.`);
-  }
-  const allocatedStorage = validateWholeNumber(int("databaseAllocatedStorage"), k("databaseAllocatedStorage"), 20, 16384, "GiB");
-  const backupRetentionDays = validateRetentionDays(int("databaseBackupRetentionDays"), k("databaseBackupRetentionDays"));
-  const backupWindow = str("databaseBackupWindow");
-  const maintenanceWindow = str("databaseMaintenanceWindow");
-  validateWindows(backupWindow, maintenanceWindow, { backup: k("databaseBackupWindow"), maintenance: k("databaseMaintenanceWindow") });
-  const instanceClass = str("databaseInstanceClass");
-  if (!/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceClass)) {
-    throw new InvalidConfigError(k("databaseInstanceClass"), `${k("databaseInstanceClass")} is ${show(instanceClass)}, but it must be an RDS instance class such as db.t3.micro.`);
-  }
-  const manualSnapshots = list("databaseManualSnapshots").map((s) => validateSnapshotIdentifier(s, k("databaseManualSnapshots")));
-  const duplicate = manualSnapshots.find((s, i) => manualSnapshots.indexOf(s) !== i);
-  if (duplicate !== undefined) throw new InvalidConfigError(k("databaseManualSnapshots"), `${k("databaseManualSnapshots")} lists "${duplicate}" twice, but each manual snapshot identifier must be unique.`);
-  const backupReplicationRegion = optional("databaseBackupReplicationRegion");
-  if (backupReplicationRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(backupReplicationRegion)) {
-    throw new InvalidConfigError(k("databaseBackupReplicationRegion"), `${k("databaseBackupReplicationRegion")} is ${show(backupReplicationRegion)}, but it must be an AWS region name such as us-west-2.`);
-  }
-  const backupReplicationKmsKeyId = optional("databaseBackupReplicationKmsKeyId");
-  if (backupReplicationRegion !== undefined && storageEncrypted && backupReplicationKmsKeyId === undefined) {
-    throw new InvalidConfigError(k("databaseBackupReplicationKmsKeyId"), `${k("databaseBackupReplicationKmsKeyId")} is empty, but replicating encrypted backups to ${backupReplicationRegion} needs a KMS key ARN in that region.`);
-  }
+  const databaseArgs = {
+    identifier: str("databaseIdentifier"),
+    edition: str("databaseEdition") as Edition,
+    instanceClass: str("databaseInstanceClass"),
+    allocatedStorage: int("databaseAllocatedStorage"),
+    backupRetentionDays: int("databaseBackupRetentionDays"),
+    backupWindow: str("databaseBackupWindow"),
+    maintenanceWindow: str("databaseMaintenanceWindow"),
+    ...(encryptedRaw === "auto" ? {} : { storageEncrypted: encryptedRaw === "true" }),
+    kmsKeyId: optional("databaseKmsKeyId"),
+    manualSnapshots: list("databaseManualSnapshots"),
+    backupReplicationRegion: optional("databaseBackupReplicationRegion"),
+    backupReplicationKmsKeyId: optional("databaseBackupReplicationKmsKeyId"),
+  };
+  const database = planDatabaseValues(databaseArgs, (arg) => k(`database${capitalise(arg)}` as ConfigKey));
   const databaseName = validateDatabaseName(str("databaseName"), k("databaseName"));
   const source = parseDatabaseSource(str(DATABASE_SOURCE_KEY), stack, k(DATABASE_SOURCE_KEY));
 
-  // Assets
-  const assets = {
-    bucketName: validateBucketName(str("assetsBucketName"), k("assetsBucketName")),
-    noncurrentVersionExpirationDays: validateWholeNumber(int("assetsNoncurrentVersionExpirationDays"), k("assetsNoncurrentVersionExpirationDays"), 1, 3650, "days"),
-    noncurrentVersionsToKeep: validateWholeNumber(int("assetsNoncurrentVersionsToKeep"), k("assetsNoncurrentVersionsToKeep"), 1, 100, "versions"),
-    abortIncompleteUploadDays: validateWholeNumber(int("assetsAbortIncompleteUploadDays"), k("assetsAbortIncompleteUploadDays"), 1, 365, "days"),
+  // Assets, judged by the AssetsBucket component's rules.
+  const assetsArgs = {
+    bucketName: str("assetsBucketName"),
+    noncurrentVersionExpirationDays: int("assetsNoncurrentVersionExpirationDays"),
+    noncurrentVersionsToKeep: int("assetsNoncurrentVersionsToKeep"),
+    abortIncompleteUploadDays: int("assetsAbortIncompleteUploadDays"),
   };
+  const assetsPlan = planAssetsBucket(assetsArgs, (arg) => k(`assets${capitalise(arg)}` as ConfigKey));
+  const assets = { bucketName: assetsPlan.bucketName, ...assetsPlan.lifecycle };
 
   // API
   const artifactPath = optional("apiArtifactPath");
@@ -269,21 +245,21 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
     stack,
     network,
     database: {
-      identifier,
-      edition,
+      identifier: database.identifier,
+      edition: database.edition!,
       engineVersion: optional("databaseEngineVersion"),
-      instanceClass,
-      allocatedStorage,
-      backupRetentionDays,
-      backupWindow,
-      maintenanceWindow,
-      storageEncrypted,
-      kmsKeyId,
+      instanceClass: databaseArgs.instanceClass,
+      allocatedStorage: databaseArgs.allocatedStorage,
+      backupRetentionDays: database.retentionDays,
+      backupWindow: database.backupWindow,
+      maintenanceWindow: database.maintenanceWindow,
+      storageEncrypted: database.storageEncrypted!,
+      kmsKeyId: databaseArgs.kmsKeyId,
       deletionProtection: bool("databaseDeletionProtection"),
       multiAz: bool("databaseMultiAz"),
-      manualSnapshots,
-      backupReplicationRegion,
-      backupReplicationKmsKeyId,
+      manualSnapshots: database.manualSnapshots,
+      backupReplicationRegion: databaseArgs.backupReplicationRegion,
+      backupReplicationKmsKeyId: databaseArgs.backupReplicationKmsKeyId,
       databaseName,
     },
     source,
@@ -314,6 +290,10 @@ function unknownKey(project: string, key: string): InvalidConfigError {
     );
   }
   return new InvalidConfigError(`${project}:${key}`, `${project}:${key} is set, but it is not a config key of this project; see Pulumi.yaml for the keys (${closest(key)}).`);
+}
+
+function capitalise(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 /** The schema key nearest to a mistyped one, for the error sentence. */

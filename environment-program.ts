@@ -7,9 +7,9 @@ import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { parseEnvironmentConfig, EnvironmentSettings } from "./config";
-import { Database, DatabaseArgs, planDatabase } from "./components/database";
-import { AssetsBucket, AssetsBucketArgs, planAssetsBucket } from "./components/assets-bucket";
-import { Network, NetworkArgs, validateNetworkArgs } from "./components/network";
+import { Database, DatabaseArgs } from "./components/database";
+import { AssetsBucket, AssetsBucketArgs } from "./components/assets-bucket";
+import { Network, NetworkArgs } from "./components/network";
 import { Api, apiFunctionName } from "./components/api";
 import { jdbcUrl } from "./components/datasource";
 import { InvalidConfigError } from "./components/errors";
@@ -87,12 +87,9 @@ function activeDatabase(settings: EnvironmentSettings, primary: Database): { add
 export function environmentProgram(): Outputs {
   const config = new pulumi.Config();
   const stack = pulumi.getStack();
+  // The one check before anything is registered: parsing the config runs the components' own rules on it.
   const settings = parseEnvironmentConfig(readProjectConfig(config), stack, config.name);
   const args = componentArgs(settings);
-  // The components validate their arguments too; run those checks now, before the first registration.
-  validateNetworkArgs(args.network);
-  planDatabase({ ...args.database, vpcId: "vpc-check", subnetIds: [], allowedSecurityGroupIds: [] });
-  planAssetsBucket(args.assets);
   const artifact = settings.api.code?.artifactPath;
   if (artifact !== undefined && !fs.existsSync(artifact)) {
     throw new InvalidConfigError("gametracker:apiArtifactPath", `gametracker:apiArtifactPath is "${artifact}", but no file is there; build the Spring Boot artifact first or clear the key to deploy the health handler.`);

@@ -41,25 +41,6 @@ export class StreamOutput implements Output {
   }
 }
 
-/** Captures what a command printed; used by tests and by callers that embed commands. */
-export class BufferedOutput extends StreamOutput {
-  private readonly outChunks: string[];
-  private readonly errChunks: string[];
-  constructor(json = false) {
-    const outChunks: string[] = [];
-    const errChunks: string[] = [];
-    super(json, { write: (t) => void outChunks.push(t) }, { write: (t) => void errChunks.push(t) });
-    this.outChunks = outChunks;
-    this.errChunks = errChunks;
-  }
-  get stdout(): string {
-    return this.outChunks.join("");
-  }
-  get stderr(): string {
-    return this.errChunks.join("");
-  }
-}
-
 /** Human durations for progress and reports: 45s, 2m10s, 1h02m. */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

@@ -8,7 +8,7 @@
 import { performance } from "node:perf_hooks";
 import type { MiddlewareStack } from "@smithy/types";
 import { createAwsClients } from "../automation/aws/clients";
-import { ManualClock } from "../automation/clock";
+import { ManualClock } from "../test/support/manual-clock";
 import { formatDuration, table } from "../automation/output";
 import { DrillReport } from "../automation/drill/report";
 import { Stack, Stacks } from "../automation/stacks/port";

@@ -5,7 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { InvalidConfigError, show } from "./errors";
+import { InvalidConfigError, show, validateWholeNumber } from "./errors";
+
+export { validateWholeNumber } from "./errors";
 import { BUCKET_NAME_RULE, bucketNameProblem } from "../contracts/aws-names";
 import { ASSETS_ROLE, TagKeys } from "../contracts/tags";
 
@@ -17,12 +19,6 @@ export function validateBucketName(value: unknown, key: string): string {
   const problem = typeof value === "string" ? bucketNameProblem(value) : "it is not a string";
   if (problem !== undefined) throw new InvalidConfigError(key, `${key} is ${show(value)}, but an S3 bucket name must be ${BUCKET_NAME_RULE} (${problem}).`);
   return value as string;
-}
-
-/** A whole number in [min, max]; `what` completes "must be a whole number of …". */
-export function validateWholeNumber(value: unknown, key: string, min: number, max: number, what: string): number {
-  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
-  throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be a whole number of ${what} from ${min} to ${max}.`);
 }
 
 export interface LifecyclePolicy {
@@ -89,8 +85,7 @@ export interface AssetsBucketArgs {
   readonly tags?: Record<string, string>;
 }
 
-export function planAssetsBucket(args: AssetsBucketArgs): { bucketName: string; lifecycle: LifecyclePolicy } {
-  const key = (k: string) => `AssetsBucketArgs.${k}`;
+export function planAssetsBucket(args: AssetsBucketArgs, key: (arg: string) => string = (k) => `AssetsBucketArgs.${k}`): { bucketName: string; lifecycle: LifecyclePolicy } {
   return {
     bucketName: validateBucketName(args.bucketName ?? DEFAULT_BUCKET_NAME, key("bucketName")),
     lifecycle: {

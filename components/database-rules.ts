@@ -7,7 +7,7 @@
  * direct component use (key `DatabaseArgs.…`).
  */
 import { InvalidConfigError, show } from "./errors";
-import { instanceIdentifierProblem, MAX_INSTANCE_IDENTIFIER_LENGTH, MAX_SNAPSHOT_IDENTIFIER_LENGTH, rdsIdentifierRule, snapshotIdentifierProblem } from "../contracts/aws-names";
+import { instanceClassProblem, instanceIdentifierProblem, MAX_INSTANCE_IDENTIFIER_LENGTH, MAX_SNAPSHOT_IDENTIFIER_LENGTH, rdsIdentifierRule, snapshotIdentifierProblem } from "../contracts/aws-names";
 import type { DatabasePurpose } from "../contracts/tags";
 
 export const EDITIONS = ["express", "web", "standard", "enterprise"] as const;
@@ -80,6 +80,12 @@ export function validateIdentifier(value: unknown, key: string): string {
   const problem = instanceIdentifierProblem(value, "lowercase");
   if (problem !== undefined) throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be ${rule} (${problem}).`);
   return value;
+}
+
+/** An RDS DB instance class. */
+export function validateInstanceClass(value: unknown, key: string): string {
+  if (typeof value === "string" && instanceClassProblem(value) === undefined) return value;
+  throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be an RDS instance class such as db.t3.micro.`);
 }
 
 /** An RDS manual snapshot identifier (same rules as an instance identifier, up to 255 characters). */

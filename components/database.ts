@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { InvalidConfigError } from "./errors";
+import { InvalidConfigError, validateWholeNumber } from "./errors";
 import { TagKeys } from "../contracts/tags";
 import {
   DatabasePurpose,
@@ -22,6 +22,7 @@ import {
   resolveStorageEncrypted,
   SQLSERVER_PORT,
   validateIdentifier,
+  validateInstanceClass,
   validateRestoreTime,
   validateRetentionDays,
   validateSnapshotIdentifier,
@@ -117,7 +118,9 @@ export interface DatabaseArgs {
   readonly createdAt?: Date;
 }
 
-const ARG = (name: string) => `DatabaseArgs.${name}`;
+/** How a rule names an argument in its sentence: `DatabaseArgs.x` by default; the environment program names its config keys. */
+export type ArgKey = (name: string) => string;
+const ARG: ArgKey = (name) => `DatabaseArgs.${name}`;
 
 /** The plain decisions of a DatabaseArgs, validated; throws before anything is registered. */
 export interface DatabasePlan {
@@ -136,6 +139,17 @@ export interface DatabasePlan {
 
 /** Validates the arguments and decides everything that does not depend on an Output. */
 export function planDatabase(args: DatabaseArgs): DatabasePlan {
+  const plan = planDatabaseValues(args);
+  return { ...plan, ownNetwork: planNetworking(args, plan.restore !== undefined) };
+}
+
+/**
+ * Every rule on the arguments' values — everything but how the database is wired to its
+ * network, which the caller decides. The environment program runs this once, on its
+ * config, before registering anything (config.ts), with `key` naming config keys.
+ */
+export function planDatabaseValues(args: DatabaseArgs, key: ArgKey = ARG): Omit<DatabasePlan, "ownNetwork"> {
+  const ARG = key;
   const restore = args.restore;
   const purpose: DatabasePurpose = args.purpose ?? (restore ? "cutover" : "primary");
   if (restore === undefined && purpose !== "primary") {
@@ -159,11 +173,54 @@ export function planDatabase(args: DatabaseArgs): DatabasePlan {
     throw new InvalidConfigError(ARG("kmsKeyId"), `${ARG("kmsKeyId")} is set, but storage is not encrypted; a KMS key only applies to encrypted storage, so drop it or set ${ARG("storageEncrypted")}.`);
   }
 
+  if (args.allocatedStorage !== undefined) validateWholeNumber(args.allocatedStorage, ARG("allocatedStorage"), 20, 16384, "GiB");
+  if (args.instanceClass !== undefined) validateInstanceClass(args.instanceClass, ARG("instanceClass"));
   const retentionDays = validateRetentionDays(args.backupRetentionDays ?? DEFAULT_RETENTION_DAYS, ARG("backupRetentionDays"));
   const backupWindow = args.backupWindow ?? DEFAULT_BACKUP_WINDOW;
   const maintenanceWindow = args.maintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
   validateWindows(backupWindow, maintenanceWindow, { backup: ARG("backupWindow"), maintenance: ARG("maintenanceWindow") });
 
+  let manualSnapshots: string[] = [];
+  if (restore === undefined) {
+    manualSnapshots = (args.manualSnapshots ?? [...DEFAULT_MANUAL_SNAPSHOTS]).map((s) => validateSnapshotIdentifier(s, ARG("manualSnapshots")));
+    const dup = manualSnapshots.find((s, i) => manualSnapshots.indexOf(s) !== i);
+    if (dup !== undefined) throw new InvalidConfigError(ARG("manualSnapshots"), `${ARG("manualSnapshots")} lists "${dup}" twice, but each manual snapshot identifier must be unique.`);
+  } else {
+    if (args.manualSnapshots !== undefined && args.manualSnapshots.length > 0) {
+      throw new InvalidConfigError(ARG("manualSnapshots"), `${ARG("manualSnapshots")} is set, but manual snapshots are declared on the primary only; a restored instance is a copy of data that already has its snapshot.`);
+    }
+    if (args.backupReplicationRegion !== undefined) {
+      throw new InvalidConfigError(ARG("backupReplicationRegion"), `${ARG("backupReplicationRegion")} is "${args.backupReplicationRegion}", but cross-region backup replication is configured on the primary only.`);
+    }
+    if (args.masterUsername !== undefined) {
+      throw new InvalidConfigError(ARG("masterUsername"), `${ARG("masterUsername")} is "${args.masterUsername}", but a restored instance keeps the master user of its snapshot or source instance; leave it unset in restore mode.`);
+    }
+    validateRestore(restore, ARG);
+  }
+  if (args.backupReplicationRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(args.backupReplicationRegion)) {
+    throw new InvalidConfigError(ARG("backupReplicationRegion"), `${ARG("backupReplicationRegion")} is "${args.backupReplicationRegion}", but it must be an AWS region name such as us-west-2.`);
+  }
+  if (args.backupReplicationRegion !== undefined && storageEncrypted === true && args.backupReplicationKmsKeyId === undefined) {
+    throw new InvalidConfigError(ARG("backupReplicationKmsKeyId"), `${ARG("backupReplicationKmsKeyId")} is unset, but replicating encrypted backups to ${args.backupReplicationRegion} needs a KMS key ARN in that region.`);
+  }
+
+  return {
+    identifier,
+    purpose,
+    edition,
+    engine: edition === undefined ? undefined : engineForEdition(edition),
+    storageEncrypted,
+    retentionDays,
+    backupWindow,
+    maintenanceWindow,
+    manualSnapshots,
+    restore,
+  };
+}
+
+/** Own subnet group and security group, or existing ones: exactly one set, complete; existing ones in restore mode. */
+function planNetworking(args: DatabaseArgs, restoring: boolean): boolean {
+  const restore = restoring ? args.restore : undefined;
   const own = args.vpcId !== undefined || args.subnetIds !== undefined || args.allowedSecurityGroupIds !== undefined;
   const existing = args.dbSubnetGroupName !== undefined || args.vpcSecurityGroupIds !== undefined;
   if (own && existing) {
@@ -182,46 +239,10 @@ export function planDatabase(args: DatabaseArgs): DatabasePlan {
     throw new InvalidConfigError(ARG("dbSubnetGroupName"), `${ARG("dbSubnetGroupName")} and ${ARG("vpcSecurityGroupIds")} are required in restore mode, because a restored instance inherits neither from its source and must sit on the environment's own subnet group and security group.`);
   }
 
-  let manualSnapshots: string[] = [];
-  if (restore === undefined) {
-    manualSnapshots = (args.manualSnapshots ?? [...DEFAULT_MANUAL_SNAPSHOTS]).map((s) => validateSnapshotIdentifier(s, ARG("manualSnapshots")));
-    const dup = manualSnapshots.find((s, i) => manualSnapshots.indexOf(s) !== i);
-    if (dup !== undefined) throw new InvalidConfigError(ARG("manualSnapshots"), `${ARG("manualSnapshots")} lists "${dup}" twice, but each manual snapshot identifier must be unique.`);
-  } else {
-    if (args.manualSnapshots !== undefined && args.manualSnapshots.length > 0) {
-      throw new InvalidConfigError(ARG("manualSnapshots"), `${ARG("manualSnapshots")} is set, but manual snapshots are declared on the primary only; a restored instance is a copy of data that already has its snapshot.`);
-    }
-    if (args.backupReplicationRegion !== undefined) {
-      throw new InvalidConfigError(ARG("backupReplicationRegion"), `${ARG("backupReplicationRegion")} is "${args.backupReplicationRegion}", but cross-region backup replication is configured on the primary only.`);
-    }
-    if (args.masterUsername !== undefined) {
-      throw new InvalidConfigError(ARG("masterUsername"), `${ARG("masterUsername")} is "${args.masterUsername}", but a restored instance keeps the master user of its snapshot or source instance; leave it unset in restore mode.`);
-    }
-    validateRestore(restore);
-  }
-  if (args.backupReplicationRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(args.backupReplicationRegion)) {
-    throw new InvalidConfigError(ARG("backupReplicationRegion"), `${ARG("backupReplicationRegion")} is "${args.backupReplicationRegion}", but it must be an AWS region name such as us-west-2.`);
-  }
-  if (args.backupReplicationRegion !== undefined && storageEncrypted === true && args.backupReplicationKmsKeyId === undefined) {
-    throw new InvalidConfigError(ARG("backupReplicationKmsKeyId"), `${ARG("backupReplicationKmsKeyId")} is unset, but replicating encrypted backups to ${args.backupReplicationRegion} needs a KMS key ARN in that region.`);
-  }
-
-  return {
-    identifier,
-    purpose,
-    edition,
-    engine: edition === undefined ? undefined : engineForEdition(edition),
-    storageEncrypted,
-    retentionDays,
-    backupWindow,
-    maintenanceWindow,
-    ownNetwork: own,
-    manualSnapshots,
-    restore,
-  };
+  return own;
 }
 
-function validateRestore(restore: DatabaseRestore): void {
+function validateRestore(restore: DatabaseRestore, ARG: ArgKey): void {
   if ("snapshotIdentifier" in restore) {
     if (typeof restore.snapshotIdentifier !== "string" || restore.snapshotIdentifier.trim() === "") {
       throw new InvalidConfigError(ARG("restore.snapshotIdentifier"), `${ARG("restore.snapshotIdentifier")} is empty, but it must name the DB snapshot (identifier or ARN) to restore.`);

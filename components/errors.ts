@@ -21,3 +21,9 @@ export function show(value: unknown): string {
   if (value === undefined) return "unset";
   return JSON.stringify(value) ?? String(value);
 }
+
+/** A whole number in [min, max]; `what` completes "must be a whole number of …". */
+export function validateWholeNumber(value: unknown, key: string, min: number, max: number, what: string): number {
+  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
+  throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be a whole number of ${what} from ${min} to ${max}.`);
+}

@@ -71,3 +71,8 @@ export function bucketNameProblem(name: string): string | undefined {
   if (suffix) return `it ends with the reserved suffix ${suffix}`;
   return undefined;
 }
+
+/** Why `name` can't be an RDS DB instance class (`db.<family>.<size>`, e.g. db.t3.micro, db.m6i.large, db.r5d.xlarge), or undefined. */
+export function instanceClassProblem(name: string): string | undefined {
+  return /^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(name) ? undefined : "it is not of the form db.<family>.<size>";
+}

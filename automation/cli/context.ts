@@ -2,7 +2,7 @@ import { AwsClientOptions, AwsClients, createAwsClients } from "../aws/clients";
 import { Clock, systemClock } from "../clock";
 import { UsageError } from "../errors";
 import { Output } from "../output";
-import { Stacks } from "../stacks/port";
+import { RESTORE_PROJECT, Stacks } from "../stacks/port";
 
 /** The global options every command accepts. */
 export interface GlobalArgs {
@@ -42,7 +42,9 @@ export const defaultDeps = (): CliDeps => ({
     // without the Pulumi CLI on the machine.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createPulumiStacks } = require("../stacks/pulumi-stacks") as typeof import("../stacks/pulumi-stacks");
-    return createPulumiStacks();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { restoreProgram } = require("../restore/program") as typeof import("../restore/program");
+    return createPulumiStacks({ inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
   },
   ask: process.stdin.isTTY && process.stderr.isTTY ? askOnTerminal : undefined,
   random: Math.random,

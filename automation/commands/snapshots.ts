@@ -1,4 +1,3 @@
-import { listInstanceSnapshots, requireInstance, restoreWindow } from "../aws/rds";
 import { CliCommand, CliCommandGroup } from "../cli/command";
 import { durationArg, durationOption, formatDurationSpec, parseDuration } from "../duration";
 import { ExitCode, UsageError } from "../errors";
@@ -8,7 +7,8 @@ import { isoSeconds } from "../snapshots/model";
 import { executePrune, loadPrunePlan } from "../snapshots/prune";
 import { prunePlanJson, renderPrunePlan } from "../snapshots/prune-plan";
 import { manualSnapshotQuotaWarning } from "../snapshots/quota";
-import { renderSnapshotList, snapshotList } from "../snapshots/list-report";
+import { loadSnapshotList } from "../snapshots/list";
+import { renderSnapshotList } from "../snapshots/list-report";
 import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-flags";
 
 /** `snapshots list|create|prune`: the environment's manual snapshots, without the console. */
@@ -23,16 +23,7 @@ const list: CliCommand<EnvironmentArgs> = {
   ],
   async run(args, ctx) {
     const env = await environmentFrom(args, ctx);
-    const instance = await requireInstance(ctx.aws, env.dbInstanceIdentifier);
-    const snapshots = await listInstanceSnapshots(ctx.aws, env.dbInstanceIdentifier);
-    const window = await restoreWindow(ctx.aws, instance, snapshots);
-    const result = snapshotList({
-      instanceIdentifier: env.dbInstanceIdentifier,
-      snapshots,
-      window,
-      declared: env.declaredManualSnapshots,
-      now: ctx.clock.now(),
-    });
+    const result = await loadSnapshotList(ctx.aws, { instanceIdentifier: env.dbInstanceIdentifier, declared: env.declaredManualSnapshots, now: ctx.clock.now() });
     ctx.output.result(result, () => renderSnapshotList(result));
     return ExitCode.ok;
   },

@@ -3,9 +3,7 @@
  * back from AWS. The API connects with `SPRING_DATASOURCE_URL`, so the cut-over is done
  * when that URL names the database it was moved to.
  */
-import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { jdbcTarget } from "../../components/datasource";
-import { OperationError } from "../errors";
 
 /** The Lambda environment variable the API (Spring Boot) reads its JDBC URL from. */
 export const DATASOURCE_VARIABLE = "SPRING_DATASOURCE_URL";
@@ -42,18 +40,4 @@ export function checkDatasource(functionName: string, variables: Record<string, 
     actual,
     message: `Lambda ${functionName}'s ${DATASOURCE_VARIABLE} names ${where}, not ${expected.host}${expected.port !== undefined ? `:${expected.port}` : ""}.`,
   };
-}
-
-/** The Lambda's environment variables, read from AWS. */
-export async function readLambdaVariables(lambda: LambdaClient, functionName: string): Promise<Record<string, string>> {
-  try {
-    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-    return config.Environment?.Variables ?? {};
-  } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === "ResourceNotFoundException") {
-      throw new OperationError(`Lambda ${functionName} (the environment's apiFunctionName output) does not exist in this account and region; check --region and that the environment stack is deployed.`, { cause: error });
-    }
-    throw error;
-  }
 }

@@ -27,7 +27,8 @@ import {
 } from "../stacks/port";
 import { EnvironmentOutputNames, PRIMARY_SOURCE } from "../../contracts/stacks";
 import { Interruption, InterruptInstaller } from "../interrupt";
-import { checkDatasource, DatasourceCheck, readLambdaVariables } from "./lambda-datasource";
+import { readFunctionVariables } from "../aws/lambda";
+import { checkDatasource, DatasourceCheck } from "./lambda-datasource";
 import { GuardVerdict, judgeCutoverPreview } from "./preview-guard";
 import { primaryTarget, restoreTarget, SourceTarget } from "./target";
 
@@ -89,7 +90,7 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
   const v = await validate(deps, request);
   // Already there: config and the Lambda both say so.
   if (v.from === request.to) {
-    const now = checkDatasource(v.functionName, await readLambdaVariables(deps.lambda, v.functionName), v.expected);
+    const now = checkDatasource(v.functionName, await readFunctionVariables(deps.lambda, v.functionName), v.expected);
     if (now.ok) return v.result("already", { datasource: now });
     if (!now.ok) deps.output.warn(`${request.environment}'s ${DATABASE_SOURCE_KEY} is already ${request.to}, but ${now.message} Continuing so the stack is applied.`);
   }
@@ -247,7 +248,7 @@ async function apply(deps: SwitchDeps, request: SwitchRequest, v: Validated, int
     const back = await putBack();
     let where = "";
     try {
-      where = ` ${checkDatasource(functionName, await readLambdaVariables(deps.lambda, functionName), expected).message}`;
+      where = ` ${checkDatasource(functionName, await readFunctionVariables(deps.lambda, functionName), expected).message}`;
     } catch {
       // The failure above is what the operator needs; the Lambda read is a courtesy.
     }
@@ -257,7 +258,7 @@ async function apply(deps: SwitchDeps, request: SwitchRequest, v: Validated, int
     phase.applying = false;
   }
 
-  const after = checkDatasource(functionName, await readLambdaVariables(deps.lambda, functionName), expected);
+  const after = checkDatasource(functionName, await readFunctionVariables(deps.lambda, functionName), expected);
   if (!after.ok) {
     throw new OperationError(
       `Stack ${environment} was updated to ${DATABASE_SOURCE_KEY} = ${to}, but ${after.message} The API may still use its previous database; inspect the function's configuration and run gametracker-dr ${to === PRIMARY_SOURCE ? "cutover" : "rollback"} --stack ${environment} if needed.`,

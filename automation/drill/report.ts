@@ -1,6 +1,6 @@
 import { formatDuration, table } from "../output";
-import { CleanupStatus, PipelineRun, PipelineStep } from "../restore/pipeline";
-import { StepRecord } from "../restore/steps";
+import { CleanupStatus, PipelineRun } from "../restore/pipeline";
+import { PipelineStep, StepRecord } from "../restore/steps";
 import { Check } from "../restore/verify";
 
 /**

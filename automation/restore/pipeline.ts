@@ -11,7 +11,9 @@ import { RecoveryRequest } from "./recovery-point";
 import { createRestoreStack, destroyRestoreStack, openRestoreStack, RestoredDatabase, upRestoreStack } from "./restore-stack";
 import { RestoreRunDeps } from "./run-deps";
 import { RestoreSpec } from "./spec";
-import { StepRecord, StepRecorder } from "./steps";
+import { PIPELINE_STEPS, PipelineStep, StepRecord, StepRecorder } from "./steps";
+
+export type { PipelineStep } from "./steps";
 import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";
 
 /**
@@ -29,9 +31,6 @@ import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";
  * one operation at a time). Bad input is refused before anything is created (UsageError,
  * exit 2) and leaves nothing behind.
  */
-
-export const PIPELINE_STEPS = ["choose", "restore", "verify", "report", "cleanup"] as const;
-export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 export interface RestorePolicy {
   purpose: RestorePurpose;

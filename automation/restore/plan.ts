@@ -2,6 +2,7 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { DeployedEnvironment } from "../deployed-environment";
 import { UsageError } from "../errors";
 import { requireInstance } from "../aws/rds";
+import { instanceClassProblem } from "../../contracts/aws-names";
 import { RestorePurpose, TagKeys } from "../../contracts/tags";
 import { chooseRecoveryPoint, isSqlServerEngine, RecoveryRequest } from "./recovery-point";
 import { describeInstanceFacts, gatherRecoveryFacts, InstanceFacts, instanceFacts } from "./rds-facts";
@@ -26,10 +27,8 @@ export interface PlanInput {
   random: () => number;
 }
 
-const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
-
 export function parseInstanceClass(value: string): string {
-  if (!INSTANCE_CLASS.test(value)) {
+  if (instanceClassProblem(value) !== undefined) {
     throw new UsageError(`--instance-class ${JSON.stringify(value)} is not an RDS instance class; use the db.<family>.<size> form, e.g. db.t3.small or db.m5.large.`);
   }
   return value;

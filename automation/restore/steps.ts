@@ -1,5 +1,8 @@
 import { Clock } from "../clock";
-import type { PipelineStep } from "./pipeline";
+
+/** The steps of every restore run, in order (restore/pipeline.ts). */
+export const PIPELINE_STEPS = ["choose", "restore", "verify", "report", "cleanup"] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 /** One step of a restore run, as reports show it. */
 export interface StepRecord {

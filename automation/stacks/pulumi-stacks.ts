@@ -12,12 +12,10 @@ import {
   StackNotFoundError as PulumiStackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import { UsageError } from "../errors";
-import { restoreProgram } from "../restore/program";
 import {
   ConcurrentUpdateError,
   ENVIRONMENT_PROJECT,
   PreviewResult,
-  RESTORE_PROJECT,
   PreviewStep,
   Stack,
   StackId,
@@ -42,7 +40,7 @@ import {
 export interface PulumiStacksOptions {
   /** Directory holding the environment project's Pulumi.yaml. */
   environmentDir?: string;
-  /** Inline programs by project name; the restore project's program is registered by default. */
+  /** Inline programs by project name (the CLI registers the restore project's; see cli/context.ts). */
   inlinePrograms?: Record<string, PulumiFn>;
   /** Secrets provider for stacks this tool creates (default: the backend's default, e.g. passphrase). */
   secretsProvider?: string;
@@ -51,7 +49,7 @@ export interface PulumiStacksOptions {
 
 export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
   const environmentDir = options.environmentDir ?? findEnvironmentDir();
-  const inlinePrograms: Record<string, PulumiFn> = { [RESTORE_PROJECT]: async () => restoreProgram(), ...options.inlinePrograms };
+  const inlinePrograms: Record<string, PulumiFn> = { ...options.inlinePrograms };
   let command: Promise<PulumiCommand> | undefined;
   const pulumiCommand = () =>
     (command ??= PulumiCommand.get({ skipVersionCheck: false }).catch((error: unknown) => {

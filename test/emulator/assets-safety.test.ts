@@ -16,7 +16,7 @@ import { copyVersion } from "../../automation/assets/copy";
 import { hideKey, removeDeleteMarker } from "../../automation/assets/delete-marker";
 import { DeleteMarker, ObjectVersion, sameContent } from "../../automation/assets/history";
 import { keyHistory } from "../../automation/assets/listing";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "../support/manual-clock";
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";
 import { BucketHistory, census, censusDiff, md5 } from "../support/bucket-history";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { GetBucketVersioningCommand } from "@aws-sdk/client-s3";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "../support/manual-clock";
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";
 import { createEnvironmentFixture, environmentOutputs, runCli, snapshotIds, stacksWithOutputs } from "../support/rds-fixtures";

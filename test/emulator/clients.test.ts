@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { CreateBucketCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
+import { describeInstance } from "../../automation/aws/rds";
+import { OperationError } from "../../automation/errors";
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";
 
@@ -33,5 +35,24 @@ describe("AWS client factory (moto)", () => {
     }
     expect((error as Error).name).to.equal("ServiceUnavailable");
     expect(faults.count("DescribeDBInstances")).to.equal(3);
+  });
+
+  it("rides out socket timeouts (the SDK retries them), and ends a persistent one in one sentence naming the endpoint", async () => {
+    const flaky = new FaultInjector().add({ operation: "DescribeDBInstances", kind: "timeout", times: 2 });
+    const { rds } = emulator.clients({ middleware: flaky.middleware });
+    expect(await describeInstance({ rds }, "gametracker-mssql")).to.equal(undefined);
+    expect(flaky.count("DescribeDBInstances")).to.equal(3);
+
+    const dead = new FaultInjector().add({ operation: "DescribeDBInstances", kind: "timeout", times: Infinity });
+    const clients = emulator.clients({ middleware: dead.middleware, maxAttempts: 3 });
+    let error: unknown;
+    try {
+      await describeInstance(clients, "gametracker-mssql");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(OperationError);
+    expect((error as Error).message).to.match(/^Could not read DB instance gametracker-mssql: the AWS endpoint did not answer \(ETIMEDOUT\) after 3 attempts; check the network, --region and --endpoint\.$/);
+    expect(dead.count("DescribeDBInstances")).to.equal(3);
   });
 });

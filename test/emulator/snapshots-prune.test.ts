@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "../support/manual-clock";
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";
 import {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { RestoreDBInstanceToPointInTimeCommand, RDSClient } from "@aws-sdk/client-rds";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "../support/manual-clock";
 import { UsageError } from "../../automation/errors";
 import { planRestore } from "../../automation/restore/plan";
 import { requireInstance } from "../../automation/aws/rds";

@@ -6,7 +6,7 @@
  */
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { AwsClients } from "../../automation/aws/clients";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "../support/manual-clock";
 import { createRestoreStack, upRestoreStack } from "../../automation/restore/restore-stack";
 import { RestoreSpec } from "../../automation/restore/spec";
 import { restoreProgram } from "../../automation/restore/program";

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MiddlewareStack } from "@smithy/types";
 import { AwsClientOptions, AwsClients } from "../../automation/aws/clients";
 import { main } from "../../automation/cli/main";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "../support/manual-clock";
 import { createDrillCommand } from "../../automation/commands/drill";
 import { createRestoreCommand } from "../../automation/commands/restore";
 import { restoreProgram } from "../../automation/restore/program";

@@ -38,7 +38,7 @@ import type { MiddlewareStack } from "@smithy/types";
 import { AwsClientOptions, AwsClients } from "../../automation/aws/clients";
 import { CliDeps } from "../../automation/cli/context";
 import { main } from "../../automation/cli/main";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "./manual-clock";
 import { EnvironmentOutputNames } from "../../contracts/stacks";
 import { ENVIRONMENT_PROJECT, Stack, StackId, StackNotFoundError, StackOutputs, Stacks } from "../../automation/stacks/port";
 

@@ -199,7 +199,7 @@ describe("environment config", () => {
       ["manual snapshot name", { "databaseManualSnapshots": '["Backup_1"]' }, 'gametracker:databaseManualSnapshots has "Backup_1"'],
       ["duplicate manual snapshot", { "databaseManualSnapshots": '["a-1","a-1"]' }, 'lists "a-1" twice'],
       ["replication region", { "databaseBackupReplicationRegion": "oregon" }, 'gametracker:databaseBackupReplicationRegion is "oregon"'],
-      ["encrypted replication without key", { "databaseEdition": "standard", "databaseBackupReplicationRegion": "us-west-2" }, "gametracker:databaseBackupReplicationKmsKeyId is empty"],
+      ["encrypted replication without key", { "databaseEdition": "standard", "databaseBackupReplicationRegion": "us-west-2" }, "gametracker:databaseBackupReplicationKmsKeyId is unset, but replicating encrypted backups to us-west-2 needs a KMS key ARN in that region"],
       ["boolean", { "databaseMultiAz": "yes" }, 'gametracker:databaseMultiAz is "yes", but it must be true or false'],
       ["database name", { "databaseName": "game tracker" }, 'gametracker:databaseName is "game tracker"'],
       ["one subnet", { "networkVpcId": "vpc-1", "networkPrivateSubnetIds": '["subnet-1"]' }, "gametracker:networkPrivateSubnetIds has 1 subnet(s)"],

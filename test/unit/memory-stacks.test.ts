@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "../support/manual-clock";
 import { ConcurrentUpdateError, StackNotFoundError } from "../../automation/stacks/port";
 import {
   applyIgnoreChanges,

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../automation/cli/main";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "../support/manual-clock";
 import { UsageError } from "../../automation/errors";
 import { createPulumiStacks } from "../../automation/stacks/pulumi-stacks";
 

@@ -3,7 +3,7 @@ import { InstanceFacts } from "../../automation/restore/rds-facts";
 import { DnsAnswer, evaluateRestoredInstance, isTerminalStatus, VerifyExpectations } from "../../automation/restore/verify";
 import { Interruption, InterruptedError, processInterrupts } from "../../automation/interrupt";
 import { StepRecorder } from "../../automation/restore/steps";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "../support/manual-clock";
 
 const expected: VerifyExpectations = {
   identifier: "gametracker-mssql-drill-202611251200abcd",

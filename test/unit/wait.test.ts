@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ManualClock } from "../../automation/clock";
+import { ManualClock } from "../support/manual-clock";
 import { MIN_POLL_INTERVAL_MS, pollDelay, waitFor } from "../../automation/wait";
 
 describe("waitFor / pollDelay", () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { main } from "../../../automation/cli/main";
 import { CliCommand, CliCommandGroup } from "../../../automation/cli/command";
 import { ExitCode, OperationError, UsageError } from "../../../automation/errors";
-import { ManualClock } from "../../../automation/clock";
+import { ManualClock } from "../../support/manual-clock";
 
 function capture() {
   const out: string[] = [];
