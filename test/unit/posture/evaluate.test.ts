@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { CheckResult, evaluatePosture, PostureThresholds } from "../../automation/posture/evaluate";
-import { PostureFacts } from "../../automation/posture/facts";
-import { postureReport, renderPostureReport } from "../../automation/posture/report";
-import { retentionThreshold } from "../../automation/commands/check";
-import { SnapshotInfo } from "../../automation/aws/rds";
+import { CheckResult, evaluatePosture, PostureThresholds } from "../../../automation/posture/evaluate";
+import { PostureFacts } from "../../../automation/posture/facts";
+import { postureReport, renderPostureReport } from "../../../automation/posture/report";
+import { retentionThreshold } from "../../../automation/commands/check";
+import { SnapshotInfo } from "../../../automation/aws/rds";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
 const MIN = 60_000;

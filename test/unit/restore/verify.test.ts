@@ -1,10 +1,6 @@
 import { expect } from "chai";
-import { InstanceFacts } from "../../automation/restore/rds-facts";
-import { DnsAnswer, evaluateRestoredInstance, isTerminalStatus, VerifyExpectations } from "../../automation/restore/verify";
-import { Interruption, InterruptedError, processInterrupts } from "../../automation/interrupt";
-import { StepRecorder } from "../../automation/restore/steps";
-import { ManualClock } from "../support/manual-clock";
-
+import { InstanceFacts } from "../../../automation/restore/rds-facts";
+import { checkIdsFor, DnsAnswer, evaluateRestoredInstance, VerifyExpectations } from "../../../automation/restore/verify";
 const expected: VerifyExpectations = {
   identifier: "gametracker-mssql-drill-202611251200abcd",
   engine: "sqlserver-ex",
@@ -113,82 +109,10 @@ describe("verification verdicts (pure)", () => {
     ]);
   });
 
-  it("knows which statuses never become available by themselves", () => {
-    expect(isTerminalStatus("incompatible-restore")).to.equal(true);
-    expect(isTerminalStatus("failed")).to.equal(true);
-    expect(isTerminalStatus("creating")).to.equal(false);
-    expect(isTerminalStatus("backing-up")).to.equal(false);
-    expect(isTerminalStatus("modifying")).to.equal(false);
+  it("makes exactly the checks checkIdsFor names for each purpose, in that order", () => {
+    const answer: DnsAnswer = { host: "h", resolver: "r", addresses: ["10.0.0.1"] };
+    expect(evaluateRestoredInstance(restored(), expected, answer).map((c) => c.id)).to.deep.equal(checkIdsFor("drill"));
+    expect(evaluateRestoredInstance(restored({ deletionProtection: true }), { ...expected, purpose: "cutover" }, answer).map((c) => c.id)).to.deep.equal(checkIdsFor("cutover"));
   });
 });
 
-describe("drill step recorder and interruption", () => {
-  it("records durations with the injected clock, the first failure, and unreached steps as skipped", async () => {
-    const clock = new ManualClock("2026-11-25T12:00:00Z");
-    const steps = new StepRecorder(clock);
-    await steps.run("choose", async () => clock.advance(1500));
-    let thrown: unknown;
-    try {
-      await steps.run("restore", async () => {
-        clock.advance(60_000);
-        throw new Error("up failed");
-      });
-    } catch (e) {
-      thrown = e;
-    }
-    expect((thrown as Error).message).to.equal("up failed");
-    steps.skip("cleanup", "nothing was created");
-    expect(steps.firstFailure).to.equal("restore");
-    expect(steps.list(["choose", "restore", "verify", "cleanup"])).to.deep.equal([
-      { name: "choose", status: "ok", startedAt: "2026-11-25T12:00:00.000Z", durationMs: 1500 },
-      { name: "restore", status: "failed", startedAt: "2026-11-25T12:00:01.500Z", durationMs: 60_000, note: "up failed" },
-      { name: "verify", status: "skipped", durationMs: 0, note: "not reached" },
-      { name: "cleanup", status: "skipped", durationMs: 0, note: "nothing was created" },
-    ]);
-  });
-
-  it("an interruption triggers once and makes the current wait give up, while the work itself continues", async () => {
-    const interruption = new Interruption();
-    let finish!: (v: string) => void;
-    const work = new Promise<string>((resolve) => (finish = resolve));
-    const raced = interruption.race(work);
-    expect(interruption.trigger()).to.equal(true);
-    expect(interruption.trigger()).to.equal(false);
-    let error: unknown;
-    try {
-      await raced;
-    } catch (e) {
-      error = e;
-    }
-    expect(error).to.be.instanceOf(InterruptedError);
-    finish("done");
-    expect(await work).to.equal("done");
-    // A step started after the interruption gives up at once.
-    let late: unknown;
-    try {
-      await interruption.race(new Promise(() => undefined));
-    } catch (e) {
-      late = e;
-    }
-    expect(late).to.be.instanceOf(InterruptedError);
-  });
-});
-
-describe("process interrupts (the real Ctrl-C hook)", () => {
-  it("calls the drill's handler for SIGINT and SIGTERM, and uninstalls cleanly", () => {
-    const before = { int: process.listeners("SIGINT"), term: process.listeners("SIGTERM") };
-    let calls = 0;
-    const uninstall = processInterrupts(() => (calls += 1));
-    const added = process.listeners("SIGINT").filter((l) => !before.int.includes(l));
-    const addedTerm = process.listeners("SIGTERM").filter((l) => !before.term.includes(l));
-    expect(added).to.have.length(1);
-    expect(addedTerm).to.deep.equal(added);
-    // Invoke the listener as Node would, without signalling the test process.
-    (added[0] as (signal: NodeJS.Signals) => void)("SIGINT");
-    (added[0] as (signal: NodeJS.Signals) => void)("SIGTERM");
-    expect(calls).to.equal(2);
-    uninstall();
-    expect(process.listeners("SIGINT")).to.deep.equal(before.int);
-    expect(process.listeners("SIGTERM")).to.deep.equal(before.term);
-  });
-});

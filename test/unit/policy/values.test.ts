@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { at, toPlain, Unknown } from "../../policy/values";
-import { tagValue } from "../../policy/tags";
+import { at, toPlain, Unknown } from "../../../policy/values";
+import { tagValue } from "../../../policy/tags";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 // eslint-disable-next-line @typescript-eslint/no-require-imports

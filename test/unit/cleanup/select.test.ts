@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { cleanupExitCode, renderCleanup } from "../../automation/cleanup/report";
-import { CleanupResult } from "../../automation/cleanup/run";
-import { CleanupFacts, environmentOfStack, formatAge, InstanceFact, planCleanup, RestoreStackFact } from "../../automation/cleanup/select";
+import { cleanupExitCode, renderCleanup } from "../../../automation/cleanup/report";
+import { CleanupResult } from "../../../automation/cleanup/run";
+import { CleanupFacts, environmentOfStack, formatAge, InstanceFact, planCleanup, RestoreStackFact } from "../../../automation/cleanup/select";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000);

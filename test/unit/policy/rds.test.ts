@@ -8,9 +8,9 @@ import {
   checkStorageEncrypted,
   isDrillRestore,
   rdsRules,
-} from "../../policy/rds";
-import { TagKeys } from "../../contracts/tags";
-import { Props, RuleResult, Unknown } from "../../policy/values";
+} from "../../../policy/rds";
+import { TagKeys } from "../../../contracts/tags";
+import { Props, RuleResult, Unknown } from "../../../policy/values";
 
 /** A primary instance the way the database component registers it: passes every rule. */
 const primary = (overrides: Props = {}): Props => ({

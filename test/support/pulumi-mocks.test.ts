@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { runProgram } from "../support/pulumi-mocks";
+import { runProgram } from "./pulumi-mocks";
 
 describe("pulumi mocks harness", () => {
   it("records inputs, options and outputs of a program", async () => {

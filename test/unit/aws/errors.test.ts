@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { awsErrorCode, awsFailure, callAws, isAwsError } from "../../automation/aws/errors";
-import { OperationError } from "../../automation/errors";
+import { awsErrorCode, awsFailure, callAws, isAwsError } from "../../../automation/aws/errors";
+import { OperationError } from "../../../automation/errors";
 
 const sdkError = (name: string, message: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode: 400, attempts: 1 }, ...extra });

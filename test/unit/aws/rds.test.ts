@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
-import { countRegionManualSnapshots, listInstanceSnapshots } from "../../automation/aws/rds";
+import { countRegionManualSnapshots, listInstanceSnapshots } from "../../../automation/aws/rds";
 
 /** moto never pages DescribeDBSnapshots, so the Marker loop is proven against a scripted client. */
 function pagedRds(pages: number[]) {

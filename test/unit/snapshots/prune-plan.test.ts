@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { SnapshotInfo } from "../../automation/aws/rds";
-import { planPrune, prunePlanJson, PruneInput, renderPrunePlan } from "../../automation/snapshots/prune-plan";
+import { SnapshotInfo } from "../../../automation/aws/rds";
+import { planPrune, prunePlanJson, PruneInput, renderPrunePlan } from "../../../automation/snapshots/prune-plan";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
 const DAY = 86_400_000;

@@ -2,10 +2,10 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../../automation/cli/main";
-import { ManualClock } from "../support/manual-clock";
-import { UsageError } from "../../automation/errors";
-import { createPulumiStacks } from "../../automation/stacks/pulumi-stacks";
+import { main } from "../../../automation/cli/main";
+import { ManualClock } from "../../support/manual-clock";
+import { UsageError } from "../../../automation/errors";
+import { createPulumiStacks } from "../../../automation/stacks/pulumi-stacks";
 
 /**
  * The real adapter can't reach a backend here, but its first promise can be kept

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ManualClock } from "../support/manual-clock";
+import { ManualClock } from "./manual-clock";
 import { ConcurrentUpdateError, StackNotFoundError } from "../../automation/stacks/port";
 import {
   applyIgnoreChanges,
@@ -11,7 +11,7 @@ import {
   MemoryStacks,
   parsePath,
   ResourceLifecycle,
-} from "../support/memory-stacks";
+} from "./memory-stacks";
 
 /** A small program shaped like ours: a protected database, a Lambda whose environment follows config, an optional StackReference. */
 function appProgram() {

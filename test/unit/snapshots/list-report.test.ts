@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { SnapshotInfo } from "../../automation/aws/rds";
-import { renderSnapshotList, snapshotList } from "../../automation/snapshots/list-report";
+import { SnapshotInfo } from "../../../automation/aws/rds";
+import { renderSnapshotList, snapshotList } from "../../../automation/snapshots/list-report";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
 const snap = (identifier: string, type: string, at: string | undefined, tags: Record<string, string> = {}, status = "available"): SnapshotInfo => ({

@@ -7,7 +7,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { PACK_NAME, policies, resourceRules, stackRules } from "../../policy/pack";
+import { PACK_NAME, policies, resourceRules, stackRules } from "../../../policy/pack";
 
 /** What the engine sends for a value it can't know during preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -136,7 +136,7 @@ describe("policy pack wiring", () => {
 describe("policy pack, started the way the Pulumi CLI starts it", function () {
   let pack: ChildProcess | undefined;
   let client: AnalyzerClient;
-  const packDir = path.resolve(__dirname, "../../policy");
+  const packDir = path.resolve(__dirname, "../../../policy");
   const stderr: string[] = [];
 
   before(async function () {

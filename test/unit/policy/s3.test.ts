@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { StackResourceView } from "../../policy/rule";
-import { assetBuckets, checkAssetBucketPublicAccessBlock, checkAssetBucketVersioning, configurationsFor, s3Rules } from "../../policy/s3";
-import { ASSETS_ROLE, TagKeys } from "../../contracts/tags";
-import { Props, Unknown } from "../../policy/values";
+import { StackResourceView } from "../../../policy/rule";
+import { assetBuckets, checkAssetBucketPublicAccessBlock, checkAssetBucketVersioning, configurationsFor, s3Rules } from "../../../policy/s3";
+import { ASSETS_ROLE, TagKeys } from "../../../contracts/tags";
+import { Props, Unknown } from "../../../policy/values";
 
 const urn = (type: string, name: string) => `urn:pulumi:dev::gametracker::gametracker:assets:AssetsBucket$${type}::${name}`;
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { instanceFacts, lifecycleRuleFacts } from "../../automation/posture/collect";
+import { instanceFacts, lifecycleRuleFacts } from "../../../automation/posture/collect";
 
 describe("posture facts from AWS shapes", () => {
   it("reads an instance's backup settings, treating missing flags as off", () => {

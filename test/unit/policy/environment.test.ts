@@ -7,18 +7,18 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { environmentProgram } from "../../environment-program";
-import { Database, DatabaseRestore } from "../../components/database";
-import { TagKeys } from "../../contracts/tags";
-import { restoreProgram } from "../../automation/restore/program";
-import { encodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY } from "../../automation/restore/spec";
-import { RESTORE_PROJECT } from "../../contracts/stacks";
-import { resourceRules, stackRules } from "../../policy/pack";
-import { Props } from "../../policy/values";
-import { RegisteredResource, runProgram } from "../support/pulumi-mocks";
-import { drillRestoreSpec } from "../support/restore-spec";
+import { environmentProgram } from "../../../environment-program";
+import { Database, DatabaseRestore } from "../../../components/database";
+import { TagKeys } from "../../../contracts/tags";
+import { restoreProgram } from "../../../automation/restore/program";
+import { encodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY } from "../../../automation/restore/spec";
+import { RESTORE_PROJECT } from "../../../contracts/stacks";
+import { resourceRules, stackRules } from "../../../policy/pack";
+import { Props } from "../../../policy/values";
+import { RegisteredResource, runProgram } from "../../support/pulumi-mocks";
+import { drillRestoreSpec } from "../../support/restore-spec";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../..");
 const RDS = "aws:rds/instance:Instance";
 
 /** A stack's config as Pulumi.<stack>.yaml declares it (plain values; secrets have no place in it). */

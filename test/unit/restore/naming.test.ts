@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { isDrillStackOf, drillStackName } from "../../contracts/stacks";
-import { UsageError } from "../../automation/errors";
+import { isDrillStackOf, drillStackName } from "../../../contracts/stacks";
+import { UsageError } from "../../../automation/errors";
 import {
   drillTargetIdentifier,
   newRunId,
@@ -8,8 +8,8 @@ import {
   parseTargetIdentifier,
   restoreTargetIdentifier,
   RUN_ID_PATTERN,
-} from "../../automation/restore/naming";
-import { instanceIdentifierProblem } from "../../contracts/aws-names";
+} from "../../../automation/restore/naming";
+import { instanceIdentifierProblem } from "../../../contracts/aws-names";
 
 describe("restore naming", () => {
   it("drill ids are the UTC minute plus four random characters, and sort by time", () => {

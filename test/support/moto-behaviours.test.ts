@@ -7,10 +7,10 @@ import { DBInstance, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, Des
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { plainOutput } from "../../automation/stacks/port";
 import { EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
-import { useEmulator } from "../support/emulator";
-import { venvBin } from "../support/moto";
-import { postRestoreModification, subnetCidrs, zipFiles } from "../support/moto-behaviours";
-import { allSnapshots } from "../support/rds-fixtures";
+import { useEmulator } from "./emulator";
+import { venvBin } from "./moto";
+import { postRestoreModification, subnetCidrs, zipFiles } from "./moto-behaviours";
+import { allSnapshots } from "./rds-fixtures";
 import { DECLARED_SNAPSHOT, deployEnvironment, deployRestore, envId, lambdaEnvironment, newWorld, restoreId, World } from "../orchestration/cutover-fixtures";
 
 describe("moto behaviours: pure parts", () => {

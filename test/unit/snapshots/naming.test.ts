@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { defaultSnapshotName, utcStamp } from "../../automation/snapshots/naming";
-import { snapshotIdentifierFor } from "../../automation/snapshots/create";
-import { UsageError } from "../../automation/errors";
-import { manualSnapshotQuotaWarning } from "../../automation/snapshots/quota";
-import { SnapshotInfo } from "../../automation/aws/rds";
-import { createdByTool, newestFirst } from "../../automation/snapshots/model";
+import { defaultSnapshotName, utcStamp } from "../../../automation/snapshots/naming";
+import { snapshotIdentifierFor } from "../../../automation/snapshots/create";
+import { UsageError } from "../../../automation/errors";
+import { manualSnapshotQuotaWarning } from "../../../automation/snapshots/quota";
+import { SnapshotInfo } from "../../../automation/aws/rds";
+import { createdByTool, newestFirst } from "../../../automation/snapshots/model";
 
 describe("snapshot naming", () => {
   it("names a default snapshot <instance>-manual-<UTC yyyyMMddHHmmss>", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { UsageError } from "../../automation/errors";
-import { messageOf } from "../support/expect-error";
+import { UsageError } from "../../../automation/errors";
+import { messageOf } from "../../support/expect-error";
 import {
   chooseRecoveryPoint,
   parseRecoveryRequest,
@@ -8,7 +8,7 @@ import {
   RecoveryFacts,
   RecoveryRequest,
   SnapshotFact,
-} from "../../automation/restore/recovery-point";
+} from "../../../automation/restore/recovery-point";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
 const DAY = 24 * 3600 * 1000;
