@@ -48,8 +48,9 @@ const allJobs = () => Object.entries(workflows).flatMap(([file, wf]) => Object.e
 /** The action a `uses:` names, without its version. */
 const action = (step: Step) => step.uses?.split("@")[0];
 const stepsUsing = (job: Job, name: string) => job.steps.filter((s) => action(s) === name);
+/** The one step of the job using action `name` (for pulumi/actions: the one that runs a command, not the CLI install). */
 const oneStepUsing = (job: Job, name: string) => {
-  const found = stepsUsing(job, name);
+  const found = stepsUsing(job, name).filter((s) => name !== "pulumi/actions" || s.with?.["command"] !== undefined);
   expect(found, `steps using ${name}`).to.have.length(1);
   return found[0]!;
 };
@@ -150,6 +151,18 @@ describe("GitHub workflows", () => {
       for (const step of job.steps.filter((s) => s.run)) {
         expect(step.run, `${file} ${id}`).not.to.match(/\$\{\{\s*(secrets|inputs|github\.event)\./);
       }
+    }
+  });
+
+  it("installs the Pulumi CLI the ordinary way (pulumi/actions) and Go before the test command, so CI never builds the CLI", () => {
+    const testJobs = [workflows["preview.yml"]!.jobs["test"]!, workflows["deploy.yml"]!.jobs["dev"]!];
+    for (const job of testJobs) {
+      const npmTest = job.steps.findIndex((s) => s.run === "npm test");
+      const install = job.steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.["command"] === undefined);
+      expect(install, "a pulumi/actions step without a command (install only)").to.be.greaterThan(-1);
+      expect(job.steps[install]!.with?.["pulumi-version"], "pinned like the version the tests build").to.match(/^3\.\d+\.\d+$/);
+      expect(install).to.be.lessThan(npmTest);
+      expect(job.steps.findIndex((s) => s.uses?.startsWith("actions/setup-go@"))).to.be.within(0, npmTest);
     }
   });
 
