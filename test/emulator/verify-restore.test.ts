@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { RestoreDBInstanceToPointInTimeCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DeleteDBInstanceCommand, RestoreDBInstanceToPointInTimeCommand, RDSClient } from "@aws-sdk/client-rds";
 import { ManualClock } from "../support/manual-clock";
 import { UsageError } from "../../automation/errors";
 import { planRestore } from "../../automation/restore/plan";
@@ -9,7 +9,8 @@ import { HostResolver, verifyRestoredInstance, VerifyExpectations } from "../../
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";
 import { combineMiddleware, createManualSnapshot, createSqlServerInstance, PendingStatus, SQLSERVER_ENGINE_VERSION } from "../support/rds-fixtures";
-import { createDbNetwork, DbNetwork, emulatorResolver } from "../orchestration/restore-fixtures";
+import { createDbNetwork, DbNetwork } from "../orchestration/restore-fixtures";
+import { rdsEndpointDns } from "../support/rds-dns";
 import { DeployedEnvironment } from "../../automation/deployed-environment";
 
 const SOURCE = "gametracker-mssql";
@@ -61,7 +62,7 @@ describe("verify a restored instance (moto)", () => {
   it("passes every check for an instance restored on the environment's network with the drill tags", async () => {
     const { rds } = emulator.clients();
     await restoreInMoto(rds, network, DRILL_TAGS);
-    const resolver = emulatorResolver();
+    const resolver = rdsEndpointDns(emulator.clients().rds);
     const result = await verify(rds, new ManualClock(), resolver);
     expect(result.checks.filter((c) => c.status === "fail"), JSON.stringify(result.checks, null, 1)).to.deep.equal([]);
     expect(result.passed).to.equal(true);
@@ -76,7 +77,7 @@ describe("verify a restored instance (moto)", () => {
     await restoreInMoto(rds, network, DRILL_TAGS);
     const clock = new ManualClock();
     const progress: string[] = [];
-    const result = await verify(rds, clock, emulatorResolver(), progress);
+    const result = await verify(rds, clock, rdsEndpointDns(emulator.clients().rds), progress);
     expect(result.passed).to.equal(true);
     expect(pending.rewritten).to.equal(3);
     expect(faults.count("DescribeDBInstances")).to.equal(4);
@@ -90,7 +91,7 @@ describe("verify a restored instance (moto)", () => {
     const { rds } = emulator.clients({ middleware: pending.middleware });
     await restoreInMoto(rds, network, DRILL_TAGS);
     const clock = new ManualClock();
-    const result = await verify(rds, clock, emulatorResolver());
+    const result = await verify(rds, clock, rdsEndpointDns(emulator.clients().rds));
     expect(clock.sleeps).to.deep.equal([]);
     expect(result.passed).to.equal(false);
     expect(result.checks.find((c) => c.id === "available")).to.deep.include({ status: "fail", actual: "incompatible-restore" });
@@ -99,7 +100,7 @@ describe("verify a restored instance (moto)", () => {
   it("catches a restore that fell back to the default subnet group and security group", async () => {
     const { rds } = emulator.clients();
     await restoreInMoto(rds, undefined, DRILL_TAGS);
-    const result = await verify(rds, new ManualClock(), emulatorResolver());
+    const result = await verify(rds, new ManualClock(), rdsEndpointDns(emulator.clients().rds));
     const failed = result.checks.filter((c) => c.status === "fail").map((c) => c.id);
     expect(failed).to.deep.equal(["subnet-group", "security-groups"]);
     expect(result.passed).to.equal(false);
@@ -109,9 +110,27 @@ describe("verify a restored instance (moto)", () => {
     const faults = new FaultInjector().add({ operation: "DescribeDBInstances", kind: "throttle", times: 2 });
     const { rds } = emulator.clients({ middleware: faults.middleware });
     await restoreInMoto(rds, network, DRILL_TAGS);
-    const result = await verify(rds, new ManualClock(), emulatorResolver());
+    const result = await verify(rds, new ManualClock(), rdsEndpointDns(emulator.clients().rds));
     expect(result.passed).to.equal(true);
     expect(faults.count("DescribeDBInstances")).to.equal(3);
+  });
+
+  it("the emulator's RDS DNS answers only while the instance exists: a deleted instance's endpoint fails the check", async () => {
+    const { rds } = emulator.clients();
+    await restoreInMoto(rds, network, DRILL_TAGS);
+    const dns = rdsEndpointDns(emulator.clients().rds);
+    const first = await verify(rds, new ManualClock(), dns);
+    const address = first.instance!.address!;
+    expect(await dns.resolve(address)).to.have.length(1);
+    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: TARGET, SkipFinalSnapshot: true }));
+    let error: unknown;
+    try {
+      await dns.resolve(address);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as { code?: string }).code).to.equal("ENOTFOUND");
+    expect(await dns.resolve("gametracker-mssql.abc123.us-east-1.rds.amazonaws.com").catch((e: { code?: string }) => e.code)).to.equal("ENOTFOUND");
   });
 
   it("reports an endpoint that does not resolve, naming the resolver that was asked", async () => {

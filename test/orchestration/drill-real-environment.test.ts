@@ -11,7 +11,8 @@ import { plainOutput } from "../../automation/stacks/port";
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
 import { useEmulator } from "../support/emulator";
 import { deployEnvironment, lambdaEnvironment, newWorld, World } from "./cutover-fixtures";
-import { emulatorResolver, FakeInterrupts, primaryFingerprint } from "./restore-fixtures";
+import { FakeInterrupts, primaryFingerprint } from "./restore-fixtures";
+import { rdsEndpointDns } from "../support/rds-dns";
 
 /**
  * The drill and the restore against an environment deployed by the REAL environment
@@ -56,7 +57,7 @@ describe("drill and restore on an environment deployed by the real program (in-m
   it("a drill restores the latest snapshot onto the environment's own subnet group and security group, verifies, and cleans up", async () => {
     const { rds } = emulator.clients();
     const before = await primaryFingerprint(rds, primary);
-    const result = await run(["drill", "--stack", "dev", "--json"], [createDrillCommand({ resolver: emulatorResolver(), onInterrupt: new FakeInterrupts().install })]);
+    const result = await run(["drill", "--stack", "dev", "--json"], [createDrillCommand({ resolver: rdsEndpointDns(rds), onInterrupt: new FakeInterrupts().install })]);
     expect(result.code, result.stderr).to.equal(0);
     const report = JSON.parse(result.stdout) as DrillReport;
     expect(report.outcome).to.equal("passed");
@@ -70,7 +71,7 @@ describe("drill and restore on an environment deployed by the real program (in-m
   });
 
   it("a restore makes the stack that cutover --to takes, and the API then points at the restored endpoint", async () => {
-    const restored = await run(["restore", "--stack", "dev", "--yes", "--json"], [createRestoreCommand({ resolver: emulatorResolver() })]);
+    const restored = await run(["restore", "--stack", "dev", "--yes", "--json"], [createRestoreCommand({ resolver: rdsEndpointDns(emulator.clients().rds) })]);
     expect(restored.code, restored.stderr).to.equal(0);
     const result = JSON.parse(restored.stdout) as RestoreResult;
     expect(result.passed).to.equal(true);

@@ -18,6 +18,7 @@ import { restoreProgram } from "../../automation/restore/program";
 import { ReportWriter } from "../../automation/drill/report-files";
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
 import { MemoryStacks } from "../support/memory-stacks";
+import { rdsEndpointDns } from "../support/rds-dns";
 import { Stacks } from "../../automation/stacks/port";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
 import { allSnapshots, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
@@ -42,19 +43,6 @@ export async function createDbNetwork(rds: RDSClient, endpoint: string, name = "
   }
 }
 
-/** Resolves RDS endpoints to a private address; says in its name that it is not DNS. */
-export function emulatorResolver(address = "10.0.1.23"): HostResolver & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    name: "test resolver (emulator endpoints are not in DNS)",
-    asked,
-    async resolve(host) {
-      asked.push(host);
-      if (!host.endsWith(".rds.amazonaws.com")) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
-      return [address];
-    },
-  };
-}
 
 /**
  * Everything about the primary a drill must not change: the instance's attributes and
@@ -183,7 +171,7 @@ export async function drillHarness(clients: (options?: AwsClientOptions) => AwsC
     async run(argv, options = {}) {
       const out: string[] = [];
       const err: string[] = [];
-      const resolver = options.resolver ?? emulatorResolver();
+      const resolver = options.resolver ?? rdsEndpointDns(aws.rds);
       const interrupts = options.interrupts ?? new FakeInterrupts();
       const code = await main(
         argv,
