@@ -5,7 +5,8 @@
  * name where a secret lives, they are not the secret.
  */
 const SECRET_KEY = /(password|passwd|secret(?!_?arn)|token|credential|private_?key|access_?key)/i;
-const INLINE_SECRET = /(?<![:\w-])((?:password|pwd|secret|token)\s*[=:]\s*)([^;&\s"']+)/gi;
+// The optional quotes cover JSON and quoted assignments ("password": "x", password='x').
+const INLINE_SECRET = /(?<![:\w-])((?:password|pwd|secret|token)["']?\s*[=:]\s*["']?)([^;&\s"']+)/gi;
 export const MASK = "[redacted]";
 
 export function redactText(text: string): string {

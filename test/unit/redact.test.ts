@@ -23,4 +23,11 @@ describe("redact", () => {
     );
     expect(redactText("Password: hunter2")).to.equal(`Password: ${MASK}`);
   });
+
+  it("masks secrets in JSON and quoted assignments, and keeps secret ARNs there too", () => {
+    expect(redactText('{"username": "admin", "password": "hunter2"}')).to.equal(`{"username": "admin", "password": "${MASK}"}`);
+    expect(redactText("password='hunter2' secret=\"s3\"")).to.equal(`password='${MASK}' secret="${MASK}"`);
+    const arn = '{"secretArn": "arn:aws:secretsmanager:us-east-1:1:secret:rds!db-1", "secret_arn": "arn:x"}';
+    expect(redactText(arn)).to.equal(arn);
+  });
 });

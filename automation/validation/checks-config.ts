@@ -1,0 +1,205 @@
+import { durationProblem, formatDurationSpec, parseDuration } from "../duration";
+import { DEFAULT_VALIDATION_TIMEOUT_MS, parseValidateWith, Refuse, usageRefusal, ValidationHook } from "./hook";
+import { displayName, identifierProblem, parseMultipartName } from "./sql-names";
+
+/**
+ * The environment's validation settings: which hook a drill runs, how long it may take,
+ * and what the bundled SQL validator checks. Keys are flat (`validationMinRows`, not
+ * `validation.minRows`), because Pulumi merges dotted project-config keys with defaults
+ * as property paths. One pure parser refuses a bad declaration with one sentence naming
+ * the key, before a drill creates anything; the bundled validator parses the checks it
+ * is deployed with through the same function.
+ */
+
+export interface TableName {
+  schema: string;
+  table: string;
+}
+
+export interface SqlChecks {
+  /** The database that must exist and be online; the tables are in it. */
+  database: string;
+  minRows: Array<{ table: TableName; min: number }>;
+  freshness: Array<{ table: TableName; column: string }>;
+  checkDb: boolean;
+}
+
+export interface ValidationSettings {
+  /** Undefined: no data validation. */
+  hook: ValidationHook | undefined;
+  timeoutMs: number;
+  sql: SqlChecks;
+}
+
+/** Same shape as config.ts's ConfigKeySchema, for the lead to merge into CONFIG_SCHEMA and Pulumi.yaml. */
+export interface ValidationKeySchema {
+  type: "string" | "boolean" | "array";
+  items?: "string";
+  default: string | boolean | string[];
+  description: string;
+}
+
+export const VALIDATION_CONFIG_SCHEMA = {
+  validationWith: {
+    type: "string",
+    default: "",
+    description: "Data validation after each drill: command:<path> (a local executable), lambda:<function name or ARN>, or bundled (the SQL validator the drill deploys); empty runs none.",
+  },
+  validationTimeout: { type: "string", default: formatDurationSpec(DEFAULT_VALIDATION_TIMEOUT_MS), description: "How long a drill waits for its data validation (e.g. 15m, 1h); a validator still running then is killed and the drill fails." },
+  validationDatabase: { type: "string", default: "", description: "Database the bundled validator checks exists and is online (the tables below are in it); empty uses database.name." },
+  validationMinRows: {
+    type: "array",
+    items: "string",
+    default: [],
+    description: "Tables the bundled validator counts, each <schema>.<table>>=<minimum rows>, e.g. dbo.Players>=1000; brackets quote other names ([Game Data].[Match Log]>=1).",
+  },
+  validationFreshnessColumns: {
+    type: "array",
+    items: "string",
+    default: [],
+    description: "Date/time columns whose newest value gives the data RPO, each <schema>.<table>.<column>, e.g. dbo.Matches.endedAt (datetime2/datetime read as UTC).",
+  },
+  validationCheckDb: { type: "boolean", default: false, description: "Run DBCC CHECKDB on the restored database (slow on large databases; the validator has at most 15 minutes)." },
+} as const satisfies Record<string, ValidationKeySchema>;
+
+export type ValidationKey = keyof typeof VALIDATION_CONFIG_SCHEMA;
+
+export interface ParseOptions {
+  /** Prefix of the keys in messages; default `gametracker`. */
+  project?: string;
+  /** The API's database name (`database.name`), used when validationDatabase is empty. */
+  defaultDatabase: string;
+  /** Default: a UsageError (exit 2); config.ts passes one that makes an InvalidConfigError. */
+  refuse?: Refuse;
+  /** For a relative command path. */
+  cwd?: string;
+}
+
+/**
+ * Parses the validation keys. Values come as Pulumi stores them (strings; arrays as
+ * JSON; booleans as "true"/"false") or already typed; a missing key takes its default.
+ * Keys other than the validation ones are ignored: the caller owns the rest.
+ */
+export function parseValidationSettings(raw: Readonly<Record<string, unknown>>, options: ParseOptions): ValidationSettings {
+  const refuse = options.refuse ?? usageRefusal;
+  const key = keyNamer(options.project);
+  const withText = text(raw, "validationWith", key, refuse).trim();
+  const hook = withText === "" ? undefined : parseValidateWith(withText, key("validationWith"), refuse, options.cwd);
+  const timeoutText = text(raw, "validationTimeout", key, refuse);
+  if (durationProblem(timeoutText) !== undefined) {
+    throw refuse(key("validationTimeout"), `${key("validationTimeout")} is ${JSON.stringify(timeoutText)}, but it must be a duration such as 15m or 1h30m (${durationProblem(timeoutText)}).`);
+  }
+  const sql = parseSqlChecks(raw, { ...options, refuse });
+  if (hook !== undefined && hook.kind !== "bundled") {
+    const declared = (["validationDatabase", "validationMinRows", "validationFreshnessColumns", "validationCheckDb"] as const).find((k) => isDeclared(raw[k], k));
+    if (declared !== undefined) {
+      throw refuse(
+        key(declared),
+        `${key(declared)} is set, but ${key("validationWith")} is ${withText}, which runs its own checks; the SQL checks are for the bundled validator only, so drop ${key(declared)} or set ${key("validationWith")} to bundled.`,
+      );
+    }
+  }
+  return { hook, timeoutMs: parseDuration(timeoutText, key("validationTimeout")), sql };
+}
+
+/** The SQL checks alone: what the bundled validator reads from its environment. */
+export function parseSqlChecks(raw: Readonly<Record<string, unknown>>, options: ParseOptions): SqlChecks {
+  const refuse = options.refuse ?? usageRefusal;
+  const key = keyNamer(options.project);
+  const databaseText = text(raw, "validationDatabase", key, refuse);
+  const database = databaseText === "" ? options.defaultDatabase : databaseText;
+  const dbProblem = identifierProblem(database);
+  if (dbProblem !== undefined) {
+    throw refuse(key("validationDatabase"), `${key("validationDatabase")} is ${JSON.stringify(database)}, but it must be a SQL Server database name: ${dbProblem}.`);
+  }
+
+  const minRows = list(raw, "validationMinRows", key, refuse).map((entry, index) => {
+    const name = `${key("validationMinRows")}[${index}]`;
+    const at = entry.lastIndexOf(">=");
+    const count = at < 0 ? "" : entry.slice(at + 2).trim();
+    if (at < 0 || !/^\d+$/.test(count) || !Number.isSafeInteger(Number(count))) {
+      throw refuse(key("validationMinRows"), `${name} is ${JSON.stringify(entry)}, but each entry must be <schema>.<table>>=<minimum rows>, e.g. dbo.Players>=1000.`);
+    }
+    const parsed = parseMultipartName(entry.slice(0, at).trim(), 2);
+    if ("problem" in parsed) {
+      throw refuse(key("validationMinRows"), `${name} is ${JSON.stringify(entry)}, but it must be <schema>.<table>>=<minimum rows>, e.g. dbo.Players>=1000 (${parsed.problem}).`);
+    }
+    const [schema, table] = parsed.parts as [string, string];
+    return { table: { schema, table }, min: Number(count) };
+  });
+  refuseDuplicate(minRows.map((r) => displayName([r.table.schema, r.table.table])), key("validationMinRows"), refuse);
+
+  const freshness = list(raw, "validationFreshnessColumns", key, refuse).map((entry, index) => {
+    const name = `${key("validationFreshnessColumns")}[${index}]`;
+    const parsed = parseMultipartName(entry.trim(), 3);
+    if ("problem" in parsed) {
+      throw refuse(key("validationFreshnessColumns"), `${name} is ${JSON.stringify(entry)}, but it must be <schema>.<table>.<column>, e.g. dbo.Matches.endedAt (${parsed.problem}).`);
+    }
+    const [schema, table, column] = parsed.parts as [string, string, string];
+    return { table: { schema, table }, column };
+  });
+  refuseDuplicate(freshness.map((f) => displayName([f.table.schema, f.table.table, f.column])), key("validationFreshnessColumns"), refuse);
+
+  return { database, minRows, freshness, checkDb: bool(raw, "validationCheckDb", key, refuse) };
+}
+
+/** The checks as config-shaped JSON, for the bundled validator's environment; `parseSqlChecks(JSON.parse(...))` reads it back. */
+export function encodeSqlChecks(checks: SqlChecks): string {
+  const config: Record<string, unknown> = {
+    validationDatabase: checks.database,
+    validationMinRows: checks.minRows.map((r) => `${displayName([r.table.schema, r.table.table])}>=${r.min}`),
+    validationFreshnessColumns: checks.freshness.map((f) => displayName([f.table.schema, f.table.table, f.column])),
+    validationCheckDb: checks.checkDb,
+  };
+  return JSON.stringify(config);
+}
+
+/** SQL Server compares names case-insensitively under the default collations, so the config does too. */
+function refuseDuplicate(names: string[], key: string, refuse: Refuse): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n.toLowerCase())) throw refuse(key, `${key} lists ${n} twice; list each once.`);
+    seen.add(n.toLowerCase());
+  }
+}
+
+function keyNamer(project = "gametracker"): (k: ValidationKey) => string {
+  return (k) => `${project}:${k}`;
+}
+
+function text(raw: Readonly<Record<string, unknown>>, k: ValidationKey, key: (k: ValidationKey) => string, refuse: Refuse): string {
+  const v = raw[k] ?? VALIDATION_CONFIG_SCHEMA[k].default;
+  if (typeof v !== "string") throw refuse(key(k), `${key(k)} is ${JSON.stringify(v)}, but it must be a string.`);
+  return v;
+}
+
+function list(raw: Readonly<Record<string, unknown>>, k: ValidationKey, key: (k: ValidationKey) => string, refuse: Refuse): string[] {
+  let v = raw[k] ?? VALIDATION_CONFIG_SCHEMA[k].default;
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      // reported below as not a list
+    }
+  }
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
+    throw refuse(key(k), `${key(k)} is ${JSON.stringify(raw[k])}, but it must be a list of strings (pulumi config set --path '${k}[0]' <value>).`);
+  }
+  return v as string[];
+}
+
+function bool(raw: Readonly<Record<string, unknown>>, k: ValidationKey, key: (k: ValidationKey) => string, refuse: Refuse): boolean {
+  const v = raw[k] ?? VALIDATION_CONFIG_SCHEMA[k].default;
+  if (v === true || v === "true") return true;
+  if (v === false || v === "false") return false;
+  throw refuse(key(k), `${key(k)} is ${JSON.stringify(v)}, but it must be true or false.`);
+}
+
+/** Whether a key says more than its default (Pulumi passes Pulumi.yaml's defaults in as if set). */
+function isDeclared(value: unknown, k: ValidationKey): boolean {
+  if (value === undefined) return false;
+  const def = VALIDATION_CONFIG_SCHEMA[k].default;
+  if (Array.isArray(def)) return !(value === "[]" || (Array.isArray(value) && value.length === 0));
+  return String(value) !== String(def);
+}
+

@@ -1,0 +1,120 @@
+import { expect } from "chai";
+import { UsageError } from "../../../automation/errors";
+import { encodeSqlChecks, parseSqlChecks, parseValidationSettings, VALIDATION_CONFIG_SCHEMA } from "../../../automation/validation/checks-config";
+import { messageOf } from "../../support/expect-error";
+
+const options = { defaultDatabase: "gametracker", cwd: "/work/repo" };
+const refusal = (raw: Record<string, unknown>) => messageOf(() => parseValidationSettings(raw, options), UsageError);
+
+describe("validation config keys", () => {
+  it("declares flat keys only, each with a type, a default and a sentence", () => {
+    for (const [key, entry] of Object.entries(VALIDATION_CONFIG_SCHEMA)) {
+      expect(key, "Pulumi merges dotted project keys as property paths").to.match(/^validation[A-Z][A-Za-z]*$/);
+      expect(entry.description).to.match(/^[A-Z].+\.$/);
+      if (entry.type === "array") expect(entry).to.include({ items: "string" });
+    }
+    expect(VALIDATION_CONFIG_SCHEMA.validationTimeout.default).to.equal("15m");
+  });
+
+  it("defaults to no hook, 15 minutes, the API's database and no SQL checks", () => {
+    expect(parseValidationSettings({}, options)).to.deep.equal({
+      hook: undefined,
+      timeoutMs: 15 * 60_000,
+      sql: { database: "gametracker", minRows: [], freshness: [], checkDb: false },
+    });
+    // Pulumi passes Pulumi.yaml's defaults in as if they were set.
+    const asPulumiPassesDefaults = Object.fromEntries(Object.entries(VALIDATION_CONFIG_SCHEMA).map(([k, v]) => [k, Array.isArray(v.default) ? JSON.stringify(v.default) : String(v.default)]));
+    expect(parseValidationSettings(asPulumiPassesDefaults, options)).to.deep.equal(parseValidationSettings({}, options));
+  });
+
+  it("reads every key as Pulumi stores it (strings, arrays as JSON) and typed", () => {
+    const stored = {
+      validationWith: "bundled",
+      validationTimeout: "1h30m",
+      validationDatabase: "GameTracker Prod",
+      validationMinRows: JSON.stringify(["dbo.Players>=1000", "[Game Data].[Match]]Log] >= 0"]),
+      validationFreshnessColumns: JSON.stringify(["dbo.Matches.endedAt", "audit.[Events].[at time]"]),
+      validationCheckDb: "true",
+    };
+    const expected = {
+      hook: { kind: "bundled" },
+      timeoutMs: 90 * 60_000,
+      sql: {
+        database: "GameTracker Prod",
+        minRows: [
+          { table: { schema: "dbo", table: "Players" }, min: 1000 },
+          { table: { schema: "Game Data", table: "Match]Log" }, min: 0 },
+        ],
+        freshness: [
+          { table: { schema: "dbo", table: "Matches" }, column: "endedAt" },
+          { table: { schema: "audit", table: "Events" }, column: "at time" },
+        ],
+        checkDb: true,
+      },
+    };
+    expect(parseValidationSettings(stored, options)).to.deep.equal(expected);
+    const typed = { ...stored, validationMinRows: JSON.parse(stored.validationMinRows), validationFreshnessColumns: JSON.parse(stored.validationFreshnessColumns), validationCheckDb: true };
+    expect(parseValidationSettings(typed, options)).to.deep.equal(expected);
+    expect(parseValidationSettings({ validationWith: "command:bin/validate" }, options).hook).to.deep.equal({ kind: "command", path: "/work/repo/bin/validate" });
+  });
+
+  it("refuses a bad hook or timeout naming the key", () => {
+    expect(refusal({ validationWith: "sql" })).to.equal('gametracker:validationWith is "sql", but it must be command:<path to an executable>, lambda:<function name or ARN> or bundled.');
+    expect(refusal({ validationTimeout: "15" })).to.equal('gametracker:validationTimeout is "15", but it must be a duration such as 15m or 1h30m (it has no unit).');
+    expect(refusal({ validationTimeout: 900 })).to.equal("gametracker:validationTimeout is 900, but it must be a string.");
+  });
+
+  it("refuses bad table and column declarations with the entry and the form", () => {
+    expect(refusal({ validationMinRows: ["dbo.Players>1000"] })).to.equal(
+      'gametracker:validationMinRows[0] is "dbo.Players>1000", but each entry must be <schema>.<table>>=<minimum rows>, e.g. dbo.Players>=1000.',
+    );
+    expect(refusal({ validationMinRows: ["dbo.Players>=-1"] })).to.include("each entry must be <schema>.<table>>=<minimum rows>");
+    expect(refusal({ validationMinRows: ["dbo.Players>=1.5"] })).to.include("each entry must be <schema>.<table>>=<minimum rows>");
+    expect(refusal({ validationMinRows: ["Players>=10"] })).to.equal(
+      'gametracker:validationMinRows[0] is "Players>=10", but it must be <schema>.<table>>=<minimum rows>, e.g. dbo.Players>=1000 (it has 1 part(s), not 2).',
+    );
+    expect(refusal({ validationMinRows: ["dbo.Players>=1", "db.dbo.Matches>=1"] })).to.include("validationMinRows[1]").and.include("it has 3 part(s), not 2");
+    expect(refusal({ validationMinRows: ["dbo.Player's>=1"] })).to.include(`"Player's" is not a plain identifier (letters, digits, _ @ # $, not starting with a digit); put it in brackets`);
+    expect(refusal({ validationMinRows: ["dbo.[Players>=1"] })).to.include("the bracket opened at character 5 is never closed");
+    expect(refusal({ validationMinRows: ["dbo.Players>=1", "DBO.players>=5"] })).to.equal("gametracker:validationMinRows lists DBO.players twice; list each once.");
+    expect(refusal({ validationFreshnessColumns: ["dbo.Matches"] })).to.equal(
+      'gametracker:validationFreshnessColumns[0] is "dbo.Matches", but it must be <schema>.<table>.<column>, e.g. dbo.Matches.endedAt (it has 2 part(s), not 3).',
+    );
+    expect(refusal({ validationFreshnessColumns: ["dbo.Matches.endedAt."] })).to.include("it ends with a dot");
+    expect(refusal({ validationFreshnessColumns: [`dbo.Matches.[${"x".repeat(129)}]`] })).to.include("more than SQL Server's 128");
+    expect(refusal({ validationMinRows: "dbo.Players>=1" })).to.equal(
+      "gametracker:validationMinRows is \"dbo.Players>=1\", but it must be a list of strings (pulumi config set --path 'validationMinRows[0]' <value>).",
+    );
+    expect(refusal({ validationCheckDb: "yes" })).to.equal('gametracker:validationCheckDb is "yes", but it must be true or false.');
+    expect(refusal({ validationDatabase: " padded" })).to.equal('gametracker:validationDatabase is " padded", but it must be a SQL Server database name: it starts or ends with a space.');
+  });
+
+  it("refuses SQL checks for a hook that would ignore them, naming both keys", () => {
+    expect(refusal({ validationWith: "lambda:my-validator", validationMinRows: ["dbo.Players>=1"] })).to.equal(
+      "gametracker:validationMinRows is set, but gametracker:validationWith is lambda:my-validator, which runs its own checks; the SQL checks are for the bundled validator only, so drop gametracker:validationMinRows or set gametracker:validationWith to bundled.",
+    );
+    expect(refusal({ validationWith: "command:/opt/v", validationCheckDb: "true" })).to.include("gametracker:validationCheckDb is set");
+    expect(parseValidationSettings({ validationWith: "command:/opt/v", validationMinRows: "[]", validationCheckDb: "false" }, options).hook).to.deep.equal({ kind: "command", path: "/opt/v" });
+  });
+
+  it("lets config.ts make its own error and prefix", () => {
+    class InvalidConfig extends Error {}
+    const message = messageOf(() => parseValidationSettings({ validationCheckDb: 1 }, { ...options, project: "gt", refuse: (_k, m) => new InvalidConfig(m) }), InvalidConfig);
+    expect(message).to.equal("gt:validationCheckDb is 1, but it must be true or false.");
+  });
+
+  it("round-trips the checks through the validator's environment encoding", () => {
+    const sql = parseValidationSettings(
+      { validationDatabase: "gt", validationMinRows: ["dbo.Players>=1000", "[Game Data].[Match]]Log]>=0"], validationFreshnessColumns: ["audit.[Events].[at time]"], validationCheckDb: true },
+      options,
+    ).sql;
+    const encoded = encodeSqlChecks(sql);
+    expect(JSON.parse(encoded)).to.deep.equal({
+      validationDatabase: "gt",
+      validationMinRows: ["dbo.Players>=1000", "[Game Data].[Match]]Log]>=0"],
+      validationFreshnessColumns: ["audit.Events.[at time]"],
+      validationCheckDb: true,
+    });
+    expect(parseSqlChecks(JSON.parse(encoded), { defaultDatabase: "" })).to.deep.equal(sql);
+  });
+});
