@@ -12,7 +12,7 @@ import { encodeSqlChecks, SqlChecks } from "../automation/validation/checks-conf
 import { ValidatorEnvironment } from "../automation/validation/validator/environment";
 import { LAMBDA_TRUST_POLICY } from "./api";
 import { InvalidConfigError, show } from "./errors";
-import { TagKeys } from "./tags";
+import { TagKeys } from "../contracts/tags";
 import { buildValidatorBundle, VALIDATOR_FILE, VALIDATOR_HANDLER, VALIDATOR_RUNTIME } from "./validator-bundle";
 
 /** Where Lambda's Node.js runtimes keep the CA bundle that includes the RDS certificate authorities. */
