@@ -1,0 +1,194 @@
+/**
+ * The engine tier's mocha helper: the real Pulumi CLI (pulumi-cli.ts) driven through the
+ * project's real Automation API adapter (`createPulumiStacks`), on a `file://` backend in a
+ * temporary directory with passphrase secrets, a test-only PULUMI_HOME, no update checks
+ * and no plugin downloads, the stand-in `aws`/`awsx` plugins first on PATH, applying to the
+ * moto the test run started (test/support/global.ts).
+ *
+ * The environment project runs as an inline program over a temporary copy of the
+ * repository's own Pulumi.yaml and Pulumi.<stack>.yaml (no Node language host exists here;
+ * inline programs need none), so project settings, the config schema and stack files pass
+ * through the engine as `pulumi up` passes them. Everything the CLI and plugins see is
+ * passed as the workspace's envVars: nothing leaks into this process's environment.
+ *
+ *   const engine = useEngine();                 // in a describe(); skips when no CLI can be had
+ *   const stacks = engine.stacks({ inlinePrograms: { "t": program } });
+ *   const stack = await stacks.createOrSelect({ project: "t", stack: "dev" });
+ *   await stack.setConfig("aws:region", "us-east-1");
+ *   await stack.up();
+ *   engine.levers.fail({ op: "create", type: "aws:rds/instance:Instance" });
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+import { PulumiStacksOptions, createPulumiStacks } from "../../../automation/stacks/pulumi-stacks";
+import type { Stacks } from "../../../automation/stacks/port";
+import { motoEndpoint } from "../emulator";
+import { REPO_ROOT } from "../moto";
+import { Levers } from "./levers";
+import { PulumiCliUnavailableError, ensurePulumiCli } from "./pulumi-cli";
+import { standinPlugins } from "./plugins";
+import { OperationTiming, timed } from "./timings";
+
+export const TEST_PASSPHRASE = "gametracker-engine-tests";
+
+export interface EngineOptions {
+  /**
+   * "test" (default): a fresh backend, work dir, levers and moto before every test.
+   * "suite": one of each for the whole describe(), for tests that build on each other.
+   */
+  scope?: "test" | "suite";
+}
+
+export type EngineStacksOptions = Omit<PulumiStacksOptions, "pulumiCommand" | "envVars" | "environmentDir"> & {
+  /** Laid over the harness's variables for this adapter's CLI runs (e.g. another AWS_REGION). */
+  env?: Record<string, string>;
+};
+
+export interface Engine {
+  /** The `pulumi` binary in use. */
+  readonly cli: string;
+  /** Root of the `file://` backend (stacks under .pulumi/stacks/<project>/). */
+  readonly backendDir: string;
+  readonly backendUrl: string;
+  /** The temporary copy of Pulumi.yaml and Pulumi.<stack>.yaml the environment project runs over. */
+  readonly workDir: string;
+  /** Everything the CLI and the plugins get on top of this process's environment. */
+  readonly envVars: Readonly<Record<string, string>>;
+  readonly levers: Levers;
+  /** The stand-in plugins' per-operation timings (JSON lines). */
+  readonly metricsFile: string;
+  readonly motoEndpoint: string;
+  /** The project's real adapter on this backend. Each call is a fresh adapter, like a new process. */
+  stacks(options?: EngineStacksOptions): Stacks;
+  /** The engine's own view of a stack's state (`pulumi stack export`), for assertions on the backend. */
+  exportStack(project: string, stack: string): Promise<{ resources: Array<{ urn: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; protect?: boolean }> }>;
+  /** Wall time of `action` split into engine+program and moto. */
+  timed<T>(action: () => Promise<T>): Promise<{ result: T; timing: OperationTiming }>;
+}
+
+interface Dirs {
+  backendDir: string;
+  workDir: string;
+  controlDir: string;
+  metricsFile: string;
+  root: string;
+}
+
+export function useEngine(options: EngineOptions = {}): Engine {
+  const scope = options.scope ?? "test";
+  let cli: string | undefined;
+  let command: PulumiCommand | undefined;
+  let home: string | undefined;
+  let binDir: string | undefined;
+  let dirs: Dirs | undefined;
+  let levers: Levers | undefined;
+
+  before(async function () {
+    this.timeout(20 * 60_000);
+    if (motoEndpoint() === undefined) return this.skip();
+    try {
+      cli = ensurePulumiCli((line) => process.stderr.write(`${line}\n`));
+    } catch (error) {
+      if (!(error instanceof PulumiCliUnavailableError)) throw error;
+      process.stderr.write(`engine tests skipped: ${error.message}\n`);
+      return this.skip();
+    }
+    // PulumiCommand.get takes an installation root (<root>/bin/pulumi); the cache keeps the bare binary.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "gametracker-cli-"));
+    fs.mkdirSync(path.join(root, "bin"));
+    fs.symlinkSync(cli, path.join(root, "bin", "pulumi"));
+    command = await PulumiCommand.get({ root });
+    home = path.join(root, "pulumi-home");
+    fs.mkdirSync(home);
+    binDir = (await standinPlugins()).binDir;
+    if (scope === "suite") await fresh();
+  });
+
+  const fresh = async () => {
+    cleanup();
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "gametracker-engine-"));
+    const d: Dirs = { root, backendDir: path.join(root, "backend"), workDir: path.join(root, "project"), controlDir: path.join(root, "control"), metricsFile: path.join(root, "metrics.jsonl") };
+    fs.mkdirSync(d.backendDir);
+    fs.mkdirSync(d.workDir);
+    for (const file of fs.readdirSync(REPO_ROOT)) {
+      if (file === "Pulumi.yaml" || /^Pulumi\.[^.]+\.yaml$/.test(file)) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(d.workDir, file));
+    }
+    dirs = d;
+    levers = new Levers(d.controlDir);
+    const response = await fetch(`${motoEndpoint()}/moto-api/reset`, { method: "POST" });
+    if (!response.ok) throw new Error(`moto reset failed: ${response.status}`);
+  };
+
+  const cleanup = () => {
+    if (dirs !== undefined && process.env.GAMETRACKER_KEEP_ENGINE_DIRS !== "1") fs.rmSync(dirs.root, { recursive: true, force: true });
+    dirs = undefined;
+  };
+
+  if (scope === "test") {
+    beforeEach(fresh);
+    afterEach(cleanup);
+  }
+  after(cleanup);
+
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the engine harness has no ${what} yet: use it inside it()/before() of the describe() that called useEngine()`);
+    return value;
+  };
+  const envVars = (): Record<string, string> => {
+    const d = ready(dirs, "backend");
+    return {
+      PULUMI_BACKEND_URL: `file://${d.backendDir}`,
+      PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
+      PULUMI_HOME: ready(home, "PULUMI_HOME"),
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PATH: [ready(binDir, "plugin directory"), path.dirname(ready(cli, "CLI")), process.env.PATH ?? ""].join(path.delimiter),
+      AWS_ENDPOINT_URL: ready(motoEndpoint(), "moto endpoint"),
+      AWS_REGION: process.env.AWS_REGION ?? "us-east-1",
+      GAMETRACKER_STANDIN_CONTROL: d.controlDir,
+      GAMETRACKER_STANDIN_METRICS: d.metricsFile,
+      // What moto drops and the gap behaviours keep (test/support/moto-gaps.ts): reset with moto, per test.
+      GAMETRACKER_STANDIN_GAP_STATE: path.join(d.controlDir, "moto-gaps"),
+    };
+  };
+
+  return {
+    get cli() {
+      return ready(cli, "CLI");
+    },
+    get backendDir() {
+      return ready(dirs, "backend").backendDir;
+    },
+    get backendUrl() {
+      return `file://${ready(dirs, "backend").backendDir}`;
+    },
+    get workDir() {
+      return ready(dirs, "work dir").workDir;
+    },
+    get envVars() {
+      return envVars();
+    },
+    get levers() {
+      return ready(levers, "levers");
+    },
+    get metricsFile() {
+      return ready(dirs, "metrics file").metricsFile;
+    },
+    get motoEndpoint() {
+      return ready(motoEndpoint(), "moto endpoint");
+    },
+    stacks({ env, ...stackOptions }: EngineStacksOptions = {}) {
+      return createPulumiStacks({ ...stackOptions, environmentDir: ready(dirs, "work dir").workDir, pulumiCommand: ready(command, "CLI"), envVars: { ...envVars(), ...env } });
+    },
+    async exportStack(project, stack) {
+      const ws = await LocalWorkspace.create({ pulumiCommand: ready(command, "CLI"), envVars: envVars(), projectSettings: { name: project, runtime: "nodejs" } });
+      const state = await ws.exportStack(stack);
+      return { resources: (state.deployment as { resources?: [] }).resources ?? [] };
+    },
+    timed(action) {
+      return timed(ready(dirs, "metrics file").metricsFile, action);
+    },
+  };
+}
