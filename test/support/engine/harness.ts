@@ -76,38 +76,44 @@ interface Dirs {
   root: string;
 }
 
-export function useEngine(options: EngineOptions = {}): Engine {
-  const scope = options.scope ?? "test";
-  let cli: string | undefined;
-  let command: PulumiCommand | undefined;
-  let home: string | undefined;
-  let binDir: string | undefined;
-  let dirs: Dirs | undefined;
-  let levers: Levers | undefined;
+/**
+ * One engine setup, usable without mocha (bench/engine.bench.ts): `start()` finds the CLI
+ * and builds the plugins, `fresh()` makes a new backend, work dir and levers and resets
+ * moto, `cleanup()` removes them.
+ */
+export class EngineSession implements Engine {
+  private dirs: Dirs | undefined;
+  private currentLevers: Levers | undefined;
 
-  before(async function () {
-    this.timeout(20 * 60_000);
-    if (motoEndpoint() === undefined) return this.skip();
+  private constructor(
+    readonly cli: string,
+    private readonly command: PulumiCommand,
+    private readonly home: string,
+    private readonly binDir: string,
+  ) {}
+
+  /** A session, or the sentence saying why the engine tier cannot run here. */
+  static async start(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<EngineSession | { unavailable: string }> {
+    if (motoEndpoint() === undefined) return { unavailable: "no emulator (GAMETRACKER_TEST_NO_EMULATOR=1)" };
+    let cli: string;
     try {
-      cli = ensurePulumiCli((line) => process.stderr.write(`${line}\n`));
+      cli = ensurePulumiCli(log);
     } catch (error) {
-      if (!(error instanceof PulumiCliUnavailableError)) throw error;
-      process.stderr.write(`engine tests skipped: ${error.message}\n`);
-      return this.skip();
+      if (error instanceof PulumiCliUnavailableError) return { unavailable: error.message };
+      throw error;
     }
     // PulumiCommand.get takes an installation root (<root>/bin/pulumi); the cache keeps the bare binary.
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "gametracker-cli-"));
     fs.mkdirSync(path.join(root, "bin"));
     fs.symlinkSync(cli, path.join(root, "bin", "pulumi"));
-    command = await PulumiCommand.get({ root });
-    home = path.join(root, "pulumi-home");
+    const command = await PulumiCommand.get({ root });
+    const home = path.join(root, "pulumi-home");
     fs.mkdirSync(home);
-    binDir = (await standinPlugins()).binDir;
-    if (scope === "suite") await fresh();
-  });
+    return new EngineSession(cli, command, home, (await standinPlugins()).binDir);
+  }
 
-  const fresh = async () => {
-    cleanup();
+  async fresh(): Promise<void> {
+    this.cleanup();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "gametracker-engine-"));
     const d: Dirs = { root, backendDir: path.join(root, "backend"), workDir: path.join(root, "project"), controlDir: path.join(root, "control"), metricsFile: path.join(root, "metrics.jsonl") };
     fs.mkdirSync(d.backendDir);
@@ -115,80 +121,127 @@ export function useEngine(options: EngineOptions = {}): Engine {
     for (const file of fs.readdirSync(REPO_ROOT)) {
       if (file === "Pulumi.yaml" || /^Pulumi\.[^.]+\.yaml$/.test(file)) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(d.workDir, file));
     }
-    dirs = d;
-    levers = new Levers(d.controlDir);
+    this.dirs = d;
+    this.currentLevers = new Levers(d.controlDir);
     const response = await fetch(`${motoEndpoint()}/moto-api/reset`, { method: "POST" });
     if (!response.ok) throw new Error(`moto reset failed: ${response.status}`);
-  };
-
-  const cleanup = () => {
-    if (dirs !== undefined && process.env.GAMETRACKER_KEEP_ENGINE_DIRS !== "1") fs.rmSync(dirs.root, { recursive: true, force: true });
-    dirs = undefined;
-  };
-
-  if (scope === "test") {
-    beforeEach(fresh);
-    afterEach(cleanup);
   }
-  after(cleanup);
 
-  const ready = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`the engine harness has no ${what} yet: use it inside it()/before() of the describe() that called useEngine()`);
-    return value;
-  };
-  const envVars = (): Record<string, string> => {
-    const d = ready(dirs, "backend");
+  cleanup(): void {
+    if (this.dirs !== undefined && process.env.GAMETRACKER_KEEP_ENGINE_DIRS !== "1") fs.rmSync(this.dirs.root, { recursive: true, force: true });
+    this.dirs = undefined;
+  }
+
+  private ready(): Dirs {
+    if (this.dirs === undefined) throw new Error("the engine session has no backend yet: call fresh() (useEngine does it before each test, or once with scope 'suite')");
+    return this.dirs;
+  }
+
+  get backendDir(): string {
+    return this.ready().backendDir;
+  }
+  get backendUrl(): string {
+    return `file://${this.ready().backendDir}`;
+  }
+  get workDir(): string {
+    return this.ready().workDir;
+  }
+  get metricsFile(): string {
+    return this.ready().metricsFile;
+  }
+  get levers(): Levers {
+    this.ready();
+    return this.currentLevers!;
+  }
+  get motoEndpoint(): string {
+    return motoEndpoint()!;
+  }
+
+  get envVars(): Record<string, string> {
+    const d = this.ready();
     return {
       PULUMI_BACKEND_URL: `file://${d.backendDir}`,
       PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
-      PULUMI_HOME: ready(home, "PULUMI_HOME"),
+      PULUMI_HOME: this.home,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PATH: [ready(binDir, "plugin directory"), path.dirname(ready(cli, "CLI")), process.env.PATH ?? ""].join(path.delimiter),
-      AWS_ENDPOINT_URL: ready(motoEndpoint(), "moto endpoint"),
+      PATH: [this.binDir, path.dirname(this.cli), process.env.PATH ?? ""].join(path.delimiter),
+      AWS_ENDPOINT_URL: this.motoEndpoint,
       AWS_REGION: process.env.AWS_REGION ?? "us-east-1",
       GAMETRACKER_STANDIN_CONTROL: d.controlDir,
       GAMETRACKER_STANDIN_METRICS: d.metricsFile,
       // What moto drops and the gap behaviours keep (test/support/moto-gaps.ts): reset with moto, per test.
       GAMETRACKER_STANDIN_GAP_STATE: path.join(d.controlDir, "moto-gaps"),
     };
-  };
+  }
 
+  stacks({ env, ...stackOptions }: EngineStacksOptions = {}): Stacks {
+    return createPulumiStacks({ ...stackOptions, environmentDir: this.workDir, pulumiCommand: this.command, envVars: { ...this.envVars, ...env } });
+  }
+
+  async exportStack(project: string, stack: string): ReturnType<Engine["exportStack"]> {
+    const ws = await LocalWorkspace.create({ pulumiCommand: this.command, envVars: this.envVars, projectSettings: { name: project, runtime: "nodejs" } });
+    const state = await ws.exportStack(stack);
+    return { resources: (state.deployment as { resources?: [] }).resources ?? [] };
+  }
+
+  timed<T>(action: () => Promise<T>): Promise<{ result: T; timing: OperationTiming }> {
+    return timed(this.metricsFile, action);
+  }
+}
+
+/** In a describe(): an engine session for its tests (see the file header). Skips, with the reason on stderr, when no CLI can be had. */
+export function useEngine(options: EngineOptions = {}): Engine {
+  const scope = options.scope ?? "test";
+  let session: EngineSession | undefined;
+
+  before(async function () {
+    this.timeout(20 * 60_000);
+    const started = await EngineSession.start();
+    if ("unavailable" in started) {
+      process.stderr.write(`engine tests skipped: ${started.unavailable}\n`);
+      return this.skip();
+    }
+    session = started;
+    if (scope === "suite") await session.fresh();
+  });
+  if (scope === "test") {
+    beforeEach(() => session?.fresh());
+    afterEach(() => session?.cleanup());
+  }
+  after(() => session?.cleanup());
+
+  const current = (): EngineSession => {
+    if (session === undefined) throw new Error("the engine harness is not set up yet: use it inside it()/before() of the describe() that called useEngine()");
+    return session;
+  };
   return {
     get cli() {
-      return ready(cli, "CLI");
+      return current().cli;
     },
     get backendDir() {
-      return ready(dirs, "backend").backendDir;
+      return current().backendDir;
     },
     get backendUrl() {
-      return `file://${ready(dirs, "backend").backendDir}`;
+      return current().backendUrl;
     },
     get workDir() {
-      return ready(dirs, "work dir").workDir;
+      return current().workDir;
     },
     get envVars() {
-      return envVars();
+      return current().envVars;
     },
     get levers() {
-      return ready(levers, "levers");
+      return current().levers;
     },
     get metricsFile() {
-      return ready(dirs, "metrics file").metricsFile;
+      return current().metricsFile;
     },
     get motoEndpoint() {
-      return ready(motoEndpoint(), "moto endpoint");
+      return current().motoEndpoint;
     },
-    stacks({ env, ...stackOptions }: EngineStacksOptions = {}) {
-      return createPulumiStacks({ ...stackOptions, environmentDir: ready(dirs, "work dir").workDir, pulumiCommand: ready(command, "CLI"), envVars: { ...envVars(), ...env } });
-    },
-    async exportStack(project, stack) {
-      const ws = await LocalWorkspace.create({ pulumiCommand: ready(command, "CLI"), envVars: envVars(), projectSettings: { name: project, runtime: "nodejs" } });
-      const state = await ws.exportStack(stack);
-      return { resources: (state.deployment as { resources?: [] }).resources ?? [] };
-    },
-    timed(action) {
-      return timed(ready(dirs, "metrics file").metricsFile, action);
-    },
+    stacks: (o) => current().stacks(o),
+    exportStack: (p, s) => current().exportStack(p, s),
+    timed: (a) => current().timed(a),
   };
 }
