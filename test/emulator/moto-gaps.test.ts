@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateVpcCommand, DescribeSecurityGroupRulesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
-import { CreateDBInstanceCommand, CreateDBSnapshotCommand, DescribeDBInstancesCommand, RDSClient, RestoreDBInstanceFromDBSnapshotCommand } from "@aws-sdk/client-rds";
+import { CreateDBInstanceCommand, CreateDBSnapshotCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient, RestoreDBInstanceFromDBSnapshotCommand } from "@aws-sdk/client-rds";
 import { CreateBucketCommand, GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -47,6 +47,21 @@ describe("moto gaps and the behaviours that restore the AWS rules", function () 
     expect([fixed.DeletionProtection, fixed.CopyTagsToSnapshot]).to.deep.equal([false, false]);
     const described = (await bare.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: "fixed" }))).DBInstances![0]!;
     expect(described.DeletionProtection, "the instance in moto, not just the answer").to.equal(false);
+  });
+
+  it("rds-restore-without-managed-secret: a restored instance has no managed secret until it is modified to have one", async () => {
+    const bare = client(new RDSClient(config()));
+    await bare.send(
+      new CreateDBInstanceCommand({ DBInstanceIdentifier: "managed", Engine: "sqlserver-ex", DBInstanceClass: "db.t3.micro", AllocatedStorage: 20, MasterUsername: "a", ManageMasterUserPassword: true }),
+    );
+    await bare.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: "managed", DBSnapshotIdentifier: "managed-snap" }));
+    const restore = (rds: RDSClient, id: string) => rds.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: "managed-snap" }));
+    expect((await restore(bare, "bare-copy")).DBInstance!.MasterUserSecret, "moto gives it a secret").not.to.equal(undefined);
+    const gapped = client(new RDSClient(config()));
+    applyMotoGaps(gapped, region);
+    expect((await restore(gapped, "fixed-copy")).DBInstance!.MasterUserSecret).to.equal(undefined);
+    const modified = await gapped.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "fixed-copy", ManageMasterUserPassword: true, ApplyImmediately: true }));
+    expect(modified.DBInstance!.MasterUserSecret?.SecretArn).to.be.a("string");
   });
 
   it("rds-unique-dbi-resource-id: every instance its own id, and the dbi-resource-id filter finds one", async () => {

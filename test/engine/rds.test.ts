@@ -122,6 +122,45 @@ describe("engine tier: RDS instances", function () {
     expect((await rds.send(new DescribeDBInstancesCommand({}))).DBInstances).to.deep.equal([]);
   });
 
+  it("a restore that fails before its follow-up modify is recorded with its error, and the next up only updates what the diff shows", async () => {
+    const stack = await stackFor(async () => {
+      const source = instance("engine-src", { backupRetentionPeriod: 7, backupWindow: "07:00-08:00", maintenanceWindow: "sat:09:00-sat:10:00" });
+      const snapshot = new aws.rds.Snapshot("snapshot", { dbInstanceIdentifier: source.identifier, dbSnapshotIdentifier: "engine-src-manual" });
+      const restored = new aws.rds.Instance("engine-restored", {
+        identifier: "engine-restored",
+        snapshotIdentifier: snapshot.dbSnapshotIdentifier,
+        instanceClass: "db.t3.micro",
+        manageMasterUserPassword: true,
+        backupRetentionPeriod: 3,
+        backupWindow: "03:00-04:00",
+        maintenanceWindow: "sun:05:00-sun:06:00",
+        skipFinalSnapshot: true,
+      });
+      return { id: restored.identifier };
+    });
+    engine.levers.fail({ op: "create", type: "aws:rds/instance:Instance", name: "engine-restored", step: "before-follow-up-modify" }, "injected: the follow-up ModifyDBInstance failed");
+    let error: unknown;
+    await stack.up().catch((e) => (error = e));
+    expect(String(error)).to.contain("injected: the follow-up ModifyDBInstance failed");
+    // The bridge's ErrorResourceInitFailed: the engine keeps the instance, with its init error.
+    const recorded = (await engine.exportStack(PROJECT, "dev")).resources.find((r) => r.urn.endsWith("::engine-restored")) as { id?: string; initErrors?: string[] } | undefined;
+    expect(recorded?.initErrors?.join()).to.contain("injected");
+    const half = await describe1("engine-restored");
+    expect(recorded?.id).to.equal(half.DbiResourceId);
+    expect([half.BackupRetentionPeriod, half.PreferredBackupWindow, half.MasterUserSecret]).to.deep.equal([7, "07:00-08:00", undefined]);
+
+    const preview = await stack.preview();
+    const update = preview.steps.find((s) => s.urn.endsWith("::engine-restored"))!;
+    expect(update.op).to.equal("update");
+    expect(update.detailedPaths.sort()).to.deep.equal(["backupRetentionPeriod", "backupWindow", "maintenanceWindow"]);
+    await stack.up();
+    const after = await describe1("engine-restored");
+    expect([after.BackupRetentionPeriod, after.PreferredBackupWindow, after.PreferredMaintenanceWindow]).to.deep.equal([3, "03:00-04:00", "sun:05:00-sun:06:00"]);
+    // manage_master_user_password is a virtual attribute: already true in the state, it is never
+    // sent again, so the resumed instance stays without the managed secret it asked for.
+    expect(after.MasterUserSecret).to.equal(undefined);
+  });
+
   it("restores to the latest restorable time of a live instance, modifying only the managed password afterwards", async () => {
     const stack = await stackFor(async () => {
       const source = instance("engine-source", { backupRetentionPeriod: 7 });

@@ -40,6 +40,12 @@ export const MOTO_GAPS: readonly MotoGap[] = [
       "The restored instance takes the request's values, and for those not given the API defaults: DeletionProtection \"By default, deletion protection isn't enabled\", CopyTagsToSnapshot \"By default, tags are not copied\", MultiAZ a Single-AZ deployment (RDS API Reference, RestoreDBInstanceFromDBSnapshot / RestoreDBInstanceToPointInTime request parameters). Applied with a ModifyDBInstance right after moto's restore.",
   },
   {
+    name: "rds-restore-without-managed-secret",
+    moto: "A restore copies ManageMasterUserPassword from the source and gives the new instance a Secrets Manager secret at once.",
+    restores:
+      "RDS manages the master user password in Secrets Manager when you create or modify a DB instance or restore one from Amazon S3 (RDS User Guide, Password management with Secrets Manager); RestoreDBInstanceFromDBSnapshot's ManageMasterUserPassword \"applies to RDS for Oracle only\" (RDS API Reference). So a restored SQL Server instance has no managed secret until a ModifyDBInstance asks for one (terraform-provider-aws issue 31509): the copied secret is removed right after moto's restore.",
+  },
+  {
     name: "iam-aws-managed-policies",
     moto: "AWS managed policies (arn:aws:iam::aws:policy/...) exist only with MOTO_IAM_LOAD_MANAGED_POLICIES=true, which costs about a second on the first IAM call after every reset (measured: the orchestration tier went from 28 s to 60 s), so the shared moto runs without them and AttachRolePolicy of one fails with NoSuchEntity.",
     restores:
@@ -65,7 +71,6 @@ export const KNOWN_UNCORRECTED_GAPS: readonly MotoGap[] = [
   { name: "rds-pitr-live-source-only", moto: "RestoreDBInstanceToPointInTime needs a live source instance; no restorable window is kept.", restores: "(not corrected; the window logic is pure and tested with fixed times)" },
   { name: "rds-backup-replication", moto: "No StartDBInstanceAutomatedBackupsReplication API.", restores: "(the stand-in's schema table marks the type as echoed)" },
   { name: "rds-restore-subnet-group", moto: "A snapshot restore without DBSubnetGroupName keeps the source's subnet group; a point-in-time restore without VpcSecurityGroupIds keeps the source's groups.", restores: "(not corrected: the programs always pass both; AWS would use the default VPC's group and security group)" },
-  { name: "rds-restore-managed-secret", moto: "A restore copies ManageMasterUserPassword from the source and creates a new secret at once.", restores: "(not corrected: the programs always ask for a managed password, which the provider's follow-up ModifyDBInstance sets either way)" },
   { name: "lambda-invoke", moto: "Invoke needs Docker.", restores: "(not corrected)" },
   { name: "s3-last-modified-seconds", moto: "S3 LastModified has whole seconds.", restores: "(not corrected; histories are written a second apart)" },
 ];
@@ -74,6 +79,7 @@ export const KNOWN_UNCORRECTED_GAPS: readonly MotoGap[] = [
 export function applyMotoGaps(client: RDSClient, region: string): void {
   client.middlewareStack.add(uniqueDbiResourceIds(region) as never, { step: "initialize", name: "motoGap:rds-unique-dbi-resource-id", priority: "high" });
   client.middlewareStack.add(restoreTakesRequestValues(client) as never, { step: "initialize", name: "motoGap:rds-restore-takes-request-values" });
+  client.middlewareStack.add(restoreWithoutManagedSecret(client) as never, { step: "initialize", name: "motoGap:rds-restore-without-managed-secret" });
 }
 
 /** Installs the EC2 gap behaviours. */
@@ -166,6 +172,23 @@ function restoreTakesRequestValues(client: RDSClient) {
       }
       if (Object.keys(fix).length === 0) return result;
       await client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: db.DBInstanceIdentifier, ApplyImmediately: true, ...fix }));
+      const described = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: db.DBInstanceIdentifier }));
+      result.output.DBInstance = described.DBInstances?.[0] ?? db;
+      return result;
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// rds-restore-without-managed-secret
+
+function restoreWithoutManagedSecret(client: RDSClient) {
+  return (next: Handler, context: { commandName?: string }) =>
+    async (args: { input: any }) => {
+      const result = await next(args);
+      if (context.commandName !== "RestoreDBInstanceFromDBSnapshotCommand" && context.commandName !== "RestoreDBInstanceToPointInTimeCommand") return result;
+      const db: DBInstance | undefined = result.output?.DBInstance;
+      if (db?.DBInstanceIdentifier === undefined || db.MasterUserSecret === undefined || args.input.ManageMasterUserPassword === true) return result;
+      await client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: db.DBInstanceIdentifier, ApplyImmediately: true, ManageMasterUserPassword: false }));
       const described = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: db.DBInstanceIdentifier }));
       result.output.DBInstance = described.DBInstances?.[0] ?? db;
       return result;

@@ -22,6 +22,11 @@ export interface ControlRule {
   name?: string;
   /** Only during preview (true), only outside preview (false), or both (unset). */
   preview?: boolean;
+  /**
+   * A named point inside the operation (e.g. `after-restore`: the RDS instance exists, its
+   * follow-up ModifyDBInstance has not run); unset matches only the operation's start.
+   */
+  step?: string;
   /** fail: the operation returns this error; delay: waits `ms` first; hold: waits until released. */
   action: "fail" | "delay" | "hold";
   message?: string;
@@ -35,6 +40,7 @@ export interface OperationContext {
   type: string;
   name: string;
   preview: boolean;
+  step?: string;
 }
 
 export class InjectedFailure extends Error {
@@ -55,7 +61,13 @@ function readRules(dir: string): ControlRule[] {
 }
 
 function matches(rule: ControlRule, ctx: OperationContext): boolean {
-  return rule.op === ctx.op && (rule.type === undefined || rule.type === ctx.type) && (rule.name === undefined || rule.name === ctx.name) && (rule.preview === undefined || rule.preview === ctx.preview);
+  return (
+    rule.op === ctx.op &&
+    rule.step === ctx.step &&
+    (rule.type === undefined || rule.type === ctx.type) &&
+    (rule.name === undefined || rule.name === ctx.name) &&
+    (rule.preview === undefined || rule.preview === ctx.preview)
+  );
 }
 
 /** Applies the rules that match before an operation runs: throws InjectedFailure, or waits. */

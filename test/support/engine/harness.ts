@@ -76,6 +76,34 @@ interface Dirs {
   root: string;
 }
 
+interface SharedSetup {
+  cli: string;
+  command: PulumiCommand;
+  home: string;
+  binDir: string;
+}
+
+let sharedSetup: Promise<SharedSetup | { unavailable: string }> | undefined;
+
+async function setUp(log: (line: string) => void): Promise<SharedSetup | { unavailable: string }> {
+  let cli: string;
+  try {
+    cli = ensurePulumiCli(log);
+  } catch (error) {
+    if (error instanceof PulumiCliUnavailableError) return { unavailable: error.message };
+    throw error;
+  }
+  // PulumiCommand.get takes an installation root (<root>/bin/pulumi); the cache keeps the bare binary.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "gametracker-cli-"));
+  fs.mkdirSync(path.join(root, "bin"));
+  fs.symlinkSync(cli, path.join(root, "bin", "pulumi"));
+  const command = await PulumiCommand.get({ root });
+  // A test-only PULUMI_HOME: no plugins, credentials or workspace settings from the machine's ~/.pulumi.
+  const home = path.join(root, "pulumi-home");
+  fs.mkdirSync(home);
+  return { cli, command, home, binDir: (await standinPlugins()).binDir };
+}
+
 /**
  * One engine setup, usable without mocha (bench/engine.bench.ts): `start()` finds the CLI
  * and builds the plugins, `fresh()` makes a new backend, work dir and levers and resets
@@ -92,24 +120,11 @@ export class EngineSession implements Engine {
     private readonly binDir: string,
   ) {}
 
-  /** A session, or the sentence saying why the engine tier cannot run here. */
+  /** A session, or the sentence saying why the engine tier cannot run here. The CLI, its check and the plugins are shared by all sessions of a process. */
   static async start(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<EngineSession | { unavailable: string }> {
     if (motoEndpoint() === undefined) return { unavailable: "no emulator (GAMETRACKER_TEST_NO_EMULATOR=1)" };
-    let cli: string;
-    try {
-      cli = ensurePulumiCli(log);
-    } catch (error) {
-      if (error instanceof PulumiCliUnavailableError) return { unavailable: error.message };
-      throw error;
-    }
-    // PulumiCommand.get takes an installation root (<root>/bin/pulumi); the cache keeps the bare binary.
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "gametracker-cli-"));
-    fs.mkdirSync(path.join(root, "bin"));
-    fs.symlinkSync(cli, path.join(root, "bin", "pulumi"));
-    const command = await PulumiCommand.get({ root });
-    const home = path.join(root, "pulumi-home");
-    fs.mkdirSync(home);
-    return new EngineSession(cli, command, home, (await standinPlugins()).binDir);
+    const shared = await (sharedSetup ??= setUp(log));
+    return "unavailable" in shared ? shared : new EngineSession(shared.cli, shared.command, shared.home, shared.binDir);
   }
 
   async fresh(): Promise<void> {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ControlRule } from "../../engine/standin/control";
 
-export type RuleMatch = Pick<ControlRule, "op" | "type" | "name" | "preview">;
+export type RuleMatch = Pick<ControlRule, "op" | "type" | "name" | "preview" | "step">;
 
 export interface Hold {
   /** Resolves once a plugin is waiting on this rule. */

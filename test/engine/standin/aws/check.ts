@@ -6,7 +6,7 @@
  * input the schema table does not know is refused, so the table keeps up with the programs.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { Props, containsUnknown } from "../protocol/wire";
+import type { Props } from "../protocol/wire";
 import { ResourceSchema } from "./schema";
 
 export const DEFAULTS_KEY = "__defaults";
@@ -71,9 +71,4 @@ export function autoName(name: string, seed: Uint8Array, options: { maxLength: n
   const base = options.lower ? name.toLowerCase() : name;
   const prefix = base.slice(0, Math.max(0, options.maxLength - suffix.length - 1));
   return `${prefix}-${suffix}`;
-}
-
-/** Whether any input is still unknown (then the engine previews, and nothing may be applied). */
-export function hasUnknowns(props: Props): boolean {
-  return containsUnknown(props);
 }

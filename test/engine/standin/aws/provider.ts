@@ -102,7 +102,8 @@ export class AwsStandIn {
     const args = decodeStruct(req.getArgs()).props;
     const vars = req.getVariablesMap();
     const variable = (key: string) => vars.get(`aws:config:${key}`) ?? vars.get(`aws:${key}`);
-    const region = stringOf(args.region) ?? variable("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    // pulumi-aws: aws:region, else the SDK's environment (AWS_REGION, AWS_DEFAULT_REGION); empty counts as unset.
+    const region = stringOf(args.region) ?? stringOf(variable("region")) ?? stringOf(process.env.AWS_REGION) ?? stringOf(process.env.AWS_DEFAULT_REGION);
     const pathStyle = args.s3UsePathStyle ?? variable("s3UsePathStyle");
     this.config = { region, s3UsePathStyle: pathStyle === true || pathStyle === "true" };
     this.pool?.destroy();

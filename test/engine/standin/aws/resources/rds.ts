@@ -34,6 +34,7 @@ import {
 import { createHash } from "node:crypto";
 import type { Props } from "../../protocol/wire";
 import { isNotFound } from "../clients";
+import { beforeOperation } from "../../control";
 import { PartialCreateError, ResourceContext, ResourceHandler, defined, tagList, tagMap, waitFor } from "./types";
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
@@ -364,6 +365,8 @@ export const instance: ResourceHandler = {
     const id = out.DBInstance?.DbiResourceId ?? db.DbiResourceId!;
     if (plan.modify !== undefined) {
       try {
+        // Lever: a test can fail the create here, with the instance made and not yet modified.
+        await beforeOperation({ op: "create", type: ctx.type, name: ctx.name, preview: false, step: "before-follow-up-modify" });
         await rds.send(new ModifyDBInstanceCommand({ ...plan.modify, DBInstanceIdentifier: identifier }));
         await waitAvailable(rds, identifier);
       } catch (error) {
