@@ -136,6 +136,9 @@ export class EngineSession implements Engine {
     for (const file of fs.readdirSync(REPO_ROOT)) {
       if (file === "Pulumi.yaml" || /^Pulumi\.[^.]+\.yaml$/.test(file)) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(d.workDir, file));
     }
+    // The engine checks that the project's `main` exists even when the program runs inline (never executed).
+    const main = (fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8").match(/^main:\s*(\S+)/m) ?? [])[1];
+    if (main !== undefined && fs.existsSync(path.join(REPO_ROOT, main))) fs.copyFileSync(path.join(REPO_ROOT, main), path.join(d.workDir, main));
     this.dirs = d;
     this.currentLevers = new Levers(d.controlDir);
     const response = await fetch(`${motoEndpoint()}/moto-api/reset`, { method: "POST" });
