@@ -11,7 +11,7 @@ import { AssetsBucket } from "../../../components/assets-bucket";
 import { Database, DatabaseArgs } from "../../../components/database";
 import { jdbcUrl } from "../../../components/datasource";
 import { Network, NetworkArgs } from "../../../components/network";
-import { environmentTags } from "../../../components/tags";
+import { environmentTags } from "../../../contracts/tags";
 
 export interface ComponentsSettings {
   identifier: string;

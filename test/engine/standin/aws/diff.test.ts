@@ -4,11 +4,11 @@
  * program relies on — and the cases where the real provider says "replace" or "change".
  */
 import { expect } from "chai";
-import { checkInputs, DEFAULTS_KEY } from "../engine/standin/aws/check";
-import { diffResource } from "../engine/standin/aws/diff";
-import { AWS_SCHEMA, forceNewProperties, schemaOf } from "../engine/standin/aws/schema";
-import { ARCHIVE_SIG, SPECIAL_SIG, UNKNOWN } from "../engine/standin/protocol/wire";
-import { formatPath, parsePath } from "../engine/standin/protocol/property-path";
+import { checkInputs, DEFAULTS_KEY } from "./check";
+import { diffResource } from "./diff";
+import { AWS_SCHEMA, forceNewProperties, schemaOf } from "./schema";
+import { ARCHIVE_SIG, SPECIAL_SIG, UNKNOWN } from "../protocol/wire";
+import { formatPath, parsePath } from "../protocol/property-path";
 
 const RDS = "aws:rds/instance:Instance";
 const LAMBDA = "aws:lambda/function:Function";

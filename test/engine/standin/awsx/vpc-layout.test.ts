@@ -3,7 +3,7 @@
  * (subnetDistributorLegacy.ts generateDefaultSubnets, vpc.ts shouldCreateNatGateway).
  */
 import { expect } from "chai";
-import { cidrSubnetV4, creationOrder, legacyDefaultLayout, resolvedLayout, shouldCreateNatGateway } from "../engine/standin/awsx/vpc-layout";
+import { cidrSubnetV4, creationOrder, legacyDefaultLayout, resolvedLayout, shouldCreateNatGateway } from "./vpc-layout";
 
 describe("stand-in awsx: default Vpc layout (Legacy strategy)", () => {
   it("splits 10.20.0.0/16 over two zones into a private /18 and a public /19 per zone", () => {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { atLeast, ensurePulumiCli, parseVersion, PINNED_PULUMI_VERSION, pinnedCliPath, PulumiCliUnavailableError, withLock } from "../support/engine/pulumi-cli";
+import { atLeast, ensurePulumiCli, parseVersion, PINNED_PULUMI_VERSION, pinnedCliPath, PulumiCliUnavailableError, withLock } from "./pulumi-cli";
 
 describe("engine tier: getting the Pulumi CLI", () => {
   let dir: string;

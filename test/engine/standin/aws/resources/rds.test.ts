@@ -5,15 +5,15 @@
  * correction of the restored instance towards the program's inputs.
  */
 import { expect } from "chai";
-import { restoreProgram } from "../../automation/restore/program";
-import { restoreStackConfig } from "../../automation/restore/program-config";
-import { RESTORE_PROJECT } from "../../contracts/stacks";
-import { Database } from "../../components/database";
-import { checkInputs } from "../engine/standin/aws/check";
-import { planInstanceCreate } from "../engine/standin/aws/resources/rds";
-import { schemaOf } from "../engine/standin/aws/schema";
-import { runProgram } from "../support/pulumi-mocks";
-import { drillRestoreSpec } from "../support/restore-spec";
+import { restoreProgram } from "../../../../../automation/restore/program";
+import { encodeRestoreSpec, SPEC_CONFIG_KEY } from "../../../../../automation/restore/spec";
+import { RESTORE_PROJECT } from "../../../../../contracts/stacks";
+import { Database } from "../../../../../components/database";
+import { checkInputs } from "../check";
+import { planInstanceCreate } from "./rds";
+import { schemaOf } from "../schema";
+import { runProgram } from "../../../../support/pulumi-mocks";
+import { drillRestoreSpec } from "../../../../support/restore-spec";
 
 const RDS = "aws:rds/instance:Instance";
 
@@ -23,7 +23,7 @@ function checked(inputs: Record<string, unknown>) {
 }
 
 async function restoredInputs(spec = drillRestoreSpec()) {
-  const run = await runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: "dev-drill-x", config: restoreStackConfig(spec) });
+  const run = await runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: "dev-drill-x", config: { [SPEC_CONFIG_KEY]: encodeRestoreSpec(spec) } });
   return checked(run.one(RDS).inputs);
 }
 
@@ -55,7 +55,7 @@ describe("stand-in aws provider: RDS instance create paths (instance.go)", () =>
   });
 
   it("restores to a point in time with the network in the call and modifies only the managed password afterwards", async () => {
-    const spec = drillRestoreSpec({ point: { kind: "latest-restorable", label: "latest", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20 } });
+    const spec = drillRestoreSpec({ point: { kind: "latest-restorable", label: "latest", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false } });
     const plan = planInstanceCreate(await restoredInputs(spec));
     expect(plan.command).to.equal("pitr");
     expect(plan.input).to.deep.include({ SourceDBInstanceIdentifier: "gametracker-mssql", UseLatestRestorableTime: true, TargetDBInstanceIdentifier: spec.targetIdentifier, DBSubnetGroupName: "gametracker-mssql-subnets", VpcSecurityGroupIds: ["sg-0db"] });

@@ -9,16 +9,16 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { environmentProgram } from "../../environment";
-import { restoreProgram } from "../../automation/restore/program";
-import { restoreStackConfig } from "../../automation/restore/program-config";
-import { RESTORE_PROJECT, RestoreOutputNames } from "../../contracts/stacks";
-import { HANDLERS } from "../engine/standin/aws/resources";
-import { AWS_SCHEMA } from "../engine/standin/aws/schema";
-import { StandinVpc } from "../engine/standin/awsx/vpc";
-import { RegisteredResource, runProgram } from "../support/pulumi-mocks";
-import { drillRestoreSpec } from "../support/restore-spec";
-import { REPO_ROOT } from "../support/moto";
+import { environmentProgram } from "../../../../environment-program";
+import { restoreProgram } from "../../../../automation/restore/program";
+import { encodeRestoreSpec, SPEC_CONFIG_KEY } from "../../../../automation/restore/spec";
+import { RESTORE_PROJECT, RestoreOutputNames } from "../../../../contracts/stacks";
+import { HANDLERS } from "./resources";
+import { AWS_SCHEMA } from "./schema";
+import { StandinVpc } from "../awsx/vpc";
+import { RegisteredResource, runProgram } from "../../../support/pulumi-mocks";
+import { drillRestoreSpec } from "../../../support/restore-spec";
+import { REPO_ROOT } from "../../../support/moto";
 
 /** Types served by something other than the aws stand-in: local components, the awsx stand-in, the engine. */
 const NOT_AWS = (type: string) => type.startsWith("gametracker:") || type === "awsx:ec2:Vpc" || type.startsWith("pulumi:");
@@ -40,22 +40,22 @@ async function registrations(): Promise<Array<{ scenario: string; resources: Reg
     runProgram(environmentProgram, { stack, config: { ...stackConfig(stack), ...extra }, stackReferences }).then((r) => r.resources);
   const restore = (spec: Parameters<typeof drillRestoreSpec>[0]) => {
     const s = drillRestoreSpec(spec);
-    return runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: "dev-drill-x", config: restoreStackConfig(s) }).then((r) => r.resources);
+    return runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: "dev-drill-x", config: { [SPEC_CONFIG_KEY]: encodeRestoreSpec(s) } }).then((r) => r.resources);
   };
   const awsx = (strategy: string) =>
     runProgram(async () => new StandinVpc("network-vpc", { cidrBlock: "10.20.0.0/16", numberOfAvailabilityZones: 2, natGateways: { strategy } }, {}).ready).then((r) => r.resources);
   return [
     { scenario: "dev", resources: await env("dev") },
     { scenario: "prod", resources: await env("prod") },
-    { scenario: "cut-over", resources: await env("dev", { "gametracker:database.source": "dev-restore-r1" }, { [restoreRef]: restoreOutputs }) },
-    { scenario: "backup replication", resources: await env("dev", { "gametracker:database.backupReplicationRegion": "us-west-2" }) },
+    { scenario: "cut-over", resources: await env("dev", { "gametracker:databaseSource": "dev-restore-r1" }, { [restoreRef]: restoreOutputs }) },
+    { scenario: "backup replication", resources: await env("dev", { "gametracker:databaseBackupReplicationRegion": "us-west-2" }) },
     { scenario: "restore from snapshot", resources: await restore({}) },
     {
       scenario: "restore to a point in time, for cut-over",
       resources: await restore({
         purpose: "cutover",
         drillId: undefined,
-        point: { kind: "time", label: "time:2026-11-24T03:10:00Z", time: new Date("2026-11-24T03:10:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20 },
+        point: { kind: "time", label: "time:2026-11-24T03:10:00Z", time: new Date("2026-11-24T03:10:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false },
       }),
     },
     { scenario: "awsx Vpc (Single)", resources: await awsx("Single") },

@@ -11,8 +11,8 @@ import { CreateBucketCommand, GetBucketLifecycleConfigurationCommand, PutBucketL
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { applyEc2MotoGaps, applyIamMotoGaps, applyMotoGaps, applyS3MotoGaps, MOTO_GAPS } from "../support/moto-gaps";
-import { useEmulator } from "../support/emulator";
+import { applyEc2MotoGaps, applyIamMotoGaps, applyMotoGaps, applyS3MotoGaps, MOTO_GAPS } from "./moto-gaps";
+import { useEmulator } from "./emulator";
 
 const region = "us-east-1";
 
