@@ -44,6 +44,17 @@ export interface PulumiStacksOptions {
   inlinePrograms?: Record<string, PulumiFn>;
   /** Secrets provider for stacks this tool creates (default: the backend's default, e.g. passphrase). */
   secretsProvider?: string;
+  /** The CLI to drive (default: `pulumi` on PATH, version-checked). */
+  pulumiCommand?: PulumiCommand;
+  /** Environment variables for the CLI and the plugins it starts, laid over this process's own. */
+  envVars?: Record<string, string>;
+  /**
+   * Runs the environment project as this inline program over `environmentDir`'s Pulumi.yaml and
+   * stack files instead of through the Node language host; project settings, the config schema
+   * and stack config still come from those files. For the engine tests, where no
+   * `pulumi-language-nodejs` is installed.
+   */
+  environmentProgram?: PulumiFn;
 }
 
 
@@ -52,7 +63,7 @@ export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
   const inlinePrograms: Record<string, PulumiFn> = { ...options.inlinePrograms };
   let command: Promise<PulumiCommand> | undefined;
   const pulumiCommand = () =>
-    (command ??= PulumiCommand.get({ skipVersionCheck: false }).catch((error: unknown) => {
+    (command ??= (options.pulumiCommand ? Promise.resolve(options.pulumiCommand) : PulumiCommand.get({ skipVersionCheck: false })).catch((error: unknown) => {
       throw new UsageError(
         `The Pulumi CLI was not found or is too old (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); install it from https://www.pulumi.com/docs/install/ (curl -fsSL https://get.pulumi.com | sh) and make sure \`pulumi\` is on PATH. This tool never downloads it for you.`,
       );
@@ -61,6 +72,7 @@ export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
   const workspaceOptions = async (project: string): Promise<LocalWorkspaceOptions> => {
     const base: LocalWorkspaceOptions = { pulumiCommand: await pulumiCommand() };
     if (options.secretsProvider !== undefined) base.secretsProvider = options.secretsProvider;
+    if (options.envVars !== undefined) base.envVars = options.envVars;
     if (project === ENVIRONMENT_PROJECT) return { ...base, workDir: environmentDir };
     // Inline projects share the environment project's backend (Pulumi.yaml `backend.url`,
     // else PULUMI_BACKEND_URL / the logged-in one), so restore stacks live beside it.
@@ -77,6 +89,10 @@ export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
   const open = async (id: StackId, create: boolean): Promise<PulumiStack> => {
     const opts = await workspaceOptions(id.project);
     try {
+      if (id.project === ENVIRONMENT_PROJECT && options.environmentProgram !== undefined) {
+        const args = { stackName: id.stack, projectName: ENVIRONMENT_PROJECT, program: options.environmentProgram };
+        return create ? await LocalWorkspace.createOrSelectStack(args, opts) : await LocalWorkspace.selectStack(args, opts);
+      }
       if (id.project === ENVIRONMENT_PROJECT) {
         const args = { stackName: id.stack, workDir: environmentDir };
         return create ? await LocalWorkspace.createOrSelectStack(args, opts) : await LocalWorkspace.selectStack(args, opts);

@@ -158,7 +158,8 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
   });
 
   it("refuses when the preview would replace the protected primary: the preview fails, the config is put back", async () => {
-    await (await world.stacks.select(envId())).setConfig("databaseIdentifier", "gametracker-mssql2");
+    // Another edition is another engine, which RDS cannot change in place (engine is ForceNew).
+    await (await world.stacks.select(envId())).setConfig("databaseEdition", "web");
     const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
     expect(run.code).to.equal(1);
     expect(run.stderr).to.contain("Preview of stack dev failed, so nothing was applied (databaseSource is back to primary)");

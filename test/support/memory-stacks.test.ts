@@ -21,7 +21,7 @@ function appProgram() {
     "db",
     {
       identifier: config.get("identifier") ?? "app-db",
-      engine: "sqlserver-ex",
+      engine: config.get("engine") ?? "sqlserver-ex",
       instanceClass: "db.t3.micro",
       finalSnapshotIdentifier: config.get("finalName") ?? "final-1",
       tags: { app: "x" },
@@ -88,9 +88,11 @@ describe("memory stacks: pure diffing", () => {
     expect(diffProperties({ a: 1 }, { a: 1 })).to.deep.equal([]);
   });
 
-  it("replaces on a property the provider cannot update, updates otherwise", () => {
-    expect(classifyChange("aws:rds/instance:Instance", ["identifier"])).to.equal("replace");
+  it("replaces on a property the provider cannot update (its ForceNew attributes), updates otherwise", () => {
+    expect(classifyChange("aws:rds/instance:Instance", ["engine"])).to.equal("replace");
     expect(classifyChange("aws:rds/instance:Instance", ["snapshotIdentifier"])).to.equal("replace");
+    // Renamed in place with ModifyDBInstance NewDBInstanceIdentifier since terraform-provider-aws v5.
+    expect(classifyChange("aws:rds/instance:Instance", ["identifier"])).to.equal("update");
     expect(classifyChange("aws:rds/instance:Instance", ["instanceClass", "tags.app"])).to.equal("update");
     expect(classifyChange("aws:lambda/function:Function", ["name"])).to.equal("replace");
     expect(classifyChange("aws:lambda/function:Function", ["environment.variables.X"])).to.equal("update");
@@ -184,7 +186,7 @@ describe("memory stacks", () => {
 
   it("shows replace for a property that forces replacement and refuses it on a protected resource", async () => {
     const stack = await deployed();
-    await stack.setConfig("identifier", "other-db");
+    await stack.setConfig("engine", "sqlserver-web");
     let error: unknown;
     await stack.preview().catch((e) => (error = e));
     expect(String(error)).to.contain("marked for protection");
@@ -192,11 +194,11 @@ describe("memory stacks", () => {
     await stack.setConfig("protect", "false");
     await stack.up(); // unprotected in the program: the replacement goes ahead
     expect(log).to.deep.equal(["create db", "delete db db-real"]);
-    await stack.setConfig("identifier", "other-db-2");
+    await stack.setConfig("engine", "sqlserver-se");
     const preview = await stack.preview();
     const db = preview.steps.find((s) => s.type === "aws:rds/instance:Instance")!;
     expect(db.op).to.equal("replace");
-    expect(db.diffs).to.deep.equal(["identifier"]);
+    expect(db.diffs).to.deep.equal(["engine"]);
     log.length = 0;
     await stack.up();
     expect(log).to.deep.equal(["create db", "delete db db-real"]);

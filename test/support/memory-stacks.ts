@@ -18,8 +18,8 @@
  * and `history`, the log of every verb, so a test can prove e.g. that a drill never
  * touched the environment stack.
  *
- * What it cannot know is the provider schema: which property changes force a
- * replacement is the small table `REPLACE_ON_CHANGES` below, for the types we deploy.
+ * Which property changes force a replacement comes from the stand-in aws provider's schema
+ * table (terraform-provider-aws's ForceNew attributes), shared with the engine tier.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
@@ -38,52 +38,13 @@ import {
   StepOp,
   UpResult,
 } from "../../automation/stacks/port";
+import { forceNewProperties } from "../engine/standin/aws/schema";
 import { RegistrationOptions, runProgram } from "./pulumi-mocks";
 
 // ---------------------------------------------------------------------------------------
-// Engine facts we cannot read from a schema
-
-/**
- * Input properties whose change makes the engine replace the resource (the providers'
- * ForceNew / replaceOnChanges), for the resource types our programs deploy. Source: the
- * AWS provider's schema (`pulumi package get-schema aws`, properties marked
- * `willReplaceOnChanges`) and the Terraform provider's ForceNew attributes. A type not
- * listed here is updated in place on any change — add it when a program starts using it.
- */
-export const REPLACE_ON_CHANGES: Readonly<Record<string, readonly string[]>> = {
-  "aws:rds/instance:Instance": [
-    "identifier",
-    "identifierPrefix",
-    "engine",
-    "snapshotIdentifier",
-    "restoreToPointInTime",
-    "dbName",
-    "username",
-    "availabilityZone",
-    "storageEncrypted",
-    "kmsKeyId",
-    "characterSetName",
-    "ncharCharacterSetName",
-    "timezone",
-    "s3Import",
-    "customIamInstanceProfile",
-  ],
-  "aws:rds/subnetGroup:SubnetGroup": ["name", "namePrefix"],
-  "aws:rds/snapshot:Snapshot": ["dbInstanceIdentifier", "dbSnapshotIdentifier"],
-  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": ["sourceDbInstanceArn", "kmsKeyId", "retentionPeriod", "region"],
-  "aws:lambda/function:Function": ["name", "packageType"],
-  "aws:lambda/permission:Permission": ["function", "action", "principal", "sourceArn", "statementId", "qualifier"],
-  "aws:ec2/securityGroup:SecurityGroup": ["name", "namePrefix", "vpcId", "description"],
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["securityGroupId"],
-  "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix"],
-  "aws:s3/bucketV2:BucketV2": ["bucket", "bucketPrefix"],
-  "aws:iam/role:Role": ["name", "namePrefix", "path"],
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
-  "aws:iam/policy:Policy": ["name", "namePrefix", "path", "description"],
-  "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
-  "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix"],
-  "pulumi:pulumi:StackReference": ["name"],
-};
+// Replacement rules: the provider's ForceNew attributes, from the stand-in aws provider's
+// schema table (test/engine/standin/aws/schema.ts), their one home. A type not in it is
+// updated in place on any change.
 
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
@@ -221,7 +182,7 @@ export function applyIgnoreChanges(olds: Record<string, unknown>, news: Record<s
 /** Whether a set of changed paths means replace (any top-level property in the type's replace list) or update. */
 export function classifyChange(type: string, changedPaths: readonly string[]): "same" | "update" | "replace" {
   if (changedPaths.length === 0) return "same";
-  const replaceKeys = REPLACE_ON_CHANGES[type] ?? [];
+  const replaceKeys = forceNewProperties(type);
   return changedPaths.some((p) => replaceKeys.includes(String(parsePath(p)[0] ?? p))) ? "replace" : "update";
 }
 

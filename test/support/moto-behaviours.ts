@@ -21,7 +21,6 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as zlib from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import {
   AddTagsToResourceCommand,
@@ -74,6 +73,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { AwsClients } from "../../automation/aws/clients";
 import { LifecycleContext, LifecycleResult, ResourceLifecycle } from "./memory-stacks";
+import { zipFiles } from "./zip";
 
 export interface MotoBehaviourOptions {
   /**
@@ -509,50 +509,8 @@ async function deleteRole(iam: IAMClient, id: string): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // Lambda function
 
-/** A zip (stored, no compression) of `files`: what the provider uploads for an archive. */
-export function zipFiles(files: ReadonlyArray<{ name: string; data: Buffer }>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const file of files) {
-    const name = Buffer.from(file.name, "utf8");
-    const crc = zlib.crc32(file.data) >>> 0;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt32LE(0, 10); // time/date
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(file.data.length, 18);
-    local.writeUInt32LE(file.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    locals.push(local, name, file.data);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt32LE(0, 12);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(file.data.length, 20);
-    central.writeUInt32LE(file.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += 30 + name.length + file.data.length;
-  }
-  const centralSize = centrals.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
-}
+// The zip writer lives in ./zip.ts (shared with the stand-in provider); re-exported for existing callers.
+export { zipFiles } from "./zip";
 
 /** The files of a Pulumi archive (AssetArchive of string/file assets and nested archives, or a FileArchive directory/zip). */
 async function archiveFiles(archive: any, prefix = ""): Promise<Array<{ name: string; data: Buffer }> | Buffer> {

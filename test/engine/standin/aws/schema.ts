@@ -1,0 +1,663 @@
+/**
+ * TEST DOUBLE DATA: the replacement and default rules of the real AWS provider for every
+ * resource type the GameTracker programs register — ONE home for them. The stand-in `aws`
+ * plugin's Check and Diff read nothing else, and MemoryStacks takes its replace-on-change
+ * lists from here (`forceNewProperties`).
+ *
+ * Facts come from terraform-provider-aws (the provider pulumi-aws 7.x bridges; TF v6), one
+ * schema file per type, named in `source`. Property names are Pulumi's (camelCase, MaxItems=1
+ * blocks flattened to objects, renames such as function_name -> name, filename -> code,
+ * master_user_secret -> masterUserSecrets). What each flag reproduces of the bridge's diff:
+ *
+ * - `forceNew`: a change replaces the resource (ForceNew / RequiresReplace).
+ * - `computed`: Optional+Computed — left unset by the program, the state's value stays
+ *   (no diff). Unset and NOT computed: compared with the type's zero value, so a state value
+ *   the program no longer sets is a change (a replacement if also forceNew), e.g.
+ *   `storageEncrypted` after a restore from an encrypted snapshot.
+ * - `default`: schema Default; Check fills it in (and lists it in `__defaults`) as the bridge does.
+ * - `set`: TypeSet, order-insensitive. `json`: a policy document compared by meaning.
+ *   `lower`: StateFunc lower-cases it. `map`: per-key diffs (`tags["k"]`). `asset`: compared by hash.
+ * - `region`: every regional type has the v6 top-level `region`, Optional+Computed+ForceNew
+ *   ("Changing the value of region will force resource replacement", website/docs/guides/
+ *   enhanced-region-support.html.markdown); IAM is global and has none.
+ *
+ * Only attributes a program may set need listing; Check refuses any other input so a new
+ * argument in a program cannot slip past the table. `outputs` are the computed-only
+ * attributes, unknown during a create preview.
+ */
+
+export interface AttrSpec {
+  forceNew?: true;
+  computed?: true;
+  required?: true;
+  default?: unknown;
+  set?: true;
+  json?: true;
+  lower?: true;
+  map?: true;
+  asset?: true;
+  sensitive?: true;
+  /** A nested block: an object (MaxItems=1) or, with `list`, a list/set of objects. */
+  nested?: Record<string, AttrSpec>;
+  list?: true;
+}
+
+export interface ResourceSchema {
+  /** The Terraform resource type. */
+  tf: string;
+  /** Where its schema lives in hashicorp/terraform-provider-aws. */
+  source: string;
+  /** Applied to moto, or echoed (the reason says which API moto lacks). */
+  moto: true | { echo: string };
+  regional: boolean;
+  /** pulumi-aws auto-naming (provider/autonaming.go: every input `name`; resources.go overrides). */
+  autoName?: { property: string; maxLength: number; lower?: boolean };
+  attrs: Record<string, AttrSpec>;
+  outputs: readonly string[];
+}
+
+const tags: AttrSpec = { map: true };
+const region: AttrSpec = { computed: true, forceNew: true };
+
+const ec2 = "internal/service/ec2";
+const rds = "internal/service/rds";
+const s3 = "internal/service/s3";
+const iam = "internal/service/iam";
+
+export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
+  // -------------------------------------------------------------------------------- EC2 / VPC
+  "aws:ec2/vpc:Vpc": {
+    tf: "aws_vpc",
+    source: `${ec2}/vpc_.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      cidrBlock: { computed: true, forceNew: true },
+      instanceTenancy: { default: "default" },
+      enableDnsHostnames: { computed: true },
+      enableDnsSupport: { default: true },
+      enableNetworkAddressUsageMetrics: { computed: true },
+      assignGeneratedIpv6CidrBlock: {},
+      ipv4IpamPoolId: { forceNew: true },
+      ipv4NetmaskLength: { forceNew: true },
+      ipv6CidrBlock: { computed: true },
+      ipv6CidrBlockNetworkBorderGroup: { computed: true },
+      ipv6IpamPoolId: {},
+      ipv6NetmaskLength: {},
+      tags,
+    },
+    outputs: ["arn", "defaultNetworkAclId", "defaultRouteTableId", "defaultSecurityGroupId", "dhcpOptionsId", "ipv6AssociationId", "mainRouteTableId", "ownerId", "tagsAll"],
+  },
+  "aws:ec2/subnet:Subnet": {
+    tf: "aws_subnet",
+    source: `${ec2}/vpc_subnet.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      vpcId: { required: true, forceNew: true },
+      cidrBlock: { forceNew: true },
+      availabilityZone: { computed: true, forceNew: true },
+      availabilityZoneId: { computed: true, forceNew: true },
+      mapPublicIpOnLaunch: { default: false },
+      assignIpv6AddressOnCreation: { default: false },
+      enableDns64: { default: false },
+      enableResourceNameDnsARecordOnLaunch: { default: false },
+      enableResourceNameDnsAaaaRecordOnLaunch: { default: false },
+      enableLniAtDeviceIndex: { computed: true },
+      privateDnsHostnameTypeOnLaunch: { computed: true },
+      ipv6CidrBlock: {},
+      ipv6Native: { forceNew: true, default: false },
+      outpostArn: { forceNew: true },
+      customerOwnedIpv4Pool: {},
+      mapCustomerOwnedIpOnLaunch: {},
+      tags,
+    },
+    outputs: ["arn", "ipv6CidrBlockAssociationId", "ownerId", "tagsAll"],
+  },
+  "aws:ec2/routeTable:RouteTable": {
+    tf: "aws_route_table",
+    source: `${ec2}/vpc_route_table.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      vpcId: { required: true, forceNew: true },
+      // ConfigMode attr + Computed: unset means "whatever routes the table has" (aws_route manages them).
+      routes: { computed: true, set: true },
+      propagatingVgws: { computed: true, set: true },
+      tags,
+    },
+    outputs: ["arn", "ownerId", "tagsAll"],
+  },
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": {
+    tf: "aws_route_table_association",
+    source: `${ec2}/vpc_route_table_association.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      subnetId: { forceNew: true },
+      gatewayId: { forceNew: true },
+      // Updated in place with ReplaceRouteTableAssociation.
+      routeTableId: { required: true },
+    },
+    outputs: [],
+  },
+  "aws:ec2/route:Route": {
+    tf: "aws_route",
+    source: `${ec2}/vpc_route.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      routeTableId: { required: true, forceNew: true },
+      destinationCidrBlock: { forceNew: true },
+      destinationIpv6CidrBlock: { forceNew: true },
+      destinationPrefixListId: { forceNew: true },
+      // Targets are changed in place with ReplaceRoute.
+      gatewayId: {},
+      natGatewayId: {},
+      carrierGatewayId: {},
+      coreNetworkArn: {},
+      egressOnlyGatewayId: {},
+      localGatewayId: {},
+      networkInterfaceId: { computed: true },
+      transitGatewayId: {},
+      vpcEndpointId: {},
+      vpcPeeringConnectionId: {},
+    },
+    outputs: ["instanceId", "instanceOwnerId", "origin", "state"],
+  },
+  "aws:ec2/internetGateway:InternetGateway": {
+    tf: "aws_internet_gateway",
+    source: `${ec2}/vpc_internet_gateway.go`,
+    moto: true,
+    regional: true,
+    attrs: { region, vpcId: {}, tags },
+    outputs: ["arn", "ownerId", "tagsAll"],
+  },
+  "aws:ec2/eip:Eip": {
+    tf: "aws_eip",
+    source: `${ec2}/ec2_eip.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      domain: { computed: true, forceNew: true },
+      address: { forceNew: true },
+      associateWithPrivateIp: {},
+      customerOwnedIpv4Pool: {},
+      instance: { computed: true },
+      ipamPoolId: { computed: true, forceNew: true },
+      networkBorderGroup: { computed: true, forceNew: true },
+      networkInterface: { computed: true },
+      publicIpv4Pool: { computed: true, forceNew: true },
+      tags,
+    },
+    outputs: ["allocationId", "arn", "associationId", "carrierIp", "customerOwnedIp", "privateDns", "privateIp", "ptrRecord", "publicDns", "publicIp", "tagsAll"],
+  },
+  "aws:ec2/natGateway:NatGateway": {
+    tf: "aws_nat_gateway",
+    source: `${ec2}/vpc_nat_gateway.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      allocationId: { forceNew: true },
+      connectivityType: { forceNew: true, default: "public" },
+      subnetId: { forceNew: true },
+      privateIp: { computed: true, forceNew: true },
+      secondaryAllocationIds: { set: true },
+      secondaryPrivateIpAddressCount: { computed: true },
+      secondaryPrivateIpAddresses: { computed: true, set: true },
+      tags,
+    },
+    outputs: ["associationId", "networkInterfaceId", "publicIp", "tagsAll"],
+  },
+  "aws:ec2/securityGroup:SecurityGroup": {
+    tf: "aws_security_group",
+    source: `${ec2}/vpc_security_group.go`,
+    moto: true,
+    regional: true,
+    autoName: { property: "name", maxLength: 255 },
+    attrs: {
+      region,
+      name: { computed: true, forceNew: true },
+      namePrefix: { computed: true, forceNew: true },
+      // TF's default is "Managed by Terraform"; pulumi-aws overrides it (resources.go).
+      description: { forceNew: true, default: "Managed by Pulumi" },
+      vpcId: { computed: true, forceNew: true },
+      ingress: { computed: true, set: true },
+      egress: { computed: true, set: true },
+      revokeRulesOnDelete: { default: false },
+      tags,
+    },
+    outputs: ["arn", "ownerId", "tagsAll"],
+  },
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+    tf: "aws_vpc_security_group_ingress_rule",
+    source: `${ec2}/vpc_security_group_ingress_rule.go (Plugin Framework; RequiresReplace on security_group_id only)`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      securityGroupId: { required: true, forceNew: true },
+      ipProtocol: { required: true },
+      fromPort: {},
+      toPort: {},
+      cidrIpv4: {},
+      cidrIpv6: {},
+      prefixListId: {},
+      referencedSecurityGroupId: {},
+      description: {},
+      tags,
+    },
+    outputs: ["arn", "securityGroupRuleId", "tagsAll"],
+  },
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
+    tf: "aws_vpc_security_group_egress_rule",
+    source: `${ec2}/vpc_security_group_egress_rule.go (shares vpc_security_group_ingress_rule.go's schema)`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      securityGroupId: { required: true, forceNew: true },
+      ipProtocol: { required: true },
+      fromPort: {},
+      toPort: {},
+      cidrIpv4: {},
+      cidrIpv6: {},
+      prefixListId: {},
+      referencedSecurityGroupId: {},
+      description: {},
+      tags,
+    },
+    outputs: ["arn", "securityGroupRuleId", "tagsAll"],
+  },
+
+  // -------------------------------------------------------------------------------- RDS
+  "aws:rds/subnetGroup:SubnetGroup": {
+    tf: "aws_db_subnet_group",
+    source: `${rds}/subnet_group.go`,
+    moto: true,
+    regional: true,
+    autoName: { property: "name", maxLength: 255, lower: true },
+    attrs: {
+      region,
+      name: { computed: true, forceNew: true },
+      namePrefix: { computed: true, forceNew: true },
+      description: { default: "Managed by Pulumi" },
+      subnetIds: { required: true, set: true },
+      tags,
+    },
+    outputs: ["arn", "supportedNetworkTypes", "vpcId", "tagsAll"],
+  },
+  "aws:rds/instance:Instance": {
+    tf: "aws_db_instance",
+    source: `${rds}/instance.go`,
+    moto: true,
+    regional: true,
+    autoName: { property: "identifier", maxLength: 255, lower: true },
+    attrs: {
+      region,
+      // Renamed in place (ModifyDBInstance NewDBInstanceIdentifier) since TF v5: NOT ForceNew.
+      identifier: { computed: true },
+      identifierPrefix: { computed: true },
+      allocatedStorage: { computed: true },
+      allowMajorVersionUpgrade: {},
+      applyImmediately: { default: false },
+      autoMinorVersionUpgrade: { default: true },
+      availabilityZone: { computed: true, forceNew: true },
+      backupRetentionPeriod: { computed: true },
+      backupTarget: { computed: true, forceNew: true },
+      backupWindow: { computed: true },
+      caCertIdentifier: { computed: true },
+      characterSetName: { computed: true, forceNew: true },
+      copyTagsToSnapshot: { default: false },
+      customIamInstanceProfile: { forceNew: true },
+      customerOwnedIpEnabled: {},
+      dbName: { computed: true, forceNew: true },
+      dbSubnetGroupName: { computed: true },
+      deleteAutomatedBackups: { default: true },
+      deletionProtection: {},
+      domain: {},
+      domainIamRoleName: {},
+      enabledCloudwatchLogsExports: { set: true },
+      engine: { computed: true, forceNew: true, lower: true },
+      engineVersion: { computed: true },
+      finalSnapshotIdentifier: {},
+      iamDatabaseAuthenticationEnabled: {},
+      instanceClass: { required: true },
+      iops: { computed: true },
+      kmsKeyId: { computed: true, forceNew: true },
+      licenseModel: { computed: true },
+      maintenanceWindow: { computed: true, lower: true },
+      manageMasterUserPassword: {},
+      masterUserSecretKmsKeyId: { computed: true },
+      maxAllocatedStorage: {},
+      monitoringInterval: { default: 0 },
+      monitoringRoleArn: { computed: true },
+      multiAz: { computed: true },
+      ncharCharacterSetName: { computed: true, forceNew: true },
+      networkType: { computed: true },
+      optionGroupName: { computed: true },
+      parameterGroupName: { computed: true },
+      password: { sensitive: true },
+      performanceInsightsEnabled: { default: false },
+      performanceInsightsKmsKeyId: { computed: true },
+      performanceInsightsRetentionPeriod: { computed: true },
+      port: { computed: true },
+      publiclyAccessible: { default: false },
+      replicaMode: { computed: true },
+      replicateSourceDb: {},
+      restoreToPointInTime: {
+        forceNew: true,
+        nested: {
+          restoreTime: {},
+          sourceDbInstanceAutomatedBackupsArn: {},
+          sourceDbInstanceIdentifier: {},
+          sourceDbiResourceId: {},
+          useLatestRestorableTime: {},
+        },
+      },
+      skipFinalSnapshot: { default: false },
+      snapshotIdentifier: { computed: true, forceNew: true },
+      // Optional, ForceNew and NOT Computed: unset after an encrypted restore means "false", a replacement.
+      storageEncrypted: { forceNew: true },
+      storageThroughput: { computed: true },
+      storageType: { computed: true },
+      tags,
+      timezone: { computed: true, forceNew: true },
+      username: { computed: true, forceNew: true },
+      vpcSecurityGroupIds: { computed: true, set: true },
+    },
+    outputs: ["address", "arn", "endpoint", "engineVersionActual", "hostedZoneId", "latestRestorableTime", "listenerEndpoints", "masterUserSecrets", "replicas", "resourceId", "status", "tagsAll"],
+  },
+  "aws:rds/snapshot:Snapshot": {
+    tf: "aws_db_snapshot",
+    source: `${rds}/snapshot.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      dbInstanceIdentifier: { required: true, forceNew: true },
+      dbSnapshotIdentifier: { required: true, forceNew: true },
+      sharedAccounts: { set: true },
+      tags,
+    },
+    outputs: [
+      "allocatedStorage",
+      "availabilityZone",
+      "dbSnapshotArn",
+      "encrypted",
+      "engine",
+      "engineVersion",
+      "iops",
+      "kmsKeyId",
+      "licenseModel",
+      "optionGroupName",
+      "port",
+      "snapshotType",
+      "sourceDbSnapshotIdentifier",
+      "sourceRegion",
+      "status",
+      "storageType",
+      "vpcId",
+      "tagsAll",
+    ],
+  },
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": {
+    tf: "aws_db_instance_automated_backups_replication",
+    source: `${rds}/instance_automated_backups_replication.go`,
+    moto: { echo: "moto 5.2 has no StartDBInstanceAutomatedBackupsReplication / StopDBInstanceAutomatedBackupsReplication; the stand-in echoes the inputs and touches nothing" },
+    regional: true,
+    attrs: {
+      region,
+      sourceDbInstanceArn: { required: true, forceNew: true },
+      kmsKeyId: { computed: true, forceNew: true },
+      preSignedUrl: { forceNew: true },
+      retentionPeriod: { forceNew: true, default: 7 },
+    },
+    outputs: [],
+  },
+
+  // -------------------------------------------------------------------------------- S3
+  "aws:s3/bucket:Bucket": {
+    tf: "aws_s3_bucket",
+    source: `${s3}/bucket.go`,
+    moto: true,
+    regional: true,
+    autoName: { property: "bucket", maxLength: 63, lower: true },
+    attrs: {
+      region,
+      bucket: { computed: true, forceNew: true },
+      bucketPrefix: { computed: true, forceNew: true },
+      forceDestroy: { default: false },
+      objectLockEnabled: { computed: true, forceNew: true },
+      tags,
+    },
+    outputs: ["arn", "bucketDomainName", "bucketRegion", "bucketRegionalDomainName", "hostedZoneId", "tagsAll"],
+  },
+  "aws:s3/bucketVersioning:BucketVersioning": {
+    tf: "aws_s3_bucket_versioning",
+    source: `${s3}/bucket_versioning.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      bucket: { required: true, forceNew: true },
+      expectedBucketOwner: { forceNew: true },
+      mfa: {},
+      versioningConfiguration: { required: true, nested: { status: { required: true }, mfaDelete: { computed: true } } },
+    },
+    outputs: [],
+  },
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
+    tf: "aws_s3_bucket_server_side_encryption_configuration",
+    source: `${s3}/bucket_server_side_encryption_configuration.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      bucket: { required: true, forceNew: true },
+      expectedBucketOwner: { forceNew: true },
+      rules: {
+        required: true,
+        list: true,
+        set: true,
+        nested: {
+          applyServerSideEncryptionByDefault: { nested: { sseAlgorithm: { required: true }, kmsMasterKeyId: {} } },
+          bucketKeyEnabled: {},
+        },
+      },
+    },
+    outputs: [],
+  },
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
+    tf: "aws_s3_bucket_public_access_block",
+    source: `${s3}/bucket_public_access_block.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      bucket: { required: true, forceNew: true },
+      blockPublicAcls: { default: false },
+      blockPublicPolicy: { default: false },
+      ignorePublicAcls: { default: false },
+      restrictPublicBuckets: { default: false },
+      skipDestroy: {},
+    },
+    outputs: [],
+  },
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
+    tf: "aws_s3_bucket_ownership_controls",
+    source: `${s3}/bucket_ownership_controls.go`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      bucket: { required: true, forceNew: true },
+      rule: { required: true, nested: { objectOwnership: { required: true } } },
+    },
+    outputs: [],
+  },
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
+    tf: "aws_s3_bucket_lifecycle_configuration",
+    source: `${s3}/bucket_lifecycle_configuration.go (Plugin Framework; RequiresReplace on bucket and expected_bucket_owner)`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      bucket: { required: true, forceNew: true },
+      expectedBucketOwner: { computed: true, forceNew: true },
+      transitionDefaultMinimumObjectSize: { computed: true },
+      rules: {
+        list: true,
+        nested: {
+          id: { required: true },
+          status: { required: true },
+          filter: { nested: { prefix: {}, objectSizeGreaterThan: {}, objectSizeLessThan: {}, tag: {}, and: {} } },
+          prefix: {},
+          expiration: {},
+          transitions: {},
+          noncurrentVersionTransitions: {},
+          noncurrentVersionExpiration: { nested: { noncurrentDays: {}, newerNoncurrentVersions: {} } },
+          abortIncompleteMultipartUpload: { nested: { daysAfterInitiation: {} } },
+        },
+      },
+    },
+    outputs: [],
+  },
+  "aws:s3/bucketPolicy:BucketPolicy": {
+    tf: "aws_s3_bucket_policy",
+    source: `${s3}/bucket_policy.go`,
+    moto: true,
+    regional: true,
+    attrs: { region, bucket: { required: true, forceNew: true }, policy: { required: true, json: true } },
+    outputs: [],
+  },
+
+  // -------------------------------------------------------------------------------- IAM (global: no region)
+  "aws:iam/role:Role": {
+    tf: "aws_iam_role",
+    source: `${iam}/role.go`,
+    moto: true,
+    regional: false,
+    autoName: { property: "name", maxLength: 64 },
+    attrs: {
+      name: { computed: true, forceNew: true },
+      namePrefix: { computed: true, forceNew: true },
+      path: { forceNew: true, default: "/" },
+      assumeRolePolicy: { required: true, json: true },
+      description: {},
+      forceDetachPolicies: { default: false },
+      managedPolicyArns: { computed: true, set: true },
+      inlinePolicies: { computed: true, set: true },
+      maxSessionDuration: { default: 3600 },
+      permissionsBoundary: {},
+      tags,
+    },
+    outputs: ["arn", "createDate", "uniqueId", "tagsAll"],
+  },
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+    tf: "aws_iam_role_policy_attachment",
+    source: `${iam}/role_policy_attachment.go`,
+    moto: true,
+    regional: false,
+    attrs: { role: { required: true, forceNew: true }, policyArn: { required: true, forceNew: true } },
+    outputs: [],
+  },
+  "aws:iam/rolePolicy:RolePolicy": {
+    tf: "aws_iam_role_policy",
+    source: `${iam}/role_policy.go`,
+    moto: true,
+    regional: false,
+    autoName: { property: "name", maxLength: 128 },
+    attrs: {
+      name: { computed: true, forceNew: true },
+      namePrefix: { forceNew: true },
+      policy: { required: true, json: true },
+      role: { required: true, forceNew: true },
+    },
+    outputs: [],
+  },
+
+  // -------------------------------------------------------------------------------- Lambda, Logs
+  "aws:cloudwatch/logGroup:LogGroup": {
+    tf: "aws_cloudwatch_log_group",
+    source: "internal/service/logs/group.go",
+    moto: true,
+    regional: true,
+    autoName: { property: "name", maxLength: 512 },
+    attrs: {
+      region,
+      name: { computed: true, forceNew: true },
+      namePrefix: { computed: true, forceNew: true },
+      kmsKeyId: {},
+      logGroupClass: { computed: true, forceNew: true },
+      retentionInDays: { default: 0 },
+      skipDestroy: { default: false },
+      tags,
+    },
+    outputs: ["arn", "tagsAll"],
+  },
+  "aws:lambda/function:Function": {
+    tf: "aws_lambda_function",
+    source: "internal/service/lambda/function.go",
+    moto: true,
+    regional: true,
+    autoName: { property: "name", maxLength: 64 },
+    attrs: {
+      region,
+      // function_name: Required+ForceNew in TF; optional in Pulumi only because it is auto-named.
+      name: { forceNew: true },
+      role: { required: true },
+      runtime: {},
+      handler: {},
+      // filename, an asset archive in Pulumi: a new archive hash is a change.
+      code: { asset: true },
+      s3Bucket: {},
+      s3Key: {},
+      s3ObjectVersion: {},
+      imageUri: {},
+      sourceCodeHash: { computed: true },
+      packageType: { forceNew: true, default: "Zip" },
+      architectures: { computed: true },
+      description: {},
+      environment: { nested: { variables: { map: true } } },
+      vpcConfig: { nested: { subnetIds: { set: true, required: true }, securityGroupIds: { set: true, required: true }, ipv6AllowedForDualStack: { default: false } } },
+      memorySize: { default: 128 },
+      timeout: { default: 3 },
+      publish: { default: false },
+      layers: {},
+      kmsKeyArn: {},
+      reservedConcurrentExecutions: { default: -1 },
+      tracingConfig: { computed: true },
+      ephemeralStorage: { computed: true },
+      loggingConfig: { computed: true },
+      skipDestroy: { default: false },
+      tags,
+    },
+    outputs: ["arn", "codeSha256", "invokeArn", "lastModified", "qualifiedArn", "qualifiedInvokeArn", "signingJobArn", "signingProfileVersionArn", "sourceCodeSize", "version", "tagsAll"],
+  },
+};
+
+/** The table entry of a type, or a sentence saying the stand-in does not know it. */
+export function schemaOf(type: string): ResourceSchema {
+  const schema = AWS_SCHEMA[type];
+  if (schema === undefined) {
+    throw new Error(`The stand-in aws provider has no schema table entry for ${type}; add it to test/engine/standin/aws/schema.ts from terraform-provider-aws before a program uses it.`);
+  }
+  return schema;
+}
+
+/** Top-level properties whose change replaces a resource of `type` (empty for unknown types). */
+export function forceNewProperties(type: string): string[] {
+  const schema = AWS_SCHEMA[type];
+  if (schema === undefined) return [];
+  return Object.entries(schema.attrs)
+    .filter(([, spec]) => spec.forceNew)
+    .map(([name]) => name);
+}

@@ -1,0 +1,2 @@
+// TEST DOUBLE: one AWS SDK client class per module, required lazily by ../clients.ts (ESM import, so esbuild tree-shakes it).
+export { LambdaClient } from "@aws-sdk/client-lambda";

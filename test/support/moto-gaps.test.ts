@@ -1,0 +1,128 @@
+/**
+ * Each moto gap of test/support/moto-gaps.ts, shown twice against the emulator: the bare
+ * client meets moto's behaviour (so the day moto fixes it, this fails and the behaviour
+ * can go), the client with the gap layer meets the documented AWS rule.
+ */
+import { expect } from "chai";
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateVpcCommand, DescribeSecurityGroupRulesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
+import { CreateDBInstanceCommand, CreateDBSnapshotCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient, RestoreDBInstanceFromDBSnapshotCommand } from "@aws-sdk/client-rds";
+import { CreateBucketCommand, GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { applyEc2MotoGaps, applyIamMotoGaps, applyMotoGaps, applyS3MotoGaps, MOTO_GAPS } from "./moto-gaps";
+import { useEmulator } from "./emulator";
+
+const region = "us-east-1";
+
+describe("moto gaps and the behaviours that restore the AWS rules", function () {
+  this.timeout(30_000);
+  const emulator = useEmulator();
+  const made: Array<{ destroy(): void }> = [];
+  const client = <T extends { destroy(): void }>(c: T) => (made.push(c), c);
+  afterEach(() => made.splice(0).forEach((c) => c.destroy()));
+  const config = () => ({ region, endpoint: emulator.endpoint() });
+
+  it("documents each behaviour with the rule it restores", () => {
+    for (const gap of MOTO_GAPS) expect(gap.restores, gap.name).to.match(/API Reference|User Guide/);
+  });
+
+  async function protectedSnapshot(rds: RDSClient) {
+    await rds.send(
+      new CreateDBInstanceCommand({ DBInstanceIdentifier: "src", Engine: "sqlserver-ex", DBInstanceClass: "db.t3.micro", AllocatedStorage: 20, MasterUsername: "a", MasterUserPassword: "password1", DeletionProtection: true, CopyTagsToSnapshot: true }),
+    );
+    await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: "src", DBSnapshotIdentifier: "snap" }));
+  }
+
+  it("rds-restore-takes-request-values: DeletionProtection=false on restore", async () => {
+    const bare = client(new RDSClient(config()));
+    await protectedSnapshot(bare);
+    const restore = (rds: RDSClient, id: string) => rds.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: "snap", DeletionProtection: false }));
+    const fromMoto = (await restore(bare, "bare")).DBInstance!;
+    expect([fromMoto.DeletionProtection, fromMoto.CopyTagsToSnapshot], "moto copies the source's").to.deep.equal([true, true]);
+    const gapped = client(new RDSClient(config()));
+    applyMotoGaps(gapped, region);
+    const fixed = (await restore(gapped, "fixed")).DBInstance!;
+    expect([fixed.DeletionProtection, fixed.CopyTagsToSnapshot]).to.deep.equal([false, false]);
+    const described = (await bare.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: "fixed" }))).DBInstances![0]!;
+    expect(described.DeletionProtection, "the instance in moto, not just the answer").to.equal(false);
+  });
+
+  it("rds-restore-without-managed-secret: a restored instance has no managed secret until it is modified to have one", async () => {
+    const bare = client(new RDSClient(config()));
+    await bare.send(
+      new CreateDBInstanceCommand({ DBInstanceIdentifier: "managed", Engine: "sqlserver-ex", DBInstanceClass: "db.t3.micro", AllocatedStorage: 20, MasterUsername: "a", ManageMasterUserPassword: true }),
+    );
+    await bare.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: "managed", DBSnapshotIdentifier: "managed-snap" }));
+    const restore = (rds: RDSClient, id: string) => rds.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: "managed-snap" }));
+    expect((await restore(bare, "bare-copy")).DBInstance!.MasterUserSecret, "moto gives it a secret").not.to.equal(undefined);
+    const gapped = client(new RDSClient(config()));
+    applyMotoGaps(gapped, region);
+    expect((await restore(gapped, "fixed-copy")).DBInstance!.MasterUserSecret).to.equal(undefined);
+    const modified = await gapped.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "fixed-copy", ManageMasterUserPassword: true, ApplyImmediately: true }));
+    expect(modified.DBInstance!.MasterUserSecret?.SecretArn).to.be.a("string");
+  });
+
+  it("rds-unique-dbi-resource-id: every instance its own id, and the dbi-resource-id filter finds one", async () => {
+    const bare = client(new RDSClient(config()));
+    await protectedSnapshot(bare);
+    await bare.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: "copy", DBSnapshotIdentifier: "snap" }));
+    const ids = (await bare.send(new DescribeDBInstancesCommand({}))).DBInstances!.map((d) => d.DbiResourceId);
+    expect(new Set(ids).size, "moto's constant").to.equal(1);
+    const gapped = client(new RDSClient(config()));
+    applyMotoGaps(gapped, region);
+    const instances = (await gapped.send(new DescribeDBInstancesCommand({}))).DBInstances!;
+    expect(new Set(instances.map((d) => d.DbiResourceId)).size).to.equal(2);
+    const copy = instances.find((d) => d.DBInstanceIdentifier === "copy")!;
+    const found = await gapped.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "dbi-resource-id", Values: [copy.DbiResourceId!] }] }));
+    expect(found.DBInstances!.map((d) => d.DBInstanceIdentifier)).to.deep.equal(["copy"]);
+  });
+
+  it("ec2-rule-description-of-group-reference", async () => {
+    const bare = client(new EC2Client(config()));
+    const vpc = (await bare.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16" }))).Vpc!.VpcId!;
+    const a = (await bare.send(new CreateSecurityGroupCommand({ GroupName: "a", Description: "a", VpcId: vpc }))).GroupId!;
+    const b = (await bare.send(new CreateSecurityGroupCommand({ GroupName: "b", Description: "b", VpcId: vpc }))).GroupId!;
+    const rule = (
+      await bare.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: a, IpPermissions: [{ IpProtocol: "tcp", FromPort: 1433, ToPort: 1433, UserIdGroupPairs: [{ GroupId: b, Description: "SQL Server from the API" }] }] }))
+    ).SecurityGroupRules![0]!.SecurityGroupRuleId!;
+    const describe = (ec2: EC2Client) => ec2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [rule] })).then((r) => r.SecurityGroupRules![0]!.Description);
+    expect(await describe(bare)).to.equal(undefined);
+    const gapped = client(new EC2Client(config()));
+    applyEc2MotoGaps(gapped);
+    expect(await describe(gapped)).to.equal("SQL Server from the API");
+  });
+
+  it("s3-lifecycle-newer-noncurrent-versions", async () => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), "moto-gaps-"));
+    const bare = client(new S3Client({ ...config(), forcePathStyle: true }));
+    await bare.send(new CreateBucketCommand({ Bucket: "lifecycle-gap" }));
+    const gapped = client(new S3Client({ ...config(), forcePathStyle: true }));
+    applyS3MotoGaps(gapped, state);
+    await gapped.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: "lifecycle-gap",
+        LifecycleConfiguration: { Rules: [{ ID: "keep-3", Status: "Enabled", Filter: { Prefix: "" }, NoncurrentVersionExpiration: { NoncurrentDays: 30, NewerNoncurrentVersions: 3 } }] },
+      }),
+    );
+    const read = (s3: S3Client) => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: "lifecycle-gap" })).then((r) => r.Rules![0]!.NoncurrentVersionExpiration);
+    expect(await read(bare)).to.deep.equal({ NoncurrentDays: 30 });
+    expect(await read(gapped)).to.deep.equal({ NoncurrentDays: 30, NewerNoncurrentVersions: 3 });
+    fs.rmSync(state, { recursive: true, force: true });
+  });
+
+  it("iam-aws-managed-policies: attach an AWS managed policy, read it back by its AWS ARN", async () => {
+    const arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
+    const bare = client(new IAMClient(config()));
+    await bare.send(new CreateRoleCommand({ RoleName: "api", AssumeRolePolicyDocument: "{}" }));
+    let error: unknown;
+    await bare.send(new AttachRolePolicyCommand({ RoleName: "api", PolicyArn: arn })).catch((e) => (error = e));
+    expect((error as Error).name).to.equal("NoSuchEntityException");
+    const gapped = client(new IAMClient(config()));
+    applyIamMotoGaps(gapped);
+    await gapped.send(new AttachRolePolicyCommand({ RoleName: "api", PolicyArn: arn }));
+    const attached = await gapped.send(new ListAttachedRolePoliciesCommand({ RoleName: "api" }));
+    expect(attached.AttachedPolicies!.map((p) => p.PolicyArn)).to.deep.equal([arn]);
+  });
+});
