@@ -21,7 +21,8 @@ import {
 } from "./components/assets-bucket";
 import { DEFAULT_AVAILABILITY_ZONES, DEFAULT_CIDR_BLOCK, NAT_STRATEGIES, NatStrategy, validateNetworkArgs } from "./components/network";
 import { validateDatabaseName } from "./components/datasource";
-import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE } from "./contracts/stacks";
+import { DATABASE_ROLES, DATABASE_SOURCE_KEY, DatabaseRole, ENVIRONMENT_PROJECT, isDrillStackOf, isRestoreStackOf, NO_DATABASE_SOURCE, PRIMARY_SOURCE } from "./contracts/stacks";
+import { regionNameProblem } from "./contracts/aws-names";
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";
 
@@ -50,8 +51,10 @@ export const CONFIG_SCHEMA = {
   "databaseManualSnapshots": { type: "array", items: "string", default: [...DEFAULT_MANUAL_SNAPSHOTS], description: "Manual snapshots to take of the primary, each once when first listed; kept on destroy and when removed from the list." },
   "databaseBackupReplicationRegion": { type: "string", default: "", description: "Region to replicate automated backups to (e.g. us-west-2); empty turns replication off." },
   "databaseBackupReplicationKmsKeyId": { type: "string", default: "", description: "KMS key ARN in the replication region; required when storage is encrypted and replication is on." },
+  "databaseSnapshotCopyRegions": { type: "array", items: "string", default: [], description: "Regions that keep copies of the primary's snapshots (gametracker-dr snapshots copy); gametracker-dr check reports how many there are and how old the newest is." },
   "databaseName": { type: "string", default: "gametracker", description: "Database name in the API's JDBC URL." },
-  [DATABASE_SOURCE_KEY]: { type: "string", default: PRIMARY_SOURCE, description: "The database the API uses: primary, or a restore stack of this environment (<env>-restore-<id>) to cut over to." },
+  "databaseRole": { type: "string", default: "primary", description: "primary: this stack owns the database. standby: a DR stack in another region that owns no database; it makes the network, DB subnet group and security group that restores of the primary's replicated backups or snapshot copies land on, and an API that waits (databaseSource none) until it is cut over to one." },
+  [DATABASE_SOURCE_KEY]: { type: "string", default: PRIMARY_SOURCE, description: "The database the API uses: primary, or a restore stack of this environment (<env>-restore-<id>) to cut over to; a standby stack has none (none) until it is cut over." },
   "assetsBucketName": { type: "string", default: DEFAULT_BUCKET_NAME, description: "Assets bucket name (global across AWS; set a unique one per environment)." },
   "assetsNoncurrentVersionExpirationDays": { type: "integer", default: DEFAULT_NONCURRENT_EXPIRATION_DAYS, description: "Days before a noncurrent (overwritten or deleted) asset version may expire." },
   "assetsNoncurrentVersionsToKeep": { type: "integer", default: DEFAULT_NONCURRENT_VERSIONS_TO_KEEP, description: "Newest noncurrent versions of each asset kept regardless of age (1-100)." },
@@ -74,11 +77,12 @@ export type ConfigKey = keyof typeof CONFIG_SCHEMA;
 /** Log retention values CloudWatch accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-export type DatabaseSource = { kind: "primary" } | { kind: "restore"; stack: string };
+export type DatabaseSource = { kind: "primary" } | { kind: "none" } | { kind: "restore"; stack: string };
 
 export interface EnvironmentSettings {
   project: string;
   stack: string;
+  role: DatabaseRole;
   network: { vpcId?: string; privateSubnetIds?: string[]; cidrBlock?: string; availabilityZones?: number; natGateways?: NatStrategy };
   database: {
     identifier: string;
@@ -96,6 +100,7 @@ export interface EnvironmentSettings {
     manualSnapshots: string[];
     backupReplicationRegion?: string;
     backupReplicationKmsKeyId?: string;
+    snapshotCopyRegions: string[];
     databaseName: string;
   };
   source: DatabaseSource;
@@ -103,9 +108,23 @@ export interface EnvironmentSettings {
   api: { code?: { artifactPath: string; runtime: string; handler: string }; memorySize: number; timeoutSeconds: number; logRetentionDays: number };
 }
 
-/** `primary`, or a cut-over restore stack of this environment; a drill stack is refused with the reason. */
-export function parseDatabaseSource(value: string, environment: string, key = `${ENVIRONMENT_PROJECT}:${DATABASE_SOURCE_KEY}`): DatabaseSource {
-  if (value === PRIMARY_SOURCE) return { kind: "primary" };
+/**
+ * `primary` (a primary stack) or `none` (a standby stack), or a cut-over restore stack of
+ * this environment; a drill stack is refused with the reason.
+ */
+export function parseDatabaseSource(value: string, environment: string, key = `${ENVIRONMENT_PROJECT}:${DATABASE_SOURCE_KEY}`, role: DatabaseRole = "primary"): DatabaseSource {
+  const roleKey = `${key.split(":")[0]}:databaseRole`;
+  if (value === PRIMARY_SOURCE) {
+    if (role === "primary") return { kind: "primary" };
+    throw new InvalidConfigError(
+      key,
+      `${key} is "primary", but ${roleKey} is standby: this stack owns no primary database; set ${key} to ${NO_DATABASE_SOURCE} (the API waits for a database) or to one of its restore stacks, ${environment}-restore-<id>.`,
+    );
+  }
+  if (value === NO_DATABASE_SOURCE) {
+    if (role === "standby") return { kind: "none" };
+    throw new InvalidConfigError(key, `${key} is "${NO_DATABASE_SOURCE}", but only a standby stack (${roleKey} standby) runs its API without a database; set ${key} to primary or to a restore stack ${environment}-restore-<id>.`);
+  }
   if (isRestoreStackOf(environment, value)) return { kind: "restore", stack: value };
   if (isDrillStackOf(environment, value)) {
     throw new InvalidConfigError(
@@ -113,8 +132,28 @@ export function parseDatabaseSource(value: string, environment: string, key = `$
       `${key} is "${value}", a drill stack, but drill stacks are destroyed when the drill ends, so the API cannot be cut over to one; restore into a ${environment}-restore-<id> stack for a cut-over.`,
     );
   }
-  throw new InvalidConfigError(key, `${key} is "${value}", but it must be "${PRIMARY_SOURCE}" or the name of a restore stack of this environment, ${environment}-restore-<id>.`);
+  const own = role === "standby" ? NO_DATABASE_SOURCE : PRIMARY_SOURCE;
+  throw new InvalidConfigError(key, `${key} is "${value}", but it must be "${own}" or the name of a restore stack of this environment, ${environment}-restore-<id>.`);
 }
+
+/**
+ * The keys that shape the primary instance, its snapshots and its backups. A standby
+ * stack owns no primary, so setting one there would promise something nothing does.
+ */
+export const PRIMARY_ONLY_KEYS: readonly ConfigKey[] = [
+  "databaseEdition",
+  "databaseEngineVersion",
+  "databaseAllocatedStorage",
+  "databaseBackupWindow",
+  "databaseMaintenanceWindow",
+  "databaseStorageEncrypted",
+  "databaseKmsKeyId",
+  "databaseDeletionProtection",
+  "databaseManualSnapshots",
+  "databaseBackupReplicationRegion",
+  "databaseBackupReplicationKmsKeyId",
+  "databaseSnapshotCopyRegions",
+];
 
 /**
  * Parses and validates the whole configuration. `raw` holds the project's keys without
@@ -169,7 +208,27 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
     throw new InvalidConfigError(k("networkNatGateways"), `${k("networkNatGateways")} is ${show(natRaw)}, but it must be one of ${NAT_STRATEGIES.join(", ")}.`);
   }
   // Pulumi passes Pulumi.yaml's defaults in as if they were set, so "set" means "differs from the default".
-  const explicitlySet = (key: ConfigKey) => raw[key] !== undefined && raw[key] !== String(CONFIG_SCHEMA[key].default);
+  const explicitlySet = (key: ConfigKey) => {
+    const v = raw[key];
+    if (v === undefined) return false;
+    const d = CONFIG_SCHEMA[key].default;
+    return Array.isArray(d) ? JSON.stringify(list(key)) !== JSON.stringify(d) : v !== String(d);
+  };
+
+  const roleRaw = str("databaseRole");
+  if (!(DATABASE_ROLES as readonly string[]).includes(roleRaw)) {
+    throw new InvalidConfigError(k("databaseRole"), `${k("databaseRole")} is ${show(roleRaw)}, but it must be one of ${DATABASE_ROLES.join(", ")}.`);
+  }
+  const role = roleRaw as DatabaseRole;
+  if (role === "standby") {
+    const set = PRIMARY_ONLY_KEYS.find(explicitlySet);
+    if (set !== undefined) {
+      throw new InvalidConfigError(
+        k(set),
+        `${k(set)} is ${show(raw[set])}, but ${k("databaseRole")} is standby: this stack owns no primary instance, snapshots or backups for it to shape; remove it (restores here take their shape from the backup).`,
+      );
+    }
+  }
   const subnets = list("networkPrivateSubnetIds");
   let network: EnvironmentSettings["network"];
   if (vpcId !== undefined) {
@@ -204,7 +263,12 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
   };
   const database = planDatabaseValues(databaseArgs, (arg) => k(`database${capitalise(arg)}` as ConfigKey));
   const databaseName = validateDatabaseName(str("databaseName"), k("databaseName"));
-  const source = parseDatabaseSource(str(DATABASE_SOURCE_KEY), stack, k(DATABASE_SOURCE_KEY));
+  const source = parseDatabaseSource(str(DATABASE_SOURCE_KEY), stack, k(DATABASE_SOURCE_KEY), role);
+  const snapshotCopyRegions = list("databaseSnapshotCopyRegions");
+  for (const region of snapshotCopyRegions) {
+    const problem = regionNameProblem(region);
+    if (problem !== undefined) throw new InvalidConfigError(k("databaseSnapshotCopyRegions"), `${k("databaseSnapshotCopyRegions")} lists ${show(region)}, but ${problem}.`);
+  }
 
   // Assets, judged by the AssetsBucket component's rules.
   const assetsArgs = {
@@ -243,6 +307,7 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
   return {
     project,
     stack,
+    role,
     network,
     database: {
       identifier: database.identifier,
@@ -260,6 +325,7 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
       manualSnapshots: database.manualSnapshots,
       backupReplicationRegion: databaseArgs.backupReplicationRegion,
       backupReplicationKmsKeyId: databaseArgs.backupReplicationKmsKeyId,
+      snapshotCopyRegions,
       databaseName,
     },
     source,

@@ -8,13 +8,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { parseEnvironmentConfig, EnvironmentSettings } from "./config";
 import { Database, DatabaseArgs } from "./components/database";
+import { DatabaseNetwork } from "./components/database-network";
 import { AssetsBucket, AssetsBucketArgs } from "./components/assets-bucket";
 import { Network, NetworkArgs } from "./components/network";
 import { Api, apiFunctionName } from "./components/api";
 import { jdbcUrl } from "./components/datasource";
 import { InvalidConfigError } from "./components/errors";
+import { SQLSERVER_PORT } from "./components/database-rules";
 import { environmentTags } from "./contracts/tags";
-import { EnvironmentOutputNames, PRIMARY_SOURCE, RESTORE_PROJECT, RestoreOutputNames } from "./contracts/stacks";
+import { crossRegionSourceProblem, EnvironmentOutputNames, NO_DATABASE_SOURCE, PRIMARY_SOURCE, RESTORE_PROJECT, RestoreOutputNames } from "./contracts/stacks";
 
 type Outputs = { [K in keyof typeof EnvironmentOutputNames]: pulumi.Output<unknown> | unknown };
 
@@ -57,14 +59,23 @@ export function componentArgs(settings: EnvironmentSettings): { network: Network
   };
 }
 
+interface ActiveDatabase {
+  address: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+  secretArn: pulumi.Output<string>;
+}
+
 /**
- * The active database's endpoint and secret: the primary, or the restore stack named by
- * `databaseSource`. A restored instance must be named `<primary identifier>-…`, because
- * that is what the Lambda's secret permission covers; anything else is refused here
- * instead of deploying an API that cannot read its credentials.
+ * The active database's endpoint and secret: the primary, no database (a standby stack
+ * before its first cut-over), or the restore stack named by `databaseSource`. A restored
+ * instance must be named `<primary identifier>-…`, because that is what the Lambda's
+ * secret permission covers, and must be in this stack's region, because the Lambda
+ * reaches only its own VPC; anything else is refused here instead of deploying an API
+ * that cannot reach its database.
  */
-function activeDatabase(settings: EnvironmentSettings, primary: Database): { address: pulumi.Output<string>; port: pulumi.Output<number>; secretArn: pulumi.Output<string> } {
-  if (settings.source.kind === "primary") return { address: primary.address, port: primary.port, secretArn: primary.secretArn };
+function activeDatabase(settings: EnvironmentSettings, primary: Database | undefined, region: pulumi.Output<string>): ActiveDatabase {
+  if (settings.source.kind === "primary") return { address: primary!.address, port: primary!.port, secretArn: primary!.secretArn };
+  if (settings.source.kind === "none") return { address: pulumi.output(""), port: pulumi.output(SQLSERVER_PORT), secretArn: pulumi.output("") };
   const name = settings.source.stack;
   const ref = new pulumi.StackReference(`${pulumi.getOrganization()}/${RESTORE_PROJECT}/${name}`);
   const prefix = settings.database.identifier;
@@ -77,8 +88,13 @@ function activeDatabase(settings: EnvironmentSettings, primary: Database): { add
     }
     return id;
   });
-  // Tie the endpoint to the checked identifier so the check runs before the Lambda changes.
-  const address = pulumi.all([identifier, ref.requireOutput(RestoreOutputNames.address)]).apply(([, a]) => String(a));
+  const sameRegion = pulumi.all([region, ref.getOutput(RestoreOutputNames.region)]).apply(([here, there]) => {
+    const problem = crossRegionSourceProblem(settings.stack, here, name, typeof there === "string" && there !== "" ? there : undefined);
+    if (problem !== undefined) throw new InvalidConfigError("gametracker:databaseSource", problem);
+    return true;
+  });
+  // Tie the endpoint to both checks so they run before the Lambda changes.
+  const address = pulumi.all([identifier, sameRegion, ref.requireOutput(RestoreOutputNames.address)]).apply(([, , a]) => String(a));
   const port = ref.requireOutput(RestoreOutputNames.port).apply((p) => Number(p));
   const secretArn = ref.requireOutput(RestoreOutputNames.secretArn).apply((s) => String(s));
   return { address, port, secretArn };
@@ -96,19 +112,26 @@ export function environmentProgram(): Outputs {
   }
 
   const tags = environmentTags(settings.project, stack);
+  const region = aws.getRegionOutput().region;
   const network = new Network("network", args.network);
+  const placementArgs = { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, allowedSecurityGroupIds: [network.apiSecurityGroupId] };
   // The component protects the primary instance itself; protecting the whole component would
   // also protect the manual snapshots, which must be removable from config (they are retained).
-  const database = new Database("database", { ...args.database, vpcId: network.vpcId, subnetIds: network.privateSubnetIds, allowedSecurityGroupIds: [network.apiSecurityGroupId] });
+  // A standby stack owns no database: only the place a restore of its region lands on.
+  const database = settings.role === "primary" ? new Database("database", { ...args.database, ...placementArgs }) : undefined;
+  const placement = database ?? new DatabaseNetwork("database", { identifier: settings.database.identifier, ...placementArgs, tags });
   const assets = new AssetsBucket("assets", args.assets);
-  const active = activeDatabase(settings, database);
-  const datasourceUrl = pulumi.all([active.address, active.port]).apply(([host, port]) => jdbcUrl({ host, port, databaseName: settings.database.databaseName }));
-  const sourceName = settings.source.kind === "primary" ? PRIMARY_SOURCE : settings.source.stack;
+  const active = activeDatabase(settings, database, region);
+  const datasourceUrl =
+    settings.source.kind === "none"
+      ? pulumi.output("")
+      : pulumi.all([active.address, active.port]).apply(([host, port]) => jdbcUrl({ host, port, databaseName: settings.database.databaseName }));
+  const sourceName = settings.source.kind === "restore" ? settings.source.stack : settings.source.kind === "none" ? NO_DATABASE_SOURCE : PRIMARY_SOURCE;
   const api = new Api("api", {
     functionName: apiFunctionName(settings.project, stack),
     subnetIds: network.privateSubnetIds,
     securityGroupId: network.apiSecurityGroupId,
-    databaseSecurityGroupId: database.securityGroupIds.apply((ids) => ids[0]!),
+    databaseSecurityGroupId: placement.securityGroupIds.apply((ids) => ids[0]!),
     datasourceUrl,
     databaseSecretArn: active.secretArn,
     databaseSource: sourceName,
@@ -122,23 +145,29 @@ export function environmentProgram(): Outputs {
     tags,
   });
 
+  const db = settings.database;
   return {
-    databaseIdentifier: database.identifier,
-    databaseArn: database.arn,
-    databaseEndpoint: database.address,
-    databasePort: database.port,
-    databaseEngine: database.engine,
-    databaseEngineVersion: database.engineVersion,
-    dbSubnetGroupName: database.dbSubnetGroupName,
-    dbSecurityGroupId: database.securityGroupIds.apply((ids) => ids[0] ?? ""),
-    databaseSecretArn: database.secretArn,
-    backupRetentionDays: database.backupRetentionDays,
-    manualSnapshotIdentifiers: database.manualSnapshotIdentifiers,
+    databaseIdentifier: database?.identifier ?? db.identifier,
+    databaseArn: database?.arn ?? "",
+    databaseEndpoint: database?.address ?? active.address,
+    databasePort: database?.port ?? active.port,
+    databaseEngine: database?.engine ?? "",
+    databaseEngineVersion: database?.engineVersion ?? "",
+    dbSubnetGroupName: placement.dbSubnetGroupName,
+    dbSecurityGroupId: placement.securityGroupIds.apply((ids) => ids[0] ?? ""),
+    databaseSecretArn: database?.secretArn ?? active.secretArn,
+    backupRetentionDays: database?.backupRetentionDays ?? db.backupRetentionDays,
+    manualSnapshotIdentifiers: database?.manualSnapshotIdentifiers ?? [],
     assetsBucketName: assets.bucketName,
     apiFunctionName: api.functionName,
     activeDatabase: sourceName,
     activeDatabaseEndpoint: active.address,
     datasourceUrl,
-    awsRegion: aws.getRegionOutput().region,
+    awsRegion: region,
+    databaseRole: settings.role,
+    backupReplicationRegion: settings.role === "primary" ? (db.backupReplicationRegion ?? "") : "",
+    snapshotCopyRegions: db.snapshotCopyRegions,
+    databaseInstanceClass: db.instanceClass,
+    databaseMultiAz: db.multiAz,
   };
 }

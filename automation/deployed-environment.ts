@@ -1,5 +1,5 @@
 import { UsageError } from "./errors";
-import { EnvironmentOutputNames } from "../contracts/stacks";
+import { DatabaseRole, EnvironmentOutputNames } from "../contracts/stacks";
 import { ENVIRONMENT_PROJECT, plainOutput, StackNotFoundError, StackOutputs, Stacks } from "./stacks/port";
 
 /**
@@ -21,6 +21,17 @@ export interface DeployedEnvironment {
   activeDatabase: string | undefined;
   /** The region the environment stack deployed to (its awsRegion output); undefined without a stack. */
   region: string | undefined;
+  /** `primary` (owns the database) or `standby` (a DR stack that owns none); `primary` without a stack. */
+  role: DatabaseRole;
+  /** The region the primary's automated backups are replicated to, when the stack says so. */
+  backupReplicationRegion: string | undefined;
+  /** Regions expected to hold snapshot copies (databaseSnapshotCopyRegions). */
+  snapshotCopyRegions: string[];
+  /** The engine the environment declares (databaseEngine output), when known. */
+  engine: string | undefined;
+  /** What a restore gets when no live primary says otherwise. */
+  instanceClass: string | undefined;
+  multiAz: boolean | undefined;
 }
 
 export interface EnvironmentFlags {
@@ -82,6 +93,8 @@ export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks
   const retention = read(EnvironmentOutputNames.backupRetentionDays);
   const sg = str(EnvironmentOutputNames.dbSecurityGroupId);
   const manual = read(EnvironmentOutputNames.manualSnapshotIdentifiers);
+  const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((m): m is string => typeof m === "string" && m !== "") : []);
+  const multiAz = read(EnvironmentOutputNames.databaseMultiAz);
   return {
     stack: flags.stack,
     dbInstanceIdentifier,
@@ -90,8 +103,14 @@ export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks
     dbSubnetGroupName: str(EnvironmentOutputNames.dbSubnetGroupName),
     dbSecurityGroupIds: sg === undefined ? [] : [sg],
     backupRetentionDays: typeof retention === "number" ? retention : undefined,
-    declaredManualSnapshots: Array.isArray(manual) ? manual.filter((m): m is string => typeof m === "string") : [],
+    declaredManualSnapshots: strings(manual),
     activeDatabase: str(EnvironmentOutputNames.activeDatabase),
     region: str(EnvironmentOutputNames.awsRegion),
+    role: str(EnvironmentOutputNames.databaseRole) === "standby" ? "standby" : "primary",
+    backupReplicationRegion: str(EnvironmentOutputNames.backupReplicationRegion),
+    snapshotCopyRegions: strings(read(EnvironmentOutputNames.snapshotCopyRegions)),
+    engine: str(EnvironmentOutputNames.databaseEngine),
+    instanceClass: str(EnvironmentOutputNames.databaseInstanceClass),
+    multiAz: typeof multiAz === "boolean" ? multiAz : undefined,
   };
 }

@@ -6,6 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { InvalidConfigError, validateWholeNumber } from "./errors";
+import { databaseNetworkResources } from "./database-network";
+import { parseRdsArn, regionNameProblem } from "../contracts/aws-names";
 import { TagKeys } from "../contracts/tags";
 import {
   DatabasePurpose,
@@ -36,10 +38,19 @@ export interface SnapshotRestore {
   readonly snapshotIdentifier: string;
 }
 
-/** Restore an instance's automated backups to a point in time: exactly one of `restoreTime` and `useLatestRestorableTime`. */
+/**
+ * Restore automated backups to a point in time: of exactly one source — a live instance,
+ * the retained backups of a deleted one, or backups replicated into this region — and to
+ * exactly one of `restoreTime` and `useLatestRestorableTime`.
+ */
 export interface PointInTimeRestore {
   readonly pointInTime: {
-    readonly sourceDbInstanceIdentifier: string;
+    /** A live instance of this region, by identifier. */
+    readonly sourceDbInstanceIdentifier?: string;
+    /** A deleted instance whose automated backups were retained, by its resource id (`db-…`). */
+    readonly sourceDbiResourceId?: string;
+    /** Automated backups replicated into this region from another one, by their ARN (`arn:aws:rds:<region>:<account>:auto-backup:ab-…`). */
+    readonly sourceDbInstanceAutomatedBackupsArn?: string;
     /** UTC, ISO-8601 (`2025-06-01T12:34:56Z`); must lie inside the source's restorable window. */
     readonly restoreTime?: string;
     readonly useLatestRestorableTime?: boolean;
@@ -197,7 +208,7 @@ export function planDatabaseValues(args: DatabaseArgs, key: ArgKey = ARG): Omit<
     }
     validateRestore(restore, ARG);
   }
-  if (args.backupReplicationRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(args.backupReplicationRegion)) {
+  if (args.backupReplicationRegion !== undefined && regionNameProblem(args.backupReplicationRegion) !== undefined) {
     throw new InvalidConfigError(ARG("backupReplicationRegion"), `${ARG("backupReplicationRegion")} is "${args.backupReplicationRegion}", but it must be an AWS region name such as us-west-2.`);
   }
   if (args.backupReplicationRegion !== undefined && storageEncrypted === true && args.backupReplicationKmsKeyId === undefined) {
@@ -253,7 +264,23 @@ function validateRestore(restore: DatabaseRestore, ARG: ArgKey): void {
     return;
   }
   const pit = restore.pointInTime;
-  validateIdentifier(pit.sourceDbInstanceIdentifier, ARG("restore.pointInTime.sourceDbInstanceIdentifier"));
+  const sources = (["sourceDbInstanceIdentifier", "sourceDbiResourceId", "sourceDbInstanceAutomatedBackupsArn"] as const).filter((k) => pit[k] !== undefined);
+  if (sources.length !== 1) {
+    throw new InvalidConfigError(
+      ARG("restore.pointInTime"),
+      `${ARG("restore.pointInTime")} names ${sources.length === 0 ? "no source" : `${sources.join(" and ")}`}, but a point-in-time restore reads exactly one: sourceDbInstanceIdentifier (a live instance), sourceDbiResourceId (a deleted instance's retained backups) or sourceDbInstanceAutomatedBackupsArn (replicated backups).`,
+    );
+  }
+  if (pit.sourceDbInstanceIdentifier !== undefined) validateIdentifier(pit.sourceDbInstanceIdentifier, ARG("restore.pointInTime.sourceDbInstanceIdentifier"));
+  if (pit.sourceDbiResourceId !== undefined && !/^db-[A-Z0-9]+$/.test(pit.sourceDbiResourceId)) {
+    throw new InvalidConfigError(ARG("restore.pointInTime.sourceDbiResourceId"), `${ARG("restore.pointInTime.sourceDbiResourceId")} is "${pit.sourceDbiResourceId}", but it must be an RDS resource id such as db-ABCDEFGHIJKLMNOPQRSTUVWXY2.`);
+  }
+  if (pit.sourceDbInstanceAutomatedBackupsArn !== undefined && parseRdsArn(pit.sourceDbInstanceAutomatedBackupsArn)?.resourceType !== "auto-backup") {
+    throw new InvalidConfigError(
+      ARG("restore.pointInTime.sourceDbInstanceAutomatedBackupsArn"),
+      `${ARG("restore.pointInTime.sourceDbInstanceAutomatedBackupsArn")} is "${pit.sourceDbInstanceAutomatedBackupsArn}", but it must be the ARN of replicated automated backups, arn:aws:rds:<region>:<account>:auto-backup:ab-….`,
+    );
+  }
   const latest = pit.useLatestRestorableTime === true;
   if (latest === (pit.restoreTime !== undefined)) {
     throw new InvalidConfigError(
@@ -299,33 +326,14 @@ export class Database extends pulumi.ComponentResource {
     let dbSubnetGroupName: pulumi.Input<string>;
     let vpcSecurityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
     if (plan.ownNetwork) {
-      const subnetGroup = new aws.rds.SubnetGroup(
-        `${name}-subnet-group`,
-        { name: `${plan.identifier}-subnets`, description: `Private subnets of ${plan.identifier}`, subnetIds: args.subnetIds!, tags },
-        child,
+      const made = databaseNetworkResources(
+        name,
+        { identifier: plan.identifier, vpcId: args.vpcId!, subnetIds: args.subnetIds!, allowedSecurityGroupIds: args.allowedSecurityGroupIds! },
+        tags,
+        this,
       );
-      const securityGroup = new aws.ec2.SecurityGroup(
-        `${name}-sg`,
-        { name: `${plan.identifier}-db`, description: `SQL Server ${plan.identifier}: port ${SQLSERVER_PORT} from the API only`, vpcId: args.vpcId!, tags },
-        child,
-      );
-      args.allowedSecurityGroupIds!.forEach((source, i) => {
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-ingress-${i}`,
-          {
-            securityGroupId: securityGroup.id,
-            referencedSecurityGroupId: source,
-            ipProtocol: "tcp",
-            fromPort: SQLSERVER_PORT,
-            toPort: SQLSERVER_PORT,
-            description: "SQL Server from the API",
-            tags,
-          },
-          child,
-        );
-      });
-      dbSubnetGroupName = subnetGroup.name;
-      vpcSecurityGroupIds = [securityGroup.id];
+      dbSubnetGroupName = made.dbSubnetGroupName;
+      vpcSecurityGroupIds = [made.securityGroupId];
     } else {
       dbSubnetGroupName = args.dbSubnetGroupName!;
       vpcSecurityGroupIds = args.vpcSecurityGroupIds!;
@@ -373,6 +381,8 @@ export class Database extends pulumi.ComponentResource {
           restore && "pointInTime" in restore
             ? {
                 sourceDbInstanceIdentifier: restore.pointInTime.sourceDbInstanceIdentifier,
+                sourceDbiResourceId: restore.pointInTime.sourceDbiResourceId,
+                sourceDbInstanceAutomatedBackupsArn: restore.pointInTime.sourceDbInstanceAutomatedBackupsArn,
                 restoreTime: restore.pointInTime.restoreTime,
                 useLatestRestorableTime: restore.pointInTime.useLatestRestorableTime,
               }

@@ -76,3 +76,14 @@ export function bucketNameProblem(name: string): string | undefined {
 export function instanceClassProblem(name: string): string | undefined {
   return /^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(name) ? undefined : "it is not of the form db.<family>.<size>";
 }
+
+/** Why `name` can't be an AWS region name (`us-west-2`, `eu-central-1`, `ap-southeast-2`), or undefined. */
+export function regionNameProblem(name: string): string | undefined {
+  return /^[a-z]{2}(-[a-z]+)+-\d$/.test(name) ? undefined : "it is not an AWS region name such as us-west-2";
+}
+
+/** The parts of an RDS ARN (`arn:aws:rds:us-west-2:123456789012:snapshot:name`), or undefined when `text` is not one. Pure. */
+export function parseRdsArn(text: string): { partition: string; region: string; account: string; resourceType: string; name: string } | undefined {
+  const m = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):([a-z-]+):(.+)$/.exec(text);
+  return m ? { partition: m[1]!, region: m[2]!, account: m[3]!, resourceType: m[4]!, name: m[5]! } : undefined;
+}

@@ -17,6 +17,21 @@ export const RESTORE_PROJECT = "gametracker-restore";
  */
 export const DATABASE_SOURCE_KEY = "databaseSource";
 export const PRIMARY_SOURCE = "primary";
+/**
+ * `databaseSource` of a standby (DR) stack before its first cut-over: it owns no primary,
+ * so until a restore stack of its region is named, its API has no database.
+ */
+export const NO_DATABASE_SOURCE = "none";
+
+/**
+ * What an environment stack is for (config `databaseRole`, output `databaseRole`):
+ * `primary` owns the database (the instance, its snapshots and backups); `standby` is a
+ * DR stack of the same program in another region that owns no database of its own — its
+ * network, DB subnet group and security group receive restores of the primary's
+ * replicated backups or snapshot copies, and its API is cut over to one of them.
+ */
+export type DatabaseRole = "primary" | "standby";
+export const DATABASE_ROLES: readonly DatabaseRole[] = ["primary", "standby"];
 
 /** A restore stack of environment `env` meant for cut-over: `<env>-restore-<id>`. */
 export function restoreStackName(environment: string, id: string): string {
@@ -64,6 +79,16 @@ export const EnvironmentOutputNames = {
   datasourceUrl: "datasourceUrl",
   /** The region the environment is deployed in (its AWS provider's). */
   awsRegion: "awsRegion",
+  /** `primary` or `standby` (see DatabaseRole). */
+  databaseRole: "databaseRole",
+  /** The region the primary's automated backups are replicated to; "" when replication is off. */
+  backupReplicationRegion: "backupReplicationRegion",
+  /** The regions expected to hold copies of the primary's snapshots (`snapshots copy`); `check` reports their age. */
+  snapshotCopyRegions: "snapshotCopyRegions",
+  /** The instance class a restore gets when no live primary says otherwise (a backup does not record it). */
+  databaseInstanceClass: "databaseInstanceClass",
+  /** Whether a cut-over restore is Multi-AZ when no live primary says otherwise. */
+  databaseMultiAz: "databaseMultiAz",
 } as const;
 
 /** The restore program's stack outputs, read by the environment program (StackReference) and the driver. */
@@ -82,3 +107,17 @@ export const RestoreOutputNames = {
   /** The region the restored instance is in. */
   region: "region",
 } as const;
+
+/**
+ * Why an environment's API cannot use a restore stack's database in another region, or
+ * undefined when the regions agree (or one is unknown). The one rule behind the
+ * environment program's refusal and `cutover`'s, so both say the same sentence.
+ */
+export function crossRegionSourceProblem(environment: string, environmentRegion: string | undefined, restoreStack: string, restoreRegion: string | undefined): string | undefined {
+  if (environmentRegion === undefined || restoreRegion === undefined || environmentRegion === restoreRegion) return undefined;
+  return (
+    `Restore stack ${restoreStack} holds a database in ${restoreRegion}, but environment ${environment} runs its API in ${environmentRegion}; ` +
+    `the API's Lambda reaches only databases in its own region's VPC and may read only that region's database secrets, so it is never cut over across regions — ` +
+    `after a region loss, cut over the standby (DR) stack of ${restoreRegion} to a restore stack of its own (README: region loss).`
+  );
+}

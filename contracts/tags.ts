@@ -21,8 +21,12 @@ export const TagKeys = {
   drillId: "gametracker:drill-id",
   /** On a restored instance: the recovery point it was restored from (`snapshot:<id>`, `time:<ISO>`, …). */
   recoveryPoint: "gametracker:recovery-point",
-  /** On a restored instance: the instance whose backups it came from. */
+  /** On a restored instance and on a snapshot copy: the instance whose backups it came from. */
   sourceInstance: "gametracker:source-instance",
+  /** On a snapshot copy (`snapshots copy`): the ARN of the snapshot it was copied from. */
+  sourceSnapshot: "gametracker:source-snapshot",
+  /** On a snapshot copy: the region of the snapshot it was copied from (a copy's own answer names its region only). */
+  sourceRegion: "gametracker:source-region",
 } as const;
 
 /** The value of TagKeys.role on the assets bucket. */

@@ -1,3 +1,4 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { LambdaClient } from "@aws-sdk/client-lambda";
@@ -15,10 +16,11 @@ export interface AwsClientOptions {
   /** Attempts per call including the first (SDK standard retry mode). */
   maxAttempts?: number;
   /**
-   * Applied to every client's middleware stack. Production passes nothing; tests use it
-   * to inject throttling, 5xx and timeouts (test/support/faults.ts).
+   * Applied to every client's middleware stack, with the client's region. Production passes
+   * nothing; tests use it to inject throttling, 5xx and timeouts (test/support/faults.ts) and
+   * to make the emulator answer where it falls short (test/support/moto-rds-backups.ts).
    */
-  middleware?: (stack: MiddlewareStack<any, any>) => void;
+  middleware?: (stack: MiddlewareStack<any, any>, region: string) => void;
 }
 
 export interface AwsClients {
@@ -27,6 +29,8 @@ export interface AwsClients {
   readonly rds: RDSClient;
   readonly s3: S3Client;
   readonly lambda: LambdaClient;
+  /** Only for reading the security groups a restore is placed on (aws/ec2.ts). */
+  readonly ec2: EC2Client;
   destroy(): void;
 }
 
@@ -50,17 +54,20 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   // virtual-hosted bucket names, so S3 goes path-style there.
   const s3 = new S3Client({ ...common, forcePathStyle: endpoint !== undefined });
   const lambda = new LambdaClient(common);
-  for (const client of [rds, s3, lambda]) options.middleware?.(client.middlewareStack as MiddlewareStack<any, any>);
+  const ec2 = new EC2Client(common);
+  for (const client of [rds, s3, lambda, ec2]) options.middleware?.(client.middlewareStack as MiddlewareStack<any, any>, region);
   return {
     region,
     endpoint,
     rds,
     s3,
     lambda,
+    ec2,
     destroy() {
       rds.destroy();
       s3.destroy();
       lambda.destroy();
+      ec2.destroy();
     },
   };
 }

@@ -1,6 +1,8 @@
 import {
+  CopyDBSnapshotCommand,
   CreateDBSnapshotCommand,
   DBInstance,
+  DBInstanceAutomatedBackup,
   DBSnapshot,
   DeleteDBInstanceCommand,
   DeleteDBSnapshotCommand,
@@ -8,11 +10,13 @@ import {
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   DescribeDBSnapshotsCommandInput,
+  DescribeDBSubnetGroupsCommand,
   RDSClient,
   Tag,
 } from "@aws-sdk/client-rds";
 import { UsageError } from "../errors";
-import { normalizeRdsIdentifier } from "../../contracts/aws-names";
+import { normalizeRdsIdentifier, parseRdsArn } from "../../contracts/aws-names";
+import { TagKeys } from "../../contracts/tags";
 import { callAws, isAwsError, rethrowAws } from "./errors";
 
 /**
@@ -37,6 +41,8 @@ export interface RdsTarget extends RdsReader {
  */
 export interface SnapshotInfo {
   identifier: string;
+  /** The snapshot's ARN: how a copy in another region is named from anywhere. */
+  arn?: string;
   instanceIdentifier: string;
   /** `automated` or `manual` (RDS also knows `shared`, `public`, `awsbackup`; kept as given). */
   type: string;
@@ -49,12 +55,19 @@ export interface SnapshotInfo {
   /** Whether the snapshot's storage is encrypted; an instance restored from it is too, with the same key. */
   encrypted: boolean;
   kmsKeyId: string | undefined;
+  /** For a copy of a snapshot of another region: that region (RDS's SourceRegion, else the copy's own tag). */
+  copiedFrom?: string;
   tags: Record<string, string>;
 }
 
 export function snapshotInfo(s: DBSnapshot): SnapshotInfo {
+  const tags = tagMap(s.TagList);
+  // RDS names the snapshot a copy was made from only on cross-region (and cross-account)
+  // copies; SourceRegion alone may be the snapshot's own region ("created in or copied from").
+  const copiedFrom = (s.SourceDBSnapshotIdentifier !== undefined ? (parseRdsArn(s.SourceDBSnapshotIdentifier)?.region ?? s.SourceRegion) : undefined) ?? tags[TagKeys.sourceRegion];
   return {
     identifier: normalizeRdsIdentifier(s.DBSnapshotIdentifier ?? ""),
+    ...(s.DBSnapshotArn !== undefined ? { arn: s.DBSnapshotArn } : {}),
     instanceIdentifier: s.DBInstanceIdentifier ?? "",
     type: s.SnapshotType ?? "unknown",
     status: s.Status ?? "unknown",
@@ -64,7 +77,8 @@ export function snapshotInfo(s: DBSnapshot): SnapshotInfo {
     engineVersion: s.EngineVersion,
     encrypted: s.Encrypted === true,
     kmsKeyId: s.KmsKeyId,
-    tags: tagMap(s.TagList),
+    ...(copiedFrom !== undefined && copiedFrom !== "" ? { copiedFrom } : {}),
+    tags,
   };
 }
 
@@ -81,11 +95,16 @@ export interface RestoreWindow {
   earliestSource: "automated-backups" | "oldest-automated-snapshot" | "unknown";
 }
 
-/** Whether an error is RDS saying that the DB instance (or snapshot) does not exist. */
-export function isNotFound(error: unknown, what: "instance" | "snapshot"): boolean {
-  return what === "instance"
-    ? isAwsError(error, "DBInstanceNotFound", "DBInstanceNotFoundFault")
-    : isAwsError(error, "DBSnapshotNotFound", "DBSnapshotNotFoundFault");
+const NOT_FOUND = {
+  instance: ["DBInstanceNotFound", "DBInstanceNotFoundFault"],
+  snapshot: ["DBSnapshotNotFound", "DBSnapshotNotFoundFault"],
+  "automated-backup": ["DBInstanceAutomatedBackupNotFound", "DBInstanceAutomatedBackupNotFoundFault"],
+  "subnet-group": ["DBSubnetGroupNotFoundFault", "DBSubnetGroupNotFound"],
+} as const;
+
+/** Whether an error is RDS saying that the DB instance (snapshot, automated backup, subnet group) does not exist. */
+export function isNotFound(error: unknown, what: keyof typeof NOT_FOUND): boolean {
+  return isAwsError(error, ...NOT_FOUND[what]);
 }
 
 /** The instance, or undefined when RDS has none by that identifier. */
@@ -106,9 +125,12 @@ export async function describeInstance(aws: RdsReader, identifier: string): Prom
 export async function requireInstance(aws: RdsTarget, identifier: string): Promise<DBInstance> {
   const instance = await describeInstance(aws, identifier);
   if (instance !== undefined) return instance;
-  throw new UsageError(
-    `Unknown DB instance "${identifier}" in ${aws.region}: RDS has no instance by that name; check --db-instance (or the stack's databaseIdentifier output) and --region.`,
-  );
+  throw unknownInstance(aws.region, identifier, "no instance");
+}
+
+/** The refusal of an identifier RDS knows nothing of in the region (`what` it has none of, e.g. "no instance, snapshot or automated backups"). */
+export function unknownInstance(region: string, identifier: string, what: string): UsageError {
+  return new UsageError(`Unknown DB instance "${identifier}" in ${region}: RDS has ${what} by that name; check --db-instance (or the stack's databaseIdentifier output) and --region.`);
 }
 
 async function describeSnapshots(aws: RdsReader, what: string, input: DescribeDBSnapshotsCommandInput): Promise<SnapshotInfo[]> {
@@ -156,6 +178,81 @@ export async function findSnapshotIn(aws: RdsReader, listed: SnapshotInfo[], ide
 }
 
 /**
+ * An automated backup (DescribeDBInstanceAutomatedBackups) as the decisions see it: the
+ * backups of a live instance (`active`), of a deleted one (`retained`), or replicated
+ * from another region (`replicating`; `retained` once replication stopped). Plain data.
+ */
+export interface AutomatedBackupInfo {
+  instanceIdentifier: string;
+  dbiResourceId: string | undefined;
+  status: string;
+  /** The region of the instance whose backups these are; another region than the one asked means a replica. */
+  sourceRegion: string | undefined;
+  instanceArn: string | undefined;
+  /** DBInstanceAutomatedBackupsArn: what a restore from replicated backups names. */
+  arn: string | undefined;
+  engine: string | undefined;
+  engineVersion: string | undefined;
+  allocatedStorageGiB: number | undefined;
+  encrypted: boolean;
+  kmsKeyId: string | undefined;
+  /** RestoreWindow: the earliest and latest time a point-in-time restore can reach. */
+  earliest: Date | undefined;
+  latest: Date | undefined;
+  instanceCreateTime: Date | undefined;
+  retentionDays: number | undefined;
+}
+
+export function automatedBackupInfo(b: DBInstanceAutomatedBackup): AutomatedBackupInfo {
+  return {
+    instanceIdentifier: b.DBInstanceIdentifier ?? "",
+    dbiResourceId: b.DbiResourceId,
+    status: b.Status ?? "unknown",
+    sourceRegion: b.Region,
+    instanceArn: b.DBInstanceArn,
+    arn: b.DBInstanceAutomatedBackupsArn,
+    engine: b.Engine,
+    engineVersion: b.EngineVersion,
+    allocatedStorageGiB: b.AllocatedStorage,
+    encrypted: b.Encrypted === true,
+    kmsKeyId: b.KmsKeyId,
+    earliest: b.RestoreWindow?.EarliestTime,
+    latest: b.RestoreWindow?.LatestTime,
+    instanceCreateTime: b.InstanceCreateTime,
+    retentionDays: b.BackupRetentionPeriod,
+  };
+}
+
+/**
+ * The automated backups of the region, of one instance identifier or one resource id
+ * (all pages). RDS answers NotFound for an identifier or resource id it has no backups
+ * of; that is an empty list here.
+ */
+export async function listAutomatedBackups(aws: RdsReader, filter: { instanceIdentifier?: string; dbiResourceId?: string } = {}): Promise<AutomatedBackupInfo[]> {
+  const what = filter.dbiResourceId ?? filter.instanceIdentifier;
+  const backups: AutomatedBackupInfo[] = [];
+  let marker: string | undefined;
+  try {
+    do {
+      const page = await aws.rds.send(
+        new DescribeDBInstanceAutomatedBackupsCommand({
+          ...(filter.instanceIdentifier !== undefined ? { DBInstanceIdentifier: filter.instanceIdentifier } : {}),
+          ...(filter.dbiResourceId !== undefined ? { DbiResourceId: filter.dbiResourceId } : {}),
+          MaxRecords: 100,
+          ...(marker !== undefined ? { Marker: marker } : {}),
+        }),
+      );
+      backups.push(...(page.DBInstanceAutomatedBackups ?? []).map(automatedBackupInfo));
+      marker = page.Marker;
+    } while (marker);
+  } catch (error) {
+    if (isNotFound(error, "automated-backup")) return [];
+    return rethrowAws(`read the automated backups${what !== undefined ? ` of ${what}` : ""}`, error);
+  }
+  return backups;
+}
+
+/**
  * The point-in-time window. RDS reports its start on the instance's automated backups
  * (RestoreWindow.EarliestTime); only the instance's own active ones count, not those
  * retained from a deleted instance of the same name. When RDS reports none (older API
@@ -163,18 +260,16 @@ export async function findSnapshotIn(aws: RdsReader, listed: SnapshotInfo[], ide
  * bound there is. The end is the instance's LatestRestorableTime.
  */
 export async function restoreWindow(aws: RdsReader, instance: DBInstance, snapshots: SnapshotInfo[]): Promise<RestoreWindow> {
-  const identifier = instance.DBInstanceIdentifier!;
   if ((instance.BackupRetentionPeriod ?? 0) === 0) return { earliest: undefined, latest: undefined, earliestSource: "unknown" };
-  const backups = await callAws(`read the automated backups of DB instance ${identifier}`, () =>
-    aws.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: identifier })),
-  );
-  const own = (backups.DBInstanceAutomatedBackups ?? []).filter(
-    (b) =>
-      (b.Status === undefined || b.Status === "active") &&
-      (b.DbiResourceId === undefined || instance.DbiResourceId === undefined || b.DbiResourceId === instance.DbiResourceId),
-  );
+  return windowOf(instance, await listAutomatedBackups(aws, { instanceIdentifier: instance.DBInstanceIdentifier! }), snapshots);
+}
+
+/** The live instance's window from what RDS answered (its automated backups, its snapshots); see restoreWindow. Pure. */
+export function windowOf(instance: DBInstance, backups: AutomatedBackupInfo[], snapshots: SnapshotInfo[]): RestoreWindow {
+  if ((instance.BackupRetentionPeriod ?? 0) === 0) return { earliest: undefined, latest: undefined, earliestSource: "unknown" };
+  const own = ownActiveBackups(instance, backups);
   const latest = instance.LatestRestorableTime;
-  const earliestFromRds = own.map((b) => b.RestoreWindow?.EarliestTime).filter((t): t is Date => t instanceof Date);
+  const earliestFromRds = own.map((b) => b.earliest).filter((t): t is Date => t instanceof Date);
   if (earliestFromRds.length > 0) {
     return { earliest: new Date(Math.min(...earliestFromRds.map((t) => t.getTime()))), latest, earliestSource: "automated-backups" };
   }
@@ -182,6 +277,28 @@ export async function restoreWindow(aws: RdsReader, instance: DBInstance, snapsh
   return automated.length > 0
     ? { earliest: new Date(Math.min(...automated)), latest, earliestSource: "oldest-automated-snapshot" }
     : { earliest: undefined, latest, earliestSource: "unknown" };
+}
+
+/** The live instance's own automated backups among `backups` (not a deleted namesake's, nor a replica's). */
+export function ownActiveBackups(instance: DBInstance, backups: AutomatedBackupInfo[]): AutomatedBackupInfo[] {
+  return backups.filter(
+    (b) =>
+      (b.status === "active" || b.status === "unknown") &&
+      (b.dbiResourceId === undefined || instance.DbiResourceId === undefined || b.dbiResourceId === instance.DbiResourceId),
+  );
+}
+
+/** A DB subnet group as a restore's placement needs it; undefined when the region has none by that name. */
+export async function describeSubnetGroup(aws: RdsReader, name: string): Promise<{ name: string; vpcId: string | undefined; subnetIds: string[] } | undefined> {
+  try {
+    const result = await aws.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name }));
+    const group = result.DBSubnetGroups?.[0];
+    if (group === undefined) return undefined;
+    return { name: group.DBSubnetGroupName ?? name, vpcId: group.VpcId, subnetIds: (group.Subnets ?? []).map((s) => s.SubnetIdentifier ?? "").filter((s) => s !== "") };
+  } catch (error) {
+    if (isNotFound(error, "subnet-group")) return undefined;
+    return rethrowAws(`read DB subnet group ${name}`, error);
+  }
 }
 
 /** Every DB instance of the region (all pages). */
@@ -204,6 +321,26 @@ export async function startSnapshot(aws: RdsReader, instanceIdentifier: string, 
   const created = await callAws(`create DB snapshot ${identifier} of instance ${instanceIdentifier}`, () =>
     aws.rds.send(
       new CreateDBSnapshotCommand({ DBInstanceIdentifier: instanceIdentifier, DBSnapshotIdentifier: identifier, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+    ),
+  );
+  return snapshotInfo(created.DBSnapshot!);
+}
+
+/**
+ * Copies a snapshot into the region of `aws` (the destination), with exactly these tags.
+ * The source is named by ARN, from which the SDK signs the request RDS makes in the
+ * source's region (PreSignedUrl); a KMS key of the destination region encrypts the copy
+ * (required for an encrypted source, whose key does not exist there).
+ */
+export async function startSnapshotCopy(aws: RdsReader, copy: { sourceArn: string; targetIdentifier: string; kmsKeyId?: string; tags: Record<string, string> }): Promise<SnapshotInfo> {
+  const created = await callAws(`copy DB snapshot ${copy.sourceArn} to ${copy.targetIdentifier}`, () =>
+    aws.rds.send(
+      new CopyDBSnapshotCommand({
+        SourceDBSnapshotIdentifier: copy.sourceArn,
+        TargetDBSnapshotIdentifier: copy.targetIdentifier,
+        ...(copy.kmsKeyId !== undefined ? { KmsKeyId: copy.kmsKeyId } : {}),
+        Tags: Object.entries(copy.tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
     ),
   );
   return snapshotInfo(created.DBSnapshot!);

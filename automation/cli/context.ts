@@ -84,6 +84,15 @@ export class CommandContext {
     return this.clientsCache;
   }
 
+  /**
+   * The clients a command about an environment uses: `--region` when given, else the
+   * environment stack's own region (its awsRegion output), else the default. So a command
+   * on a standby stack works in that stack's region without `--region`.
+   */
+  awsFor(environmentRegion: string | undefined): AwsClients {
+    return this.args.region === undefined && environmentRegion !== undefined ? this.awsIn(environmentRegion) : this.aws;
+  }
+
   /** Clients for another region than the default (the environment's, a replica's); `--endpoint` still applies. */
   awsIn(region: string): AwsClients {
     if (region === this.aws.region) return this.aws;

@@ -4,7 +4,9 @@ import { ExitCode, UsageError } from "../errors";
 import { collectPostureFacts } from "../posture/collect";
 import {
   DEFAULT_MAX_AUTOMATED_SNAPSHOT_AGE,
+  DEFAULT_MAX_COPY_AGE,
   DEFAULT_MAX_MANUAL_SNAPSHOT_AGE,
+  DEFAULT_MAX_REPLICA_LAG,
   DEFAULT_MAX_RESTORE_LAG,
   DEFAULT_MIN_RETENTION_DAYS,
   evaluatePosture,
@@ -19,6 +21,8 @@ interface CheckArgs extends EnvironmentArgs {
   maxRestoreLag: string;
   maxAutomatedSnapshotAge: string;
   maxManualSnapshotAge: string;
+  maxReplicaLag: string;
+  maxCopyAge: string;
 }
 
 /** RDS allows 1–35 days of automated-backup retention. */
@@ -36,7 +40,9 @@ export const checkCommand: CliCommand<CheckArgs> = {
       })
       .option("max-restore-lag", durationOption("Largest acceptable gap between now and the latest restorable time", DEFAULT_MAX_RESTORE_LAG))
       .option("max-automated-snapshot-age", durationOption("Oldest acceptable newest automated snapshot", DEFAULT_MAX_AUTOMATED_SNAPSHOT_AGE))
-      .option("max-manual-snapshot-age", durationOption("Oldest acceptable newest manual snapshot", DEFAULT_MAX_MANUAL_SNAPSHOT_AGE)),
+      .option("max-manual-snapshot-age", durationOption("Oldest acceptable newest manual snapshot", DEFAULT_MAX_MANUAL_SNAPSHOT_AGE))
+      .option("max-replica-lag", durationOption("Largest acceptable gap between now and the replicated backups' latest restorable time", DEFAULT_MAX_REPLICA_LAG))
+      .option("max-copy-age", durationOption("Oldest acceptable newest snapshot copy in each copy region", DEFAULT_MAX_COPY_AGE)),
   examples: [
     ["$0 check --stack prod", "check prod against its own configured retention"],
     ["$0 check --db-instance gametracker-mssql --bucket gametracker-assets-prod --json", "without stack state, as JSON"],
@@ -46,6 +52,8 @@ export const checkCommand: CliCommand<CheckArgs> = {
     const maxRestoreLagMs = parseDuration(args.maxRestoreLag, "--max-restore-lag");
     const maxAutomatedSnapshotAgeMs = parseDuration(args.maxAutomatedSnapshotAge, "--max-automated-snapshot-age");
     const maxManualSnapshotAgeMs = parseDuration(args.maxManualSnapshotAge, "--max-manual-snapshot-age");
+    const maxReplicaLagMs = parseDuration(args.maxReplicaLag, "--max-replica-lag");
+    const maxCopyAgeMs = parseDuration(args.maxCopyAge, "--max-copy-age");
     if (args.minRetentionDays !== undefined) retentionDaysProblem(args.minRetentionDays);
     const env = await environmentFrom(args, ctx);
     const thresholds: PostureThresholds = {
@@ -53,8 +61,10 @@ export const checkCommand: CliCommand<CheckArgs> = {
       maxRestoreLagMs,
       maxAutomatedSnapshotAgeMs,
       maxManualSnapshotAgeMs,
+      maxReplicaLagMs,
+      maxCopyAgeMs,
     };
-    const facts = await collectPostureFacts(ctx.aws, env);
+    const facts = await collectPostureFacts(ctx.awsFor(env.region), env, (region) => ctx.awsIn(region));
     const now = ctx.clock.now();
     const report = postureReport({
       instance: env.dbInstanceIdentifier,

@@ -51,8 +51,8 @@ export async function runSwitch(
   const result = await switchDatabaseSource(
     {
       stacks: ctx.stacks,
-      rds: ctx.aws.rds,
-      lambda: ctx.aws.lambda,
+      // The API and its database live in the environment's region.
+      clientsIn: (region) => ctx.awsFor(region),
       clock: ctx.clock,
       output: ctx.output,
       confirm: (q) => ctx.confirm(q),

@@ -23,7 +23,12 @@ export const DEFAULT_VERIFY_TIMEOUT = "2h";
 /** Adds `--from`, `--instance-class`, `--resume` and `--timeout`; `run` names the command in the help of `--resume`. */
 export function withRestoreRunOptions<T>(yargs: Argv<T>, run: "drill" | "restore"): Argv<T & RestoreRunArgs> {
   return yargs
-    .option("from", { type: "string", requiresArg: true, describe: "Recovery point: latest (default) | snapshot:<id> | time:<ISO-8601 with zone> | latest-restorable" })
+    .option("from", {
+      type: "string",
+      requiresArg: true,
+      describe:
+        "Recovery point: latest (default: the newest of every source in the region) | snapshot:<id or ARN> | time:<ISO-8601 with zone> | latest-restorable | retained:<dbi-resource-id>@<time|latest> | replica:latest | replica:<time>",
+    })
     .option("instance-class", { type: "string", requiresArg: true, describe: "Instance class of the restored instance (default: the source's)" })
     .option("resume", { type: "string", requiresArg: true, describe: `Continue the interrupted ${run} with this id (printed when it started)` })
     .option("timeout", {
@@ -51,13 +56,15 @@ export async function restoreEnvironment(ctx: CommandContext, args: GlobalArgs, 
 /**
  * A restore run's dependencies. It runs in the environment's region (from its stack)
  * unless `--region` says otherwise; the plan refuses a region that differs from the
- * environment's.
+ * environment's, and a source in another region (a replica, a copy) than the
+ * environment's: those are restored through the stack of their region.
  */
 export function restoreRunDeps(ctx: CommandContext, args: GlobalArgs, environment: DeployedEnvironment, overrides: RestoreRunOverrides, verifyTimeoutMs: number): PipelineDeps {
-  const clients = args.region === undefined && environment.region !== undefined ? ctx.awsIn(environment.region) : ctx.aws;
+  const clients = ctx.awsFor(environment.region);
   return {
     stacks: ctx.stacks,
     rds: clients.rds,
+    ec2: clients.ec2,
     region: clients.region,
     clock: ctx.clock,
     random: ctx.deps.random,

@@ -2,63 +2,88 @@ import { CliCommand, CliCommandGroup } from "../cli/command";
 import { durationArg, durationOption, formatDurationSpec, parseDuration } from "../duration";
 import { ExitCode, UsageError } from "../errors";
 import { formatDuration } from "../output";
-import { createSnapshot, DEFAULT_SNAPSHOT_TIMEOUT } from "../snapshots/create";
+import type { Argv } from "yargs";
+import { CommandContext } from "../cli/context";
+import { createSnapshot, DEFAULT_SNAPSHOT_TIMEOUT, SnapshotWaitOptions } from "../snapshots/create";
 import { isoSeconds } from "../snapshots/model";
 import { executePrune, loadPrunePlan } from "../snapshots/prune";
 import { prunePlanJson, renderPrunePlan } from "../snapshots/prune-plan";
 import { manualSnapshotQuotaWarning } from "../snapshots/quota";
 import { loadSnapshotList } from "../snapshots/list";
+import { copySnapshot } from "../snapshots/copy";
 import { renderSnapshotList } from "../snapshots/list-report";
 import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-flags";
 
-/** `snapshots list|create|prune`: the environment's manual snapshots, without the console. */
+/**
+ * `snapshots list|create|copy|prune`: the environment's snapshots, without the console.
+ * Each works in one region — `--region`, else the environment stack's, else AWS_REGION —
+ * so copies are listed and pruned with `--region` of the region they were copied to.
+ */
 
 const list: CliCommand<EnvironmentArgs> = {
   command: "list",
-  describe: "List automated and manual snapshots (newest first) and the point-in-time restore window",
+  describe: "List the recovery points in a region: automated and manual snapshots and copies (newest first), the point-in-time window, retained and replicated automated backups",
   builder: (y) => withEnvironmentOptions(y),
   examples: [
     ["$0 snapshots list --stack dev", "snapshots of the dev environment's database"],
     ["$0 snapshots list --db-instance gametracker-mssql --json", "the same from the instance name alone, as JSON"],
+    ["$0 snapshots list --stack prod --region us-west-2", "the copies and replicated backups of prod's database in us-west-2"],
   ],
   async run(args, ctx) {
     const env = await environmentFrom(args, ctx);
-    const result = await loadSnapshotList(ctx.aws, { instanceIdentifier: env.dbInstanceIdentifier, declared: env.declaredManualSnapshots, now: ctx.clock.now() });
+    const result = await loadSnapshotList(ctx.awsFor(env.region), { instanceIdentifier: env.dbInstanceIdentifier, declared: env.declaredManualSnapshots, now: ctx.clock.now() });
     ctx.output.result(result, () => renderSnapshotList(result));
     return ExitCode.ok;
   },
 };
 
-interface CreateArgs extends EnvironmentArgs {
-  name?: string;
+interface WaitArgs {
   wait: boolean;
   timeout: string;
+}
+
+interface CreateArgs extends EnvironmentArgs, WaitArgs {
+  name?: string;
+}
+
+/** `--wait`/`--no-wait` and `--timeout`, for the commands that make a snapshot. */
+function withWaitOptions<T>(yargs: Argv<T>, what: string): Argv<T & WaitArgs> {
+  return yargs
+    .option("wait", { type: "boolean", default: true, describe: `Wait until the ${what} is available (--no-wait to return at once)` })
+    .option("timeout", durationOption(`How long to wait for the ${what}`, DEFAULT_SNAPSHOT_TIMEOUT)) as unknown as Argv<T & WaitArgs>;
+}
+
+/** How the snapshot waits and reports, from the flags. */
+function waitOptions(args: WaitArgs, ctx: CommandContext): SnapshotWaitOptions {
+  return {
+    wait: args.wait,
+    timeoutMs: parseDuration(args.timeout, "--timeout"),
+    clock: ctx.clock,
+    random: ctx.deps.random,
+    onProgress: (m) => ctx.output.progress(m),
+    onWarning: (m) => ctx.output.warn(m),
+  };
 }
 
 const create: CliCommand<CreateArgs> = {
   command: "create",
   describe: "Take a manual snapshot (tagged created-by=gametracker-dr) and wait until it is available",
   builder: (y) =>
-    withEnvironmentOptions(y)
-      .option("name", { type: "string", requiresArg: true, describe: "Snapshot identifier (default <instance>-manual-<UTC yyyyMMddHHmmss>)" })
-      .option("wait", { type: "boolean", default: true, describe: "Wait until the snapshot is available (--no-wait to return at once)" })
-      .option("timeout", durationOption("How long to wait for the snapshot", DEFAULT_SNAPSHOT_TIMEOUT)),
+    withWaitOptions(
+      withEnvironmentOptions(y).option("name", { type: "string", requiresArg: true, describe: "Snapshot identifier (default <instance>-manual-<UTC yyyyMMddHHmmss>)" }),
+      "snapshot",
+    ),
   examples: [
     ["$0 snapshots create --stack prod", "snapshot prod's database under a timestamped name and wait for it"],
     ["$0 snapshots create --db-instance gametracker-mssql --name before-schema-v42 --no-wait", "start a named snapshot and return"],
   ],
   async run(args, ctx) {
-    const timeoutMs = parseDuration(args.timeout, "--timeout");
+    const waiting = waitOptions(args, ctx);
     const env = await environmentFrom(args, ctx);
-    const result = await createSnapshot(ctx.aws, {
+    const result = await createSnapshot(ctx.awsFor(env.region), {
       instanceIdentifier: env.dbInstanceIdentifier,
       ...(args.name !== undefined ? { name: args.name } : {}),
-      wait: args.wait,
-      timeoutMs,
-      clock: ctx.clock,
-      random: ctx.deps.random,
-      onProgress: (m) => ctx.output.progress(m),
-      onWarning: (m) => ctx.output.warn(m),
+      ...waiting,
     });
     const s = result.snapshot;
     ctx.output.result(
@@ -75,6 +100,60 @@ const create: CliCommand<CreateArgs> = {
         result.waited
           ? `DB snapshot ${s.identifier} of ${env.dbInstanceIdentifier} is available (created ${s.createdAt ? isoSeconds(s.createdAt) : "-"}, waited ${formatDuration(result.elapsedMs)}).`
           : `DB snapshot ${s.identifier} of ${env.dbInstanceIdentifier} started (status ${s.status}); follow it with: gametracker-dr snapshots list --db-instance ${env.dbInstanceIdentifier}`,
+    );
+    return ExitCode.ok;
+  },
+};
+
+interface CopyArgs extends EnvironmentArgs, WaitArgs {
+  name?: string;
+  toRegion?: string;
+  kmsKey?: string;
+}
+
+const copy: CliCommand<CopyArgs> = {
+  command: "copy",
+  describe: "Copy a snapshot to another region (tagged created-by=gametracker-dr, with its source) and wait until it is available",
+  builder: (y) =>
+    withWaitOptions(
+      withEnvironmentOptions(y)
+        .option("name", { type: "string", requiresArg: true, describe: "The snapshot to copy (default: the newest available snapshot of the instance)" })
+        .option("to-region", { type: "string", requiresArg: true, describe: "The region to copy it to (required), e.g. the standby region" })
+        .option("kms-key", { type: "string", requiresArg: true, describe: "KMS key in that region to encrypt the copy (required for an encrypted snapshot)" }),
+      "copy",
+    ),
+  examples: [
+    ["$0 snapshots copy --stack prod --to-region us-west-2 --kms-key alias/gametracker-dr", "copy prod's newest snapshot to the standby region"],
+    ["$0 snapshots copy --db-instance gametracker-mssql --name before-schema-v42 --to-region us-west-2", "copy a named snapshot"],
+  ],
+  async run(args, ctx) {
+    if (args.toRegion === undefined) throw new UsageError("snapshots copy needs --to-region <region> (e.g. --to-region us-west-2): the region the copy is made in.");
+    const waiting = waitOptions(args, ctx);
+    const env = await environmentFrom(args, ctx);
+    const result = await copySnapshot(ctx.awsFor(env.region), ctx.awsIn(args.toRegion), {
+      instanceIdentifier: env.dbInstanceIdentifier,
+      ...(args.name !== undefined ? { name: args.name } : {}),
+      toRegion: args.toRegion,
+      ...(args.kmsKey !== undefined ? { kmsKeyId: args.kmsKey } : {}),
+      ...waiting,
+    });
+    const c = result.copy;
+    ctx.output.result(
+      {
+        snapshot: c.identifier,
+        arn: c.arn ?? null,
+        region: result.region,
+        source: { snapshot: result.source.identifier, arn: result.source.arn ?? null, region: result.sourceRegion },
+        status: c.status,
+        encrypted: c.encrypted,
+        waited: result.waited,
+        elapsedSeconds: Math.round(result.elapsedMs / 1000),
+        tags: c.tags,
+      },
+      () =>
+        result.waited
+          ? `DB snapshot ${result.source.identifier} is copied to ${result.region} as ${c.identifier}, available (waited ${formatDuration(result.elapsedMs)}); restore it there with --from snapshot:${c.arn ?? c.identifier}.`
+          : `Copy ${c.identifier} of ${result.source.identifier} to ${result.region} started (status ${c.status}); follow it with: gametracker-dr snapshots list --db-instance ${env.dbInstanceIdentifier} --region ${result.region}`,
     );
     return ExitCode.ok;
   },
@@ -103,14 +182,15 @@ const prune: CliCommand<PruneArgs> = {
     const olderThanMs = durationArg(args.olderThan, "--older-than");
     const env = await environmentFrom(args, ctx);
     const now = ctx.clock.now();
-    const { plan, regionManualSnapshots } = await loadPrunePlan(ctx.aws, {
+    const aws = ctx.awsFor(env.region);
+    const { plan, regionManualSnapshots } = await loadPrunePlan(aws, {
       instanceIdentifier: env.dbInstanceIdentifier,
       keepLast,
       olderThanMs,
       declared: env.declaredManualSnapshots,
       now,
     });
-    const quota = manualSnapshotQuotaWarning(regionManualSnapshots, ctx.aws.region);
+    const quota = manualSnapshotQuotaWarning(regionManualSnapshots, aws.region);
     if (quota !== undefined) ctx.output.warn(quota);
     const planJson = prunePlanJson(plan);
     const planText = renderPrunePlan(plan, now);
@@ -132,7 +212,7 @@ const prune: CliCommand<PruneArgs> = {
       );
       return ExitCode.failed;
     }
-    const outcome = await executePrune(ctx.aws, plan, (m) => ctx.output.progress(m));
+    const outcome = await executePrune(aws, plan, (m) => ctx.output.progress(m));
     for (const f of outcome.failed) ctx.output.warn(f.error);
     ctx.output.result(
       { instance: env.dbInstanceIdentifier, dryRun: false, plan: planJson, ...outcome, regionManualSnapshots: regionManualSnapshots - outcome.deleted.length },
@@ -161,6 +241,6 @@ function keepLastArg(value: number | undefined): number {
 
 export const snapshotsCommand: CliCommandGroup = {
   command: "snapshots",
-  describe: "List, create and prune the database's manual snapshots",
-  subcommands: [list, create, prune],
+  describe: "List, create, copy to another region and prune the database's snapshots",
+  subcommands: [list, create, copy, prune],
 };

@@ -34,8 +34,8 @@ import { primaryTarget, restoreTarget, SourceTarget } from "./target";
 
 export interface SwitchDeps {
   stacks: Stacks;
-  rds: RDSClient;
-  lambda: LambdaClient;
+  /** RDS and Lambda in a region: the environment's (its awsRegion output), else the default one. */
+  clientsIn(region: string | undefined): { rds: RDSClient; lambda: LambdaClient };
   clock: Clock;
   output: Output;
   confirm(question: string): Promise<boolean>;
@@ -82,6 +82,8 @@ interface Validated {
   functionName: string;
   target: SourceTarget;
   expected: { host: string; port?: number };
+  /** Lambda in the environment's region, where its API runs. */
+  lambda: LambdaClient;
   result(outcome: SwitchOutcome, extra?: Partial<SwitchResult>): SwitchResult;
 }
 
@@ -90,7 +92,7 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
   const v = await validate(deps, request);
   // Already there: config and the Lambda both say so.
   if (v.from === request.to) {
-    const now = checkDatasource(v.functionName, await readFunctionVariables(deps.lambda, v.functionName), v.expected);
+    const now = checkDatasource(v.functionName, await readFunctionVariables(v.lambda, v.functionName), v.expected);
     if (now.ok) return v.result("already", { datasource: now });
     if (!now.ok) deps.output.warn(`${request.environment}'s ${DATABASE_SOURCE_KEY} is already ${request.to}, but ${now.message} Continuing so the stack is applied.`);
   }
@@ -135,7 +137,14 @@ async function validate(deps: SwitchDeps, request: SwitchRequest): Promise<Valid
   if (functionName === undefined) {
     throw new UsageError(`Stack ${environment} has no ${EnvironmentOutputNames.apiFunctionName} output (has it been deployed with pulumi up?), so there is no API to ${verb}.`);
   }
-  const target = to === PRIMARY_SOURCE ? primaryTarget(environment, envOutputs) : await restoreTarget(deps.stacks, deps.rds, environment, to);
+  const envRegion = stringOutput(envOutputs, EnvironmentOutputNames.awsRegion);
+  const { rds, lambda } = deps.clientsIn(envRegion);
+  if (to === PRIMARY_SOURCE && stringOutput(envOutputs, EnvironmentOutputNames.databaseRole) === "standby") {
+    throw new UsageError(
+      `Stack ${environment} is a standby (databaseRole standby) and owns no primary to roll back to; to move the API back to the home region, point clients at that region's environment again, or cut this stack over to another of its restore stacks.`,
+    );
+  }
+  const target = to === PRIMARY_SOURCE ? primaryTarget(environment, envOutputs) : await restoreTarget(deps.stacks, rds, environment, to, envRegion);
   const primaryId = stringOutput(envOutputs, EnvironmentOutputNames.databaseIdentifier);
   if (to !== PRIMARY_SOURCE && primaryId !== undefined && !target.identifier.startsWith(`${primaryId}-`)) {
     // The environment program grants the API the secrets of <primary>-* only; it would refuse this in the preview.
@@ -152,6 +161,7 @@ async function validate(deps: SwitchDeps, request: SwitchRequest): Promise<Valid
     functionName,
     target,
     expected: { host: target.address, ...(target.port !== undefined ? { port: target.port } : {}) },
+    lambda,
     result: (outcome, extra = {}) => ({
       environment,
       from,
@@ -248,7 +258,7 @@ async function apply(deps: SwitchDeps, request: SwitchRequest, v: Validated, int
     const back = await putBack();
     let where = "";
     try {
-      where = ` ${checkDatasource(functionName, await readFunctionVariables(deps.lambda, functionName), expected).message}`;
+      where = ` ${checkDatasource(functionName, await readFunctionVariables(v.lambda, functionName), expected).message}`;
     } catch {
       // The failure above is what the operator needs; the Lambda read is a courtesy.
     }
@@ -258,7 +268,7 @@ async function apply(deps: SwitchDeps, request: SwitchRequest, v: Validated, int
     phase.applying = false;
   }
 
-  const after = checkDatasource(functionName, await readFunctionVariables(deps.lambda, functionName), expected);
+  const after = checkDatasource(functionName, await readFunctionVariables(v.lambda, functionName), expected);
   if (!after.ok) {
     throw new OperationError(
       `Stack ${environment} was updated to ${DATABASE_SOURCE_KEY} = ${to}, but ${after.message} The API may still use its previous database; inspect the function's configuration and run gametracker-dr ${to === PRIMARY_SOURCE ? "cutover" : "rollback"} --stack ${environment} if needed.`,

@@ -7,7 +7,7 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { describeInstance } from "../aws/rds";
 import { UsageError } from "../errors";
 import { plainOutput, RESTORE_PROJECT, StackNotFoundError, StackOutputs, Stacks } from "../stacks/port";
-import { EnvironmentOutputNames, isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE, restoreStackName, RestoreOutputNames } from "../../contracts/stacks";
+import { crossRegionSourceProblem, EnvironmentOutputNames, isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE, restoreStackName, RestoreOutputNames } from "../../contracts/stacks";
 
 export interface SourceTarget {
   /** `primary` or the restore stack's name: the value `databaseSource` takes. */
@@ -54,10 +54,10 @@ export function primaryTarget(environment: string, envOutputs: StackOutputs): So
 }
 
 /**
- * A restore stack of the environment that is deployed, meant for cut-over, and whose
- * instance exists and is available in RDS.
+ * A restore stack of the environment that is deployed, meant for cut-over, in the
+ * environment's region (`rds` reads there), and whose instance exists and is available.
  */
-export async function restoreTarget(stacks: Stacks, rds: RDSClient, environment: string, name: string): Promise<SourceTarget> {
+export async function restoreTarget(stacks: Stacks, rds: RDSClient, environment: string, name: string, environmentRegion: string | undefined): Promise<SourceTarget> {
   let outputs: StackOutputs;
   try {
     outputs = await (await stacks.select({ project: RESTORE_PROJECT, stack: name })).outputs();
@@ -76,6 +76,8 @@ export async function restoreTarget(stacks: Stacks, rds: RDSClient, environment:
   if (purpose !== undefined && purpose !== "cutover") {
     throw new UsageError(`Restore stack ${name} was made for a ${purpose}, without deletion protection; restore for cut-over with gametracker-dr restore --stack ${environment}.`);
   }
+  const otherRegion = crossRegionSourceProblem(environment, environmentRegion, name, str(outputs, RestoreOutputNames.region));
+  if (otherRegion !== undefined) throw new UsageError(otherRegion);
   const instance = await describeInstance({ rds }, identifier);
   if (instance === undefined) {
     throw new UsageError(`Restore stack ${name}'s instance ${identifier} no longer exists in RDS; restore again with gametracker-dr restore --stack ${environment}.`);

@@ -2,6 +2,7 @@ import { formatDuration, table } from "../output";
 import { CleanupStatus, PipelineRun } from "../restore/pipeline";
 import { PipelineStep, StepRecord } from "../restore/steps";
 import { Check } from "../restore/verify";
+import { describeRecoverySource, RecoverySourceKind, recoverySourceKind } from "../restore/recovery-point";
 
 /**
  * The drill report: the evidence that backups restore. One model, rendered three ways:
@@ -23,7 +24,8 @@ export interface DrillReport {
   outcome: "passed" | "failed";
   failedStep?: PipelineStep;
   error?: string;
-  recoveryPoint?: { label: string; kind: string; time: string; snapshotType?: string };
+  /** What was restored: the point, which kind of copy it came from (`source`), where, in words (`from`). */
+  recoveryPoint?: { label: string; kind: string; time: string; snapshotType?: string; source: RecoverySourceKind; region: string; from: string };
   startedAt: string;
   verifiedAt?: string;
   finishedAt: string;
@@ -75,6 +77,9 @@ export function drillReport(run: PipelineRun, finishedAt: Date): DrillReport {
       kind: spec.point.kind,
       time: spec.point.time.toISOString(),
       ...(spec.point.kind === "snapshot" ? { snapshotType: spec.point.snapshotType } : {}),
+      source: recoverySourceKind(spec.point),
+      region: spec.region,
+      from: describeRecoverySource(spec.point, spec.region),
     };
     report.rpoSeconds = rpoSeconds(spec.point.time, run.startedAt);
   }
@@ -120,7 +125,9 @@ export function renderMarkdown(report: DrillReport): string {
   const facts: Array<[string, string]> = [
     ["Environment", `\`${report.environment}\``],
     ["Source instance", `\`${report.sourceInstance}\``],
-    ["Recovery point", report.recoveryPoint ? `\`${report.recoveryPoint.label}\` (${report.recoveryPoint.time}${report.recoveryPoint.snapshotType ? `, ${report.recoveryPoint.snapshotType} snapshot` : ""})` : "not chosen"],
+    ["Recovery point", report.recoveryPoint ? `\`${report.recoveryPoint.label}\` (${report.recoveryPoint.time})` : "not chosen"],
+    ["Source", report.recoveryPoint ? cell(report.recoveryPoint.from) : "n/a"],
+    ["Region", report.recoveryPoint ? `\`${report.recoveryPoint.region}\`` : "n/a"],
     ["RPO (drill start − recovery point)", seconds(report.rpoSeconds)],
     ["RTO (drill start → verified)", seconds(report.rtoSeconds)],
     ["Restore stack", `\`${report.restoreStack}\`${report.resumed ? " (resumed)" : ""}`],
@@ -152,7 +159,7 @@ export function renderMarkdown(report: DrillReport): string {
 export function renderSummary(report: DrillReport, files?: { json: string; markdown: string }): string {
   const lines = [
     `drill ${report.drillId}: ${report.outcome.toUpperCase()}${report.failedStep ? ` at step ${report.failedStep}` : ""}${report.error ? ` — ${report.error}` : ""}`,
-    `recovery point ${report.recoveryPoint?.label ?? "not chosen"}${report.recoveryPoint ? ` (${report.recoveryPoint.time})` : ""}; RPO ${seconds(report.rpoSeconds)}, RTO ${seconds(report.rtoSeconds)}`,
+    `recovery point ${report.recoveryPoint?.label ?? "not chosen"}${report.recoveryPoint ? ` (${report.recoveryPoint.time}) from ${report.recoveryPoint.from}` : ""}; RPO ${seconds(report.rpoSeconds)}, RTO ${seconds(report.rtoSeconds)}`,
     "",
     table(
       ["step", "status", "duration"],

@@ -7,13 +7,14 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { isAwsError, rethrowAws } from "../aws/errors";
-import { findSnapshotIn, listInstanceSnapshots, RdsTarget, requireInstance } from "../aws/rds";
+import { findSnapshotIn, listAutomatedBackups, listInstanceSnapshots, RdsTarget, requireInstance } from "../aws/rds";
 import { UsageError } from "../errors";
 import { BucketFacts, InstanceFacts, LifecycleRuleFacts, PostureFacts } from "./facts";
 
 /**
  * The AWS reads behind `check`: read-only (Describe and Get calls only), each a single call, so
- * the check is safe to run against production at any time.
+ * the check is safe to run against production at any time. The replication region and the
+ * copy regions are read through `awsIn` (the same credentials and endpoint, another region).
  */
 export interface PostureTarget extends RdsTarget {
   s3: S3Client;
@@ -21,7 +22,8 @@ export interface PostureTarget extends RdsTarget {
 
 export async function collectPostureFacts(
   aws: PostureTarget,
-  target: { dbInstanceIdentifier: string; bucketName: string | undefined; declaredManualSnapshots: string[] },
+  target: { dbInstanceIdentifier: string; bucketName: string | undefined; declaredManualSnapshots: string[]; backupReplicationRegion?: string | undefined; snapshotCopyRegions?: string[] },
+  awsIn: (region: string) => RdsTarget = () => aws,
 ): Promise<PostureFacts> {
   const instance = instanceFacts(await requireInstance(aws, target.dbInstanceIdentifier));
   const snapshots = await listInstanceSnapshots(aws, target.dbInstanceIdentifier);
@@ -30,7 +32,13 @@ export async function collectPostureFacts(
     declared.push({ identifier, snapshot: await findSnapshotIn(aws, snapshots, identifier) });
   }
   const bucket = target.bucketName === undefined ? undefined : await bucketFacts(aws, target.bucketName);
-  return { instance, snapshots, declared, bucket };
+  const automatedBackups = await listAutomatedBackups(aws);
+  const replicationRegion = target.backupReplicationRegion;
+  const replication =
+    replicationRegion === undefined ? undefined : { region: replicationRegion, backups: await listAutomatedBackups(awsIn(replicationRegion), { instanceIdentifier: target.dbInstanceIdentifier }) };
+  const copies = [];
+  for (const region of target.snapshotCopyRegions ?? []) copies.push({ region, snapshots: await listInstanceSnapshots(awsIn(region), target.dbInstanceIdentifier) });
+  return { instance, snapshots, declared, bucket, region: aws.region, automatedBackups, replication, copies };
 }
 
 export function instanceFacts(db: DBInstance): InstanceFacts {

@@ -1,6 +1,7 @@
 import { formatDurationSpec } from "../duration";
 import { formatDuration } from "../output";
-import type { SnapshotInfo } from "../aws/rds";
+import type { AutomatedBackupInfo, SnapshotInfo } from "../aws/rds";
+import { isReplicated, isRetained } from "../restore/recovery-point";
 import { isoSeconds, newestFirst } from "../snapshots/model";
 import { PostureFacts } from "./facts";
 
@@ -8,7 +9,8 @@ import { PostureFacts } from "./facts";
  * The backup-posture judgement: facts + thresholds + now → one pass/fail/skip row per
  * check, each failing row carrying the command or change that fixes it. Pure.
  */
-export type CheckStatus = "pass" | "fail" | "skip";
+/** `info`: a fact worth knowing that is neither good nor bad, e.g. retained backups someone pays for. */
+export type CheckStatus = "pass" | "fail" | "skip" | "info";
 
 export interface CheckResult {
   /** Stable id for scripts (`--json`): `backup-retention`, `declared-snapshot:<id>`, … */
@@ -27,6 +29,10 @@ export interface PostureThresholds {
   maxRestoreLagMs: number;
   maxAutomatedSnapshotAgeMs: number;
   maxManualSnapshotAgeMs: number;
+  /** How far the replicated backups' latest restorable time may trail now. */
+  maxReplicaLagMs: number;
+  /** How old the newest snapshot copy of each copy region may be. */
+  maxCopyAgeMs: number;
 }
 
 export const DEFAULT_MIN_RETENTION_DAYS = 7;
@@ -35,6 +41,10 @@ export const DEFAULT_MAX_RESTORE_LAG = "15m";
 /** Automated snapshots are daily, inside a 30-minute backup window: a day plus slack. */
 export const DEFAULT_MAX_AUTOMATED_SNAPSHOT_AGE = "26h";
 export const DEFAULT_MAX_MANUAL_SNAPSHOT_AGE = "30d";
+/** RDS replicates snapshots and transaction logs as they are ready; two hours behind means replication is stuck. */
+export const DEFAULT_MAX_REPLICA_LAG = "2h";
+/** A weekly copy job, and a day of slack. */
+export const DEFAULT_MAX_COPY_AGE = "8d";
 
 export function evaluatePosture(facts: PostureFacts, thresholds: PostureThresholds, now: Date): CheckResult[] {
   const id = facts.instance.identifier;
@@ -147,8 +157,90 @@ export function evaluatePosture(facts: PostureFacts, thresholds: PostureThreshol
     }
   }
 
+  results.push(replicationCheck(facts, thresholds, now), ...retainedBackupRows(facts, now), ...copyChecks(facts, thresholds, now));
   results.push(...bucketChecks(facts));
   return results;
+}
+
+/** Replication configured ⇒ the replicated backups exist in that region and their latest restorable time lags less than the limit. */
+function replicationCheck(facts: PostureFacts, thresholds: PostureThresholds, now: Date): CheckResult {
+  const id = facts.instance.identifier;
+  const title = "replicated automated backups";
+  const r = facts.replication;
+  if (r === undefined) {
+    return { id: "replica-lag", title, status: "skip", detail: "backup replication is not configured (databaseBackupReplicationRegion), or not known without --stack" };
+  }
+  const limit = formatDurationSpec(thresholds.maxReplicaLagMs);
+  const inspect = `aws rds describe-db-instance-automated-backups --region ${r.region} --db-instance-identifier ${id}`;
+  const replica = r.backups.filter((b) => isReplicated(b, r.region) && b.sourceRegion === facts.region).sort((a, b) => (b.latest?.getTime() ?? 0) - (a.latest?.getTime() ?? 0))[0];
+  if (replica === undefined) {
+    return {
+      id: "replica-lag",
+      title,
+      status: "fail",
+      detail: `${r.region} holds no automated backups of ${id} replicated from ${facts.region}`,
+      fix: `run pulumi up for the environment (its database replicates to ${r.region}), then check ${inspect}`,
+    };
+  }
+  if (replica.status !== "replicating") {
+    return {
+      id: "replica-lag",
+      title,
+      status: "fail",
+      detail: `the backups of ${id} in ${r.region} are ${replica.status}, not replicating: replication has stopped`,
+      fix: `run pulumi up for the environment to start replication again, and check ${inspect}`,
+    };
+  }
+  if (replica.latest === undefined) {
+    return { id: "replica-lag", title, status: "fail", detail: `the backups of ${id} in ${r.region} report no restore window yet`, fix: `wait for the first replicated snapshot, then run check again (${inspect})` };
+  }
+  const lag = Math.max(0, now.getTime() - replica.latest.getTime());
+  const detail = `${r.region}: ${formatDuration(lag)} behind now (latest restorable ${isoSeconds(replica.latest)}, limit ${limit})`;
+  return lag <= thresholds.maxReplicaLagMs
+    ? { id: "replica-lag", title, status: "pass", detail }
+    : { id: "replica-lag", title, status: "fail", detail, fix: `replication is behind; check the instance's events (aws rds describe-events --source-type db-instance --source-identifier ${id}) and ${inspect}` };
+}
+
+/** Whether backups belong to this database: the primary's name, or a restored instance of it (`<id>-…`). */
+function ofThisDatabase(b: AutomatedBackupInfo, identifier: string): boolean {
+  return b.instanceIdentifier === identifier || b.instanceIdentifier.startsWith(`${identifier}-`);
+}
+
+/** One row per retained automated backup of a deleted instance of this database: restorable, and billed until deleted. */
+function retainedBackupRows(facts: PostureFacts, now: Date): CheckResult[] {
+  const id = facts.instance.identifier;
+  const retained = facts.automatedBackups.filter((b) => isRetained(b, facts.region) && ofThisDatabase(b, id));
+  if (retained.length === 0) return [{ id: "retained-backups", title: "retained backups of deleted instances", status: "info", detail: `none of ${id} or ${id}-* in ${facts.region}` }];
+  return retained.map((b) => ({
+    id: `retained-backup:${b.dbiResourceId ?? b.instanceIdentifier}`,
+    title: `retained backups of deleted ${b.instanceIdentifier}`,
+    status: "info" as const,
+    detail:
+      `${b.dbiResourceId ?? "(no resource id)"}: ${b.latest === undefined ? "deleted (time unknown)" : `deleted ${formatDuration(Math.max(0, now.getTime() - b.latest.getTime()))} ago (restorable ${b.earliest !== undefined ? `${isoSeconds(b.earliest)} .. ` : "until "}${isoSeconds(b.latest)})`}` +
+      `, kept ${b.retentionDays ?? "?"} days and billed until then; restore with --from retained:${b.dbiResourceId ?? "?"}@latest, or delete with aws rds delete-db-instance-automated-backup --dbi-resource-id ${b.dbiResourceId ?? "?"}`,
+  }));
+}
+
+/** Per copy region: how many copies of the instance's snapshots there are, and the newest's age against the limit. */
+function copyChecks(facts: PostureFacts, thresholds: PostureThresholds, now: Date): CheckResult[] {
+  const id = facts.instance.identifier;
+  if (facts.copies.length === 0) {
+    return [{ id: "snapshot-copies", title: "snapshot copies in other regions", status: "skip", detail: "no copy region is configured (databaseSnapshotCopyRegions), or not known without --stack" }];
+  }
+  return facts.copies.map(({ region, snapshots }) => {
+    const copies = snapshots.filter((s) => s.copiedFrom !== undefined);
+    const fix = `gametracker-dr snapshots copy --db-instance ${id} --to-region ${region} (weekly, e.g. from the drill workflow)`;
+    const row = snapshotAge({
+      id: `snapshot-copies:${region}`,
+      title: `snapshot copies in ${region}`,
+      snapshots: copies,
+      maxAgeMs: thresholds.maxCopyAgeMs,
+      now,
+      missing: `no copy of ${id}'s snapshots in ${region}`,
+      fix,
+    });
+    return { ...row, detail: `${copies.length} ${copies.length === 1 ? "copy" : "copies"}; ${row.detail}` };
+  });
 }
 
 function snapshotAge(args: {

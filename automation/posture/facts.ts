@@ -1,4 +1,4 @@
-import type { SnapshotInfo } from "../aws/rds";
+import type { AutomatedBackupInfo, SnapshotInfo } from "../aws/rds";
 
 /**
  * What `check` knows about a live environment: read from AWS by `collect.ts`, judged by
@@ -54,4 +54,12 @@ export interface PostureFacts {
   declared: DeclaredSnapshotFact[];
   /** Undefined when no bucket is known (no --bucket and no stack output): its checks are skipped. */
   bucket: BucketFacts | undefined;
+  /** The region the instance is in (where `retainedBackups` were read). */
+  region: string;
+  /** Every automated backup of the region: the retained ones of deleted instances of this database are reported. */
+  automatedBackups: AutomatedBackupInfo[];
+  /** Replication configured (the stack's backupReplicationRegion): what that region holds of the instance's backups. */
+  replication: { region: string; backups: AutomatedBackupInfo[] } | undefined;
+  /** The regions expected to hold snapshot copies (databaseSnapshotCopyRegions), with the instance's snapshots there. */
+  copies: Array<{ region: string; snapshots: SnapshotInfo[] }>;
 }

@@ -10,13 +10,15 @@ export interface PostureReport {
   stack: string | null;
   checkedAt: string;
   passed: boolean;
-  summary: { pass: number; fail: number; skip: number };
+  summary: { pass: number; fail: number; skip: number; info: number };
   thresholds: {
     minRetentionDays: number;
     retentionSource: string;
     maxRestoreLag: string;
     maxAutomatedSnapshotAge: string;
     maxManualSnapshotAge: string;
+    maxReplicaLag: string;
+    maxCopyAge: string;
   };
   checks: CheckResult[];
 }
@@ -36,13 +38,15 @@ export function postureReport(args: {
     stack: args.stack ?? null,
     checkedAt: args.now.toISOString(),
     passed: count("fail") === 0,
-    summary: { pass: count("pass"), fail: count("fail"), skip: count("skip") },
+    summary: { pass: count("pass"), fail: count("fail"), skip: count("skip"), info: count("info") },
     thresholds: {
       minRetentionDays: args.thresholds.minRetentionDays,
       retentionSource: args.thresholds.retentionSource,
       maxRestoreLag: formatDurationSpec(args.thresholds.maxRestoreLagMs),
       maxAutomatedSnapshotAge: formatDurationSpec(args.thresholds.maxAutomatedSnapshotAgeMs),
       maxManualSnapshotAge: formatDurationSpec(args.thresholds.maxManualSnapshotAgeMs),
+      maxReplicaLag: formatDurationSpec(args.thresholds.maxReplicaLagMs),
+      maxCopyAge: formatDurationSpec(args.thresholds.maxCopyAgeMs),
     },
     checks: args.checks,
   };
@@ -53,7 +57,7 @@ export function renderPostureReport(report: PostureReport): string {
   const head = `Backup posture of ${report.instance}${where.length > 0 ? ` (${where.join(", ")})` : ""} at ${isoSeconds(new Date(report.checkedAt))}:`;
   const rows = report.checks.map((c) => [c.status.toUpperCase(), c.title, c.detail]);
   const failed = report.checks.filter((c) => c.status === "fail");
-  const total = report.checks.length - report.summary.skip;
+  const total = report.checks.length - report.summary.skip - report.summary.info;
   const verdict = failed.length === 0 ? `All ${total} checks passed${report.summary.skip > 0 ? ` (${report.summary.skip} skipped)` : ""}.` : `${failed.length} of ${total} checks FAILED.`;
   const fixes = failed.length === 0 ? [] : ["How to fix:", ...failed.map((c) => `- ${c.title}: ${c.fix ?? "see the detail above"}`)];
   return [head, table(["RESULT", "CHECK", "DETAIL"], rows), verdict, ...fixes].join("\n");

@@ -7,7 +7,7 @@ import { ConcurrentUpdateError, Stack } from "../stacks/port";
 import { newRunId, parseRunId } from "./naming";
 import { planRestore } from "./plan";
 import { describeInstanceFacts } from "./rds-facts";
-import { RecoveryRequest } from "./recovery-point";
+import { describeRecoverySource, RecoveryRequest } from "./recovery-point";
 import { createRestoreStack, destroyRestoreStack, openRestoreStack, RestoredDatabase, upRestoreStack } from "./restore-stack";
 import { RestoreRunDeps } from "./run-deps";
 import { RestoreSpec } from "./spec";
@@ -104,6 +104,9 @@ async function openResumed(deps: PipelineDeps, policy: RestorePolicy, env: Deplo
       `Restore stack ${stackName} is not ${policy.noun} ${id} of environment ${env.stack} (its spec says ${spec.purpose} ${spec.drillId ?? ""} of ${spec.environment}); it can't be resumed as one.`.replace("  ", " "),
     );
   }
+  if (spec.region !== deps.region) {
+    throw new UsageError(`${capitalise(policy.noun)} ${id} restores in ${spec.region} (its spec says so), but this run works in ${deps.region}; resume it with --region ${spec.region}, or leave --region out.`);
+  }
   if (spec.sourceDbInstanceIdentifier !== env.dbInstanceIdentifier) {
     throw new UsageError(`${capitalise(policy.noun)} ${id} restores ${spec.sourceDbInstanceIdentifier}, but environment ${env.stack} now names ${env.dbInstanceIdentifier}; start a new ${policy.noun} instead of resuming.`);
   }
@@ -160,7 +163,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
   };
   const keeps = policy.atEnd === "keep" || options.keep === true;
   output.progress(
-    `${policy.noun} ${id}${resumed ? " (resumed)" : ""}: environment ${env.stack}, source ${run.sourceInstance}, restore stack ${restoreStack}, instance ${run.targetInstance}`,
+    `${policy.noun} ${id}${resumed ? " (resumed)" : ""}: environment ${env.stack}, source ${run.sourceInstance}, restore stack ${restoreStack}, instance ${run.targetInstance}, region ${deps.region}`,
   );
 
   // The stack verb or AWS wait in flight; cleanup waits for it, since a stack runs one operation at a time.
@@ -184,6 +187,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
           guarded(
             planRestore({
               rds: deps.rds,
+              ec2: deps.ec2,
               region: deps.region,
               environment: env,
               request: options.request,
@@ -204,7 +208,9 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
           steps.skip("restore", "cancelled: nothing was created");
           return finish(run, steps);
         }
-        output.progress(`recovery point ${spec.point.label} (${spec.point.time.toISOString()}); restoring — if interrupted, continue with --resume ${id}`);
+        output.progress(
+          `recovery point ${spec.point.label} (${spec.point.time.toISOString()}) from ${describeRecoverySource(spec.point, spec.region)}; restoring in ${spec.region} — if interrupted, continue with --resume ${id}`,
+        );
       }
       const chosen = spec!;
 

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs, editionForEngine } from "../../components/database";
 import { RestoreOutputNames } from "../../contracts/stacks";
 import { TagKeys } from "../../contracts/tags";
+import type { PointInTimeSource } from "./recovery-point";
 import { decodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY } from "./spec";
 
 /**
@@ -50,7 +51,7 @@ export function restoredDatabaseArgs(spec: RestoreSpec): DatabaseArgs {
         ? { snapshotIdentifier: point.snapshotIdentifier }
         : {
             pointInTime: {
-              sourceDbInstanceIdentifier: spec.sourceDbInstanceIdentifier,
+              ...pointInTimeSource(point.source),
               ...(point.kind === "latest-restorable" ? { useLatestRestorableTime: true } : { restoreTime: point.time.toISOString() }),
             },
           },
@@ -69,4 +70,16 @@ export function restoredDatabaseArgs(spec: RestoreSpec): DatabaseArgs {
     // stable across a resumed `up` instead of proposing a new name each time.
     createdAt: spec.startedAt,
   };
+}
+
+/** How a point-in-time source is named to RDS (RestoreDBInstanceToPointInTime takes exactly one). Pure. */
+export function pointInTimeSource(source: PointInTimeSource): { sourceDbInstanceIdentifier: string } | { sourceDbiResourceId: string } | { sourceDbInstanceAutomatedBackupsArn: string } {
+  switch (source.kind) {
+    case "primary":
+      return { sourceDbInstanceIdentifier: source.instanceIdentifier };
+    case "retained":
+      return { sourceDbiResourceId: source.dbiResourceId };
+    case "replica":
+      return { sourceDbInstanceAutomatedBackupsArn: source.automatedBackupsArn };
+  }
 }

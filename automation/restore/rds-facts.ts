@@ -1,6 +1,6 @@
 import { DBInstance, RDSClient } from "@aws-sdk/client-rds";
-import { describeInstance, findSnapshotIn, listInstanceSnapshots, restoreWindow, tagMap } from "../aws/rds";
-import { RecoveryFacts, RecoveryRequest } from "./recovery-point";
+import { describeInstance, findSnapshotIn, listAutomatedBackups, listInstanceSnapshots, RestoreWindow, tagMap, windowOf } from "../aws/rds";
+import { RecoveryFacts, RecoveryRequest, SourceFacts } from "./recovery-point";
 
 /**
  * What restore and drill read from RDS, through the shared reads of aws/rds.ts: only
@@ -54,29 +54,58 @@ export async function describeInstanceFacts(rds: RDSClient, identifier: string):
   return instance === undefined ? undefined : instanceFacts(instance);
 }
 
-/** Everything chooseRecoveryPoint needs, read from RDS (Describe* only). */
-export async function gatherRecoveryFacts(rds: RDSClient, instance: DBInstance, request: RecoveryRequest): Promise<RecoveryFacts> {
+/** What gatherRecoveryFacts reads for: the region, the environment's identifier, its live primary (if any) and the request. */
+export interface RecoveryFactsInput {
+  region: string;
+  instanceIdentifier: string;
+  /** The live primary, already read; undefined when it is gone or the environment owns none here. */
+  primary: DBInstance | undefined;
+  expectedEngine: string | undefined;
+  request: RecoveryRequest;
+}
+
+/**
+ * Everything chooseRecoveryPoint needs, read from RDS in the restore's region (Describe*
+ * only): the identifier's snapshots (copies keep it), its automated backups (the live
+ * primary's window, retained ones of deleted instances, replicated ones), and what a
+ * `snapshot:` or `retained:` request names.
+ */
+export async function gatherRecoveryFacts(rds: RDSClient, input: RecoveryFactsInput): Promise<RecoveryFacts> {
   const aws = { rds };
-  const source = instanceFacts(instance);
-  const snapshots = await listInstanceSnapshots(aws, source.identifier);
-  // Only a point-in-time request needs the window's start, which costs another call.
-  const needsWindow = request.kind === "time" || request.kind === "latest-restorable" || request.kind === "random-within";
-  const window = needsWindow ? await restoreWindow(aws, instance, snapshots) : undefined;
+  const { request, primary } = input;
+  const snapshots = await listInstanceSnapshots(aws, input.instanceIdentifier);
+  // A snapshot request of a live primary needs no backups; every other request may.
+  const needsBackups = request.kind !== "snapshot" || primary === undefined;
+  const backups = needsBackups ? await listAutomatedBackups(aws, { instanceIdentifier: input.instanceIdentifier }) : [];
   const facts: RecoveryFacts = {
-    source: {
-      identifier: source.identifier,
-      engine: source.engine,
-      engineVersion: source.engineVersion,
-      allocatedStorageGiB: source.allocatedStorageGiB,
-      storageEncrypted: instance.StorageEncrypted === true,
-      kmsKeyId: instance.KmsKeyId,
-      earliestRestorableTime: window?.earliest,
-      latestRestorableTime: source.backupRetentionDays > 0 ? source.latestRestorableTime : undefined,
-    },
+    region: input.region,
+    instanceIdentifier: input.instanceIdentifier,
+    expectedEngine: input.expectedEngine,
+    primary: primary === undefined ? undefined : sourceFacts(primary, windowOf(primary, backups, snapshots)),
+    backups,
     snapshots,
   };
   if (request.kind === "snapshot") {
     facts.requestedSnapshot = (await findSnapshotIn(aws, snapshots, request.snapshotIdentifier)) ?? null;
   }
+  if (request.kind === "retained") {
+    const known = backups.find((b) => b.dbiResourceId === request.dbiResourceId);
+    facts.requestedBackup = known ?? (await listAutomatedBackups(aws, { dbiResourceId: request.dbiResourceId }))[0] ?? null;
+  }
   return facts;
+}
+
+/** A live primary as the choice sees it. Pure. */
+export function sourceFacts(instance: DBInstance, window: RestoreWindow): SourceFacts {
+  const facts = instanceFacts(instance);
+  return {
+    identifier: facts.identifier,
+    engine: facts.engine,
+    engineVersion: facts.engineVersion,
+    allocatedStorageGiB: facts.allocatedStorageGiB,
+    storageEncrypted: instance.StorageEncrypted === true,
+    kmsKeyId: instance.KmsKeyId,
+    earliestRestorableTime: window.earliest,
+    latestRestorableTime: facts.backupRetentionDays > 0 ? window.latest : undefined,
+  };
 }

@@ -5,6 +5,8 @@ import { restoreTargetIdentifier } from "./naming";
 import { PipelineDeps, PipelineOptions, PipelineRun, RestorePolicy, runRestorePipeline } from "./pipeline";
 import { StepRecord } from "./steps";
 import { Check } from "./verify";
+import { describeRecoverySource, RecoverySourceKind, recoverySourceKind } from "./recovery-point";
+import { RestoreSpec } from "./spec";
 
 /**
  * A restore meant for cut-over: the restore pipeline with the cut-over policy — the
@@ -23,7 +25,8 @@ export interface RestoreResult {
   environment: string;
   targetInstance: string;
   region: string | undefined;
-  recoveryPoint: { label: string; time: string } | undefined;
+  /** The point, which kind of copy it came from (`source`), and where, in words (`from`). */
+  recoveryPoint: { label: string; time: string; source: RecoverySourceKind; from: string } | undefined;
   endpoint: { address: string; port: number | undefined } | undefined;
   secretArn: string | undefined;
   steps: StepRecord[];
@@ -39,7 +42,7 @@ export const CUTOVER_RESTORE_POLICY: RestorePolicy = {
   stackName: restoreStackName,
   targetIdentifier: (source, _id, requested) => requested ?? restoreTargetIdentifier(source),
   question: (spec, restoreStack) =>
-    `Restore ${spec.sourceDbInstanceIdentifier} from ${spec.point.label} (${spec.point.time.toISOString()}) to a new instance ${spec.targetIdentifier}` +
+    `Restore ${spec.sourceDbInstanceIdentifier} from ${spec.point.label} (${spec.point.time.toISOString()}; ${describeRecoverySource(spec.point, spec.region)}) to a new instance ${spec.targetIdentifier}` +
     ` (${spec.instanceClass ?? "default class"}, ${spec.region}, subnet group ${spec.dbSubnetGroupName}, security groups ${spec.securityGroupIds.join(", ")}) in stack ${restoreStack}? It is billed until deleted.`,
   atEnd: "keep",
 };
@@ -59,7 +62,7 @@ export function restoreResult(run: PipelineRun): RestoreResult {
     environment: run.environment,
     targetInstance: run.targetInstance,
     region: run.spec?.region,
-    recoveryPoint: run.spec === undefined ? undefined : { label: run.spec.point.label, time: run.spec.point.time.toISOString() },
+    recoveryPoint: run.spec === undefined ? undefined : pointSummary(run.spec),
     endpoint: run.restored === undefined ? undefined : { address: run.restored.address, port: run.restored.port },
     secretArn: run.restored?.secretArn,
     steps: run.steps,
@@ -80,6 +83,7 @@ export function renderRestoreResult(result: RestoreResult): string {
   const lines = [
     `restore ${result.restoreId}${result.resumed ? " (resumed)" : ""}: ${result.passed ? "VERIFIED" : "CHECKS FAILED"}`,
     `recovery point ${result.recoveryPoint?.label ?? "n/a"} (${result.recoveryPoint?.time ?? "n/a"})`,
+    `source         ${result.recoveryPoint?.from ?? "n/a"}`,
     `instance       ${result.targetInstance}${result.region !== undefined ? ` (${result.region})` : ""}`,
     `endpoint       ${result.endpoint ? `${result.endpoint.address}:${result.endpoint.port ?? "?"}` : "n/a"}`,
     `credentials    ${result.secretArn ?? "n/a"} (Secrets Manager)`,
@@ -92,4 +96,8 @@ export function renderRestoreResult(result: RestoreResult): string {
       : "the instance is kept for inspection; fix what failed or remove it with gametracker-dr cleanup",
   ];
   return lines.join("\n");
+}
+
+function pointSummary(spec: RestoreSpec): NonNullable<RestoreResult["recoveryPoint"]> {
+  return { label: spec.point.label, time: spec.point.time.toISOString(), source: recoverySourceKind(spec.point), from: describeRecoverySource(spec.point, spec.region) };
 }

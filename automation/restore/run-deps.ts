@@ -1,3 +1,4 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Clock } from "../clock";
 import { Output } from "../output";
@@ -9,6 +10,8 @@ export interface RestoreRunDeps {
   stacks: Stacks;
   /** RDS in `region`. */
   rds: RDSClient;
+  /** EC2 in `region` (reads of the security groups a restore is placed on). */
+  ec2: EC2Client;
   /** The region the restore happens in: its AWS calls and the restore stack's provider. */
   region: string;
   clock: Clock;

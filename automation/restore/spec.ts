@@ -1,6 +1,6 @@
 import { UsageError } from "../errors";
 import { RESTORE_PURPOSES, RestorePurpose } from "../../contracts/tags";
-import { RecoveryPoint } from "./recovery-point";
+import { PointInTimeSource, RecoveryPoint } from "./recovery-point";
 
 /**
  * The restore spec: everything a restore stack's program needs to make its instance and
@@ -21,8 +21,9 @@ export interface RestoreSpec {
   environment: string;
   purpose: RestorePurpose;
   drillId: string | undefined;
-  /** The region the restore stack's AWS provider works in: the recovery point's. */
+  /** The region the restore stack's AWS provider works in: the recovery point's (its snapshot's, its backups'). */
   region: string;
+  /** The environment's database identifier: the instance whose data this is (also when it is deleted, or lives in another region). */
   sourceDbInstanceIdentifier: string;
   point: RecoveryPoint;
   targetIdentifier: string;
@@ -101,14 +102,44 @@ export function decodeRestoreSpec(json: string, stackName: string): RestoreSpec 
     storageEncrypted: bool(p.storageEncrypted, "point.storageEncrypted"),
     ...(p.kmsKeyId !== undefined ? { kmsKeyId: str(p.kmsKeyId, "point.kmsKeyId") } : {}),
   };
+  const sourceInstance = str(r.sourceDbInstanceIdentifier, "sourceDbInstanceIdentifier");
+  const pitrSource = (raw: unknown): PointInTimeSource => {
+    // A spec written before there were other sources than the live primary has none: it meant the primary.
+    if (raw === undefined) return { kind: "primary", instanceIdentifier: sourceInstance };
+    const s = (raw ?? {}) as Record<string, unknown>;
+    const instanceIdentifier = str(s.instanceIdentifier, "point.source.instanceIdentifier");
+    switch (s.kind) {
+      case "primary":
+        return { kind: "primary", instanceIdentifier };
+      case "retained":
+        return { kind: "retained", instanceIdentifier, dbiResourceId: str(s.dbiResourceId, "point.source.dbiResourceId") };
+      case "replica":
+        return {
+          kind: "replica",
+          instanceIdentifier,
+          automatedBackupsArn: str(s.automatedBackupsArn, "point.source.automatedBackupsArn"),
+          sourceRegion: str(s.sourceRegion, "point.source.sourceRegion"),
+        };
+      default:
+        return refuse(`a point-in-time source of kind ${JSON.stringify(s.kind)}`);
+    }
+  };
   let point: RecoveryPoint;
   switch (p.kind) {
-    case "snapshot":
-      point = { kind: "snapshot", snapshotIdentifier: str(p.snapshotIdentifier, "point.snapshotIdentifier"), snapshotType: str(p.snapshotType, "point.snapshotType"), ...shape };
+    case "snapshot": {
+      const copiedFrom = optStr(p.copiedFrom, "point.copiedFrom");
+      point = {
+        kind: "snapshot",
+        snapshotIdentifier: str(p.snapshotIdentifier, "point.snapshotIdentifier"),
+        snapshotType: str(p.snapshotType, "point.snapshotType"),
+        ...(copiedFrom !== undefined ? { copiedFrom } : {}),
+        ...shape,
+      };
       break;
+    }
     case "time":
     case "latest-restorable":
-      point = { kind: p.kind, ...shape };
+      point = { kind: p.kind, source: pitrSource(p.source), ...shape };
       break;
     default:
       return refuse(`a recovery point of kind ${JSON.stringify(p.kind)}`);
@@ -123,7 +154,7 @@ export function decodeRestoreSpec(json: string, stackName: string): RestoreSpec 
     purpose: purpose as RestorePurpose,
     drillId,
     region: str(r.region, "region"),
-    sourceDbInstanceIdentifier: str(r.sourceDbInstanceIdentifier, "sourceDbInstanceIdentifier"),
+    sourceDbInstanceIdentifier: sourceInstance,
     point,
     targetIdentifier: str(r.targetIdentifier, "targetIdentifier"),
     instanceClass: optStr(r.instanceClass, "instanceClass"),

@@ -16,16 +16,21 @@ import { manualSnapshotQuotaWarning } from "./quota";
  */
 export const DEFAULT_SNAPSHOT_TIMEOUT = "2h";
 
-export interface CreateSnapshotRequest {
-  instanceIdentifier: string;
-  /** The snapshot identifier; `<instance>-manual-<UTC yyyyMMddHHmmss>` when omitted. */
-  name?: string;
+/** How a command that makes a snapshot waits for it and reports (create, copy). */
+export interface SnapshotWaitOptions {
+  /** Wait until the snapshot is `available` (`--no-wait`: return once RDS has started it). */
   wait: boolean;
   timeoutMs: number;
   clock: Clock;
   random?: () => number;
   onProgress?: (message: string) => void;
   onWarning?: (message: string) => void;
+}
+
+export interface CreateSnapshotRequest extends SnapshotWaitOptions {
+  instanceIdentifier: string;
+  /** The snapshot identifier; `<instance>-manual-<UTC yyyyMMddHHmmss>` when omitted. */
+  name?: string;
 }
 
 export interface CreateSnapshotResult {

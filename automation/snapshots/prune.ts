@@ -1,4 +1,4 @@
-import { countRegionManualSnapshots, deleteSnapshot, listInstanceSnapshots, RdsTarget, requireInstance, SnapshotInfo } from "../aws/rds";
+import { countRegionManualSnapshots, deleteSnapshot, describeInstance, listInstanceSnapshots, RdsTarget, SnapshotInfo, unknownInstance } from "../aws/rds";
 import { OperationError } from "../errors";
 import { createdByTool } from "./model";
 import { PrunePlan, planPrune } from "./prune-plan";
@@ -6,7 +6,8 @@ import { PrunePlan, planPrune } from "./prune-plan";
 /**
  * `snapshots prune`, split where the operator must look: `loadPrunePlan` reads and plans
  * (nothing changes), the command shows the plan and asks, `executePrune` deletes exactly
- * the planned snapshots.
+ * the planned snapshots. It works per region (the quota of 100 manual snapshots counts
+ * there): in a copy region, the instance's snapshots are the copies made there.
  */
 export interface PruneRequest {
   instanceIdentifier: string;
@@ -23,8 +24,10 @@ export interface LoadedPrunePlan {
 }
 
 export async function loadPrunePlan(aws: RdsTarget, request: PruneRequest): Promise<LoadedPrunePlan> {
-  await requireInstance(aws, request.instanceIdentifier);
   const snapshots = await listInstanceSnapshots(aws, request.instanceIdentifier);
+  if (snapshots.length === 0 && (await describeInstance(aws, request.instanceIdentifier)) === undefined) {
+    throw unknownInstance(aws.region, request.instanceIdentifier, "no instance or snapshot");
+  }
   const regionManualSnapshots = await countRegionManualSnapshots(aws);
   return {
     plan: planPrune({ snapshots, keepLast: request.keepLast, olderThanMs: request.olderThanMs, now: request.now, declared: request.declared }),

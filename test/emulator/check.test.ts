@@ -29,7 +29,7 @@ describe("check (moto)", () => {
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     const report = run.json();
     expect(report).to.deep.include({ instance: DB, bucket: env.bucket, stack: "dev", passed: true });
-    expect(report.summary).to.deep.equal({ pass: 10, fail: 0, skip: 0 });
+    expect(report.summary).to.deep.equal({ pass: 10, fail: 0, skip: 2, info: 1 });
     expect(statuses(report)).to.deep.equal({
       "backup-retention": "pass",
       "restore-lag": "pass",
@@ -38,6 +38,9 @@ describe("check (moto)", () => {
       "deletion-protection": "pass",
       "copy-tags-to-snapshot": "pass",
       "declared-snapshot:gametracker-mssql-baseline": "pass",
+      "replica-lag": "skip",
+      "retained-backups": "info",
+      "snapshot-copies": "skip",
       "bucket-versioning": "pass",
       "bucket-public-access-block": "pass",
       "bucket-noncurrent-lifecycle": "pass",
@@ -108,10 +111,10 @@ describe("check (moto)", () => {
     const { env } = await environment();
     let run = await runCli(["check", "--db-instance", DB, "--json"], { clients: emulator.clients });
     expect(run.code, run.stdout).to.equal(0);
-    expect(run.json().summary).to.deep.equal({ pass: 6, fail: 0, skip: 4 });
+    expect(run.json().summary).to.deep.equal({ pass: 6, fail: 0, skip: 6, info: 1 });
     run = await runCli(["check", "--db-instance", DB, "--bucket", env.bucket, "--json"], { clients: emulator.clients });
     expect(run.code, run.stdout).to.equal(0);
-    expect(run.json().summary).to.deep.equal({ pass: 9, fail: 0, skip: 1 });
+    expect(run.json().summary).to.deep.equal({ pass: 9, fail: 0, skip: 3, info: 1 });
   });
 
   it("refuses unknown instance, bucket and stack, and bad thresholds, with exit 2", async () => {

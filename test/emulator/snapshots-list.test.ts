@@ -51,7 +51,7 @@ describe("snapshots list (moto)", () => {
     await setup();
     const run = await runCli(["snapshots", "list", "--db-instance", DB], { clients: emulator.clients });
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.stdout).to.match(/^Snapshots of gametracker-mssql \(3, newest first\):\nSNAPSHOT\s+TYPE\s+STATUS\s+CREATED \(UTC\)\s+AGE\s+SIZE\s+ENGINE VERSION\s+NOTES/);
+    expect(run.stdout).to.match(/^Snapshots of gametracker-mssql in us-east-1 \(3, newest first\):\nSNAPSHOT\s+TYPE\s+STATUS\s+CREATED \(UTC\)\s+AGE\s+SIZE\s+ENGINE VERSION\s+NOTES/);
     expect(run.stdout).to.match(/gametracker-mssql-manual-20261125120000\s+manual\s+available\s+\S+Z\s+\S+\s+20 GiB\s+16\.00\.4165\.4\.v1\s+by gametracker-dr/);
     expect(run.stdout).to.contain("Point-in-time window: ");
   });
@@ -59,7 +59,7 @@ describe("snapshots list (moto)", () => {
   it("refuses an unknown instance, an unknown stack, no environment and a malformed identifier with exit 2", async () => {
     await setup();
     const cases: Array<[string[], RegExp]> = [
-      [["--db-instance", "nope"], /^error: Unknown DB instance "nope" in us-east-1: RDS has no instance by that name; check --db-instance/],
+      [["--db-instance", "nope"], /^error: Unknown DB instance "nope" in us-east-1: RDS has no instance, snapshot or automated backups by that name; check --db-instance/],
       [["--stack", "prod"], /^error: Unknown environment stack prod: Stack gametracker\/prod does not exist/],
       [[], /^error: No environment given: pass --stack <environment stack> or --db-instance/],
       [["--db-instance", "bad_name"], /^error: Invalid --db-instance "bad_name": it contains "_" \(only letters, digits and hyphens are allowed\)/],

@@ -36,7 +36,7 @@ type Handler = (event: unknown, context?: { getRemainingTimeInMillis(): number }
 
 /** Runs the lifecycles of moto-behaviours as Pulumi mocks behaviours, so a component's resources land in moto. */
 function inMoto(lifecycles: ResourceLifecycle[]): ResourceBehaviour[] {
-  return lifecycles.map((l) => (args) => (args.type === l.type ? l.create(args.inputs, { stack: { project: "gametracker-restore", stack: "dev-drill-1" }, type: args.type, name: args.name }) : undefined));
+  return lifecycles.map((l) => (args) => (args.type === l.type ? l.create(args.inputs, { stack: { project: "gametracker-restore", stack: "dev-drill-1" }, type: args.type, name: args.name, config: {} }) : undefined));
 }
 
 describe("bundled SQL validator (bundle loaded by Node, secret in moto)", function () {
@@ -144,7 +144,7 @@ describe("bundled SQL validator (bundle loaded by Node, secret in moto)", functi
           const validator = new Validator("validator", { functionName: "dev-drill-1-validator", subnetIds: ["subnet-a"], securityGroupId: "sg-api", secretArn: arn, checks, timeoutSeconds: 20 });
           return { name: validator.functionName };
         },
-        { behaviours: inMoto([iamRoleLifecycle(iam), lambdaFunctionLifecycle(clients)]) },
+        { behaviours: inMoto([iamRoleLifecycle(iam), lambdaFunctionLifecycle(() => clients)]) },
       );
       const deployed = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: run.outputs.name }));
       expect(deployed.Environment?.Variables).to.deep.equal({ NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem", [ValidatorEnvironment.checks]: encodeSqlChecks(checks) });

@@ -4,6 +4,7 @@ import { ManualClock } from "../support/manual-clock";
 import { UsageError } from "../../automation/errors";
 import { planRestore } from "../../automation/restore/plan";
 import { requireInstance } from "../../automation/aws/rds";
+import { RecoveryRequest } from "../../automation/restore/recovery-point";
 import { gatherRecoveryFacts } from "../../automation/restore/rds-facts";
 import { HostResolver, verifyRestoredInstance, VerifyExpectations } from "../../automation/restore/verify";
 import { useEmulator } from "../support/emulator";
@@ -163,6 +164,12 @@ describe("recovery facts and restore plan (moto)", () => {
     declaredManualSnapshots: [],
     activeDatabase: "primary",
     region: "us-east-1",
+    role: "primary",
+    backupReplicationRegion: undefined,
+    snapshotCopyRegions: [],
+    engine: undefined,
+    instanceClass: undefined,
+    multiAz: undefined,
   });
 
   it("gathers snapshots of both types, the restore window and a snapshot looked up by id", async () => {
@@ -173,29 +180,33 @@ describe("recovery facts and restore plan (moto)", () => {
     await createManualSnapshot(rds, "other-instance", "other-snap");
     const source = await requireInstance({ rds, region: "us-east-1" }, SOURCE);
 
-    const facts = await gatherRecoveryFacts(rds, source, { kind: "latest-restorable" });
+    const gather = (request: RecoveryRequest) => gatherRecoveryFacts(rds, { region: "us-east-1", instanceIdentifier: SOURCE, primary: source, expectedEngine: undefined, request });
+    const facts = await gather({ kind: "latest-restorable" });
     expect(facts.snapshots.map((s) => s.type).sort()).to.deep.equal(["automated", "manual"]);
     expect(facts.snapshots.every((s) => s.instanceIdentifier === SOURCE)).to.equal(true);
     const automated = facts.snapshots.find((s) => s.type === "automated")!;
     // moto reports no RestoreWindow: the oldest automated snapshot is the lower bound.
-    expect(facts.source.earliestRestorableTime?.getTime()).to.equal(automated.createdAt!.getTime());
-    expect(facts.source.latestRestorableTime).to.be.instanceOf(Date);
+    expect(facts.primary!.earliestRestorableTime?.getTime()).to.equal(automated.createdAt!.getTime());
+    expect(facts.primary!.latestRestorableTime).to.be.instanceOf(Date);
+    // moto lists the live instance's own automated backups as active; nothing retained or replicated.
+    expect(facts.backups.map((b) => [b.instanceIdentifier, b.status])).to.deep.equal([[SOURCE, "active"]]);
 
-    const other = await gatherRecoveryFacts(rds, source, { kind: "snapshot", snapshotIdentifier: "other-snap" });
+    const other = await gather({ kind: "snapshot", snapshotIdentifier: "other-snap" });
     expect(other.requestedSnapshot).to.deep.include({ identifier: "other-snap", instanceIdentifier: "other-instance", status: "available" });
-    const missing = await gatherRecoveryFacts(rds, source, { kind: "snapshot", snapshotIdentifier: "no-such-snapshot" });
+    const missing = await gather({ kind: "snapshot", snapshotIdentifier: "no-such-snapshot" });
     expect(missing.requestedSnapshot).to.equal(null);
   });
 
-  it("plans a restore of the newest snapshot on the environment's network, with Describe calls only", async () => {
+  it("plans a restore of the newest point (the live primary's latest restorable time) on the environment's network, with Describe calls only", async () => {
     const setup = emulator.clients();
     await createSqlServerInstance(setup.rds);
     await createManualSnapshot(setup.rds, SOURCE, "newest-manual");
     const network = await createDbNetwork(setup.rds, emulator.endpoint());
     const faults = new FaultInjector();
-    const { rds } = emulator.clients({ middleware: faults.middleware });
+    const { rds, ec2 } = emulator.clients({ middleware: faults.middleware });
     const spec = await planRestore({
       rds,
+      ec2,
       region: "us-east-1",
       environment: environment(network),
       request: { kind: "latest" },
@@ -205,18 +216,18 @@ describe("recovery facts and restore plan (moto)", () => {
       now: new Date(),
       random: () => 0.5,
     });
-    expect(spec.point).to.deep.include({ kind: "snapshot", snapshotIdentifier: "newest-manual", snapshotType: "manual" });
+    expect(spec.point).to.deep.include({ kind: "latest-restorable", label: "latest-restorable", source: { kind: "primary", instanceIdentifier: SOURCE } });
     expect(spec).to.deep.include({ dbSubnetGroupName: network.subnetGroupName, securityGroupIds: [network.securityGroupId], instanceClass: "db.t3.micro", multiAz: false });
     expect([...faults.attempts.keys()].every((op) => op.startsWith("Describe")), [...faults.attempts.keys()].join(",")).to.equal(true);
   });
 
-  it("refuses a target identifier that is taken and an unknown source, before creating anything", async () => {
-    const { rds } = emulator.clients();
+  it("refuses a target identifier that is taken, a source with nothing to restore, and a placement the region lacks, before creating anything", async () => {
+    const { rds, ec2 } = emulator.clients();
     await createSqlServerInstance(rds);
     await createSqlServerInstance(rds, { identifier: "gametracker-mssql-restore" });
     const network = await createDbNetwork(rds, emulator.endpoint());
     const plan = (env: DeployedEnvironment & { stack: string }, target: string) =>
-      planRestore({ rds, region: "us-east-1", environment: env, request: { kind: "latest" }, purpose: "cutover", targetIdentifier: target, now: new Date(), random: () => 0.5 });
+      planRestore({ rds, ec2, region: "us-east-1", environment: env, request: { kind: "latest" }, purpose: "cutover", targetIdentifier: target, now: new Date(), random: () => 0.5 });
     let taken: unknown;
     try {
       await plan(environment(network), "gametracker-mssql-restore");
@@ -234,6 +245,18 @@ describe("recovery facts and restore plan (moto)", () => {
       unknown = e;
     }
     expect(unknown).to.be.instanceOf(UsageError);
-    expect((unknown as Error).message).to.equal('Unknown DB instance "no-such-db" in us-east-1: RDS has no instance by that name; check --db-instance (or the stack\'s databaseIdentifier output) and --region.');
+    expect((unknown as Error).message).to.equal(
+      "us-east-1 has no recovery point of no-such-db: no available snapshot or copy, no automated backups with a restore window; take a snapshot with gametracker-dr snapshots create, or copy one here with gametracker-dr snapshots copy --to-region us-east-1.",
+    );
+    // The stack's outputs name groups the region does not have (e.g. a stale stack): refused, not left to RDS.
+    let stale: unknown;
+    try {
+      await plan({ ...environment(network), dbSecurityGroupIds: ["sg-0123456789abcdef0"] }, "x-restore");
+    } catch (e) {
+      stale = e;
+    }
+    expect((stale as Error).message).to.equal(
+      "Security group sg-0123456789abcdef0 (stack dev's) does not exist in us-east-1, where this restore runs; deploy stack dev in us-east-1 (pulumi up -s dev) so its network exists there, or restore with the stack of the region the source is in.",
+    );
   });
 });

@@ -54,7 +54,7 @@ describe("drill and restore on an environment deployed by the real program (in-m
     return { code, stdout: out.join(""), stderr: err.join("") };
   }
 
-  it("a drill restores the latest snapshot onto the environment's own subnet group and security group, verifies, and cleans up", async () => {
+  it("a drill restores the newest point onto the environment's own subnet group and security group, verifies, and cleans up", async () => {
     const { rds } = emulator.clients();
     const before = await primaryFingerprint(rds, primary);
     const result = await run(["drill", "--stack", "dev", "--json"], [createDrillCommand({ resolver: rdsEndpointDns(rds), onInterrupt: new FakeInterrupts().install })]);

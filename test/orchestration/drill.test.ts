@@ -77,12 +77,12 @@ describe("drill (in-memory stacks + moto)", () => {
     expect(verbs).to.deep.equal(["destroy", "remove"]);
   }
 
-  it("restores the newest snapshot, verifies it, writes the report, and leaves nothing behind", async () => {
-    const result = await h.run(["drill", "--stack", "dev", "--report-dir", reportDir, "--json"]);
+  it("restores a snapshot, verifies it, writes the report, and leaves nothing behind", async () => {
+    const result = await h.run(["drill", "--stack", "dev", "--from", `snapshot:${DECLARED_SNAPSHOT}`, "--report-dir", reportDir, "--json"]);
     expect(result.code, result.stderr).to.equal(0);
     const report = result.json<DrillReport>();
     expect(report).to.deep.include({ drillId, environment: "dev", outcome: "passed", restoreStack: `${RESTORE_PROJECT}/${stackName}`, sourceInstance: PRIMARY, targetInstance: target(), resumed: false });
-    expect(report.recoveryPoint).to.deep.include({ label: `snapshot:${DECLARED_SNAPSHOT}`, kind: "snapshot", snapshotType: "manual" });
+    expect(report.recoveryPoint).to.deep.include({ label: `snapshot:${DECLARED_SNAPSHOT}`, kind: "snapshot", snapshotType: "manual", source: "snapshot", region: "us-east-1" });
     expect(report.steps.map((s) => [s.name, s.status])).to.deep.equal([
       ["choose", "ok"],
       ["restore", "ok"],
@@ -125,6 +125,8 @@ describe("drill (in-memory stacks + moto)", () => {
     const result = await h.run(["drill", "--stack", "dev", "--json"], { middleware: slowRestore });
     expect(result.code, result.stderr).to.equal(0);
     const report = result.json<DrillReport>();
+    // By default (latest) the newest point: the live primary's latest restorable time.
+    expect(report.recoveryPoint).to.deep.include({ label: "latest-restorable", kind: "latest-restorable", source: "primary", from: `automated backups of ${PRIMARY} in us-east-1` });
     const waited = h.clock.sleeps.reduce((a, b) => a + b, 0);
     expect(h.clock.sleeps).to.have.length(3);
     expect(report.rtoSeconds).to.equal(Math.round(waited / 1000));
@@ -350,7 +352,7 @@ describe("drill (in-memory stacks + moto)", () => {
     });
 
     it("an unknown snapshot", async () => {
-      await refused(["drill", "--stack", "dev", "--from", "snapshot:no-such-snapshot"], /^error: Snapshot no-such-snapshot does not exist; choose one of gametracker-mssql's available snapshots \(newest: gametracker-manual-backup-v1, rds:gametracker-mssql-/);
+      await refused(["drill", "--stack", "dev", "--from", "snapshot:no-such-snapshot"], /^error: Snapshot no-such-snapshot does not exist in us-east-1; choose one of gametracker-mssql's available snapshots \(newest: gametracker-manual-backup-v1, rds:gametracker-mssql-/);
     });
 
     it("a snapshot that is not available", async () => {

@@ -4,16 +4,17 @@
  * emulator endpoints (which are not in DNS), and a fingerprint of the primary instance and
  * its snapshots to prove a drill left them exactly as they were.
  */
-import { CreateDBSubnetGroupCommand, DescribeDBInstancesCommand, ListTagsForResourceCommand, RDSClient } from "@aws-sdk/client-rds";
+import { CreateDBSubnetGroupCommand, DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, ListTagsForResourceCommand, RDSClient } from "@aws-sdk/client-rds";
 import { CreateSecurityGroupCommand, DescribeSubnetsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { HostResolver } from "../../automation/restore/verify";
 import * as pulumi from "@pulumi/pulumi";
-import type { MiddlewareStack } from "@smithy/types";
 import { AwsClientOptions, AwsClients } from "../../automation/aws/clients";
 import { main } from "../../automation/cli/main";
 import { ManualClock } from "../support/manual-clock";
 import { createDrillCommand } from "../../automation/commands/drill";
 import { createRestoreCommand } from "../../automation/commands/restore";
+import { snapshotsCommand } from "../../automation/commands/snapshots";
+import { checkCommand } from "../../automation/commands/check";
 import { restoreProgram } from "../../automation/restore/program";
 import { ReportWriter } from "../../automation/drill/report-files";
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
@@ -21,16 +22,16 @@ import { MemoryStacks } from "../support/memory-stacks";
 import { rdsEndpointDns } from "../support/rds-dns";
 import { Stacks } from "../../automation/stacks/port";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
-import { allSnapshots, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
+import { allSnapshots, ClientMiddleware, combineMiddleware, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
 
 export interface DbNetwork {
   subnetGroupName: string;
   securityGroupId: string;
 }
 
-/** The environment's DB subnet group and security group, as the environment program would have made them. */
-export async function createDbNetwork(rds: RDSClient, endpoint: string, name = "gametracker-mssql"): Promise<DbNetwork> {
-  const ec2 = new EC2Client({ endpoint, region: "us-east-1" });
+/** The environment's DB subnet group and security group, as the environment program would have made them (`rds` must be of `region`). */
+export async function createDbNetwork(rds: RDSClient, endpoint: string, name = "gametracker-mssql", region = "us-east-1"): Promise<DbNetwork> {
+  const ec2 = new EC2Client({ endpoint, region });
   try {
     const subnets = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).map((s) => s.SubnetId!);
     if (subnets.length < 2) throw new Error(`moto's default VPC has ${subnets.length} subnets; expected at least 2`);
@@ -68,6 +69,19 @@ export async function primaryFingerprint(rds: RDSClient, identifier: string): Pr
     },
     snapshots: snapshots.map((s) => ({ id: s.DBSnapshotIdentifier, type: s.SnapshotType, status: s.Status, created: s.SnapshotCreateTime?.toISOString(), tags: s.TagList })),
   };
+}
+
+/**
+ * Everything about the automated backups of `identifier` (and its restored instances) a
+ * restore must not change: which exist, whose, in which state, from when. The latest
+ * restorable time is left out: it moves by itself while the instance lives.
+ */
+export async function backupsFingerprint(rds: RDSClient, identifier: string): Promise<unknown> {
+  const all = (await rds.send(new DescribeDBInstanceAutomatedBackupsCommand({}))).DBInstanceAutomatedBackups ?? [];
+  return all
+    .filter((b) => b.DBInstanceIdentifier === identifier)
+    .map((b) => ({ dbi: b.DbiResourceId, status: b.Status, region: b.Region, arn: b.DBInstanceAutomatedBackupsArn, earliest: b.RestoreWindow?.EarliestTime?.toISOString(), retention: b.BackupRetentionPeriod }))
+    .sort((a, b) => `${a.dbi}${a.arn}`.localeCompare(`${b.dbi}${b.arn}`));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -113,18 +127,27 @@ export interface RunOptions {
   reportWriter?: ReportWriter;
   interrupts?: FakeInterrupts;
   /** Middleware for the CLI's own AWS clients (not the in-memory Pulumi's). */
-  middleware?: (stack: MiddlewareStack<any, any>) => void;
+  middleware?: ClientMiddleware;
   ask?: (question: string) => Promise<boolean>;
   /** The Stacks the CLI sees (default the harness's MemoryStacks); the benchmark wraps it to time it. */
   stacks?: Stacks;
+}
+
+export interface HarnessOptions {
+  /** Middleware on every client of the harness — setup, the in-memory stacks' lifecycles and the CLI (e.g. moto-rds-backups.ts). */
+  middleware?: ClientMiddleware;
 }
 
 export interface Harness {
   stacks: MemoryStacks;
   network: DbNetwork;
   clock: ManualClock;
-  /** Clients for assertions and setup (no test middleware). */
+  /** Clients for assertions and setup (the harness's middleware only). */
   aws: AwsClients;
+  /** Clients like `aws`, in another region. */
+  awsIn(region: string): AwsClients;
+  /** An environment stack (the dev one, or another) with these outputs laid over dev's, as `pulumi up` would have left it. */
+  environment(name: string, outputs: Record<string, unknown>): Promise<void>;
   run(argv: string[], options?: RunOptions): Promise<CliRun>;
   dispose(): void;
 }
@@ -135,43 +158,52 @@ export interface Harness {
  * MemoryStacks with the outputs the environment program exports, and the restore project
  * running the real restore program with moto-backed resources.
  */
-export async function drillHarness(clients: (options?: AwsClientOptions) => AwsClients, endpoint: string): Promise<Harness> {
+export async function drillHarness(emulatorClients: (options?: AwsClientOptions) => AwsClients, endpoint: string, harness: HarnessOptions = {}): Promise<Harness> {
+  const clients = (o: AwsClientOptions = {}) => emulatorClients({ ...o, middleware: combineMiddleware(harness.middleware, o.middleware) });
   const aws = clients();
   await createSqlServerInstance(aws.rds, { identifier: PRIMARY });
   await createManualSnapshot(aws.rds, PRIMARY, DECLARED_SNAPSHOT);
   const network = await createDbNetwork(aws.rds, endpoint);
   const clock = new ManualClock(new Date(Date.now() + 1000));
   const pulumiAws = clients();
-  const behaviours: MotoBehaviours = motoBehaviours(pulumiAws);
+  const behaviours: MotoBehaviours = motoBehaviours(pulumiAws, { clientsIn: (region) => clients({ region }) });
   const stacks = new MemoryStacks({
     programs: { [ENVIRONMENT_PROJECT]: environmentOutputsProgram, [RESTORE_PROJECT]: restoreProgram },
     behaviours,
     clock,
   });
-  const env = await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack: "dev" });
-  await env.setConfig(
-    "test.outputs",
-    JSON.stringify({
-      [EnvironmentOutputNames.databaseIdentifier]: PRIMARY,
-      [EnvironmentOutputNames.dbSubnetGroupName]: network.subnetGroupName,
-      [EnvironmentOutputNames.dbSecurityGroupId]: network.securityGroupId,
-      [EnvironmentOutputNames.backupRetentionDays]: 7,
-      [EnvironmentOutputNames.manualSnapshotIdentifiers]: [DECLARED_SNAPSHOT],
-      [EnvironmentOutputNames.activeDatabase]: "primary",
-      [EnvironmentOutputNames.databaseSecretArn]: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-primary-AbCdEf",
-    }),
-  );
-  await env.up();
+  const devOutputs = {
+    [EnvironmentOutputNames.awsRegion]: "us-east-1",
+    [EnvironmentOutputNames.databaseIdentifier]: PRIMARY,
+    [EnvironmentOutputNames.dbSubnetGroupName]: network.subnetGroupName,
+    [EnvironmentOutputNames.dbSecurityGroupId]: network.securityGroupId,
+    [EnvironmentOutputNames.backupRetentionDays]: 7,
+    [EnvironmentOutputNames.manualSnapshotIdentifiers]: [DECLARED_SNAPSHOT],
+    [EnvironmentOutputNames.activeDatabase]: "primary",
+    [EnvironmentOutputNames.databaseSecretArn]: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-primary-AbCdEf",
+  };
+  const environment = async (name: string, outputs: Record<string, unknown>) => {
+    const env = await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack: name });
+    await env.setConfig("test.outputs", JSON.stringify({ ...devOutputs, ...outputs }));
+    await env.up();
+  };
+  await environment("dev", {});
   stacks.clearHistory();
   return {
     stacks,
     network,
     clock,
     aws,
+    awsIn: (region) => clients({ region }),
+    async environment(name, outputs) {
+      await environment(name, outputs);
+      stacks.clearHistory();
+    },
     async run(argv, options = {}) {
       const out: string[] = [];
       const err: string[] = [];
-      const resolver = options.resolver ?? rdsEndpointDns(aws.rds);
+      // The regions the tests restore in: the environment's and its standby's.
+      const resolver = options.resolver ?? rdsEndpointDns([aws.rds, clients({ region: "us-west-2" }).rds]);
       const interrupts = options.interrupts ?? new FakeInterrupts();
       const code = await main(
         argv,
@@ -187,6 +219,8 @@ export async function drillHarness(clients: (options?: AwsClientOptions) => AwsC
         [
           createRestoreCommand({ resolver }),
           createDrillCommand({ resolver, onInterrupt: interrupts.install, ...(options.reportWriter ? { reportWriter: options.reportWriter } : {}) }),
+          snapshotsCommand,
+          checkCommand,
         ],
       );
       const stdout = out.join("");

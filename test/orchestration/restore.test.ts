@@ -5,7 +5,7 @@ import { RestoreResult } from "../../automation/restore/restore";
 import { ENVIRONMENT_PROJECT, isRestoreStackOf, RESTORE_PROJECT, restoreStackName, RestoreOutputNames } from "../../contracts/stacks";
 import { useEmulator } from "../support/emulator";
 import { createSqlServerInstance } from "../support/rds-fixtures";
-import { DECLARED_SNAPSHOT, drillHarness, Harness, PRIMARY, primaryFingerprint } from "./restore-fixtures";
+import { drillHarness, Harness, PRIMARY, primaryFingerprint } from "./restore-fixtures";
 
 describe("restore (in-memory stacks + moto)", () => {
   const emulator = useEmulator();
@@ -25,7 +25,7 @@ describe("restore (in-memory stacks + moto)", () => {
   const describe1 = async (id: string) => (await h.aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances![0]!;
   const instances = async () => ((await h.aws.rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((i) => i.DBInstanceIdentifier).sort();
 
-  it("restores the newest snapshot to gametracker-mssql-restore with full hardening, verifies it and prints the endpoint", async () => {
+  it("restores the newest point (latest: the primary's latest restorable time) to gametracker-mssql-restore with full hardening, verifies it and prints the endpoint", async () => {
     const result = await h.run(["restore", "--stack", "dev", "--from", "latest", "--yes"]);
     expect(result.code, result.stderr).to.equal(0);
     expect(isRestoreStackOf("dev", stackName)).to.equal(true);
@@ -40,7 +40,8 @@ describe("restore (in-memory stacks + moto)", () => {
     expect(restored.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId)).to.deep.equal([h.network.securityGroupId]);
     const tags = Object.fromEntries((restored.TagList ?? []).map((t) => [t.Key, t.Value]));
     expect(tags).to.not.have.property("gametracker:drill-id");
-    expect(tags).to.include({ "gametracker:recovery-point": `snapshot:${DECLARED_SNAPSHOT}`, "gametracker:purpose": "cutover" });
+    expect(tags).to.include({ "gametracker:recovery-point": "latest-restorable", "gametracker:purpose": "cutover" });
+    expect(result.stdout).to.contain(`source         automated backups of ${PRIMARY} in us-east-1`);
     // The restore stack stays, with the outputs the cut-over reads.
     const state = h.stacks.inspect({ project: RESTORE_PROJECT, stack: stackName })!;
     expect(state.outputs[RestoreOutputNames.address]?.value).to.equal(restored.Endpoint!.Address);
@@ -64,7 +65,7 @@ describe("restore (in-memory stacks + moto)", () => {
     const questions: string[] = [];
     const result = await h.run(["restore", "--stack", "dev"], { ask: async (q) => (questions.push(q), false) });
     expect(questions).to.have.length(1);
-    expect(questions[0]).to.match(new RegExp(`^Restore ${PRIMARY} from snapshot:${DECLARED_SNAPSHOT} \\(\\S+\\) to a new instance gametracker-mssql-restore \\(db.t3.micro, us-east-1, subnet group ${h.network.subnetGroupName}, security groups ${h.network.securityGroupId}\\) in stack ${RESTORE_PROJECT}/${stackName}\\? It is billed until deleted\\.$`));
+    expect(questions[0]).to.match(new RegExp(`^Restore ${PRIMARY} from latest-restorable \\(\\S+; automated backups of ${PRIMARY} in us-east-1\\) to a new instance gametracker-mssql-restore \\(db.t3.micro, us-east-1, subnet group ${h.network.subnetGroupName}, security groups ${h.network.securityGroupId}\\) in stack ${RESTORE_PROJECT}/${stackName}\\? It is billed until deleted\\.$`));
     expect(result.code).to.equal(1);
     expect(result.stdout).to.contain("cancelled: nothing was created");
     expect(h.stacks.mutations()).to.deep.equal([]);

@@ -56,6 +56,8 @@ export interface LifecycleContext {
   type: string;
   /** The resource's logical (Pulumi) name. */
   name: string;
+  /** The stack's config (`aws:region` says where the provider works, as the engine passes it to the provider). */
+  config: Readonly<Record<string, string>>;
 }
 
 export interface LifecycleResult {
@@ -690,12 +692,16 @@ class MemoryStack implements Stack {
     );
   }
 
+  private configValues(): Record<string, string> {
+    return Object.fromEntries([...this.owner.record(this.id).config].map(([k, v]) => [k, v.value]));
+  }
+
   private lifecycleFor(type: string, inputs: Record<string, any>, context: LifecycleContext): ResourceLifecycle | undefined {
     return this.owner.lifecycles.find((l) => l.type === type && (l.handles?.(inputs, context) ?? true));
   }
 
   private async deleteResource(resource: MemoryResource): Promise<void> {
-    const context = { stack: this.id, type: resource.type, name: resource.name };
+    const context = { stack: this.id, type: resource.type, name: resource.name, config: this.configValues() };
     const lifecycle = this.lifecycleFor(resource.type, resource.inputs, context);
     await lifecycle?.delete?.({ id: resource.id, inputs: resource.inputs, state: resource.state }, context);
   }
@@ -729,7 +735,7 @@ class MemoryStack implements Stack {
       if (options === undefined) return undefined; // a read (`Resource.get`): default state
       const work = (async (): Promise<MockResourceResult | undefined> => {
         const prior = old.get(key);
-        const context: LifecycleContext = { stack: this.id, type: args.type, name: args.name };
+        const context: LifecycleContext = { stack: this.id, type: args.type, name: args.name, config: this.configValues() };
         let canonical = ((await canonicalInputs(args.inputs)) ?? {}) as Record<string, unknown>;
         if (prior !== undefined && options.ignoreChanges.length > 0) canonical = applyIgnoreChanges(prior.inputs, canonical, options.ignoreChanges);
         const changes = prior === undefined ? [] : diffProperties(prior.inputs, canonical);

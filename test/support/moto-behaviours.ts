@@ -8,9 +8,11 @@
  * subnets, security groups), `aws:rds/subnetGroup:SubnetGroup`, `aws:rds/instance:Instance`
  * (CreateDBInstance / RestoreDBInstanceFromDBSnapshot / RestoreDBInstanceToPointInTime,
  * ModifyDBInstance, DeleteDBInstance honouring skipFinalSnapshot/finalSnapshotIdentifier),
- * `aws:rds/snapshot:Snapshot`, `aws:iam/role:Role` (moto's CreateFunction checks the role
- * exists) and `aws:lambda/function:Function` (the cut-over reads the Lambda's environment
- * back from moto). Everything else keeps the mocks' default state.
+ * `aws:rds/snapshot:Snapshot`, `aws:rds/instanceAutomatedBackupsReplication:…` (see its
+ * lifecycle), `aws:iam/role:Role` (moto's CreateFunction checks the role exists) and
+ * `aws:lambda/function:Function` (the cut-over reads the Lambda's environment back from
+ * moto). Everything else keeps the mocks' default state. Each resource goes to the region
+ * the provider would use: its own `region`, else its stack's `aws:region`.
  *
  * Like the AWS provider, a restore is followed by ModifyDBInstance for what the restore
  * call cannot set (backup retention and windows, managed master password). moto 5.2 also
@@ -39,6 +41,8 @@ import {
   RemoveTagsFromResourceCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
   RestoreDBInstanceToPointInTimeCommand,
+  StartDBInstanceAutomatedBackupsReplicationCommand,
+  StopDBInstanceAutomatedBackupsReplicationCommand,
 } from "@aws-sdk/client-rds";
 import {
   CreateFunctionCommand,
@@ -69,7 +73,6 @@ import {
   DeleteVpcCommand,
   DescribeAvailabilityZonesCommand,
   DescribeSubnetsCommand,
-  EC2Client,
 } from "@aws-sdk/client-ec2";
 import { AwsClients } from "../../automation/aws/clients";
 import { LifecycleContext, LifecycleResult, ResourceLifecycle } from "./memory-stacks";
@@ -82,6 +85,8 @@ export interface MotoBehaviourOptions {
    * `filter: (type, inputs) => type !== RDS_INSTANCE || isRestore(inputs)`.
    */
   filter?: (type: string, inputs: Record<string, any>, context: LifecycleContext) => boolean;
+  /** Clients for another region than `clients`' (a standby stack's resources, a restore in the replication region). */
+  clientsIn?: (region: string) => AwsClients;
 }
 
 export const RDS_INSTANCE = "aws:rds/instance:Instance";
@@ -91,6 +96,7 @@ export const LAMBDA_FUNCTION = "aws:lambda/function:Function";
 export const IAM_ROLE = "aws:iam/role:Role";
 export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 export const AWSX_VPC = "awsx:ec2:Vpc";
+export const RDS_BACKUP_REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
 
 /** Whether an `aws:rds/instance:Instance`'s inputs describe a restore (from a snapshot or to a point in time). */
 export function isRestore(inputs: Record<string, any>): boolean {
@@ -110,23 +116,37 @@ export type MotoBehaviours = ResourceLifecycle[] & {
 export function motoBehaviours(clients: AwsClients, options: MotoBehaviourOptions = {}): MotoBehaviours {
   const config = { region: clients.region, ...(clients.endpoint ? { endpoint: clients.endpoint } : {}) };
   const iam = new IAMClient(config);
-  const ec2 = new EC2Client(config);
+  const regional = new Map<string, AwsClients>([[clients.region, clients]]);
+  // Like the AWS provider: a resource's own `region` (aws 7.x), else the stack's aws:region.
+  const at: ClientsAt = (inputs, context) => {
+    const region: string = inputs.region ?? context.config["aws:region"] ?? clients.region;
+    let found = regional.get(region);
+    if (found === undefined) {
+      if (options.clientsIn === undefined) throw new Error(`motoBehaviours: a resource in ${region} needs clientsIn (only ${clients.region} was given)`);
+      found = options.clientsIn(region);
+      regional.set(region, found);
+    }
+    return found;
+  };
   const lifecycles = [
-    vpcLifecycle(ec2, clients.region),
-    securityGroupLifecycle(ec2),
-    dbSubnetGroupLifecycle(clients),
-    rdsInstanceLifecycle(clients),
-    dbSnapshotLifecycle(clients),
+    vpcLifecycle(at),
+    securityGroupLifecycle(at),
+    dbSubnetGroupLifecycle(at),
+    rdsInstanceLifecycle(at),
+    dbSnapshotLifecycle(at),
+    backupReplicationLifecycle(at),
     iamRoleLifecycle(iam),
-    lambdaFunctionLifecycle(clients),
+    lambdaFunctionLifecycle(at),
   ].map((l) => (options.filter ? { ...l, handles: (inputs: Record<string, any>, ctx: LifecycleContext) => options.filter!(l.type, inputs, ctx) } : l));
   return Object.assign(lifecycles, {
     destroy() {
       iam.destroy();
-      ec2.destroy();
     },
   });
 }
+
+/** The clients of the region a resource lives in (see motoBehaviours). */
+export type ClientsAt = (inputs: Record<string, any>, context: LifecycleContext) => AwsClients;
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -234,10 +254,11 @@ export function postRestoreModification(inputs: Record<string, any>, db: DBInsta
   return Object.keys(modify).length === 0 ? undefined : { ...modify, ApplyImmediately: true };
 }
 
-export function rdsInstanceLifecycle(clients: AwsClients): ResourceLifecycle {
+export function rdsInstanceLifecycle(at: ClientsAt): ResourceLifecycle {
   return {
     type: RDS_INSTANCE,
     async create(inputs, context) {
+      const clients = at(inputs, context);
       const identifier: string = inputs.identifier ?? autoName(context.name).toLowerCase();
       const common = defined({
         DBInstanceClass: inputs.instanceClass,
@@ -268,6 +289,7 @@ export function rdsInstanceLifecycle(clients: AwsClients): ResourceLifecycle {
               TargetDBInstanceIdentifier: identifier,
               SourceDBInstanceIdentifier: pit.sourceDbInstanceIdentifier,
               SourceDbiResourceId: pit.sourceDbiResourceId,
+              SourceDBInstanceAutomatedBackupsArn: pit.sourceDbInstanceAutomatedBackupsArn,
               RestoreTime: pit.restoreTime ? new Date(pit.restoreTime) : undefined,
               UseLatestRestorableTime: pit.useLatestRestorableTime,
               Engine: inputs.engine,
@@ -307,7 +329,8 @@ export function rdsInstanceLifecycle(clients: AwsClients): ResourceLifecycle {
       }
       return instanceState(inputs, db);
     },
-    async update({ id, inputs, oldInputs, changedPaths }) {
+    async update({ id, inputs, oldInputs, changedPaths }, context) {
+      const clients = at(inputs, context);
       const modify = defined({
         DBInstanceClass: changed(changedPaths, "instanceClass") ? inputs.instanceClass : undefined,
         AllocatedStorage: changed(changedPaths, "allocatedStorage") ? inputs.allocatedStorage : undefined,
@@ -332,7 +355,8 @@ export function rdsInstanceLifecycle(clients: AwsClients): ResourceLifecycle {
       }
       return instanceState(inputs, await describeInstance(clients, id));
     },
-    async delete({ id, inputs }) {
+    async delete({ id, inputs }, context) {
+      const clients = at(inputs, context);
       const skip = inputs.skipFinalSnapshot === true;
       if (!skip && !inputs.finalSnapshotIdentifier) {
         // The AWS provider refuses this before calling AWS, and so do we.
@@ -352,10 +376,11 @@ export function rdsInstanceLifecycle(clients: AwsClients): ResourceLifecycle {
 // ---------------------------------------------------------------------------------------
 // RDS snapshot and subnet group
 
-export function dbSnapshotLifecycle(clients: AwsClients): ResourceLifecycle {
+export function dbSnapshotLifecycle(at: ClientsAt): ResourceLifecycle {
   return {
     type: RDS_SNAPSHOT,
-    async create(inputs) {
+    async create(inputs, context) {
+      const clients = at(inputs, context);
       await clients.rds.send(
         new CreateDBSnapshotCommand(defined({ DBInstanceIdentifier: inputs.dbInstanceIdentifier, DBSnapshotIdentifier: inputs.dbSnapshotIdentifier, Tags: rdsTags(inputs.tags) })),
       );
@@ -366,16 +391,45 @@ export function dbSnapshotLifecycle(clients: AwsClients): ResourceLifecycle {
         state: { ...inputs, dbSnapshotArn: s.DBSnapshotArn, status: s.Status, engine: s.Engine, engineVersion: s.EngineVersion, allocatedStorage: s.AllocatedStorage, snapshotType: s.SnapshotType },
       };
     },
-    async delete({ id }) {
+    async delete({ id, inputs }, context) {
+      const clients = at(inputs, context);
       await gone(() => clients.rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id })));
     },
   };
 }
 
-export function dbSubnetGroupLifecycle(clients: AwsClients): ResourceLifecycle {
+/**
+ * Cross-region backup replication, as the provider does it: StartDBInstanceAutomatedBackupsReplication
+ * called in the destination region (the resource's `region`), the replicated backups' ARN
+ * as the id; deleting it stops the replication. moto has no such API: with the
+ * "backup replication" behaviour of moto-rds-backups.ts it answers as RDS does, without it
+ * the call fails, as it would against moto alone.
+ */
+export function backupReplicationLifecycle(at: ClientsAt): ResourceLifecycle {
+  return {
+    type: RDS_BACKUP_REPLICATION,
+    async create(inputs, context) {
+      const clients = at(inputs, context);
+      const started = await clients.rds.send(
+        new StartDBInstanceAutomatedBackupsReplicationCommand(
+          defined({ SourceDBInstanceArn: inputs.sourceDbInstanceArn, BackupRetentionPeriod: inputs.retentionPeriod, KmsKeyId: inputs.kmsKeyId }),
+        ),
+      );
+      const arn = started.DBInstanceAutomatedBackup?.DBInstanceAutomatedBackupsArn ?? "";
+      return { id: arn, state: { ...inputs, id: arn } };
+    },
+    async delete({ inputs }, context) {
+      const clients = at(inputs, context);
+      await gone(() => clients.rds.send(new StopDBInstanceAutomatedBackupsReplicationCommand({ SourceDBInstanceArn: inputs.sourceDbInstanceArn as string })));
+    },
+  };
+}
+
+export function dbSubnetGroupLifecycle(at: ClientsAt): ResourceLifecycle {
   return {
     type: RDS_SUBNET_GROUP,
     async create(inputs, context) {
+      const clients = at(inputs, context);
       const name: string = inputs.name ?? autoName(context.name).toLowerCase();
       const created = await clients.rds.send(
         new CreateDBSubnetGroupCommand({
@@ -388,11 +442,13 @@ export function dbSubnetGroupLifecycle(clients: AwsClients): ResourceLifecycle {
       const group = created.DBSubnetGroup!;
       return { id: name, state: { ...inputs, name, arn: group.DBSubnetGroupArn, vpcId: group.VpcId } };
     },
-    async update({ id, inputs, oldState }) {
+    async update({ id, inputs, oldState }, context) {
+      const clients = at(inputs, context);
       await clients.rds.send(new ModifyDBSubnetGroupCommand({ DBSubnetGroupName: id, DBSubnetGroupDescription: inputs.description, SubnetIds: inputs.subnetIds }));
       return { id, state: { ...oldState, ...inputs } };
     },
-    async delete({ id }) {
+    async delete({ id, inputs }, context) {
+      const clients = at(inputs, context);
       await gone(() => clients.rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: id })));
     },
   };
@@ -421,10 +477,11 @@ function ec2Tags(resourceType: "vpc" | "subnet" | "security-group", tags: Record
 }
 
 /** The awsx VPC (a remote component, one registration under mocks) as a VPC with a private and a public subnet per AZ. */
-export function vpcLifecycle(ec2: EC2Client, region: string): ResourceLifecycle {
+export function vpcLifecycle(at: ClientsAt): ResourceLifecycle {
   return {
     type: AWSX_VPC,
-    async create(inputs) {
+    async create(inputs, context) {
+      const { ec2, region } = at(inputs, context);
       const cidr: string = inputs.cidrBlock ?? "10.0.0.0/16";
       const vpc = await ec2.send(new CreateVpcCommand(defined({ CidrBlock: cidr, TagSpecifications: ec2Tags("vpc", inputs.tags) })));
       const vpcId = vpc.Vpc!.VpcId!;
@@ -442,7 +499,8 @@ export function vpcLifecycle(ec2: EC2Client, region: string): ResourceLifecycle 
       }
       return { id: vpcId, state: { ...inputs, vpcId, privateSubnetIds, publicSubnetIds, isolatedSubnetIds: [] } };
     },
-    async delete({ id }) {
+    async delete({ id, inputs }, context) {
+      const { ec2 } = at(inputs, context);
       const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [id] }] }));
       for (const s of subnets.Subnets ?? []) await ec2.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId! }));
       await gone(() => ec2.send(new DeleteVpcCommand({ VpcId: id })));
@@ -450,10 +508,11 @@ export function vpcLifecycle(ec2: EC2Client, region: string): ResourceLifecycle 
   };
 }
 
-export function securityGroupLifecycle(ec2: EC2Client): ResourceLifecycle {
+export function securityGroupLifecycle(at: ClientsAt): ResourceLifecycle {
   return {
     type: SECURITY_GROUP,
     async create(inputs, context) {
+      const { ec2 } = at(inputs, context);
       const name: string = inputs.name ?? autoName(context.name);
       const created = await ec2.send(
         new CreateSecurityGroupCommand(
@@ -463,7 +522,8 @@ export function securityGroupLifecycle(ec2: EC2Client): ResourceLifecycle {
       const id = created.GroupId!;
       return { id, state: { ...inputs, name, arn: created.SecurityGroupArn ?? `arn:aws:ec2:::security-group/${id}` } };
     },
-    async delete({ id }) {
+    async delete({ id, inputs }, context) {
+      const { ec2 } = at(inputs, context);
       await gone(() => ec2.send(new DeleteSecurityGroupCommand({ GroupId: id })));
     },
   };
@@ -590,10 +650,11 @@ async function functionState(clients: AwsClients, inputs: Record<string, any>, n
   };
 }
 
-export function lambdaFunctionLifecycle(clients: AwsClients): ResourceLifecycle {
+export function lambdaFunctionLifecycle(at: ClientsAt): ResourceLifecycle {
   return {
     type: LAMBDA_FUNCTION,
     async create(inputs, context) {
+      const clients = at(inputs, context);
       const name: string = inputs.name ?? autoName(context.name);
       await clients.lambda.send(
         new CreateFunctionCommand(
@@ -610,7 +671,8 @@ export function lambdaFunctionLifecycle(clients: AwsClients): ResourceLifecycle 
       );
       return functionState(clients, inputs, name);
     },
-    async update({ id, inputs, oldInputs, changedPaths }) {
+    async update({ id, inputs, oldInputs, changedPaths }, context) {
+      const clients = at(inputs, context);
       const configKeys = ["role", "runtime", "handler", "description", "memorySize", "timeout", "environment", "vpcConfig"];
       if (changed(changedPaths, ...configKeys)) {
         await clients.lambda.send(new UpdateFunctionConfigurationCommand({ ...functionConfiguration(inputs), FunctionName: id }));
@@ -628,7 +690,8 @@ export function lambdaFunctionLifecycle(clients: AwsClients): ResourceLifecycle 
       }
       return functionState(clients, inputs, id);
     },
-    async delete({ id }) {
+    async delete({ id, inputs }, context) {
+      const clients = at(inputs, context);
       await gone(() => clients.lambda.send(new DeleteFunctionCommand({ FunctionName: id })));
     },
   };

@@ -139,16 +139,17 @@ function defaultState(args: MockResourceArgs): MockResourceResult {
   }
 }
 
-function defaultCall(args: MockCallArgs): Record<string, any> {
+function defaultCall(args: MockCallArgs, region: string): Record<string, any> {
   switch (args.token) {
     case "aws:index/getRegion:getRegion":
-      return { name: MOCK_REGION, region: MOCK_REGION, id: MOCK_REGION };
+      // The provider answers with the region it is configured for: the stack's aws:region.
+      return { name: region, region, id: region };
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/test`, userId: "AIDTEST", id: MOCK_ACCOUNT };
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
     case "aws:index/getAvailabilityZones:getAvailabilityZones":
-      return { names: ["us-east-1a", "us-east-1b"], zoneIds: ["use1-az1", "use1-az2"], id: MOCK_REGION };
+      return { names: [`${region}a`, `${region}b`], zoneIds: ["az1", "az2"].map((z) => `${region.replace(/-/g, "")}-${z}`), id: region };
     default:
       return args.inputs;
   }
@@ -199,7 +200,7 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
         });
         return result;
       },
-      call: (args: MockCallArgs) => defaultCall(args),
+      call: (args: MockCallArgs) => defaultCall(args, config["aws:region"] ?? MOCK_REGION),
     },
     project,
     stack,

@@ -15,14 +15,16 @@ export interface RdsDns extends HostResolver {
   readonly asked: string[];
 }
 
-export function rdsEndpointDns(rds: RDSClient): RdsDns {
+/** `regions`: a client per region to look in (DNS is global; an endpoint names its own region). */
+export function rdsEndpointDns(regions: RDSClient | RDSClient[]): RdsDns {
+  const clients = Array.isArray(regions) ? regions : [regions];
   const asked: string[] = [];
   return {
     name: "emulator RDS DNS (an endpoint resolves while its instance exists)",
     asked,
     async resolve(host) {
       asked.push(host);
-      const instances = (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
+      const instances = (await Promise.all(clients.map(async (rds) => (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []))).flat();
       const owner = instances.find((db) => db.Endpoint?.Address?.toLowerCase() === host.toLowerCase() && db.DBInstanceStatus !== "deleting");
       if (owner === undefined) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
       return [privateAddress(owner.DBSubnetGroup?.Subnets?.[0]?.SubnetIdentifier ?? owner.DBInstanceIdentifier ?? host)];

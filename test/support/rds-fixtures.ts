@@ -281,10 +281,13 @@ export class PendingStatus {
   };
 }
 
+/** A client middleware as createAwsClients takes it (with the client's region). */
+export type ClientMiddleware = (stack: MiddlewareStack<any, any>, region: string) => void;
+
 /** Several middlewares applied in order (e.g. a FaultInjector and a PendingStatus). */
-export function combineMiddleware(...middlewares: Array<((stack: MiddlewareStack<any, any>) => void) | undefined>) {
-  return (stack: MiddlewareStack<any, any>): void => {
-    for (const m of middlewares) m?.(stack);
+export function combineMiddleware(...middlewares: Array<ClientMiddleware | undefined>): ClientMiddleware {
+  return (stack, region) => {
+    for (const m of middlewares) m?.(stack, region);
   };
 }
 
@@ -305,7 +308,7 @@ export async function runCli(
   argv: string[],
   deps: {
     clients: (options?: AwsClientOptions) => AwsClients;
-    middleware?: (stack: MiddlewareStack<any, any>) => void;
+    middleware?: ClientMiddleware;
     clock?: ManualClock;
     stacks?: Stacks;
     ask?: (question: string) => Promise<boolean>;

@@ -31,6 +31,7 @@ function refusal(raw: Record<string, string>, stack = "dev"): string {
 const DEFAULTS: EnvironmentSettings = {
   project: "gametracker",
   stack: "dev",
+  role: "primary",
   network: { cidrBlock: "10.20.0.0/16", availabilityZones: 2, natGateways: "single" },
   database: {
     identifier: "gametracker-mssql",
@@ -48,6 +49,7 @@ const DEFAULTS: EnvironmentSettings = {
     manualSnapshots: ["gametracker-manual-backup-v1"],
     backupReplicationRegion: undefined,
     backupReplicationKmsKeyId: undefined,
+    snapshotCopyRegions: [],
     databaseName: "gametracker",
   },
   source: { kind: "primary" },
@@ -115,6 +117,11 @@ describe("environment config", () => {
       const prod = parseEnvironmentConfig(asPulumiPasses(stackConfig("Pulumi.prod.yaml")), "prod");
       expect(prod.database).to.include({ edition: "standard", storageEncrypted: true, multiAz: true, backupRetentionDays: 14, allocatedStorage: 100 });
       expect(prod.network).to.deep.equal({ cidrBlock: "10.20.0.0/16", availabilityZones: 3, natGateways: "one-per-az" });
+      expect(prod.database).to.include({ backupReplicationRegion: "us-west-2" });
+      expect(prod.database.snapshotCopyRegions).to.deep.equal(["us-west-2"]);
+      const dr = parseEnvironmentConfig(asPulumiPasses(stackConfig("Pulumi.prod-dr.yaml")), "prod-dr");
+      expect(dr).to.deep.include({ role: "standby", source: { kind: "none" } });
+      expect(dr.database).to.include({ identifier: "gametracker-mssql", instanceClass: "db.m6i.large", multiAz: true, backupRetentionDays: 14 });
     });
 
     it("reads every kind of value", () => {
@@ -153,6 +160,48 @@ describe("environment config", () => {
     it("is primary or a restore stack of the same environment", () => {
       expect(parseDatabaseSource("primary", "dev")).to.deep.equal({ kind: "primary" });
       expect(parseDatabaseSource("dev-restore-r1", "dev")).to.deep.equal({ kind: "restore", stack: "dev-restore-r1" });
+    });
+
+    it("is none or a restore stack in a standby stack, which owns no primary; each role refuses the other's value", () => {
+      expect(parseDatabaseSource("none", "prod-dr", "gametracker:databaseSource", "standby")).to.deep.equal({ kind: "none" });
+      expect(parseDatabaseSource("prod-dr-restore-r1", "prod-dr", "gametracker:databaseSource", "standby")).to.deep.equal({ kind: "restore", stack: "prod-dr-restore-r1" });
+      expect(refusal({ databaseRole: "standby" }, "prod-dr")).to.equal(
+        'gametracker:databaseSource is "primary", but gametracker:databaseRole is standby: this stack owns no primary database; set gametracker:databaseSource to none (the API waits for a database) or to one of its restore stacks, prod-dr-restore-<id>.',
+      );
+      expect(refusal({ databaseSource: "none" })).to.equal(
+        'gametracker:databaseSource is "none", but only a standby stack (gametracker:databaseRole standby) runs its API without a database; set gametracker:databaseSource to primary or to a restore stack dev-restore-<id>.',
+      );
+      // A restore stack of the primary's environment is not one of the standby's.
+      expect(refusal({ databaseRole: "standby", databaseSource: "prod-restore-r1" }, "prod-dr")).to.contain('must be "none" or the name of a restore stack of this environment, prod-dr-restore-<id>');
+    });
+  });
+
+  describe("databaseRole standby", () => {
+    const standby = (extra: Record<string, unknown> = {}) => asPulumiPasses({ databaseRole: "standby", databaseSource: "none", ...extra });
+
+    it("takes the keys a restore there uses, with Pulumi.yaml's defaults passed in as values", () => {
+      const s = parseEnvironmentConfig(standby({ databaseInstanceClass: "db.m6i.large", databaseMultiAz: "true" }), "prod-dr");
+      expect(s).to.deep.include({ role: "standby", source: { kind: "none" } });
+      expect(s.database).to.include({ instanceClass: "db.m6i.large", multiAz: true });
+    });
+
+    it("refuses every key that shapes a primary it does not own, naming the key", () => {
+      for (const [key, value] of [
+        ["databaseEdition", "standard"],
+        ["databaseManualSnapshots", ["before-dr"]],
+        ["databaseBackupReplicationRegion", "eu-west-1"],
+        ["databaseSnapshotCopyRegions", ["eu-west-1"]],
+        ["databaseDeletionProtection", "false"],
+      ] as const) {
+        expect(messageOf(() => parseEnvironmentConfig(standby({ [key]: value }), "prod-dr"), InvalidConfigError), key).to.match(
+          new RegExp(`^gametracker:${key} is .*, but gametracker:databaseRole is standby: this stack owns no primary instance, snapshots or backups for it to shape; remove it`),
+        );
+      }
+    });
+
+    it("refuses an unknown role and a malformed copy region", () => {
+      expect(refusal({ databaseRole: "replica" })).to.equal('gametracker:databaseRole is "replica", but it must be one of primary, standby.');
+      expect(refusal({ databaseSnapshotCopyRegions: '["us-west-2","west"]' })).to.equal('gametracker:databaseSnapshotCopyRegions lists "west", but it is not an AWS region name such as us-west-2.');
     });
 
     it("refuses a drill stack and says why", () => {

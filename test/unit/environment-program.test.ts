@@ -185,6 +185,75 @@ describe("environment program (mocks)", () => {
       }
       expect(message).to.include(`Restore stack ${RESTORE_STACK} holds instance "someone-elses-db"`).and.include("gametracker-mssql-");
     });
+
+    it("fails the update when the restore stack's database is in another region than the stack's API, saying why", async () => {
+      let message = "";
+      try {
+        await runProgram(() => environmentProgram(), {
+          stack: "dev",
+          config: { ...base, "databaseSource": RESTORE_STACK },
+          stackReferences: { [RESTORE_REF]: { ...restoreOutputs, [RestoreOutputNames.region]: "us-west-2" } },
+        });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).to.include(`Restore stack ${RESTORE_STACK} holds a database in us-west-2, but environment dev runs its API in us-east-1;`).and.include("never cut over across regions");
+      // The same region is fine.
+      await runProgram(() => environmentProgram(), { stack: "dev", config: { ...base, "databaseSource": RESTORE_STACK }, stackReferences: { [RESTORE_REF]: { ...restoreOutputs, [RestoreOutputNames.region]: "us-east-1" } } });
+    });
+  });
+
+  describe("databaseRole standby (a DR stack in another region)", () => {
+    const standby = { ...base, "aws:region": "us-west-2", databaseRole: "standby", databaseSource: "none" };
+    const DR_REF = "organization/gametracker-restore/dev-restore-dr1";
+    const drOutputs = {
+      ...restoreOutputs,
+      [RestoreOutputNames.identifier]: "gametracker-mssql-restore",
+      [RestoreOutputNames.address]: "gametracker-mssql-restore.abc123xyz.us-west-2.rds.amazonaws.com",
+      [RestoreOutputNames.region]: "us-west-2",
+    };
+
+    it("owns no database: the network, the DB subnet group and security group for restores, and an API that waits for a database", async () => {
+      const run = await runProgram(() => environmentProgram(), { stack: "dev", config: standby });
+      expect(run.ofType("aws:rds/instance:Instance")).to.have.length(0);
+      expect(run.ofType("aws:rds/snapshot:Snapshot")).to.have.length(0);
+      expect(run.ofType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")).to.have.length(0);
+      expect(run.one("aws:rds/subnetGroup:SubnetGroup").inputs.name).to.equal("gametracker-mssql-subnets");
+      const outputs = run.outputs as Record<string, unknown>;
+      expect(Object.keys(outputs).sort()).to.deep.equal(Object.values(EnvironmentOutputNames).sort());
+      expect(outputs).to.deep.include({
+        databaseIdentifier: "gametracker-mssql",
+        databaseRole: "standby",
+        awsRegion: "us-west-2",
+        dbSubnetGroupName: "gametracker-mssql-subnets",
+        dbSecurityGroupId: "sg-database-sg",
+        activeDatabase: "none",
+        datasourceUrl: "",
+        databaseArn: "",
+        databaseEngine: "",
+        backupReplicationRegion: "",
+        manualSnapshotIdentifiers: [],
+      });
+      const fn = run.one("aws:lambda/function:Function");
+      expect(fn.inputs.environment.variables).to.deep.include({ SPRING_DATASOURCE_URL: "", DATABASE_SECRET_ARN: "", GAMETRACKER_DATABASE_SOURCE: "none" });
+      // The API may reach the restores' security group on 1433.
+      const sqlOut = run.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").find((r) => r.name === "api-sql-out")!;
+      expect(sqlOut.inputs).to.deep.include({ referencedSecurityGroupId: "sg-database-sg", fromPort: 1433 });
+    });
+
+    it("cut over, points its API at a restore stack of its own region", async () => {
+      const run = await runProgram(() => environmentProgram(), { stack: "dev", config: { ...standby, databaseSource: "dev-restore-dr1" }, stackReferences: { [DR_REF]: drOutputs } });
+      const vars = run.one("aws:lambda/function:Function").inputs.environment.variables;
+      expect(vars.SPRING_DATASOURCE_URL).to.contain("//gametracker-mssql-restore.abc123xyz.us-west-2.rds.amazonaws.com:1433;");
+      expect(vars.GAMETRACKER_DATABASE_SOURCE).to.equal("dev-restore-dr1");
+      expect((run.outputs as Record<string, unknown>).databaseEndpoint).to.equal(drOutputs[RestoreOutputNames.address]);
+    });
+
+    it("refuses keys that shape a primary, before registering anything", async () => {
+      const { message, registered } = await refused({ "aws:region": "us-west-2", databaseRole: "standby", databaseSource: "none", databaseManualSnapshots: '["x-1"]' });
+      expect(message).to.contain("gametracker:databaseManualSnapshots is");
+      expect(registered).to.equal(0);
+    });
   });
 
   it("places everything in an existing VPC when given one", async () => {

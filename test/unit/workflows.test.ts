@@ -90,7 +90,7 @@ describe("GitHub workflows", () => {
     expect([minute, hour, dow].every((f) => /^\d+$/.test(f!)), cron).to.equal(true);
     expect([dom, month]).to.deep.equal(["*", "*"]);
     expect(Object.keys(drill["workflow_dispatch"].inputs).sort()).to.deep.equal(["from", "stack"]);
-    expect(drill["workflow_dispatch"].inputs.stack.options).to.deep.equal(["dev", "prod"]);
+    expect(drill["workflow_dispatch"].inputs.stack.options).to.deep.equal(["dev", "prod", "prod-dr"]);
   });
 
   describe("permissions are least-privilege", () => {
@@ -245,8 +245,10 @@ describe("GitHub workflows", () => {
       expect(args).to.include("--json");
       expect(args[args.indexOf("--report-dir") + 1]).to.equal("reports");
       expect(job().env!["STACK"]).to.equal("${{ matrix.stack }}");
-      expect(job().env!["FROM"]).to.equal("${{ inputs.from || 'latest' }}");
-      expect(String(job().strategy!.matrix!["stack"])).to.contain("inputs.stack").and.to.contain('["dev","prod"]');
+      expect(job().env!["FROM"]).to.equal("${{ inputs.from || (matrix.stack == 'prod-dr' && 'replica:latest') || 'latest' }}");
+      expect(String(job().strategy!.matrix!["stack"])).to.contain("inputs.stack").and.to.contain('["dev","prod","prod-dr"]');
+      // Every stack the workflow drills has its stack file.
+      for (const stack of ["dev", "prod", "prod-dr"]) expect(fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`)), stack).to.equal(true);
     });
 
     it("fails the job when the drill fails: no continue-on-error anywhere on the way", () => {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { runProgram, RegisteredResource } from "../../support/pulumi-mocks";
 import { Database, DatabaseArgs } from "../../../components/database";
+import { DatabaseNetwork } from "../../../components/database-network";
 import { InvalidConfigError } from "../../../components/errors";
 
 const INSTANCE = "aws:rds/instance:Instance";
@@ -216,6 +217,14 @@ describe("Database component (mocks)", () => {
       const run = await database({ identifier: "gametracker-mssql-r2", restore: { pointInTime: { sourceDbInstanceIdentifier: "gametracker-mssql", useLatestRestorableTime: true } }, ...restoreNetwork });
       expect(run.one(INSTANCE).inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceIdentifier: "gametracker-mssql", useLatestRestorableTime: true });
     });
+
+    it("restores a deleted instance's retained backups by resource id, and backups replicated here by their ARN", async () => {
+      const retained = await database({ identifier: "gametracker-mssql-r3", restore: { pointInTime: { sourceDbiResourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWXY2", restoreTime: "2025-06-01T11:00:00Z" } }, ...restoreNetwork });
+      expect(retained.one(INSTANCE).inputs.restoreToPointInTime).to.deep.equal({ sourceDbiResourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWXY2", restoreTime: "2025-06-01T11:00:00Z" });
+      const arn = "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-7kqzj4xyz";
+      const replica = await database({ identifier: "gametracker-mssql-r4", restore: { pointInTime: { sourceDbInstanceAutomatedBackupsArn: arn, useLatestRestorableTime: true } }, ...restoreNetwork });
+      expect(replica.one(INSTANCE).inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceAutomatedBackupsArn: arn, useLatestRestorableTime: true });
+    });
   });
 
   describe("bad arguments are refused before anything is registered", () => {
@@ -242,6 +251,18 @@ describe("Database component (mocks)", () => {
       ["pitr with both times", { identifier: "gametracker-mssql-r", restore: { pointInTime: { sourceDbInstanceIdentifier: "gametracker-mssql", useLatestRestorableTime: true, restoreTime: "2025-06-01T00:00:00Z" } }, ...restoreNetwork }, "exactly one"],
       ["pitr with neither time", { identifier: "gametracker-mssql-r", restore: { pointInTime: { sourceDbInstanceIdentifier: "gametracker-mssql" } }, ...restoreNetwork }, "exactly one"],
       ["pitr with a local time", { identifier: "gametracker-mssql-r", restore: { pointInTime: { sourceDbInstanceIdentifier: "gametracker-mssql", restoreTime: "2025-06-01 10:00" } }, ...restoreNetwork }, "ISO-8601"],
+      ["pitr without a source", { identifier: "gametracker-mssql-r", restore: { pointInTime: { useLatestRestorableTime: true } }, ...restoreNetwork }, "names no source, but a point-in-time restore reads exactly one"],
+      [
+        "pitr with two sources",
+        { identifier: "gametracker-mssql-r", restore: { pointInTime: { sourceDbInstanceIdentifier: "gametracker-mssql", sourceDbiResourceId: "db-ABC", useLatestRestorableTime: true } }, ...restoreNetwork },
+        "names sourceDbInstanceIdentifier and sourceDbiResourceId",
+      ],
+      ["pitr with a malformed resource id", { identifier: "gametracker-mssql-r", restore: { pointInTime: { sourceDbiResourceId: "gametracker-mssql", useLatestRestorableTime: true } }, ...restoreNetwork }, "must be an RDS resource id"],
+      [
+        "pitr with an ARN that is not of replicated backups",
+        { identifier: "gametracker-mssql-r", restore: { pointInTime: { sourceDbInstanceAutomatedBackupsArn: "arn:aws:rds:us-west-2:123456789012:db:x", useLatestRestorableTime: true } }, ...restoreNetwork },
+        "must be the ARN of replicated automated backups",
+      ],
       ["empty snapshot identifier", { identifier: "gametracker-mssql-r", restore: { snapshotIdentifier: " " }, ...restoreNetwork }, "must name the DB snapshot"],
       ["duplicate manual snapshots", { ...primaryNetwork, manualSnapshots: ["a-1", "a-1"] }, "twice"],
       ["invalid manual snapshot", { ...primaryNetwork, manualSnapshots: ["v1--x"] }, "two consecutive hyphens"],
@@ -261,5 +282,38 @@ describe("Database component (mocks)", () => {
         expect(registered, "resources registered before the refusal").to.equal(0);
       });
     }
+  });
+});
+
+describe("DatabaseNetwork component (mocks): a standby stack's place for restores, without a database", () => {
+  it("registers the subnet group and the security group open on 1433 to the API's group only, named like the Database component's own, and no instance", async () => {
+    const run = await runProgram(() => {
+      const n = new DatabaseNetwork("database", { identifier: "gametracker-mssql", vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], allowedSecurityGroupIds: ["sg-api"], tags: { team: "games" } });
+      return { dbSubnetGroupName: n.dbSubnetGroupName, securityGroupIds: n.securityGroupIds };
+    });
+    expect(run.ofType(INSTANCE)).to.have.length(0);
+    const group = run.one("aws:rds/subnetGroup:SubnetGroup");
+    expect(group).to.deep.include({ name: "database-subnet-group" });
+    expect(group.inputs).to.deep.include({ name: "gametracker-mssql-subnets", subnetIds: ["subnet-a", "subnet-b"] });
+    expect(group.inputs.tags).to.include({ team: "games", "gametracker:component": "database-network" });
+    const sg = run.one("aws:ec2/securityGroup:SecurityGroup");
+    expect(sg.inputs).to.deep.include({ name: "gametracker-mssql-db", vpcId: "vpc-1" });
+    const ingress = run.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+    expect(ingress.inputs).to.deep.include({ referencedSecurityGroupId: "sg-api", fromPort: 1433, toPort: 1433, ipProtocol: "tcp" });
+    const parent = run.one("gametracker:database:DatabaseNetwork");
+    for (const child of [group, sg, ingress]) expect(child.parent).to.equal(parent.urn);
+    expect(run.outputs).to.deep.equal({ dbSubnetGroupName: "gametracker-mssql-subnets", securityGroupIds: ["sg-database-sg"] });
+  });
+
+  it("refuses an invalid identifier before registering anything", async () => {
+    let registered = 0;
+    let message = "";
+    try {
+      await runProgram(() => new DatabaseNetwork("database", { identifier: "Game_Tracker", vpcId: "v", subnetIds: [], allowedSecurityGroupIds: [] }), { behaviours: [() => void registered++] });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.contain("DatabaseNetworkArgs.identifier");
+    expect(registered).to.equal(0);
   });
 });

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import {
   bucketNameProblem,
+  parseRdsArn,
+  regionNameProblem,
   instanceClassProblem,
   instanceIdentifierProblem,
   normalizeRdsIdentifier,
@@ -72,6 +74,27 @@ describe("AWS name rules (contracts/aws-names)", () => {
         ["assets-s3alias", "it ends with the reserved suffix -s3alias"],
       ];
       for (const [name, reason] of cases) expect(bucketNameProblem(name), name).to.equal(reason);
+    });
+  });
+
+  describe("regions and RDS ARNs", () => {
+    it("knows a region name when it sees one", () => {
+      for (const ok of ["us-east-1", "us-west-2", "eu-central-1", "ap-southeast-2", "us-gov-west-1"]) expect(regionNameProblem(ok), ok).to.equal(undefined);
+      for (const bad of ["us-west", "uswest2", "US-WEST-2", "us-west-22", ""]) expect(regionNameProblem(bad), bad).to.equal("it is not an AWS region name such as us-west-2");
+    });
+
+    it("splits an RDS ARN into its region, account, resource type and name, and refuses anything else", () => {
+      expect(parseRdsArn("arn:aws:rds:us-west-2:123456789012:snapshot:gametracker-manual-backup-v1")).to.deep.equal({
+        partition: "aws",
+        region: "us-west-2",
+        account: "123456789012",
+        resourceType: "snapshot",
+        name: "gametracker-manual-backup-v1",
+      });
+      expect(parseRdsArn("arn:aws:rds:us-east-1:123456789012:snapshot:rds:gametracker-mssql-2026-11-24-03-10")?.name).to.equal("rds:gametracker-mssql-2026-11-24-03-10");
+      expect(parseRdsArn("arn:aws:rds:us-west-2:123456789012:auto-backup:ab-7kqzj4")?.resourceType).to.equal("auto-backup");
+      expect(parseRdsArn("arn:aws:s3:::bucket")).to.equal(undefined);
+      expect(parseRdsArn("gametracker-manual-backup-v1")).to.equal(undefined);
     });
   });
 });

@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../../../automation/errors";
-import { DrillReport, renderMarkdown, renderSummary, reportFileNames, rpoSeconds, rtoSeconds } from "../../../automation/drill/report";
+import { drillReport, DrillReport, renderMarkdown, renderSummary, reportFileNames, rpoSeconds, rtoSeconds } from "../../../automation/drill/report";
+import { PipelineRun } from "../../../automation/restore/pipeline";
+import { drillRestoreSpec } from "../../support/restore-spec";
 import { checkReportDir, fileReportWriter } from "../../../automation/drill/report-files";
 
 function report(overrides: Partial<DrillReport> = {}): DrillReport {
@@ -17,7 +19,15 @@ function report(overrides: Partial<DrillReport> = {}): DrillReport {
     targetInstance: "gametracker-mssql-drill-202611251200abcd",
     resumed: false,
     outcome: "passed",
-    recoveryPoint: { label: "snapshot:rds:gametracker-mssql-2026-11-25-03-10", kind: "snapshot", time: "2026-11-25T03:10:00.000Z", snapshotType: "automated" },
+    recoveryPoint: {
+      label: "snapshot:rds:gametracker-mssql-2026-11-25-03-10",
+      kind: "snapshot",
+      time: "2026-11-25T03:10:00.000Z",
+      snapshotType: "automated",
+      source: "snapshot",
+      region: "us-east-1",
+      from: "automated snapshot rds:gametracker-mssql-2026-11-25-03-10 in us-east-1",
+    },
     startedAt: "2026-11-25T12:00:00.000Z",
     verifiedAt: "2026-11-25T12:23:05.000Z",
     finishedAt: "2026-11-25T12:31:00.000Z",
@@ -47,6 +57,34 @@ describe("drill report", () => {
     expect(rtoSeconds(new Date("2026-11-25T12:00:00Z"), new Date("2026-11-25T12:23:05Z"))).to.equal(1385);
   });
 
+  it("names the region and the source of the recovery point, from the run's spec", () => {
+    const spec = drillRestoreSpec({
+      region: "us-west-2",
+      point: {
+        kind: "latest-restorable",
+        label: "replica:latest",
+        time: new Date("2026-11-25T11:50:00Z"),
+        source: { kind: "replica", instanceIdentifier: "gametracker-mssql", automatedBackupsArn: "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-x", sourceRegion: "us-east-1" },
+        engine: "sqlserver-ex",
+        engineVersion: "16.00.4165.4.v1",
+        minStorageGiB: 20,
+        storageEncrypted: false,
+      },
+    });
+    const run = { id: "202611251200abcd", purpose: "drill", resumed: false, restoreStack: "r", stackName: "s", environment: "prod-dr", sourceInstance: "gametracker-mssql", targetInstance: "t", startedAt: spec.startedAt, spec, restored: undefined, checks: [], verifiedAt: undefined, steps: [], failedStep: undefined, error: undefined, failure: undefined, cleanup: { status: "destroyed", detail: "" }, cancelled: false } satisfies PipelineRun;
+    const r = drillReport(run, new Date("2026-11-25T12:30:00Z"));
+    expect(r.recoveryPoint).to.deep.equal({
+      label: "replica:latest",
+      kind: "latest-restorable",
+      time: "2026-11-25T11:50:00.000Z",
+      source: "replica",
+      region: "us-west-2",
+      from: "automated backups of gametracker-mssql replicated from us-east-1 to us-west-2",
+    });
+    expect(r.rpoSeconds).to.equal(600);
+    expect(renderSummary(r)).to.contain("recovery point replica:latest (2026-11-25T11:50:00.000Z) from automated backups of gametracker-mssql replicated from us-east-1 to us-west-2;");
+  });
+
   it("names its files after the drill id", () => {
     expect(reportFileNames("202611251200abcd")).to.deep.equal({ json: "drill-202611251200abcd.json", markdown: "drill-202611251200abcd.md" });
   });
@@ -54,7 +92,9 @@ describe("drill report", () => {
   it("renders Markdown for a PR comment: verdict, recovery point, RPO/RTO, steps, checks, cleanup", () => {
     const md = renderMarkdown(report());
     expect(md.split("\n")[0]).to.equal("## Restore drill 202611251200abcd: ✅ passed");
-    expect(md).to.contain("| Recovery point | `snapshot:rds:gametracker-mssql-2026-11-25-03-10` (2026-11-25T03:10:00.000Z, automated snapshot) |");
+    expect(md).to.contain("| Recovery point | `snapshot:rds:gametracker-mssql-2026-11-25-03-10` (2026-11-25T03:10:00.000Z) |");
+    expect(md).to.contain("| Source | automated snapshot rds:gametracker-mssql-2026-11-25-03-10 in us-east-1 |");
+    expect(md).to.contain("| Region | `us-east-1` |");
     expect(md).to.contain("| RPO (drill start − recovery point) | 8h50m |");
     expect(md).to.contain("| RTO (drill start → verified) | 23m05s |");
     expect(md).to.contain("| restore | ✅ ok | 2026-11-25T12:00:01.200Z | 22m00s |  |");

@@ -22,7 +22,7 @@ const ROOT = path.resolve(__dirname, "../../..");
 const RDS = "aws:rds/instance:Instance";
 
 /** A stack's config as Pulumi.<stack>.yaml declares it (plain values; secrets have no place in it). */
-function stackConfig(stack: "dev" | "prod"): Record<string, string | number | boolean | object> {
+function stackConfig(stack: "dev" | "prod" | "prod-dr"): Record<string, string | number | boolean | object> {
   const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
   expect(fs.existsSync(file), `Pulumi.${stack}.yaml exists`).to.equal(true);
   const config = (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }).config ?? {};
@@ -103,6 +103,27 @@ describe("policy pack against the project's own resources", () => {
     const run = await runProgram(environmentProgram, { stack: "prod", config: stackConfig("prod") });
     expectClean(run.resources);
     expect(run.one(RDS).inputs.storageEncrypted).to.equal(true);
+    expect(run.one("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication").inputs).to.deep.include({ region: "us-west-2" });
+  });
+
+  it("the standby example (Pulumi.prod-dr.yaml) passes every rule, before and after its cut-over", async () => {
+    const waiting = await runProgram(environmentProgram, { stack: "prod-dr", config: stackConfig("prod-dr") });
+    expectClean(waiting.resources);
+    expect(waiting.ofType(RDS)).to.have.length(0);
+    const cutOver = await runProgram(environmentProgram, {
+      stack: "prod-dr",
+      config: { ...stackConfig("prod-dr"), databaseSource: "prod-dr-restore-r1" },
+      stackReferences: {
+        [`organization/${RESTORE_PROJECT}/prod-dr-restore-r1`]: {
+          identifier: "gametracker-mssql-restore",
+          address: "gametracker-mssql-restore.abc123xyz.us-west-2.rds.amazonaws.com",
+          port: 1433,
+          secretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-r1-AbCdEf",
+          region: "us-west-2",
+        },
+      },
+    });
+    expectClean(cutOver.resources);
   });
 
   it("the policy would catch the environment's primary with backups off or deletion protection off", async () => {

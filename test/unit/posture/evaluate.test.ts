@@ -3,7 +3,7 @@ import { CheckResult, evaluatePosture, PostureThresholds } from "../../../automa
 import { PostureFacts } from "../../../automation/posture/facts";
 import { postureReport, renderPostureReport } from "../../../automation/posture/report";
 import { retentionThreshold } from "../../../automation/commands/check";
-import { SnapshotInfo } from "../../../automation/aws/rds";
+import { AutomatedBackupInfo, SnapshotInfo } from "../../../automation/aws/rds";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
 const MIN = 60_000;
@@ -17,7 +17,30 @@ const THRESHOLDS: PostureThresholds = {
   maxRestoreLagMs: 15 * MIN,
   maxAutomatedSnapshotAgeMs: 26 * H,
   maxManualSnapshotAgeMs: 30 * D,
+  maxReplicaLagMs: 2 * H,
+  maxCopyAgeMs: 8 * D,
 };
+
+function backups(overrides: Partial<AutomatedBackupInfo>): AutomatedBackupInfo {
+  return {
+    instanceIdentifier: "gametracker-mssql",
+    dbiResourceId: "db-LIVE",
+    status: "active",
+    sourceRegion: "us-east-1",
+    instanceArn: "arn:aws:rds:us-east-1:123456789012:db:gametracker-mssql",
+    arn: undefined,
+    engine: "sqlserver-ex",
+    engineVersion: "16.00.4165.4.v1",
+    allocatedStorageGiB: 20,
+    encrypted: false,
+    kmsKeyId: undefined,
+    earliest: ago(7 * D),
+    latest: ago(5 * MIN),
+    instanceCreateTime: ago(30 * D),
+    retentionDays: 7,
+    ...overrides,
+  };
+}
 
 function snap(identifier: string, type: string, ageMs: number | undefined, status = "available"): SnapshotInfo {
   return {
@@ -55,6 +78,14 @@ function healthy(): PostureFacts {
       publicAccessBlock: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
       lifecycleRules: [{ id: "expire-noncurrent", enabled: true, prefix: "", noncurrentExpirationDays: 30, noncurrentTransitions: 0 }],
     },
+    region: "us-east-1",
+    automatedBackups: [
+      backups({}),
+      backups({ dbiResourceId: "db-OLD", status: "retained", earliest: ago(9 * D), latest: ago(3 * D) }),
+      backups({ instanceIdentifier: "someone-else", dbiResourceId: "db-OTHER", status: "retained", latest: ago(D) }),
+    ],
+    replication: { region: "us-west-2", backups: [backups({ status: "replicating", arn: "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-1", latest: ago(10 * MIN) })] },
+    copies: [{ region: "us-west-2", snapshots: [{ ...snap("gametracker-manual-backup-v1", "manual", 2 * D), copiedFrom: "us-east-1" }] }],
   };
 }
 
@@ -79,6 +110,9 @@ describe("backup posture evaluation", () => {
       ["deletion-protection", "pass"],
       ["copy-tags-to-snapshot", "pass"],
       ["declared-snapshot:gametracker-manual-backup-v1", "pass"],
+      ["replica-lag", "pass"],
+      ["retained-backup:db-OLD", "info"],
+      ["snapshot-copies:us-west-2", "pass"],
       ["bucket-versioning", "pass"],
       ["bucket-public-access-block", "pass"],
       ["bucket-noncurrent-lifecycle", "pass"],
@@ -97,10 +131,73 @@ describe("backup posture evaluation", () => {
         publicAccessBlock: { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false },
         lifecycleRules: [],
       },
+      region: "us-east-1",
+      automatedBackups: [],
+      replication: { region: "us-west-2", backups: [] },
+      copies: [{ region: "us-west-2", snapshots: [] }],
     };
     const results = evaluatePosture(broken, THRESHOLDS, NOW);
-    expect(results.filter((r) => r.status === "fail")).to.have.length(10);
-    for (const r of results) expect(r.fix, r.id).to.be.a("string").and.have.length.greaterThan(20);
+    expect(results.filter((r) => r.status === "fail")).to.have.length(12);
+    for (const r of results.filter((x) => x.status === "fail")) expect(r.fix, r.id).to.be.a("string").and.have.length.greaterThan(20);
+    expect(byId(results, "retained-backups")).to.deep.include({ status: "info", detail: "none of gametracker-mssql or gametracker-mssql-* in us-east-1" });
+  });
+
+  describe("replicated automated backups", () => {
+    it("passes a replica lagging less than the limit, naming the region and the lag", () => {
+      expect(byId(evaluatePosture(healthy(), THRESHOLDS, NOW), "replica-lag")).to.deep.include({
+        status: "pass",
+        detail: "us-west-2: 10m00s behind now (latest restorable 2026-11-25T11:50:00Z, limit 2h)",
+      });
+    });
+
+    it("fails a replica behind by more than the limit (default 2h), a stopped one, and a missing one", () => {
+      const facts = healthy();
+      facts.replication!.backups[0]!.latest = ago(2 * H + MIN);
+      expect(byId(evaluatePosture(facts, THRESHOLDS, NOW), "replica-lag")).to.deep.include({ status: "fail", detail: "us-west-2: 2h01m behind now (latest restorable 2026-11-25T09:59:00Z, limit 2h)" });
+      facts.replication!.backups[0]!.status = "retained";
+      expect(byId(evaluatePosture(facts, THRESHOLDS, NOW), "replica-lag").detail).to.equal("the backups of gametracker-mssql in us-west-2 are retained, not replicating: replication has stopped");
+      // Backups replicated from another region than the instance's are not its replica.
+      facts.replication!.backups[0]!.sourceRegion = "eu-west-1";
+      expect(byId(evaluatePosture(facts, THRESHOLDS, NOW), "replica-lag").detail).to.equal("us-west-2 holds no automated backups of gametracker-mssql replicated from us-east-1");
+    });
+
+    it("is skipped when replication is not configured", () => {
+      const facts = healthy();
+      facts.replication = undefined;
+      expect(byId(evaluatePosture(facts, THRESHOLDS, NOW), "replica-lag").status).to.equal("skip");
+    });
+  });
+
+  describe("retained backups of deleted instances", () => {
+    it("lists each one of this database (and its restored instances) with its age and how to restore or delete it, never another database's", () => {
+      const facts = healthy();
+      facts.automatedBackups.push(backups({ instanceIdentifier: "gametracker-mssql-restore", dbiResourceId: "db-CUT", status: "retained", latest: ago(2 * H) }));
+      const rows = evaluatePosture(facts, THRESHOLDS, NOW).filter((r) => r.id.startsWith("retained-backup"));
+      expect(rows.map((r) => [r.id, r.status])).to.deep.equal([
+        ["retained-backup:db-OLD", "info"],
+        ["retained-backup:db-CUT", "info"],
+      ]);
+      expect(rows[0]!.detail).to.equal(
+        "db-OLD: deleted 72h00m ago (restorable 2026-11-16T12:00:00Z .. 2026-11-22T12:00:00Z), kept 7 days and billed until then; restore with --from retained:db-OLD@latest, or delete with aws rds delete-db-instance-automated-backup --dbi-resource-id db-OLD",
+      );
+    });
+  });
+
+  describe("snapshot copies", () => {
+    it("counts the copies per region and judges the newest against the limit (default 8d)", () => {
+      const facts = healthy();
+      expect(byId(evaluatePosture(facts, THRESHOLDS, NOW), "snapshot-copies:us-west-2").detail).to.equal("1 copy; gametracker-manual-backup-v1 is 48h00m old (limit 8d)");
+      facts.copies[0]!.snapshots = [{ ...snap("old-copy", "manual", 9 * D), copiedFrom: "us-east-1" }, snap("not-a-copy", "manual", MIN)];
+      const row = byId(evaluatePosture(facts, THRESHOLDS, NOW), "snapshot-copies:us-west-2");
+      expect(row).to.deep.include({ status: "fail", detail: "1 copy; old-copy is 216h00m old (limit 8d)" });
+      expect(row.fix).to.contain("gametracker-dr snapshots copy --db-instance gametracker-mssql --to-region us-west-2");
+    });
+
+    it("is skipped when no copy region is configured", () => {
+      const facts = healthy();
+      facts.copies = [];
+      expect(byId(evaluatePosture(facts, THRESHOLDS, NOW), "snapshot-copies").status).to.equal("skip");
+    });
   });
 
   describe("retention", () => {
@@ -264,12 +361,21 @@ describe("backup posture evaluation", () => {
       const checks = evaluatePosture(facts, THRESHOLDS, NOW);
       const report = postureReport({ instance: "gametracker-mssql", bucket: undefined, stack: "dev", now: NOW, thresholds: THRESHOLDS, checks });
       expect(report.passed).to.equal(false);
-      expect(report.summary).to.deep.equal({ pass: 6, fail: 1, skip: 3 });
-      expect(report.thresholds).to.deep.equal({ minRetentionDays: 7, retentionSource: "configured in stack dev", maxRestoreLag: "15m", maxAutomatedSnapshotAge: "26h", maxManualSnapshotAge: "30d" });
+      expect(report.summary).to.deep.equal({ pass: 8, fail: 1, skip: 3, info: 1 });
+      expect(report.thresholds).to.deep.equal({
+        minRetentionDays: 7,
+        retentionSource: "configured in stack dev",
+        maxRestoreLag: "15m",
+        maxAutomatedSnapshotAge: "26h",
+        maxManualSnapshotAge: "30d",
+        maxReplicaLag: "2h",
+        maxCopyAge: "8d",
+      });
       const text = renderPostureReport(report);
       expect(text).to.contain("Backup posture of gametracker-mssql (stack dev) at 2026-11-25T12:00:00Z:");
       expect(text).to.match(/FAIL\s+deletion protection\s+off: the instance can be deleted/);
-      expect(text).to.contain("1 of 7 checks FAILED.");
+      expect(text).to.contain("1 of 9 checks FAILED.");
+      expect(text).to.match(/INFO\s+retained backups of deleted gametracker-mssql\s+db-OLD: deleted 72h00m ago/);
       expect(text).to.contain("How to fix:\n- deletion protection: pulumi config set databaseDeletionProtection true");
     });
 
@@ -278,7 +384,7 @@ describe("backup posture evaluation", () => {
       facts.bucket = undefined;
       const report = postureReport({ instance: "db", bucket: undefined, stack: undefined, now: NOW, thresholds: THRESHOLDS, checks: evaluatePosture(facts, THRESHOLDS, NOW) });
       expect(report.passed).to.equal(true);
-      expect(renderPostureReport(report)).to.contain("All 7 checks passed (3 skipped).");
+      expect(renderPostureReport(report)).to.contain("All 9 checks passed (3 skipped).");
     });
   });
 });

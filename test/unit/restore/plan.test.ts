@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { UsageError } from "../../../automation/errors";
-import { parseInstanceClass, placement, regionConflict, targetConflict } from "../../../automation/restore/plan";
+import { parseInstanceClass, placement, placementProblem, regionConflict, sourceRegionConflict, targetConflict } from "../../../automation/restore/plan";
+import { parseRecoveryRequest } from "../../../automation/restore/recovery-point";
 import { DeployedEnvironment } from "../../../automation/deployed-environment";
 import { InstanceFacts } from "../../../automation/restore/rds-facts";
 
@@ -16,6 +17,12 @@ describe("restore plan: pure parts (restore/plan.ts)", () => {
     declaredManualSnapshots: [],
     activeDatabase: "primary",
     region: "us-east-1",
+    role: "primary",
+    backupReplicationRegion: undefined,
+    snapshotCopyRegions: [],
+    engine: "sqlserver-ex",
+    instanceClass: "db.t3.micro",
+    multiAz: false,
     ...overrides,
   });
   const source = (overrides: Partial<InstanceFacts> = {}): InstanceFacts => ({
@@ -41,6 +48,45 @@ describe("restore plan: pure parts (restore/plan.ts)", () => {
   it("places the restore on the environment's subnet group and security groups, else the source's", () => {
     expect(placement(env(), source())).to.deep.equal({ dbSubnetGroupName: "env-subnets", securityGroupIds: ["sg-env"] });
     expect(placement(env({ dbSubnetGroupName: undefined, dbSecurityGroupIds: [] }), source())).to.deep.equal({ dbSubnetGroupName: "source-subnets", securityGroupIds: ["sg-source"] });
+  });
+
+  it("without a live source (deleted, or a standby stack's region), only the environment's outputs place it", () => {
+    expect(placement(env(), undefined)).to.deep.equal({ dbSubnetGroupName: "env-subnets", securityGroupIds: ["sg-env"] });
+    expect(() => placement(env({ dbSubnetGroupName: undefined }), undefined)).to.throw(UsageError, "has no dbSubnetGroupName output and no live source instance reports one");
+  });
+
+  it("refuses a placement the restore's region does not have: a missing subnet group or security group, or groups of another VPC", () => {
+    const where = { dbSubnetGroupName: "gametracker-mssql-subnets", securityGroupIds: ["sg-1", "sg-2"] };
+    const groups = new Map([["sg-1", "vpc-a"], ["sg-2", "vpc-a"]]);
+    expect(placementProblem("us-west-2", "prod-dr", where, { subnetGroup: { vpcId: "vpc-a" }, securityGroups: groups })).to.equal(undefined);
+    expect(placementProblem("us-west-2", "prod-dr", where, { subnetGroup: undefined, securityGroups: groups })).to.equal(
+      "DB subnet group gametracker-mssql-subnets (stack prod-dr's) does not exist in us-west-2, where this restore runs; deploy stack prod-dr in us-west-2 (pulumi up -s prod-dr) so its network exists there, or restore with the stack of the region the source is in.",
+    );
+    expect(placementProblem("us-west-2", "prod-dr", where, { subnetGroup: { vpcId: "vpc-a" }, securityGroups: new Map([["sg-1", "vpc-a"]]) })).to.equal(
+      "Security group sg-2 (stack prod-dr's) does not exist in us-west-2, where this restore runs; deploy stack prod-dr in us-west-2 (pulumi up -s prod-dr) so its network exists there, or restore with the stack of the region the source is in.",
+    );
+    expect(placementProblem("us-west-2", "prod-dr", where, { subnetGroup: { vpcId: "vpc-b" }, securityGroups: groups })).to.equal(
+      "Security group sg-1, sg-2 is in vpc-a, but DB subnet group gametracker-mssql-subnets is in vpc-b; RDS places an instance in one VPC, so redeploy stack prod-dr (pulumi up -s prod-dr) to bring its outputs in line.",
+    );
+  });
+
+  it("refuses a source in another region than the environment's, saying which stack restores it", () => {
+    const prod = { ...env({ stack: "prod", backupReplicationRegion: "us-west-2" }), stack: "prod" };
+    expect(sourceRegionConflict(prod, parseRecoveryRequest("replica:latest"), "us-east-1")).to.equal(
+      "The automated backups prod replicates are in us-west-2, but environment prod's subnet group and security groups are in us-east-1; a restore runs in its source's region, so restore it with the standby stack of us-west-2 (e.g. --stack prod-dr; README: region loss).",
+    );
+    expect(sourceRegionConflict({ ...prod, backupReplicationRegion: undefined }, parseRecoveryRequest("replica:latest"), "us-east-1")).to.equal(
+      "--from replica:…: environment prod replicates no automated backups (its databaseBackupReplicationRegion is empty); set it to the standby region and run pulumi up -s prod, or restore a snapshot copy with --from snapshot:<ARN>.",
+    );
+    const copy = parseRecoveryRequest("snapshot:arn:aws:rds:us-west-2:123456789012:snapshot:gametracker-manual-backup-v1");
+    expect(sourceRegionConflict(prod, copy, "us-east-1")).to.equal(
+      "Snapshot gametracker-manual-backup-v1 is in us-west-2, but environment prod's subnet group and security groups are in us-east-1; a restore runs in its source's region, so restore it with the standby stack of us-west-2 (e.g. --stack prod-dr; README: region loss), or copy it here with gametracker-dr snapshots copy --stack prod --name gametracker-manual-backup-v1 --to-region us-east-1.",
+    );
+    const standby = { ...env({ stack: "prod-dr", role: "standby", region: "us-west-2" }), stack: "prod-dr" };
+    expect(sourceRegionConflict(standby, parseRecoveryRequest("replica:latest"), "us-west-2")).to.equal(undefined);
+    expect(sourceRegionConflict(standby, copy, "us-west-2")).to.equal(undefined);
+    expect(sourceRegionConflict(standby, parseRecoveryRequest("snapshot:arn:aws:rds:us-east-1:123456789012:snapshot:x"), "us-west-2")).to.contain("so restore it with the environment stack deployed in us-east-1");
+    expect(sourceRegionConflict(prod, parseRecoveryRequest("latest"), "us-east-1")).to.equal(undefined);
   });
 
   it("refuses a restore when no subnet group or security group is known (RDS would use the defaults)", () => {

@@ -53,7 +53,9 @@ describe("restore program (inline, project gametracker-restore)", () => {
 
   it("restores to a point in time of the source instance", async () => {
     const time = new Date("2026-11-25T09:30:00Z");
-    const result = await run(drillRestoreSpec({ point: { kind: "time", label: "time:2026-11-25T09:30:00.000Z", time, engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false } }));
+    const result = await run(
+      drillRestoreSpec({ point: { kind: "time", label: "time:2026-11-25T09:30:00.000Z", time, source: PRIMARY, engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false } }),
+    );
     const instance = result.one(INSTANCE);
     expect(instance.inputs.snapshotIdentifier).to.equal(undefined);
     expect(instance.inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceIdentifier: "gametracker-mssql", restoreTime: "2026-11-25T09:30:00.000Z" });
@@ -61,10 +63,30 @@ describe("restore program (inline, project gametracker-restore)", () => {
 
   it("restores to the latest restorable time", async () => {
     const result = await run(
-      drillRestoreSpec({ point: { kind: "latest-restorable", label: "latest-restorable", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false } }),
+      drillRestoreSpec({ point: { kind: "latest-restorable", label: "latest-restorable", time: new Date("2026-11-25T11:55:00Z"), source: PRIMARY, engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false } }),
     );
     expect(result.one(INSTANCE).inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceIdentifier: "gametracker-mssql", useLatestRestorableTime: true });
     expect(result.one(INSTANCE).inputs.tags["gametracker:recovery-point"]).to.equal("latest-restorable");
+  });
+
+  it("restores a deleted instance's retained backups by resource id, and replicated backups by their ARN, each named alone", async () => {
+    const shape = { engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false };
+    const retained = await run(
+      drillRestoreSpec({
+        point: { kind: "time", label: "retained:db-OLDPRIMARY@2026-11-24T20:00:00.000Z", time: new Date("2026-11-24T20:00:00Z"), source: { kind: "retained", instanceIdentifier: "gametracker-mssql", dbiResourceId: "db-OLDPRIMARY" }, ...shape },
+      }),
+    );
+    expect(retained.one(INSTANCE).inputs.restoreToPointInTime).to.deep.equal({ sourceDbiResourceId: "db-OLDPRIMARY", restoreTime: "2026-11-24T20:00:00.000Z" });
+    const arn = "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-7kqzj4";
+    const replica = await run(
+      drillRestoreSpec({
+        region: "us-west-2",
+        point: { kind: "latest-restorable", label: "replica:latest", time: new Date(), source: { kind: "replica", instanceIdentifier: "gametracker-mssql", automatedBackupsArn: arn, sourceRegion: "us-east-1" }, ...shape },
+      }),
+    );
+    expect(replica.one(INSTANCE).inputs.restoreToPointInTime).to.deep.equal({ sourceDbInstanceAutomatedBackupsArn: arn, useLatestRestorableTime: true });
+    expect(replica.one(INSTANCE).inputs.tags["gametracker:recovery-point"]).to.equal("replica:latest");
+    expect(replica.outputs[RestoreOutputNames.region]).to.equal("us-west-2");
   });
 
   it("keeps the full hardening for a cut-over restore: deletion protection and a final snapshot", async () => {
@@ -97,6 +119,8 @@ describe("restore program (inline, project gametracker-restore)", () => {
     await expectRunError({}, /Missing required configuration variable 'gametracker-restore:spec'/);
   });
 });
+
+const PRIMARY = { kind: "primary", instanceIdentifier: "gametracker-mssql" } as const;
 
 async function expectRunError(config: Record<string, string>, pattern: RegExp): Promise<void> {
   let error: unknown;

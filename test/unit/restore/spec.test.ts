@@ -8,6 +8,7 @@ const base: RestoreSpec = drillRestoreSpec({
     kind: "time",
     label: "time:2026-11-22T09:30:00.000Z",
     time: new Date("2026-11-22T09:30:00Z"),
+    source: { kind: "primary", instanceIdentifier: "gametracker-mssql" },
     engine: "sqlserver-se",
     engineVersion: "16.00.4165.4.v1",
     minStorageGiB: 30,
@@ -24,7 +25,39 @@ describe("restore spec (restore/spec.ts): what a restore stack records about its
   it("round-trips every kind of recovery point through the stack's tags, so --resume gets back exactly what was chosen", () => {
     const points: RestoreSpec["point"][] = [
       base.point,
-      { kind: "latest-restorable", label: "latest-restorable", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 30, storageEncrypted: false },
+      { kind: "latest-restorable", label: "latest-restorable", time: new Date("2026-11-25T11:55:00Z"), source: { kind: "primary", instanceIdentifier: "gametracker-mssql" }, engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 30, storageEncrypted: false },
+      {
+        kind: "time",
+        label: "retained:db-OLDPRIMARY@2026-11-24T20:00:00.000Z",
+        time: new Date("2026-11-24T20:00:00Z"),
+        source: { kind: "retained", instanceIdentifier: "gametracker-mssql", dbiResourceId: "db-OLDPRIMARY" },
+        engine: "sqlserver-ex",
+        engineVersion: "16.00.4165.4.v1",
+        minStorageGiB: 20,
+        storageEncrypted: false,
+      },
+      {
+        kind: "latest-restorable",
+        label: "replica:latest",
+        time: new Date("2026-11-25T11:40:00Z"),
+        source: { kind: "replica", instanceIdentifier: "gametracker-mssql", automatedBackupsArn: "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-1", sourceRegion: "us-east-1" },
+        engine: "sqlserver-ex",
+        engineVersion: "16.00.4165.4.v1",
+        minStorageGiB: 20,
+        storageEncrypted: false,
+      },
+      {
+        kind: "snapshot",
+        label: "snapshot:gametracker-manual-backup-v1",
+        snapshotIdentifier: "gametracker-manual-backup-v1",
+        snapshotType: "manual",
+        copiedFrom: "us-east-1",
+        time: new Date("2026-11-20T09:00:00Z"),
+        engine: "sqlserver-ex",
+        engineVersion: "16.00.4165.4.v1",
+        minStorageGiB: 20,
+        storageEncrypted: false,
+      },
       {
         kind: "snapshot",
         label: "snapshot:rds:gametracker-mssql-2026-11-24-03-10",
@@ -68,5 +101,15 @@ describe("restore spec (restore/spec.ts): what a restore stack records about its
     expect(refused({ ...json, v: 2 })).to.throw(UsageError, "a restore spec of version 2");
     expect(refused({ ...json, point: { ...(json.point as object), kind: "yesterday" } })).to.throw(UsageError, 'a recovery point of kind "yesterday"');
     expect(refused({ ...json, region: "" })).to.throw(UsageError, "no region");
+    const point = json.point as Record<string, unknown>;
+    expect(refused({ ...json, point: { ...point, source: { kind: "tape", instanceIdentifier: "x" } } })).to.throw(UsageError, 'a point-in-time source of kind "tape"');
+    expect(refused({ ...json, point: { ...point, source: { kind: "retained", instanceIdentifier: "gametracker-mssql" } } })).to.throw(UsageError, "no point.source.dbiResourceId");
+    expect(refused({ ...json, point: { ...point, source: { kind: "replica", instanceIdentifier: "gametracker-mssql", automatedBackupsArn: "arn:x" } } })).to.throw(UsageError, "no point.source.sourceRegion");
+  });
+
+  it("reads a spec written before recovery sources existed (a point in time without a source) as the primary's, which is what it meant", () => {
+    const json = JSON.parse(encodeRestoreSpec(base)) as Record<string, any>;
+    delete json.point.source;
+    expect(decodeRestoreSpec(JSON.stringify(json), "dev-drill-x").point).to.deep.equal(base.point);
   });
 });

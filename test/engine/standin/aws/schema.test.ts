@@ -55,7 +55,7 @@ async function registrations(): Promise<Array<{ scenario: string; resources: Reg
       resources: await restore({
         purpose: "cutover",
         drillId: undefined,
-        point: { kind: "time", label: "time:2026-11-24T03:10:00Z", time: new Date("2026-11-24T03:10:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false },
+        point: { kind: "time", source: { kind: "primary", instanceIdentifier: "gametracker-mssql" }, label: "time:2026-11-24T03:10:00Z", time: new Date("2026-11-24T03:10:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false },
       }),
     },
     { scenario: "awsx Vpc (Single)", resources: await awsx("Single") },

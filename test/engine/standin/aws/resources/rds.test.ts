@@ -55,7 +55,7 @@ describe("stand-in aws provider: RDS instance create paths (instance.go)", () =>
   });
 
   it("restores to a point in time with the network in the call and modifies only the managed password afterwards", async () => {
-    const spec = drillRestoreSpec({ point: { kind: "latest-restorable", label: "latest", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false } });
+    const spec = drillRestoreSpec({ point: { kind: "latest-restorable", source: { kind: "primary", instanceIdentifier: "gametracker-mssql" }, label: "latest", time: new Date("2026-11-25T11:55:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false } });
     const plan = planInstanceCreate(await restoredInputs(spec));
     expect(plan.command).to.equal("pitr");
     expect(plan.input).to.deep.include({ SourceDBInstanceIdentifier: "gametracker-mssql", UseLatestRestorableTime: true, TargetDBInstanceIdentifier: spec.targetIdentifier, DBSubnetGroupName: "gametracker-mssql-subnets", VpcSecurityGroupIds: ["sg-0db"] });
