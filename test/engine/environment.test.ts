@@ -1,0 +1,62 @@
+/**
+ * Scenario: `pulumi up -s dev` and `-s prod` of the REAL environment program, from the
+ * repository's own Pulumi.yaml and stack files, through the real engine and the stand-in
+ * providers into moto — then a preview with no changes (no perpetual diff). This is the
+ * run that could not work before the config keys were flat.
+ */
+import { expect } from "chai";
+import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
+import { GetBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { EnvironmentOutputNames, ENVIRONMENT_PROJECT } from "../../contracts/stacks";
+import { environmentProgram } from "../../environment-program";
+import { useEngine } from "../support/engine/harness";
+
+describe("engine scenario: the environment from its stack files (pulumi up -s dev / -s prod)", function () {
+  this.timeout(10 * 60_000);
+  const engine = useEngine();
+  const clients = () => ({
+    rds: new RDSClient({ region: "us-east-1", endpoint: engine.motoEndpoint }),
+    s3: new S3Client({ region: "us-east-1", endpoint: engine.motoEndpoint, forcePathStyle: true }),
+    lambda: new LambdaClient({ region: "us-east-1", endpoint: engine.motoEndpoint }),
+  });
+
+  for (const [stack, expected] of [
+    ["dev", { engine: "sqlserver-ex", encrypted: false, retention: 7, multiAz: false, bucket: "gametracker-assets-dev-example" }],
+    ["prod", { engine: "sqlserver-se", encrypted: true, retention: 14, multiAz: true, bucket: "gametracker-assets-prod-example" }],
+  ] as const) {
+    it(`${stack}: up makes the environment in moto as Pulumi.${stack}.yaml says, and a second preview changes nothing`, async () => {
+      const stacks = engine.stacks({ environmentProgram: async () => environmentProgram() });
+      const s = await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack });
+      const up = await s.up();
+      const out = (key: string) => up.outputs[key]?.value;
+      const { rds, s3, lambda } = clients();
+      try {
+        const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: String(out(EnvironmentOutputNames.databaseIdentifier)) }))).DBInstances![0]!;
+        expect(db).to.deep.include({ Engine: expected.engine, BackupRetentionPeriod: expected.retention, MultiAZ: expected.multiAz, DeletionProtection: true, StorageEncrypted: expected.encrypted });
+        expect(db.DBSubnetGroup?.DBSubnetGroupName).to.equal(out(EnvironmentOutputNames.dbSubnetGroupName));
+        expect(db.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId)).to.deep.equal([out(EnvironmentOutputNames.dbSecurityGroupId)]);
+        expect(db.Endpoint?.Address).to.equal(out(EnvironmentOutputNames.databaseEndpoint));
+        expect(out(EnvironmentOutputNames.databaseSecretArn)).to.equal(db.MasterUserSecret?.SecretArn);
+        const snapshots = (await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: db.DBInstanceIdentifier, SnapshotType: "manual" }))).DBSnapshots ?? [];
+        expect(snapshots.map((x) => x.DBSnapshotIdentifier)).to.include("gametracker-manual-backup-v1");
+        expect((await s3.send(new GetBucketVersioningCommand({ Bucket: expected.bucket }))).Status).to.equal("Enabled");
+        const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: String(out(EnvironmentOutputNames.apiFunctionName)) }));
+        expect(fn.Environment?.Variables?.SPRING_DATASOURCE_URL).to.contain(`jdbc:sqlserver://${db.Endpoint?.Address}:1433;`);
+        expect(out(EnvironmentOutputNames.awsRegion)).to.equal("us-east-1");
+        expect(out(EnvironmentOutputNames.activeDatabase)).to.equal("primary");
+      } finally {
+        rds.destroy();
+        s3.destroy();
+        lambda.destroy();
+      }
+      // The backend holds the primary protected.
+      const state = await engine.exportStack(ENVIRONMENT_PROJECT, stack);
+      expect(state.resources.find((r) => r.type === "aws:rds/instance:Instance")?.protect).to.equal(true);
+
+      const again = await s.preview();
+      const changed = again.steps.filter((step) => step.op !== "same");
+      expect(changed, JSON.stringify(changed, null, 1)).to.deep.equal([]);
+    });
+  }
+});
