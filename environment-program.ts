@@ -15,6 +15,7 @@ import { jdbcUrl } from "./components/datasource";
 import { InvalidConfigError } from "./components/errors";
 import { environmentTags } from "./contracts/tags";
 import { EnvironmentOutputNames, PRIMARY_SOURCE, RESTORE_PROJECT, RestoreOutputNames } from "./contracts/stacks";
+import { exportValidationSettings } from "./automation/validation/checks-config";
 
 type Outputs = { [K in keyof typeof EnvironmentOutputNames]: pulumi.Output<unknown> | unknown };
 
@@ -140,5 +141,8 @@ export function environmentProgram(): Outputs {
     activeDatabaseEndpoint: active.address,
     datasourceUrl,
     awsRegion: aws.getRegionOutput().region,
+    apiSubnetIds: network.privateSubnetIds,
+    apiSecurityGroupId: network.apiSecurityGroupId,
+    validation: exportValidationSettings(settings.validation),
   };
 }

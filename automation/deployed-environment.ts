@@ -21,6 +21,12 @@ export interface DeployedEnvironment {
   activeDatabase: string | undefined;
   /** The region the environment stack deployed to (its awsRegion output); undefined without a stack. */
   region: string | undefined;
+  // Optional, so that environments built by hand (tests, flags only) need not spell them out.
+  /** The API's private subnets and security group (where the bundled validator runs); absent without a stack. */
+  apiSubnetIds?: string[];
+  apiSecurityGroupId?: string | undefined;
+  /** The environment's data validation as its program exported it (read by validation/plan.ts); absent without a stack or before it exported one. */
+  validation?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface EnvironmentFlags {
@@ -82,6 +88,8 @@ export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks
   const retention = read(EnvironmentOutputNames.backupRetentionDays);
   const sg = str(EnvironmentOutputNames.dbSecurityGroupId);
   const manual = read(EnvironmentOutputNames.manualSnapshotIdentifiers);
+  const apiSubnets = read(EnvironmentOutputNames.apiSubnetIds);
+  const validation = read(EnvironmentOutputNames.validation);
   return {
     stack: flags.stack,
     dbInstanceIdentifier,
@@ -93,5 +101,8 @@ export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks
     declaredManualSnapshots: Array.isArray(manual) ? manual.filter((m): m is string => typeof m === "string") : [],
     activeDatabase: str(EnvironmentOutputNames.activeDatabase),
     region: str(EnvironmentOutputNames.awsRegion),
+    apiSubnetIds: Array.isArray(apiSubnets) ? apiSubnets.filter((id): id is string => typeof id === "string" && id !== "") : [],
+    apiSecurityGroupId: str(EnvironmentOutputNames.apiSecurityGroupId),
+    validation: validation !== null && typeof validation === "object" && !Array.isArray(validation) ? (validation as Record<string, unknown>) : undefined,
   };
 }

@@ -64,6 +64,11 @@ export const EnvironmentOutputNames = {
   datasourceUrl: "datasourceUrl",
   /** The region the environment is deployed in (its AWS provider's). */
   awsRegion: "awsRegion",
+  /** The API's private subnets and security group: where the bundled validator runs (the database's security group admits that group). */
+  apiSubnetIds: "apiSubnetIds",
+  apiSecurityGroupId: "apiSecurityGroupId",
+  /** The environment's data validation (validationWith, …) as checked by the program, so a drill without the stack's config file runs it. */
+  validation: "validation",
 } as const;
 
 /** The restore program's stack outputs, read by the environment program (StackReference) and the driver. */
