@@ -86,4 +86,6 @@ export const RestoreOutputNames = {
   purpose: "purpose",
   /** The region the restored instance is in. */
   region: "region",
+  /** The bundled SQL validator's Lambda function, when the run asked for it; "" otherwise. */
+  validatorFunctionName: "validatorFunctionName",
 } as const;
