@@ -50,7 +50,7 @@ describe("Lambda hook (SDK on moto)", function () {
     await deploy("dev-drill-1-validator", `exports.handler = async () => ({ status: "pass", checks: [{ name: "n", expected: "e", actual: "a", ok: true }] });`);
     const run = await runValidation({ kind: "bundled" }, request, { lambda: clients.lambda, clock: systemClock, timeoutMs: 10_000, bundledFunctionName: "dev-drill-1-validator" });
     expect(run.outcome.kind).to.equal("answered");
-    expect(run.hook).to.equal("the bundled SQL validator");
+    expect(run.hook).to.equal("the bundled SQL validator (Lambda function dev-drill-1-validator)");
     expect(runtime.invocations.map((i) => i.functionName)).to.deep.equal(["dev-drill-1-validator"]);
   });
 

@@ -1,6 +1,7 @@
 /**
  * Fixtures for the restore/drill tests on moto: the environment's database network (a DB
- * subnet group on moto's default-VPC subnets and a security group), a resolver for
+ * subnet group on moto's default-VPC subnets and a security group) and the API's (its
+ * subnets and security group, where the bundled validator runs), a resolver for
  * emulator endpoints (which are not in DNS), and a fingerprint of the primary instance and
  * its snapshots to prove a drill left them exactly as they were.
  */
@@ -22,10 +23,15 @@ import { rdsEndpointDns } from "../support/rds-dns";
 import { Stacks } from "../../automation/stacks/port";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
 import { allSnapshots, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
+import { MotoLambdaRuntime } from "../support/lambda-runtime";
+import { exportValidationSettings, parseValidationSettings } from "../../automation/validation/checks-config";
 
 export interface DbNetwork {
   subnetGroupName: string;
   securityGroupId: string;
+  /** The API's side: the private subnets and its security group, which the database's admits. */
+  apiSubnetIds: string[];
+  apiSecurityGroupId: string;
 }
 
 /** The environment's DB subnet group and security group, as the environment program would have made them. */
@@ -37,7 +43,8 @@ export async function createDbNetwork(rds: RDSClient, endpoint: string, name = "
     const subnetGroupName = `${name}-subnets`;
     await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: subnetGroupName, DBSubnetGroupDescription: "test", SubnetIds: subnets.slice(0, 2) }));
     const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-db`, Description: "SQL Server from the API only" }));
-    return { subnetGroupName, securityGroupId: sg.GroupId! };
+    const api = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-api`, Description: "the API (and the bundled validator)" }));
+    return { subnetGroupName, securityGroupId: sg.GroupId!, apiSubnetIds: subnets.slice(0, 2), apiSecurityGroupId: api.GroupId! };
   } finally {
     ec2.destroy();
   }
@@ -123,8 +130,16 @@ export interface Harness {
   stacks: MemoryStacks;
   network: DbNetwork;
   clock: ManualClock;
-  /** Clients for assertions and setup (no test middleware). */
+  /** Clients for assertions and setup (no test middleware but the Lambda runtime stand-in's). */
   aws: AwsClients;
+  /**
+   * Runs the code of the Lambda functions in moto (moto cannot without Docker): those the
+   * restore stack deploys and those a test creates through `aws.lambda`; the CLI's Invoke
+   * goes through it. moto still decides whether a function exists and what it holds.
+   */
+  lambdaRuntime: MotoLambdaRuntime;
+  /** Redeploys the environment stack as if its config had these validation keys: its validation output changes, nothing else. */
+  configureValidation(config: Record<string, string>): Promise<void>;
   run(argv: string[], options?: RunOptions): Promise<CliRun>;
   dispose(): void;
 }
@@ -136,12 +151,14 @@ export interface Harness {
  * running the real restore program with moto-backed resources.
  */
 export async function drillHarness(clients: (options?: AwsClientOptions) => AwsClients, endpoint: string): Promise<Harness> {
-  const aws = clients();
+  // The runtime looks functions up through the clients it is the middleware of (called only once both exist).
+  const lambdaRuntime = new MotoLambdaRuntime(() => aws.lambda);
+  const aws = clients({ middleware: lambdaRuntime.middleware });
   await createSqlServerInstance(aws.rds, { identifier: PRIMARY });
   await createManualSnapshot(aws.rds, PRIMARY, DECLARED_SNAPSHOT);
   const network = await createDbNetwork(aws.rds, endpoint);
   const clock = new ManualClock(new Date(Date.now() + 1000));
-  const pulumiAws = clients();
+  const pulumiAws = clients({ middleware: lambdaRuntime.middleware });
   const behaviours: MotoBehaviours = motoBehaviours(pulumiAws);
   const stacks = new MemoryStacks({
     programs: { [ENVIRONMENT_PROJECT]: environmentOutputsProgram, [RESTORE_PROJECT]: restoreProgram },
@@ -149,25 +166,32 @@ export async function drillHarness(clients: (options?: AwsClientOptions) => AwsC
     clock,
   });
   const env = await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack: "dev" });
-  await env.setConfig(
-    "test.outputs",
-    JSON.stringify({
-      [EnvironmentOutputNames.databaseIdentifier]: PRIMARY,
-      [EnvironmentOutputNames.dbSubnetGroupName]: network.subnetGroupName,
-      [EnvironmentOutputNames.dbSecurityGroupId]: network.securityGroupId,
-      [EnvironmentOutputNames.backupRetentionDays]: 7,
-      [EnvironmentOutputNames.manualSnapshotIdentifiers]: [DECLARED_SNAPSHOT],
-      [EnvironmentOutputNames.activeDatabase]: "primary",
-      [EnvironmentOutputNames.databaseSecretArn]: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-primary-AbCdEf",
-    }),
-  );
-  await env.up();
-  stacks.clearHistory();
+  // What the environment program exports for these validation keys (its own export function).
+  const outputs = (validation: Record<string, string>) => ({
+    [EnvironmentOutputNames.databaseIdentifier]: PRIMARY,
+    [EnvironmentOutputNames.dbSubnetGroupName]: network.subnetGroupName,
+    [EnvironmentOutputNames.dbSecurityGroupId]: network.securityGroupId,
+    [EnvironmentOutputNames.backupRetentionDays]: 7,
+    [EnvironmentOutputNames.manualSnapshotIdentifiers]: [DECLARED_SNAPSHOT],
+    [EnvironmentOutputNames.activeDatabase]: "primary",
+    [EnvironmentOutputNames.databaseSecretArn]: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-primary-AbCdEf",
+    [EnvironmentOutputNames.apiSubnetIds]: network.apiSubnetIds,
+    [EnvironmentOutputNames.apiSecurityGroupId]: network.apiSecurityGroupId,
+    [EnvironmentOutputNames.validation]: exportValidationSettings(parseValidationSettings(validation, { defaultDatabase: "gametracker" })),
+  });
+  const deploy = async (validation: Record<string, string>) => {
+    await env.setConfig("test.outputs", JSON.stringify(outputs(validation)));
+    await env.up();
+    stacks.clearHistory();
+  };
+  await deploy({});
   return {
     stacks,
     network,
     clock,
     aws,
+    lambdaRuntime,
+    configureValidation: deploy,
     async run(argv, options = {}) {
       const out: string[] = [];
       const err: string[] = [];
@@ -181,7 +205,14 @@ export async function drillHarness(clients: (options?: AwsClientOptions) => AwsC
           clock,
           ask: options.ask,
           random: () => 0.5,
-          awsClients: (o) => clients({ ...o, ...(options.middleware ? { middleware: options.middleware } : {}) }),
+          awsClients: (o) =>
+            clients({
+              ...o,
+              middleware: (stack) => {
+                lambdaRuntime.middleware(stack);
+                options.middleware?.(stack);
+              },
+            }),
           stacks: () => options.stacks ?? stacks,
         },
         [
@@ -194,6 +225,7 @@ export async function drillHarness(clients: (options?: AwsClientOptions) => AwsC
     },
     dispose() {
       behaviours.destroy();
+      lambdaRuntime.cleanup();
     },
   };
 }
