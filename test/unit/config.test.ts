@@ -93,6 +93,20 @@ describe("environment config", () => {
       }
     });
 
+    it("is documented in the README's config table: every key once, with its type and default", () => {
+      const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+      const matches = [...readme.matchAll(/^\| `([A-Za-z]+)` \| (\w+) \| ([^|]*) \|/gm)];
+      const rows = new Map(matches.map((m) => [m[1]!, { type: m[2]!, default: m[3]!.trim() }]));
+      expect(matches.length, "one row per key").to.equal(rows.size);
+      for (const [key, schema] of Object.entries(CONFIG_SCHEMA)) {
+        const row = rows.get(key);
+        expect(row, `README.md has no config table row for ${key}`).to.not.equal(undefined);
+        expect(row!.type, key).to.equal(schema.type);
+        const literal = Array.isArray(schema.default) ? `[${schema.default.join(", ")}]` : schema.default === "" ? '""' : String(schema.default);
+        expect(row!.default.startsWith(`\`${literal}\``), `${key}'s default in README.md is ${row!.default}, not ${literal}`).to.equal(true);
+      }
+    });
+
     it("runs the program without ts-node through a transpile-only loader", () => {
       expect(project.name).to.equal("gametracker");
       expect(project.main).to.equal("index.ts");
