@@ -49,13 +49,8 @@ const VERSION = 1;
 /** The spec as JSON text (dates as ISO-8601). */
 export function encodeRestoreSpec(spec: RestoreSpec): string {
   const { point, startedAt, validation, ...rest } = spec;
-  return JSON.stringify({
-    v: VERSION,
-    ...rest,
-    startedAt: startedAt.toISOString(),
-    point: { ...point, time: point.time.toISOString() },
-    ...(validation !== undefined ? { validation: encodeValidationPlan(validation) } : {}),
-  });
+  // An undefined validation is left out by JSON.stringify: a spec without one reads as before.
+  return JSON.stringify({ v: VERSION, ...rest, startedAt: startedAt.toISOString(), point: { ...point, time: point.time.toISOString() }, validation: validation && encodeValidationPlan(validation) });
 }
 
 /** The stack tags that record `json`, in order. */
