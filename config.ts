@@ -23,6 +23,7 @@ import { DEFAULT_AVAILABILITY_ZONES, DEFAULT_CIDR_BLOCK, NAT_STRATEGIES, NatStra
 import { validateDatabaseName } from "./components/datasource";
 import { DATABASE_ROLES, DATABASE_SOURCE_KEY, DatabaseRole, ENVIRONMENT_PROJECT, isDrillStackOf, isRestoreStackOf, NO_DATABASE_SOURCE, PRIMARY_SOURCE } from "./contracts/stacks";
 import { regionNameProblem } from "./contracts/aws-names";
+import { parseValidationSettings, VALIDATION_CONFIG_SCHEMA, ValidationSettings } from "./automation/validation/checks-config";
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";
 
@@ -70,6 +71,8 @@ export const CONFIG_SCHEMA = {
   "networkCidrBlock": { type: "string", default: DEFAULT_CIDR_BLOCK, description: "CIDR of the VPC this program creates." },
   "networkAvailabilityZones": { type: "integer", default: DEFAULT_AVAILABILITY_ZONES, description: "Availability zones of the VPC this program creates (2-6)." },
   "networkNatGateways": { type: "string", default: "single", description: "NAT gateways of the VPC this program creates: single, one-per-az or none." },
+  // validationWith, validationTimeout and the bundled validator's SQL checks (validation/checks-config.ts).
+  ...VALIDATION_CONFIG_SCHEMA,
 } as const satisfies Record<string, ConfigKeySchema>;
 
 export type ConfigKey = keyof typeof CONFIG_SCHEMA;
@@ -106,6 +109,8 @@ export interface EnvironmentSettings {
   source: DatabaseSource;
   assets: { bucketName: string; noncurrentVersionExpirationDays: number; noncurrentVersionsToKeep: number; abortIncompleteUploadDays: number };
   api: { code?: { artifactPath: string; runtime: string; handler: string }; memorySize: number; timeoutSeconds: number; logRetentionDays: number };
+  /** The data validation of this environment's drills and restores; exported as a stack output for them. */
+  validation: ValidationSettings;
 }
 
 /**
@@ -304,6 +309,9 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
   };
   if (artifactPath !== undefined) api.code = { artifactPath, runtime, handler: handler! };
 
+  // Validation, judged by the drill's own parser (the same one reads the stack output back).
+  const validation = parseValidationSettings(raw, { project, defaultDatabase: databaseName, refuse: (key, message) => new InvalidConfigError(key, message) });
+
   return {
     project,
     stack,
@@ -331,6 +339,7 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
     source,
     assets,
     api,
+    validation,
   };
 }
 

@@ -32,6 +32,12 @@ export interface DeployedEnvironment {
   /** What a restore gets when no live primary says otherwise. */
   instanceClass: string | undefined;
   multiAz: boolean | undefined;
+  // Optional, so that environments built by hand (tests, flags only) need not spell them out.
+  /** The API's private subnets and security group (where the bundled validator runs); absent without a stack. */
+  apiSubnetIds?: string[];
+  apiSecurityGroupId?: string | undefined;
+  /** The environment's data validation as its program exported it (read by validation/plan.ts); absent without a stack or before it exported one. */
+  validation?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface EnvironmentFlags {
@@ -95,6 +101,8 @@ export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks
   const manual = read(EnvironmentOutputNames.manualSnapshotIdentifiers);
   const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((m): m is string => typeof m === "string" && m !== "") : []);
   const multiAz = read(EnvironmentOutputNames.databaseMultiAz);
+  const apiSubnets = read(EnvironmentOutputNames.apiSubnetIds);
+  const validation = read(EnvironmentOutputNames.validation);
   return {
     stack: flags.stack,
     dbInstanceIdentifier,
@@ -112,5 +120,8 @@ export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks
     engine: str(EnvironmentOutputNames.databaseEngine),
     instanceClass: str(EnvironmentOutputNames.databaseInstanceClass),
     multiAz: typeof multiAz === "boolean" ? multiAz : undefined,
+    apiSubnetIds: Array.isArray(apiSubnets) ? apiSubnets.filter((id): id is string => typeof id === "string" && id !== "") : [],
+    apiSecurityGroupId: str(EnvironmentOutputNames.apiSecurityGroupId),
+    validation: validation !== null && typeof validation === "object" && !Array.isArray(validation) ? (validation as Record<string, unknown>) : undefined,
   };
 }

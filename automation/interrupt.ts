@@ -16,6 +16,7 @@ export class InterruptedError extends OperationError {
 export class Interruption {
   private rejectWith: ((error: Error) => void) | undefined;
   private triggered = false;
+  private readonly controller = new AbortController();
   /** Rejects when the interruption is triggered; never resolves. */
   readonly promise: Promise<never>;
 
@@ -31,11 +32,17 @@ export class Interruption {
     return this.triggered;
   }
 
+  /** Aborted when the interruption is triggered, for work that can stop itself (a validator's process group) rather than only be left behind. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
   /** Returns true the first time only. */
   trigger(signal = "SIGINT"): boolean {
     if (this.triggered) return false;
     this.triggered = true;
     this.rejectWith?.(new InterruptedError(signal));
+    this.controller.abort();
     return true;
   }
 

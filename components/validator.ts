@@ -6,6 +6,7 @@
  * one secret, the restored instance's, and nothing else beyond running in the VPC and
  * logging. Its code is bundled when the program runs (validator-bundle.ts).
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { encodeSqlChecks, SqlChecks } from "../automation/validation/checks-config";
@@ -36,6 +37,20 @@ export function validatorPolicyDocument(secretArn: string): object {
     Version: "2012-10-17",
     Statement: [{ Sid: "ReadTheRestoredDatabaseSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn }],
   };
+}
+
+const VALIDATOR_SUFFIX = "-validator";
+
+/**
+ * The function name of a restore stack's validator: `<stack>-validator`. Lambda names are
+ * unique per account and region and at most 64 characters; a longer stack name keeps its
+ * start and gets a hash of the whole, so two stacks never share a validator. Pure.
+ */
+export function validatorFunctionName(stack: string): string {
+  const safe = stack.replace(/[^A-Za-z0-9_-]/g, "-");
+  if (safe.length + VALIDATOR_SUFFIX.length <= 64) return `${safe}${VALIDATOR_SUFFIX}`;
+  const hash = createHash("sha256").update(stack).digest("hex").slice(0, 8);
+  return `${safe.slice(0, 64 - VALIDATOR_SUFFIX.length - hash.length - 1)}-${hash}${VALIDATOR_SUFFIX}`;
 }
 
 export interface ValidatorArgs {

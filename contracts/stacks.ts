@@ -89,6 +89,11 @@ export const EnvironmentOutputNames = {
   databaseInstanceClass: "databaseInstanceClass",
   /** Whether a cut-over restore is Multi-AZ when no live primary says otherwise. */
   databaseMultiAz: "databaseMultiAz",
+  /** The API's private subnets and security group: where the bundled validator runs (the database's security group admits that group). */
+  apiSubnetIds: "apiSubnetIds",
+  apiSecurityGroupId: "apiSecurityGroupId",
+  /** The environment's data validation (validationWith, …) as checked by the program, so a drill without the stack's config file runs it. */
+  validation: "validation",
 } as const;
 
 /** The restore program's stack outputs, read by the environment program (StackReference) and the driver. */
@@ -106,6 +111,8 @@ export const RestoreOutputNames = {
   purpose: "purpose",
   /** The region the restored instance is in. */
   region: "region",
+  /** The bundled SQL validator's Lambda function, when the run asked for it; "" otherwise. */
+  validatorFunctionName: "validatorFunctionName",
 } as const;
 
 /**

@@ -1,4 +1,4 @@
-import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetFunctionConfigurationCommand, GetFunctionConfigurationCommandOutput, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { OperationError } from "../errors";
 import { callAws, isAwsError, rethrowAws } from "./errors";
 
@@ -9,19 +9,28 @@ import { callAws, isAwsError, rethrowAws } from "./errors";
  * configuration and invokes validators. What callers decide with the answers lives with them.
  */
 
-/** The function's environment variables as AWS has them; OperationError naming the function when it does not exist. */
-export async function readFunctionVariables(lambda: LambdaClient, functionName: string): Promise<Record<string, string>> {
+/** The function's configuration; undefined when it does not exist. */
+async function functionConfiguration(lambda: LambdaClient, functionName: string): Promise<GetFunctionConfigurationCommandOutput | undefined> {
   try {
-    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-    return config.Environment?.Variables ?? {};
+    return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
   } catch (error) {
-    if (isAwsError(error, "ResourceNotFoundException")) {
-      throw new OperationError(`Lambda ${functionName} (the environment's apiFunctionName output) does not exist in this account and region; check --region and that the environment stack is deployed.`, {
-        cause: error,
-      });
-    }
+    if (isAwsError(error, "ResourceNotFoundException")) return undefined;
     return rethrowAws(`read the configuration of Lambda ${functionName}`, error);
   }
+}
+
+/** The function's environment variables as AWS has them; OperationError naming the function when it does not exist. */
+export async function readFunctionVariables(lambda: LambdaClient, functionName: string): Promise<Record<string, string>> {
+  const config = await functionConfiguration(lambda, functionName);
+  if (config === undefined) {
+    throw new OperationError(`Lambda ${functionName} (the environment's apiFunctionName output) does not exist in this account and region; check --region and that the environment stack is deployed.`);
+  }
+  return config.Environment?.Variables ?? {};
+}
+
+/** Whether a function (name, `name:alias`, partial or full ARN) exists, for a pre-flight check before it is needed. */
+export async function functionExists(lambda: LambdaClient, functionName: string): Promise<boolean> {
+  return (await functionConfiguration(lambda, functionName)) !== undefined;
 }
 
 /** One synchronous invocation, as far as the caller needs it. */

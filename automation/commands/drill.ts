@@ -8,7 +8,7 @@ import { checkReportDir, fileReportWriter, ReportWriter } from "../drill/report-
 import { parseRunId } from "../restore/naming";
 import { parseInstanceClass } from "../restore/plan";
 import { parseRecoveryRequest, RecoveryRequest } from "../restore/recovery-point";
-import { restoreEnvironment, restoreRunDeps, RestoreRunArgs, RestoreRunOverrides, withRestoreRunOptions } from "./restore-options";
+import { restoreEnvironment, restoreRunDeps, RestoreRunArgs, RestoreRunOverrides, restoreValidation, withRestoreRunOptions } from "./restore-options";
 
 interface DrillArgs extends RestoreRunArgs {
   randomWithin?: string;
@@ -56,17 +56,21 @@ export function createDrillCommand(deps: DrillCommandDeps = {}): CliCommand<Dril
       ["$0 drill --stack dev --report-dir reports", "Restore the newest snapshot, verify it, write the report, clean up"],
       ["$0 drill --stack dev --random-within 7d --json", "Restore a random point of the last 7 days; the report as JSON on stdout"],
       ["$0 drill --stack dev --from time:2026-11-25T09:30:00Z --keep", "Restore a point in time and keep the instance for inspection"],
+      ["$0 drill --stack dev --validate-with command:./scripts/validate-drill", "Hand the restored instance to a local validator after the built-in checks"],
+      ["$0 drill --stack dev --validate-with bundled --validate-timeout 30m", "Deploy the bundled SQL validator beside the instance and run the environment's SQL checks"],
       ["$0 drill --stack dev --resume 202611251200k3x9", "Continue an interrupted drill"],
     ],
     async run(args, ctx) {
       const parsed = await parseDrillArgs(args);
       const environment = await restoreEnvironment(ctx, args, "drill");
+      const validation = restoreValidation(args, environment);
       const outcome = await runDrill(
         { ...restoreRunDeps(ctx, args, environment, deps, parsed.timeoutMs), reportWriter: deps.reportWriter ?? fileReportWriter },
         {
           environment,
           request: parsed.request,
           keep: args.keep,
+          ...(validation !== undefined ? { validation } : {}),
           ...(parsed.resumeId !== undefined ? { resumeId: parsed.resumeId } : {}),
           ...(args.reportDir !== undefined ? { reportDir: args.reportDir } : {}),
           ...(parsed.instanceClass !== undefined ? { instanceClass: parsed.instanceClass } : {}),

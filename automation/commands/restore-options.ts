@@ -5,22 +5,27 @@ import { UsageError } from "../errors";
 import { InterruptInstaller, processInterrupts } from "../interrupt";
 import { PipelineDeps } from "../restore/pipeline";
 import { HostResolver, systemResolver } from "../restore/verify";
+import { DEFAULT_VALIDATION_TIMEOUT_MS, describeTimeout } from "../validation/hook";
+import { planValidation, ValidationPlan } from "../validation/plan";
 import { verbosePulumiOutput } from "./pulumi-output";
 
 /**
  * The options `restore` and `drill` share: both choose a recovery point, restore it into
- * a stack of their own, can resume an interrupted run and wait for the instance.
+ * a stack of their own, can resume an interrupted run, wait for the instance and
+ * validate its data.
  */
 export interface RestoreRunArgs {
   from?: string;
   instanceClass?: string;
   resume?: string;
   timeout: string;
+  validateWith?: string;
+  validateTimeout?: string;
 }
 
 export const DEFAULT_VERIFY_TIMEOUT = "2h";
 
-/** Adds `--from`, `--instance-class`, `--resume` and `--timeout`; `run` names the command in the help of `--resume`. */
+/** Adds `--from`, `--instance-class`, `--resume`, `--timeout` and the validation flags; `run` names the command in the help of `--resume`. */
 export function withRestoreRunOptions<T>(yargs: Argv<T>, run: "drill" | "restore"): Argv<T & RestoreRunArgs> {
   return yargs
     .option("from", {
@@ -36,6 +41,16 @@ export function withRestoreRunOptions<T>(yargs: Argv<T>, run: "drill" | "restore
       requiresArg: true,
       default: DEFAULT_VERIFY_TIMEOUT,
       describe: "How long to wait for the restored instance to be available",
+    })
+    .option("validate-with", {
+      type: "string",
+      requiresArg: true,
+      describe: "Validate the restored data after verify: command:<path> | lambda:<function name or ARN> | bundled (default: the environment's validationWith)",
+    })
+    .option("validate-timeout", {
+      type: "string",
+      requiresArg: true,
+      describe: `How long the validator may take (default: the environment's validationTimeout, else ${describeTimeout(DEFAULT_VALIDATION_TIMEOUT_MS)})`,
     }) as unknown as Argv<T & RestoreRunArgs>;
 }
 
@@ -54,6 +69,19 @@ export async function restoreEnvironment(ctx: CommandContext, args: GlobalArgs, 
 }
 
 /**
+ * The run's data validation: the flags over what the environment stack exported. A
+ * resumed run validates as its restore spec recorded, so the flags are refused there.
+ */
+export function restoreValidation(args: RestoreRunArgs, environment: DeployedEnvironment): ValidationPlan | undefined {
+  if (args.resume !== undefined) {
+    const given = [args.validateWith !== undefined ? "--validate-with" : undefined, args.validateTimeout !== undefined ? "--validate-timeout" : undefined].filter((f) => f !== undefined);
+    if (given.length > 0) throw new UsageError(`--resume ${args.resume} continues with the data validation it recorded when it started; drop ${given.join(" and ")}.`);
+    return undefined;
+  }
+  return planValidation({ validateWith: args.validateWith, validateTimeout: args.validateTimeout }, environment);
+}
+
+/**
  * A restore run's dependencies. It runs in the environment's region (from its stack)
  * unless `--region` says otherwise; the plan refuses a region that differs from the
  * environment's, and a source in another region (a replica, a copy) than the
@@ -65,6 +93,7 @@ export function restoreRunDeps(ctx: CommandContext, args: GlobalArgs, environmen
     stacks: ctx.stacks,
     rds: clients.rds,
     ec2: clients.ec2,
+    lambda: clients.lambda,
     region: clients.region,
     clock: ctx.clock,
     random: ctx.deps.random,

@@ -5,7 +5,7 @@ import { parseRunId, parseTargetIdentifier } from "../restore/naming";
 import { parseInstanceClass } from "../restore/plan";
 import { parseRecoveryRequest } from "../restore/recovery-point";
 import { renderRestoreResult, runRestore } from "../restore/restore";
-import { restoreEnvironment, restoreRunDeps, RestoreRunArgs, RestoreRunOverrides, withRestoreRunOptions } from "./restore-options";
+import { restoreEnvironment, restoreRunDeps, RestoreRunArgs, RestoreRunOverrides, restoreValidation, withRestoreRunOptions } from "./restore-options";
 
 interface RestoreArgs extends RestoreRunArgs {
   targetId?: string;
@@ -37,12 +37,14 @@ export function createRestoreCommand(overrides: RestoreRunOverrides = {}): CliCo
       const resumeId = args.resume === undefined ? undefined : parseRunId(args.resume);
       const timeoutMs = parseDuration(args.timeout, "--timeout");
       const environment = await restoreEnvironment(ctx, args, "restore");
+      const validation = restoreValidation(args, environment);
       const result = await runRestore(restoreRunDeps(ctx, args, environment, overrides, timeoutMs), {
         environment,
         request,
         ...(targetIdentifier !== undefined ? { targetIdentifier } : {}),
         ...(instanceClass !== undefined ? { instanceClass } : {}),
         ...(resumeId !== undefined ? { resumeId } : {}),
+        ...(validation !== undefined ? { validation } : {}),
       });
       ctx.output.result(result, () => renderRestoreResult(result));
       return result.passed ? 0 : 1;

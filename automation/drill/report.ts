@@ -33,11 +33,24 @@ export interface DrillReport {
   rpoSeconds?: number;
   /** Recovery time: drill start → restored instance verified, in seconds. */
   rtoSeconds?: number;
+  /** The data validation, when one ran: which hook, its verdict and duration, and the newest data it found. */
+  validation?: ReportValidation;
   steps: StepRecord[];
   checks: Check[];
   endpoint?: { address: string; port: number | undefined };
   secretArn?: string;
   cleanup: { status: CleanupStatus; detail: string };
+}
+
+export interface ReportValidation {
+  /** How the hook is named (`command:/opt/validate`, `lambda:…`, the bundled validator and its function). */
+  hook: string;
+  passed: boolean;
+  durationMs: number;
+  /** The newest data the validator found (ISO-8601 UTC). */
+  dataTime?: string;
+  /** Data RPO: recovery point time − newest data found, in seconds; negative when rows newer than the point made it in. */
+  dataRpoSeconds?: number;
 }
 
 /** Seconds from the recovery point to the drill's start: how much data a real incident would lose. */
@@ -87,6 +100,10 @@ export function drillReport(run: PipelineRun, finishedAt: Date): DrillReport {
     report.verifiedAt = run.verifiedAt.toISOString();
     report.rtoSeconds = rtoSeconds(run.startedAt, run.verifiedAt);
   }
+  if (run.validation !== undefined) {
+    const { hook, passed, durationMs, dataTime, dataRpoSeconds } = run.validation;
+    report.validation = { hook, passed, durationMs, ...(dataTime !== undefined ? { dataTime } : {}), ...(dataRpoSeconds !== undefined ? { dataRpoSeconds } : {}) };
+  }
   if (run.restored !== undefined) {
     report.endpoint = { address: run.restored.address, port: run.restored.port };
     if (run.restored.secretArn !== undefined) report.secretArn = run.restored.secretArn;
@@ -111,6 +128,22 @@ function seconds(s: number | undefined): string {
   return s === undefined ? "n/a" : formatDuration(s * 1000);
 }
 
+/** A signed number of seconds: the data RPO is negative when the restore holds rows newer than its recovery point. */
+function signedSeconds(s: number | undefined): string {
+  return s === undefined ? "n/a" : s < 0 ? `−${formatDuration(-s * 1000)} (data newer than the recovery point)` : formatDuration(s * 1000);
+}
+
+/** The data RPO as the report states it, or why there is none. */
+function dataRpo(report: DrillReport): string {
+  if (report.validation === undefined) return "n/a (no data validation)";
+  if (report.validation.dataRpoSeconds === undefined) return "n/a (the validator reported no data time)";
+  return `${signedSeconds(report.validation.dataRpoSeconds)} (newest data ${report.validation.dataTime})`;
+}
+
+function validationText(v: ReportValidation | undefined): string {
+  return v === undefined ? "none" : `${v.hook}: ${v.passed ? "passed" : "FAILED"} in ${formatDuration(v.durationMs)}`;
+}
+
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
@@ -129,7 +162,9 @@ export function renderMarkdown(report: DrillReport): string {
     ["Source", report.recoveryPoint ? cell(report.recoveryPoint.from) : "n/a"],
     ["Region", report.recoveryPoint ? `\`${report.recoveryPoint.region}\`` : "n/a"],
     ["RPO (drill start − recovery point)", seconds(report.rpoSeconds)],
+    ["Data RPO (recovery point − newest data found)", dataRpo(report)],
     ["RTO (drill start → verified)", seconds(report.rtoSeconds)],
+    ["Data validation", cell(validationText(report.validation))],
     ["Restore stack", `\`${report.restoreStack}\`${report.resumed ? " (resumed)" : ""}`],
     ["Restored instance", `\`${report.targetInstance}\``],
     ["Endpoint", report.endpoint ? `\`${report.endpoint.address}:${report.endpoint.port ?? "?"}\`` : "n/a"],
@@ -160,6 +195,7 @@ export function renderSummary(report: DrillReport, files?: { json: string; markd
   const lines = [
     `drill ${report.drillId}: ${report.outcome.toUpperCase()}${report.failedStep ? ` at step ${report.failedStep}` : ""}${report.error ? ` — ${report.error}` : ""}`,
     `recovery point ${report.recoveryPoint?.label ?? "not chosen"}${report.recoveryPoint ? ` (${report.recoveryPoint.time}) from ${report.recoveryPoint.from}` : ""}; RPO ${seconds(report.rpoSeconds)}, RTO ${seconds(report.rtoSeconds)}`,
+    ...(report.validation !== undefined ? [`data validation ${validationText(report.validation)}; data RPO ${dataRpo(report)}`] : []),
     "",
     table(
       ["step", "status", "duration"],

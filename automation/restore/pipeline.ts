@@ -1,3 +1,4 @@
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { RESTORE_PROJECT } from "../../contracts/stacks";
 import { RestorePurpose, TagKeys } from "../../contracts/tags";
 import { DeployedEnvironment } from "../deployed-environment";
@@ -12,6 +13,9 @@ import { createRestoreStack, destroyRestoreStack, openRestoreStack, RestoredData
 import { RestoreRunDeps } from "./run-deps";
 import { RestoreSpec } from "./spec";
 import { PIPELINE_STEPS, PipelineStep, StepRecord, StepRecorder } from "./steps";
+import { checkValidationHook, checkValidationRegion, ValidationPlan } from "../validation/plan";
+import { NO_VALIDATION_NOTE, validateRestoredData } from "../validation/step";
+import type { ValidationSummary } from "../validation/summary";
 
 export type { PipelineStep } from "./steps";
 import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";
@@ -19,7 +23,7 @@ import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";
 /**
  * The one restore pipeline behind `restore` and `drill`:
  *
- *   choose → restore (a stack of its own) → verify → [report] → cleanup
+ *   choose → restore (a stack of its own) → verify → validate (the data) → [report] → cleanup
  *
  * The two differ only in their policy (RestorePolicy): what the stack and instance are
  * called, whether the operator is asked before anything is created, and whether the
@@ -48,6 +52,8 @@ export interface RestorePolicy {
 }
 
 export interface PipelineDeps extends RestoreRunDeps {
+  /** Lambda in the restore's region: the validation hooks (`lambda:`, `bundled`). */
+  lambda: LambdaClient;
   onInterrupt: InterruptInstaller;
   confirm(question: string): Promise<boolean>;
 }
@@ -62,6 +68,8 @@ export interface PipelineOptions {
   targetIdentifier?: string;
   /** Keep a drill's stack (`--keep`). */
   keep?: boolean;
+  /** The data validation of a new run (validation/plan.ts); a resumed run validates as its spec recorded. */
+  validation?: ValidationPlan;
 }
 
 export type CleanupStatus = "destroyed" | "kept" | "failed" | "nothing-to-clean" | "pending";
@@ -83,6 +91,8 @@ export interface PipelineRun {
   restored: RestoredDatabase | undefined;
   checks: Check[];
   verifiedAt: Date | undefined;
+  /** What the validator said (its checks are in `checks` too); undefined when none ran. */
+  validation: ValidationSummary | undefined;
   steps: StepRecord[];
   failedStep: PipelineStep | undefined;
   /** The failure that stopped the run, as one sentence. */
@@ -154,6 +164,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
     restored: undefined,
     checks: [],
     verifiedAt: undefined,
+    validation: undefined,
     steps: [],
     failedStep: undefined,
     error: undefined,
@@ -161,6 +172,9 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
     cleanup: { status: "pending", detail: "" },
     cancelled: false,
   };
+  // Before anything is created (or, on resume, changed): an executable that isn't, a function that doesn't exist.
+  const validation = resumed ? spec!.validation : options.validation;
+  if (validation !== undefined) await checkValidationHook(validation, deps.lambda);
   const keeps = policy.atEnd === "keep" || options.keep === true;
   output.progress(
     `${policy.noun} ${id}${resumed ? " (resumed)" : ""}: environment ${env.stack}, source ${run.sourceInstance}, restore stack ${restoreStack}, instance ${run.targetInstance}, region ${deps.region}`,
@@ -200,6 +214,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
             }),
           ),
         );
+        spec = withValidation(spec, validation, env.region);
         run.spec = spec;
         const question = policy.question?.(spec, restoreStack);
         if (question !== undefined && !(await deps.confirm(question))) {
@@ -239,6 +254,18 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
       });
       run.verifiedAt = clock.now();
 
+      if (validation === undefined) steps.skip("validate", NO_VALIDATION_NOTE);
+      else {
+        await steps.run("validate", async () => {
+          // The validator gets the abort signal: on Ctrl-C it is stopped, and cleanup waits until it has.
+          const summary = await guarded(validateRestoredData({ lambda: deps.lambda, clock, signal: interruption.signal }, validation, { runId: id, spec: chosen, restored: run.restored! }));
+          run.validation = summary;
+          run.checks = [...run.checks, ...summary.checks];
+          if (!summary.passed) throw new OperationError(`data validation failed: ${summary.note}.`);
+        });
+        steps.note("validate", run.validation!.note);
+      }
+
       if (policy.report === undefined) steps.skip("report", `a ${policy.noun} writes no report`);
       else {
         const note = await steps.run("report", () => guarded(policy.report!(finish(run, steps))));
@@ -259,6 +286,13 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
   } finally {
     uninstall();
   }
+}
+
+/** The planned spec with the run's validation recorded in it (checked against the restore's region; UsageError before anything is created). */
+function withValidation(spec: RestoreSpec, validation: ValidationPlan | undefined, environmentRegion: string | undefined): RestoreSpec {
+  if (validation === undefined) return spec;
+  checkValidationRegion(validation, spec.region, environmentRegion);
+  return { ...spec, validation };
 }
 
 function finish(run: PipelineRun, steps: StepRecorder): PipelineRun {

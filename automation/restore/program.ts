@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs, editionForEngine } from "../../components/database";
+import { Validator } from "../../components/validator";
+import { bundledValidatorArgs } from "../validation/bundled";
 import { RestoreOutputNames } from "../../contracts/stacks";
 import { TagKeys } from "../../contracts/tags";
 import type { PointInTimeSource } from "./recovery-point";
@@ -19,7 +21,11 @@ export function restoreProgram(): Record<string, unknown> {
   } catch (error) {
     throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
   }
-  const database = new Database("restored", restoredDatabaseArgs(spec));
+  const args = restoredDatabaseArgs(spec);
+  const database = new Database("restored", args);
+  // `--validate-with bundled`: the SQL validator beside the instance, allowed to read its secret only.
+  const validatorArgs = spec.validation && bundledValidatorArgs(pulumi.getStack(), spec.validation, database.secretArn, args.tags ?? {});
+  const validator = validatorArgs && new Validator("validator", validatorArgs);
   return {
     [RestoreOutputNames.identifier]: database.identifier,
     [RestoreOutputNames.arn]: database.arn,
@@ -31,6 +37,7 @@ export function restoreProgram(): Record<string, unknown> {
     [RestoreOutputNames.recoveryPoint]: spec.point.label,
     [RestoreOutputNames.purpose]: spec.purpose,
     [RestoreOutputNames.region]: spec.region,
+    [RestoreOutputNames.validatorFunctionName]: validator?.functionName ?? "",
   };
 }
 

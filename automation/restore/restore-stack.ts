@@ -27,6 +27,8 @@ export interface RestoredDatabase {
   recoveryPoint: string | undefined;
   purpose: string | undefined;
   region: string | undefined;
+  /** The bundled validator the stack deployed (`--validate-with bundled`). */
+  validatorFunctionName?: string | undefined;
 }
 
 /** Reads the restore program's outputs; a stack without an address has not restored anything. */
@@ -54,6 +56,7 @@ export function restoredDatabaseFrom(outputs: StackOutputs, stackName: string): 
     recoveryPoint: str(RestoreOutputNames.recoveryPoint),
     purpose: str(RestoreOutputNames.purpose),
     region: str(RestoreOutputNames.region),
+    validatorFunctionName: str(RestoreOutputNames.validatorFunctionName),
   };
 }
 

@@ -43,13 +43,13 @@ export const CUTOVER_RESTORE_POLICY: RestorePolicy = {
   targetIdentifier: (source, _id, requested) => requested ?? restoreTargetIdentifier(source),
   question: (spec, restoreStack) =>
     `Restore ${spec.sourceDbInstanceIdentifier} from ${spec.point.label} (${spec.point.time.toISOString()}; ${describeRecoverySource(spec.point, spec.region)}) to a new instance ${spec.targetIdentifier}` +
-    ` (${spec.instanceClass ?? "default class"}, ${spec.region}, subnet group ${spec.dbSubnetGroupName}, security groups ${spec.securityGroupIds.join(", ")}) in stack ${restoreStack}? It is billed until deleted.`,
+    ` (${spec.instanceClass ?? "default class"}, ${spec.region}, subnet group ${spec.dbSubnetGroupName}, security groups ${spec.securityGroupIds.join(", ")})${spec.validation?.bundled ? ", with the bundled SQL validator beside it," : ""} in stack ${restoreStack}? It is billed until deleted.`,
   atEnd: "keep",
 };
 
-/** The restore's result; a failed step other than the checks is an OperationError that says how to resume. */
+/** The restore's result; a failed step other than the checks (verify's, the validator's) is an OperationError that says how to resume. */
 export function restoreResult(run: PipelineRun): RestoreResult {
-  if (run.failure !== undefined && run.failedStep !== "verify" && !run.cancelled) {
+  if (run.failure !== undefined && run.failedStep !== "verify" && run.failedStep !== "validate" && !run.cancelled) {
     throw new OperationError(
       `Restore stack ${run.restoreStack} failed at step ${run.failedStep ?? "restore"}: ${run.error} — continue with gametracker-dr restore --stack ${run.environment} --resume ${run.id}, or remove it with gametracker-dr cleanup.`,
       { cause: run.failure },

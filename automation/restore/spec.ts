@@ -1,6 +1,7 @@
 import { UsageError } from "../errors";
 import { RESTORE_PURPOSES, RestorePurpose } from "../../contracts/tags";
 import { PointInTimeSource, RecoveryPoint } from "./recovery-point";
+import { decodeValidationPlan, encodeValidationPlan, ValidationPlan } from "../validation/plan";
 
 /**
  * The restore spec: everything a restore stack's program needs to make its instance and
@@ -34,6 +35,8 @@ export interface RestoreSpec {
   backupRetentionDays: number | undefined;
   /** When the drill (or restore) started: RPO and RTO are measured from here, also after a resume. */
   startedAt: Date;
+  /** The data validation after verify (validation/plan.ts); for the bundled validator, also what the program deploys. */
+  validation?: ValidationPlan;
 }
 
 /** The restore program's one config key (project `gametracker-restore`). */
@@ -46,8 +49,9 @@ const VERSION = 1;
 
 /** The spec as JSON text (dates as ISO-8601). */
 export function encodeRestoreSpec(spec: RestoreSpec): string {
-  const { point, startedAt, ...rest } = spec;
-  return JSON.stringify({ v: VERSION, ...rest, startedAt: startedAt.toISOString(), point: { ...point, time: point.time.toISOString() } });
+  const { point, startedAt, validation, ...rest } = spec;
+  // An undefined validation is left out by JSON.stringify: a spec without one reads as before.
+  return JSON.stringify({ v: VERSION, ...rest, startedAt: startedAt.toISOString(), point: { ...point, time: point.time.toISOString() }, validation: validation && encodeValidationPlan(validation) });
 }
 
 /** The stack tags that record `json`, in order. */
@@ -163,5 +167,6 @@ export function decodeRestoreSpec(json: string, stackName: string): RestoreSpec 
     securityGroupIds: groups as string[],
     backupRetentionDays: retention === undefined ? undefined : num(retention, "backupRetentionDays"),
     startedAt: date(r.startedAt, "startedAt"),
+    ...(r.validation !== undefined ? { validation: decodeValidationPlan(r.validation, refuse) } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { ConfigKeySchema } from "../../config";
 import { durationProblem, formatDurationSpec, parseDuration } from "../duration";
 import { DEFAULT_VALIDATION_TIMEOUT_MS, parseValidateWith, Refuse, usageRefusal, ValidationHook } from "./hook";
 import { displayName, identifierProblem, parseMultipartName } from "./sql-names";
@@ -8,7 +9,8 @@ import { displayName, identifierProblem, parseMultipartName } from "./sql-names"
  * `validation.minRows`), because Pulumi merges dotted project-config keys with defaults
  * as property paths. One pure parser refuses a bad declaration with one sentence naming
  * the key, before a drill creates anything; the bundled validator parses the checks it
- * is deployed with through the same function.
+ * is deployed with, and the drill the environment stack's export, through the same
+ * function.
  */
 
 export interface TableName {
@@ -27,26 +29,30 @@ export interface SqlChecks {
 export interface ValidationSettings {
   /** Undefined: no data validation. */
   hook: ValidationHook | undefined;
+  /**
+   * The hook as configured (`""` for none). A relative command path stays relative here,
+   * so that the environment's export is resolved by the process that runs the drill
+   * (its checkout), not by the machine that ran `pulumi up`.
+   */
+  hookText: string;
   timeoutMs: number;
   sql: SqlChecks;
 }
 
-/** Same shape as config.ts's ConfigKeySchema, for the lead to merge into CONFIG_SCHEMA and Pulumi.yaml. */
-export interface ValidationKeySchema {
-  type: "string" | "boolean" | "array";
-  items?: "string";
-  default: string | boolean | string[];
-  description: string;
-}
-
+/**
+ * The validation keys' part of config.ts's CONFIG_SCHEMA (which spreads it in, so
+ * Pulumi.yaml declares them like every other key). Written here, beside their parser,
+ * because the bundled validator parses the same keys and must not load config.ts, which
+ * loads the Pulumi components. The type import above is erased from the bundle.
+ */
 export const VALIDATION_CONFIG_SCHEMA = {
   validationWith: {
     type: "string",
     default: "",
-    description: "Data validation after each drill: command:<path> (a local executable), lambda:<function name or ARN>, or bundled (the SQL validator the drill deploys); empty runs none.",
+    description: "Data validation after each drill and restore: command:<path> (a local executable; a relative path is resolved in the drill's working directory), lambda:<function name or ARN>, or bundled (the SQL validator the drill deploys); empty runs none.",
   },
   validationTimeout: { type: "string", default: formatDurationSpec(DEFAULT_VALIDATION_TIMEOUT_MS), description: "How long a drill waits for its data validation (e.g. 15m, 1h); a validator still running then is killed and the drill fails." },
-  validationDatabase: { type: "string", default: "", description: "Database the bundled validator checks exists and is online (the tables below are in it); empty uses database.name." },
+  validationDatabase: { type: "string", default: "", description: "Database the bundled validator checks exists and is online (the tables below are in it); empty uses databaseName." },
   validationMinRows: {
     type: "array",
     items: "string",
@@ -60,14 +66,14 @@ export const VALIDATION_CONFIG_SCHEMA = {
     description: "Date/time columns whose newest value gives the data RPO, each <schema>.<table>.<column>, e.g. dbo.Matches.endedAt (datetime2/datetime read as UTC).",
   },
   validationCheckDb: { type: "boolean", default: false, description: "Run DBCC CHECKDB on the restored database (slow on large databases; the validator has at most 15 minutes)." },
-} as const satisfies Record<string, ValidationKeySchema>;
+} as const satisfies Record<string, ConfigKeySchema>;
 
 export type ValidationKey = keyof typeof VALIDATION_CONFIG_SCHEMA;
 
 export interface ParseOptions {
   /** Prefix of the keys in messages; default `gametracker`. */
   project?: string;
-  /** The API's database name (`database.name`), used when validationDatabase is empty. */
+  /** The API's database name (`databaseName`), used when validationDatabase is empty. */
   defaultDatabase: string;
   /** Default: a UsageError (exit 2); config.ts passes one that makes an InvalidConfigError. */
   refuse?: Refuse;
@@ -83,23 +89,46 @@ export interface ParseOptions {
 export function parseValidationSettings(raw: Readonly<Record<string, unknown>>, options: ParseOptions): ValidationSettings {
   const refuse = options.refuse ?? usageRefusal;
   const key = keyNamer(options.project);
-  const withText = text(raw, "validationWith", key, refuse).trim();
-  const hook = withText === "" ? undefined : parseValidateWith(withText, key("validationWith"), refuse, options.cwd);
-  const timeoutText = text(raw, "validationTimeout", key, refuse);
-  if (durationProblem(timeoutText) !== undefined) {
-    throw refuse(key("validationTimeout"), `${key("validationTimeout")} is ${JSON.stringify(timeoutText)}, but it must be a duration such as 15m or 1h30m (${durationProblem(timeoutText)}).`);
-  }
-  const sql = parseSqlChecks(raw, { ...options, refuse });
+  const settings = readValidationSettings(raw, { ...options, refuse });
+  const { hook, hookText } = settings;
   if (hook !== undefined && hook.kind !== "bundled") {
     const declared = (["validationDatabase", "validationMinRows", "validationFreshnessColumns", "validationCheckDb"] as const).find((k) => isDeclared(raw[k], k));
     if (declared !== undefined) {
       throw refuse(
         key(declared),
-        `${key(declared)} is set, but ${key("validationWith")} is ${withText}, which runs its own checks; the SQL checks are for the bundled validator only, so drop ${key(declared)} or set ${key("validationWith")} to bundled.`,
+        `${key(declared)} is set, but ${key("validationWith")} is ${hookText}, which runs its own checks; the SQL checks are for the bundled validator only, so drop ${key(declared)} or set ${key("validationWith")} to bundled.`,
       );
     }
   }
-  return { hook, timeoutMs: parseDuration(timeoutText, key("validationTimeout")), sql };
+  return settings;
+}
+
+/**
+ * The settings as the environment stack exports them (its validation output): the keys
+ * as config spells them, each checked already, the database resolved from databaseName
+ * (so that `--validate-with bundled` knows it even where the config names another hook).
+ * A drill reads it back with readValidationSettings, so a process without the
+ * repository's Pulumi.<env>.yaml still runs the environment's validation.
+ */
+export function exportValidationSettings(settings: ValidationSettings): Record<ValidationKey, string | boolean | string[]> {
+  return { validationWith: settings.hookText, validationTimeout: formatDurationSpec(settings.timeoutMs), ...sqlChecksConfig(settings.sql) };
+}
+
+/**
+ * Each key read and checked on its own, without parseValidationSettings' rule about SQL
+ * checks beside another hook: that rule is for what an operator writes, and an export
+ * always carries the resolved database.
+ */
+export function readValidationSettings(raw: Readonly<Record<string, unknown>>, options: ParseOptions): ValidationSettings {
+  const refuse = options.refuse ?? usageRefusal;
+  const key = keyNamer(options.project);
+  const hookText = text(raw, "validationWith", key, refuse).trim();
+  const hook = hookText === "" ? undefined : parseValidateWith(hookText, key("validationWith"), refuse, options.cwd);
+  const timeoutText = text(raw, "validationTimeout", key, refuse);
+  if (durationProblem(timeoutText) !== undefined) {
+    throw refuse(key("validationTimeout"), `${key("validationTimeout")} is ${JSON.stringify(timeoutText)}, but it must be a duration such as 15m or 1h30m (${durationProblem(timeoutText)}).`);
+  }
+  return { hook, hookText, timeoutMs: parseDuration(timeoutText, key("validationTimeout")), sql: parseSqlChecks(raw, { ...options, refuse }) };
 }
 
 /** The SQL checks alone: what the bundled validator reads from its environment. */
@@ -143,15 +172,19 @@ export function parseSqlChecks(raw: Readonly<Record<string, unknown>>, options: 
   return { database, minRows, freshness, checkDb: bool(raw, "validationCheckDb", key, refuse) };
 }
 
-/** The checks as config-shaped JSON, for the bundled validator's environment; `parseSqlChecks(JSON.parse(...))` reads it back. */
-export function encodeSqlChecks(checks: SqlChecks): string {
-  const config: Record<string, unknown> = {
+/** The checks as the config keys spell them; parseSqlChecks reads them back. */
+export function sqlChecksConfig(checks: SqlChecks): Record<"validationDatabase" | "validationMinRows" | "validationFreshnessColumns" | "validationCheckDb", string | boolean | string[]> {
+  return {
     validationDatabase: checks.database,
     validationMinRows: checks.minRows.map((r) => `${displayName([r.table.schema, r.table.table])}>=${r.min}`),
     validationFreshnessColumns: checks.freshness.map((f) => displayName([f.table.schema, f.table.table, f.column])),
     validationCheckDb: checks.checkDb,
   };
-  return JSON.stringify(config);
+}
+
+/** The checks as config-shaped JSON, for the bundled validator's environment; `parseSqlChecks(JSON.parse(...))` reads it back. */
+export function encodeSqlChecks(checks: SqlChecks): string {
+  return JSON.stringify(sqlChecksConfig(checks));
 }
 
 /** SQL Server compares names case-insensitively under the default collations, so the config does too. */

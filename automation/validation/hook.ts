@@ -52,16 +52,21 @@ export function parseValidateWith(value: string, source = "--validate-with", ref
   throw refuse(source, `${source} is ${show(value)}, but it must be ${FORMS}.`);
 }
 
-/** How a hook is named in reports and messages. */
-export function describeHook(hook: ValidationHook): string {
+/** The hook as `--validate-with` spells it; parseValidateWith reads it back (the restore spec records it so). */
+export function formatValidateWith(hook: ValidationHook): string {
   switch (hook.kind) {
     case "command":
       return `command:${hook.path}`;
     case "lambda":
       return `lambda:${hook.functionName}`;
     case "bundled":
-      return "the bundled SQL validator";
+      return "bundled";
   }
+}
+
+/** How a hook is named in reports and messages. */
+export function describeHook(hook: ValidationHook): string {
+  return hook.kind === "bundled" ? "the bundled SQL validator" : formatValidateWith(hook);
 }
 
 /** A timeout as messages say it (`15m`; below a second, in milliseconds). */

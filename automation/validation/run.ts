@@ -39,5 +39,5 @@ export async function runValidation(hook: ValidationHook, request: ValidationReq
     if (functionName === undefined) throw new Error("runValidation: the bundled validator was asked for, but no deployed function name was given (the restore stack's validator output).");
     outcome = await runLambdaHook(deps.lambda, functionName, request, common);
   }
-  return { outcome, durationMs: deps.clock.now().getTime() - started, hook: describeHook(hook) };
+  return { outcome, durationMs: deps.clock.now().getTime() - started, hook: hook.kind === "bundled" ? `${describeHook(hook)} (Lambda function ${deps.bundledFunctionName})` : describeHook(hook) };
 }

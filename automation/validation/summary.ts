@@ -14,6 +14,8 @@ import type { HookOutcome } from "./outcome";
  */
 
 export interface ValidationSummary {
+  /** The hook that ran, as the report names it. */
+  hook: string;
   passed: boolean;
   /** The overall `validation` check first, then one per check of the answer. */
   checks: Check[];
@@ -55,7 +57,7 @@ export function summarizeValidation(outcome: HookOutcome, context: SummaryContex
   });
   if (outcome.kind === "failed") {
     const text = `${FAILURE_TEXT[outcome.failure]}: ${outcome.message}`;
-    return { passed: false, checks: [overall(false, text)], durationMs: context.durationMs, note: redactText(`${context.hook}: ${text} (after ${took})`) };
+    return { hook: context.hook, passed: false, checks: [overall(false, text)], durationMs: context.durationMs, note: redactText(`${context.hook}: ${text} (after ${took})`) };
   }
   const { answer } = outcome;
   const failedChecks = answer.checks.filter((c) => !c.ok);
@@ -71,6 +73,7 @@ export function summarizeValidation(outcome: HookOutcome, context: SummaryContex
   }
   const checks = [overall(verdict.ok, verdict.actual), ...answerChecks(answer.checks)];
   const summary: ValidationSummary = {
+    hook: context.hook,
     passed: verdict.ok,
     checks,
     durationMs: context.durationMs,

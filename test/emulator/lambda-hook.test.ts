@@ -1,6 +1,4 @@
 import { expect } from "chai";
-import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
-import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import type { AwsClients } from "../../automation/aws/clients";
 import { systemClock } from "../../automation/clock";
 import { runLambdaHook } from "../../automation/validation/lambda-hook";
@@ -8,8 +6,7 @@ import { runValidation } from "../../automation/validation/run";
 import { failureOf, sampleRequest } from "../support/validation";
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";
-import { MotoLambdaRuntime } from "../support/lambda-runtime";
-import { zipFiles } from "../support/moto-behaviours";
+import { createLambdaRole, createNodeFunction, MotoLambdaRuntime } from "../support/lambda-runtime";
 
 /**
  * The Lambda hook through the real SDK client against moto. moto holds the functions
@@ -29,29 +26,12 @@ describe("Lambda hook (SDK on moto)", function () {
   beforeEach(async () => {
     runtime = new MotoLambdaRuntime(() => clients.lambda);
     clients = emulator.clients({ middleware: runtime.middleware });
-    const iam = new IAMClient({ endpoint: emulator.endpoint(), region: "us-east-1" });
-    try {
-      const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
-      roleArn = (await iam.send(new CreateRoleCommand({ RoleName: "validator", AssumeRolePolicyDocument: trust }))).Role!.Arn!;
-    } finally {
-      iam.destroy();
-    }
+    roleArn = await createLambdaRole(emulator.endpoint());
   });
   afterEach(() => runtime.cleanup());
 
   /** Creates a function in moto whose index.js is `source`. */
-  async function deploy(name: string, source: string, timeoutSeconds = 10): Promise<void> {
-    await clients.lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "nodejs22.x",
-        Handler: "index.handler",
-        Role: roleArn,
-        Timeout: timeoutSeconds,
-        Code: { ZipFile: zipFiles([{ name: "index.js", data: Buffer.from(source) }]) },
-      }),
-    );
-  }
+  const deploy = (name: string, source: string, timeoutSeconds = 10) => createNodeFunction(clients.lambda, roleArn, name, source, timeoutSeconds);
 
   it("invokes the function with the request and reads its pass", async () => {
     await deploy(
@@ -70,7 +50,7 @@ describe("Lambda hook (SDK on moto)", function () {
     await deploy("dev-drill-1-validator", `exports.handler = async () => ({ status: "pass", checks: [{ name: "n", expected: "e", actual: "a", ok: true }] });`);
     const run = await runValidation({ kind: "bundled" }, request, { lambda: clients.lambda, clock: systemClock, timeoutMs: 10_000, bundledFunctionName: "dev-drill-1-validator" });
     expect(run.outcome.kind).to.equal("answered");
-    expect(run.hook).to.equal("the bundled SQL validator");
+    expect(run.hook).to.equal("the bundled SQL validator (Lambda function dev-drill-1-validator)");
     expect(runtime.invocations.map((i) => i.functionName)).to.deep.equal(["dev-drill-1-validator"]);
   });
 

@@ -13,6 +13,11 @@ import { useEmulator } from "../support/emulator";
 import { deployEnvironment, lambdaEnvironment, newWorld, World } from "./cutover-fixtures";
 import { FakeInterrupts, primaryFingerprint } from "./restore-fixtures";
 import { rdsEndpointDns } from "../support/rds-dns";
+import { GetFunctionConfigurationCommand, FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { AwsClients } from "../../automation/aws/clients";
+import { drillStackName } from "../../contracts/stacks";
+import { newRunId } from "../../automation/restore/naming";
+import { MotoLambdaRuntime } from "../support/lambda-runtime";
 
 /**
  * The drill and the restore against an environment deployed by the REAL environment
@@ -25,15 +30,23 @@ describe("drill and restore on an environment deployed by the real program (in-m
   let world: World;
   let primary: string;
   let outputs: Awaited<ReturnType<typeof deployEnvironment>>;
+  // Runs the Lambda functions the stacks deploy into moto (moto cannot without Docker).
+  let runtime: MotoLambdaRuntime;
+  let clients: AwsClients;
 
   beforeEach(async () => {
-    world = newWorld(emulator.clients());
+    runtime = new MotoLambdaRuntime(() => clients.lambda);
+    clients = emulator.clients({ middleware: runtime.middleware });
+    world = newWorld(clients);
     outputs = await deployEnvironment(world.stacks);
     primary = String(plainOutput(outputs, EnvironmentOutputNames.databaseIdentifier));
     world.clock.advance(1000);
     world.stacks.clearHistory();
   });
-  afterEach(() => world.moto.destroy());
+  afterEach(() => {
+    world.moto.destroy();
+    runtime.cleanup();
+  });
 
   async function run(argv: string[], commands: Array<CliCommand | CliCommandGroup>): Promise<{ code: number; stdout: string; stderr: string }> {
     const out: string[] = [];
@@ -46,7 +59,7 @@ describe("drill and restore on an environment deployed by the real program (in-m
         clock: world.clock,
         ask: undefined,
         random: () => 0.25,
-        awsClients: (o) => emulator.clients(o),
+        awsClients: (o) => emulator.clients({ ...o, middleware: runtime.middleware }),
         stacks: () => world.stacks,
       },
       commands,
@@ -80,5 +93,33 @@ describe("drill and restore on an environment deployed by the real program (in-m
     const fn = String(plainOutput(outputs, EnvironmentOutputNames.apiFunctionName));
     const env = await lambdaEnvironment(emulator.clients(), fn);
     expect(env.SPRING_DATASOURCE_URL).to.contain(`//${result.endpoint!.address}:`);
+  });
+
+  it("the weekly drill (no flags) of an environment configured for the bundled validator deploys it into the environment's own private subnets with the API's group", async () => {
+    // pulumi config set validationWith bundled; pulumi config set --path 'validationMinRows[0]' 'dbo.Players>=1000'; pulumi up
+    outputs = await deployEnvironment(world.stacks, "dev", { validationWith: "bundled", validationMinRows: '["dbo.Players>=1000"]' });
+    world.stacks.clearHistory();
+    const { rds } = emulator.clients();
+    // The CLI's random source is fixed at 0.25 here, so the drill's id (and its stack's name) is known.
+    const stack = drillStackName("dev", newRunId(world.clock.now(), () => 0.25));
+    const name = `${stack}-validator`;
+    let deployed: FunctionConfiguration | undefined;
+    // Seen while the drill's stack exists: after it, the validator is destroyed with it.
+    world.stacks.beforeNext(stack, "destroy", async () => {
+      deployed = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    });
+    const result = await run(["drill", "--stack", "dev", "--json"], [createDrillCommand({ resolver: rdsEndpointDns(rds), onInterrupt: new FakeInterrupts().install })]);
+    const report = JSON.parse(result.stdout) as DrillReport;
+    expect(result.code, result.stderr).to.equal(1);
+    expect(report.failedStep, report.error).to.equal("validate");
+    expect(report.validation?.hook).to.equal(`the bundled SQL validator (Lambda function ${name})`);
+    expect(runtime.invocations.map((i) => i.functionName)).to.deep.equal([name]);
+    // In the subnets and with the security group the environment program made for the API.
+    expect(deployed?.VpcConfig?.SubnetIds?.slice().sort()).to.deep.equal((plainOutput(outputs, EnvironmentOutputNames.apiSubnetIds) as string[]).slice().sort());
+    expect(deployed?.VpcConfig?.SecurityGroupIds).to.deep.equal([plainOutput(outputs, EnvironmentOutputNames.apiSecurityGroupId)]);
+    // It read the restored instance's secret, then could not reach the emulator's endpoint; the drill cleaned up.
+    expect(report.checks.find((c) => c.name.startsWith(`connect to ${report.endpoint!.address}:1433`))?.actual).to.match(/ENOTFOUND/);
+    expect(report.cleanup.status).to.equal("destroyed");
+    expect(world.stacks.mutations({ project: ENVIRONMENT_PROJECT, stack: "dev" })).to.deep.equal([]);
   });
 });

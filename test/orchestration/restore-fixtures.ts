@@ -1,6 +1,7 @@
 /**
  * Fixtures for the restore/drill tests on moto: the environment's database network (a DB
- * subnet group on moto's default-VPC subnets and a security group), a resolver for
+ * subnet group on moto's default-VPC subnets and a security group) and the API's (its
+ * subnets and security group, where the bundled validator runs), a resolver for
  * emulator endpoints (which are not in DNS), and a fingerprint of the primary instance and
  * its snapshots to prove a drill left them exactly as they were.
  */
@@ -23,10 +24,15 @@ import { rdsEndpointDns } from "../support/rds-dns";
 import { Stacks } from "../../automation/stacks/port";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
 import { allSnapshots, ClientMiddleware, combineMiddleware, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
+import { MotoLambdaRuntime } from "../support/lambda-runtime";
+import { exportValidationSettings, parseValidationSettings } from "../../automation/validation/checks-config";
 
 export interface DbNetwork {
   subnetGroupName: string;
   securityGroupId: string;
+  /** The API's side: the private subnets and its security group, which the database's admits. */
+  apiSubnetIds: string[];
+  apiSecurityGroupId: string;
 }
 
 /** The environment's DB subnet group and security group, as the environment program would have made them (`rds` must be of `region`). */
@@ -38,7 +44,8 @@ export async function createDbNetwork(rds: RDSClient, endpoint: string, name = "
     const subnetGroupName = `${name}-subnets`;
     await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: subnetGroupName, DBSubnetGroupDescription: "test", SubnetIds: subnets.slice(0, 2) }));
     const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-db`, Description: "SQL Server from the API only" }));
-    return { subnetGroupName, securityGroupId: sg.GroupId! };
+    const api = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-api`, Description: "the API (and the bundled validator)" }));
+    return { subnetGroupName, securityGroupId: sg.GroupId!, apiSubnetIds: subnets.slice(0, 2), apiSecurityGroupId: api.GroupId! };
   } finally {
     ec2.destroy();
   }
@@ -148,6 +155,14 @@ export interface Harness {
   awsIn(region: string): AwsClients;
   /** An environment stack (the dev one, or another) with these outputs laid over dev's, as `pulumi up` would have left it. */
   environment(name: string, outputs: Record<string, unknown>): Promise<void>;
+  /**
+   * Runs the code of the Lambda functions in moto (moto cannot without Docker): those the
+   * restore stack deploys and those a test creates through `aws.lambda`; the CLI's Invoke
+   * goes through it. moto still decides whether a function exists and what it holds.
+   */
+  lambdaRuntime: MotoLambdaRuntime;
+  /** Redeploys the environment stack as if its config had these validation keys: its validation output changes, nothing else. */
+  configureValidation(config: Record<string, string>): Promise<void>;
   run(argv: string[], options?: RunOptions): Promise<CliRun>;
   dispose(): void;
 }
@@ -159,8 +174,10 @@ export interface Harness {
  * running the real restore program with moto-backed resources.
  */
 export async function drillHarness(emulatorClients: (options?: AwsClientOptions) => AwsClients, endpoint: string, harness: HarnessOptions = {}): Promise<Harness> {
-  const clients = (o: AwsClientOptions = {}) => emulatorClients({ ...o, middleware: combineMiddleware(harness.middleware, o.middleware) });
-  const aws = clients();
+  // The runtime looks functions up through the clients it is the middleware of (called only once both exist).
+  const lambdaRuntime: MotoLambdaRuntime = new MotoLambdaRuntime(() => aws.lambda);
+  const clients = (o: AwsClientOptions = {}): AwsClients => emulatorClients({ ...o, middleware: combineMiddleware(harness.middleware, lambdaRuntime.middleware, o.middleware) });
+  const aws: AwsClients = clients();
   await createSqlServerInstance(aws.rds, { identifier: PRIMARY });
   await createManualSnapshot(aws.rds, PRIMARY, DECLARED_SNAPSHOT);
   const network = await createDbNetwork(aws.rds, endpoint);
@@ -172,7 +189,8 @@ export async function drillHarness(emulatorClients: (options?: AwsClientOptions)
     behaviours,
     clock,
   });
-  const devOutputs = {
+  // What the environment program exports for these validation keys (its own export function).
+  const devOutputs = (validation: Record<string, string>) => ({
     [EnvironmentOutputNames.awsRegion]: "us-east-1",
     [EnvironmentOutputNames.databaseIdentifier]: PRIMARY,
     [EnvironmentOutputNames.dbSubnetGroupName]: network.subnetGroupName,
@@ -181,24 +199,26 @@ export async function drillHarness(emulatorClients: (options?: AwsClientOptions)
     [EnvironmentOutputNames.manualSnapshotIdentifiers]: [DECLARED_SNAPSHOT],
     [EnvironmentOutputNames.activeDatabase]: "primary",
     [EnvironmentOutputNames.databaseSecretArn]: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-primary-AbCdEf",
-  };
-  const environment = async (name: string, outputs: Record<string, unknown>) => {
+    [EnvironmentOutputNames.apiSubnetIds]: network.apiSubnetIds,
+    [EnvironmentOutputNames.apiSecurityGroupId]: network.apiSecurityGroupId,
+    [EnvironmentOutputNames.validation]: exportValidationSettings(parseValidationSettings(validation, { defaultDatabase: "gametracker" })),
+  });
+  const environment = async (name: string, outputs: Record<string, unknown>, validation: Record<string, string> = {}) => {
     const env = await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack: name });
-    await env.setConfig("test.outputs", JSON.stringify({ ...devOutputs, ...outputs }));
+    await env.setConfig("test.outputs", JSON.stringify({ ...devOutputs(validation), ...outputs }));
     await env.up();
+    stacks.clearHistory();
   };
   await environment("dev", {});
-  stacks.clearHistory();
   return {
     stacks,
     network,
     clock,
     aws,
     awsIn: (region) => clients({ region }),
-    async environment(name, outputs) {
-      await environment(name, outputs);
-      stacks.clearHistory();
-    },
+    environment: (name, outputs) => environment(name, outputs),
+    lambdaRuntime,
+    configureValidation: (validation) => environment("dev", {}, validation),
     async run(argv, options = {}) {
       const out: string[] = [];
       const err: string[] = [];
@@ -228,6 +248,7 @@ export async function drillHarness(emulatorClients: (options?: AwsClientOptions)
     },
     dispose() {
       behaviours.destroy();
+      lambdaRuntime.cleanup();
     },
   };
 }

@@ -14,8 +14,10 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { GetFunctionCommand, GetFunctionCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateFunctionCommand, GetFunctionCommand, GetFunctionCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import type { MiddlewareStack } from "@smithy/types";
+import { zipFiles } from "./moto-behaviours";
 
 export interface Invocation {
   functionName: string;
@@ -151,6 +153,31 @@ export class MotoLambdaRuntime {
       body: new TextEncoder().encode(JSON.stringify(payload)),
     };
   }
+}
+
+/** A role Lambda may assume, in moto (CreateFunction checks that the role exists). */
+export async function createLambdaRole(endpoint: string, name = "validator"): Promise<string> {
+  const iam = new IAMClient({ endpoint, region: "us-east-1" });
+  try {
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    return (await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }))).Role!.Arn!;
+  } finally {
+    iam.destroy();
+  }
+}
+
+/** Creates a Node.js function in moto whose index.js is `source`, through `lambda` (which must carry a MotoLambdaRuntime's middleware to be invoked). */
+export async function createNodeFunction(lambda: LambdaClient, roleArn: string, name: string, source: string, timeoutSeconds = 10): Promise<void> {
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: "nodejs22.x",
+      Handler: "index.handler",
+      Role: roleArn,
+      Timeout: timeoutSeconds,
+      Code: { ZipFile: zipFiles([{ name: "index.js", data: Buffer.from(source) }]) },
+    }),
+  );
 }
 
 function bodyText(body: unknown): string {

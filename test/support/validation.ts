@@ -1,5 +1,7 @@
-/** Shared fixtures of the validation tests: one request, and a way to read a failed outcome. */
+/** Shared fixtures of the validation tests: one request, a way to read a failed outcome, validator executables and their processes. */
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { validationRequest, ValidationRequest } from "../../automation/validation/contract";
 import type { HookFailure, HookOutcome } from "../../automation/validation/outcome";
 
@@ -20,4 +22,27 @@ export function sampleRequest(endpoint: { address: string; port: number } = { ad
 export function failureOf(outcome: HookOutcome): { failure: HookFailure; message: string } {
   if (outcome.kind !== "failed") expect.fail(`expected a failed outcome, got ${JSON.stringify(outcome)}`);
   return outcome;
+}
+
+/** A validator executable: a shell script in `dir` with `body`, made executable. */
+export function validatorScript(dir: string, name: string, body: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return file;
+}
+
+/** Alive and not a zombie (a killed child may wait a moment for init to reap it). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Waits up to a second for a process to be gone. */
+export async function eventuallyGone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  return !isRunning(pid);
 }

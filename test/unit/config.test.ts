@@ -55,6 +55,7 @@ const DEFAULTS: EnvironmentSettings = {
   source: { kind: "primary" },
   assets: { bucketName: "gametracker-assets", noncurrentVersionExpirationDays: 30, noncurrentVersionsToKeep: 3, abortIncompleteUploadDays: 7 },
   api: { memorySize: 1024, timeoutSeconds: 30, logRetentionDays: 30 },
+  validation: { hook: undefined, hookText: "", timeoutMs: 15 * 60_000, sql: { database: "gametracker", minRows: [], freshness: [], checkDb: false } },
 };
 
 describe("environment config", () => {
@@ -91,6 +92,20 @@ describe("environment config", () => {
         expect(decl, `${key} needs a default, or Pulumi makes it required`).to.have.property("default");
         if (decl.type === "integer") expect(Number.isInteger(decl.default), key).to.equal(true);
         if (decl.type === "boolean") expect(decl.default, key).to.be.a("boolean");
+      }
+    });
+
+    it("is documented in the README's config table: every key once, with its type and default", () => {
+      const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+      const matches = [...readme.matchAll(/^\| `([A-Za-z]+)` \| (\w+) \| ([^|]*) \|/gm)];
+      const rows = new Map(matches.map((m) => [m[1]!, { type: m[2]!, default: m[3]!.trim() }]));
+      expect(matches.length, "one row per key").to.equal(rows.size);
+      for (const [key, schema] of Object.entries(CONFIG_SCHEMA)) {
+        const row = rows.get(key);
+        expect(row, `README.md has no config table row for ${key}`).to.not.equal(undefined);
+        expect(row!.type, key).to.equal(schema.type);
+        const literal = Array.isArray(schema.default) ? `[${schema.default.join(", ")}]` : schema.default === "" ? '""' : String(schema.default);
+        expect(row!.default.startsWith(`\`${literal}\``), `${key}'s default in README.md is ${row!.default}, not ${literal}`).to.equal(true);
       }
     });
 
@@ -149,6 +164,28 @@ describe("environment config", () => {
       expect(s.network).to.deep.equal({ vpcId: "vpc-1", privateSubnetIds: ["subnet-1", "subnet-2"] });
       expect(s.api.code).to.deep.equal({ artifactPath: "build/api.zip", runtime: "java21", handler: "com.gametracker.StreamLambdaHandler::handleRequest" });
       expect(s.source).to.deep.equal({ kind: "restore", stack: "dev-restore-20250601" });
+    });
+
+    it("reads the validation keys with the drill's own parser, the database defaulting to databaseName", () => {
+      const s = parseEnvironmentConfig(
+        asPulumiPasses({
+          databaseName: "games",
+          validationWith: "bundled",
+          validationTimeout: "20m",
+          validationMinRows: ["dbo.Players>=1000"],
+          validationFreshnessColumns: ["dbo.Matches.endedAt"],
+          validationCheckDb: "true",
+        }),
+        "dev",
+      );
+      expect(s.validation).to.deep.equal({
+        hook: { kind: "bundled" },
+        hookText: "bundled",
+        timeoutMs: 20 * 60_000,
+        sql: { database: "games", minRows: [{ table: { schema: "dbo", table: "Players" }, min: 1000 }], freshness: [{ table: { schema: "dbo", table: "Matches" }, column: "endedAt" }], checkDb: true },
+      });
+      // A relative command path is kept as written for the stack output (the drill resolves it where it runs).
+      expect(parseEnvironmentConfig({ validationWith: "command:scripts/validate-drill" }, "dev").validation.hookText).to.equal("command:scripts/validate-drill");
     });
 
     it("lets an empty manual snapshot list declare none", () => {
@@ -263,6 +300,14 @@ describe("environment config", () => {
       ["timeout", { "apiTimeoutSeconds": "901" }, "gametracker:apiTimeoutSeconds is 901"],
       ["log retention", { "apiLogRetentionDays": "10" }, "gametracker:apiLogRetentionDays is 10, but CloudWatch accepts only"],
       ["runtime", { "apiRuntime": "Java 21" }, 'gametracker:apiRuntime is "Java 21"'],
+      ["validation hook", { validationWith: "script:/opt/validate" }, 'gametracker:validationWith is "script:/opt/validate", but it must be command:<path to an executable>, lambda:<function name or ARN> or bundled.'],
+      ["validation Lambda name", { validationWith: "lambda:my validator" }, 'gametracker:validationWith "lambda:my validator" is not a Lambda function name'],
+      ["validation timeout", { validationTimeout: "15" }, 'gametracker:validationTimeout is "15", but it must be a duration such as 15m or 1h30m (it has no unit).'],
+      ["validation row minimum", { validationWith: "bundled", validationMinRows: '["dbo.Players>1000"]' }, 'gametracker:validationMinRows[0] is "dbo.Players>1000", but each entry must be <schema>.<table>>=<minimum rows>'],
+      ["validation freshness column", { validationWith: "bundled", validationFreshnessColumns: '["Matches.endedAt"]' }, 'gametracker:validationFreshnessColumns[0] is "Matches.endedAt", but it must be <schema>.<table>.<column>'],
+      ["validation database", { validationDatabase: " games" }, 'gametracker:validationDatabase is " games", but it must be a SQL Server database name: it starts or ends with a space.'],
+      ["validation CHECKDB flag", { validationCheckDb: "yes" }, 'gametracker:validationCheckDb is "yes", but it must be true or false.'],
+      ["SQL checks beside a command hook", { validationWith: "command:/opt/validate", validationCheckDb: "true" }, "gametracker:validationCheckDb is set, but gametracker:validationWith is command:/opt/validate, which runs its own checks"],
       ["unknown key (typo)", { databaseBackupRetentionDay: "14" }, "gametracker:databaseBackupRetentionDay is set, but it is not a config key of this project; see Pulumi.yaml for the keys (did you mean databaseBackupRetentionDays?)"],
       [
         "a key of the first releases (dotted)",

@@ -76,6 +76,17 @@ describe("environment program (mocks)", () => {
       activeDatabaseEndpoint: "gametracker-mssql.abc123xyz.us-east-1.rds.amazonaws.com",
     });
     expect(outputs.databaseSecretArn).to.match(/:secret:rds!db-/);
+    // Where the bundled validator runs, and the validation the drill reads without the stack's config file.
+    expect(outputs.apiSubnetIds).to.deep.equal(["subnet-network-vpc-private-a", "subnet-network-vpc-private-b"]);
+    expect(outputs.apiSecurityGroupId).to.equal("sg-network-api-sg");
+    expect(outputs.validation).to.deep.equal({
+      validationWith: "",
+      validationTimeout: "15m",
+      validationDatabase: "gametracker",
+      validationMinRows: [],
+      validationFreshnessColumns: [],
+      validationCheckDb: false,
+    });
     expect(outputs.datasourceUrl).to.equal(
       "jdbc:sqlserver://gametracker-mssql.abc123xyz.us-east-1.rds.amazonaws.com:1433;databaseName=gametracker;encrypt=true;trustServerCertificate=false;loginTimeout=30;applicationName=gametracker-api",
     );
@@ -306,6 +317,8 @@ describe("environment program (mocks)", () => {
       ["unknown edition", { "databaseEdition": "free" }, "gametracker:databaseEdition"],
       ["bad databaseSource", { "databaseSource": "somewhere" }, "gametracker:databaseSource"],
       ["unknown key", { "database.retention": "7" }, "not a config key"],
+      ["bad validation hook", { validationWith: "lambda:" }, "gametracker:validationWith"],
+      ["bad validation row minimum", { validationWith: "bundled", validationMinRows: '["Players>=10"]' }, "gametracker:validationMinRows[0]"],
     ];
     for (const [name, config, expected] of cases) {
       it(name, async () => {

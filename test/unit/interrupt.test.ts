@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { processInterrupts } from "../../automation/interrupt";
+import { Interruption, processInterrupts } from "../../automation/interrupt";
 
 describe("process interrupts (the real Ctrl-C hook)", () => {
   it("calls the drill's handler for SIGINT and SIGTERM, and uninstalls cleanly", () => {
@@ -17,5 +17,16 @@ describe("process interrupts (the real Ctrl-C hook)", () => {
     uninstall();
     expect(process.listeners("SIGINT")).to.deep.equal(before.int);
     expect(process.listeners("SIGTERM")).to.deep.equal(before.term);
+  });
+
+  it("aborts its signal when triggered, once, so a validator can be stopped and not only left behind", () => {
+    const interruption = new Interruption();
+    let aborts = 0;
+    interruption.signal.addEventListener("abort", () => (aborts += 1));
+    expect(interruption.signal.aborted).to.equal(false);
+    interruption.trigger();
+    interruption.trigger();
+    expect(interruption.signal.aborted).to.equal(true);
+    expect(aborts).to.equal(1);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { UsageError } from "../../../automation/errors";
-import { encodeSqlChecks, parseSqlChecks, parseValidationSettings, VALIDATION_CONFIG_SCHEMA } from "../../../automation/validation/checks-config";
+import { encodeSqlChecks, exportValidationSettings, parseSqlChecks, parseValidationSettings, readValidationSettings, VALIDATION_CONFIG_SCHEMA } from "../../../automation/validation/checks-config";
 import { messageOf } from "../../support/expect-error";
 
 const options = { defaultDatabase: "gametracker", cwd: "/work/repo" };
@@ -19,6 +19,7 @@ describe("validation config keys", () => {
   it("defaults to no hook, 15 minutes, the API's database and no SQL checks", () => {
     expect(parseValidationSettings({}, options)).to.deep.equal({
       hook: undefined,
+      hookText: "",
       timeoutMs: 15 * 60_000,
       sql: { database: "gametracker", minRows: [], freshness: [], checkDb: false },
     });
@@ -38,6 +39,7 @@ describe("validation config keys", () => {
     };
     const expected = {
       hook: { kind: "bundled" },
+      hookText: "bundled",
       timeoutMs: 90 * 60_000,
       sql: {
         database: "GameTracker Prod",
@@ -116,5 +118,28 @@ describe("validation config keys", () => {
       validationCheckDb: true,
     });
     expect(parseSqlChecks(JSON.parse(encoded), { defaultDatabase: "" })).to.deep.equal(sql);
+  });
+
+  it("exports the settings as the stack output a drill reads back: same settings, the database resolved, a relative command path resolved where the drill runs", () => {
+    const configured = parseValidationSettings(
+      { validationWith: "bundled", validationTimeout: "90m", validationMinRows: ["[Game Data].[Match]]Log]>=5"], validationFreshnessColumns: ["dbo.Matches.endedAt"], validationCheckDb: "true" },
+      options,
+    );
+    const exported = exportValidationSettings(configured);
+    expect(exported).to.deep.equal({
+      validationWith: "bundled",
+      validationTimeout: "1h30m",
+      validationDatabase: "gametracker",
+      validationMinRows: ["[Game Data].[Match]]Log]>=5"],
+      validationFreshnessColumns: ["dbo.Matches.endedAt"],
+      validationCheckDb: true,
+    });
+    // Read back without knowing databaseName: the export carries it.
+    expect(readValidationSettings(exported, { defaultDatabase: "" })).to.deep.equal(configured);
+
+    const command = exportValidationSettings(parseValidationSettings({ validationWith: "command:bin/validate" }, options));
+    expect(command.validationWith).to.equal("command:bin/validate");
+    expect(command.validationDatabase).to.equal("gametracker");
+    expect(readValidationSettings(command, { defaultDatabase: "", cwd: "/runner/checkout" }).hook).to.deep.equal({ kind: "command", path: "/runner/checkout/bin/validate" });
   });
 });

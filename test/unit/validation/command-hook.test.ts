@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../../../automation/errors";
 import { checkExecutable, runCommandHook } from "../../../automation/validation/command-hook";
-import { failureOf, sampleRequest } from "../../support/validation";
+import { eventuallyGone, failureOf, sampleRequest, validatorScript } from "../../support/validation";
 
 /**
  * The command hook end to end: real executables, written by the tests, run by the real
@@ -18,26 +18,7 @@ const PASS = '{"status":"pass","checks":[{"name":"dbo.Players has at least 1000 
 
 let dir: string;
 
-function script(name: string, body: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-  return file;
-}
-
-/** Alive and not a zombie (a killed child may wait a moment for init to reap it). */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-async function eventuallyGone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 50 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 20));
-  return !isRunning(pid);
-}
+const script = (name: string, body: string) => validatorScript(dir, name, body);
 
 describe("command hook (real executables)", () => {
   before(() => {

@@ -10,6 +10,7 @@ describe("validation summary (report checks and data RPO)", () => {
   it("passes a pass with every check ok, lists them beside an overall check, and gives the data RPO", () => {
     const summary = summarizeValidation(answered({ status: "pass", checks: [rows, fresh], dataTime: "2026-11-25T08:58:30.000Z" }), context);
     expect(summary).to.deep.equal({
+      hook: "command:/opt/validate",
       passed: true,
       checks: [
         { id: VALIDATION_CHECK_ID, name: "data validated by command:/opt/validate", status: "pass", expected: "pass", actual: "pass (2 checks)" },
