@@ -9,8 +9,6 @@ import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCo
 import type { MiddlewareStack } from "@smithy/types";
 import { plainOutput, StackOutputs } from "../../automation/stacks/port";
 import { EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
-import { main } from "../../automation/cli/main";
-import { createCutoverCommand } from "../../automation/commands/cutover";
 import { useEmulator } from "../support/emulator";
 import { runCli } from "../support/rds-fixtures";
 import { databaseSource, deployEnvironment, deployRestore, envId, lambdaEnvironment, newWorld, restoreId, World } from "./cutover-fixtures";
@@ -226,17 +224,13 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     let uninstalled = 0;
     const onInterrupt = (h: () => void) => ((handler = h), () => void (uninstalled += 1));
     const run = async (ask?: (q: string) => Promise<boolean>) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await main(["cutover", "--stack", "dev", "--to", restoreStack, ...(ask ? [] : ["--yes"])], {
-        stdout: { write: (t) => void out.push(t) },
-        stderr: { write: (t) => void err.push(t) },
+      return runCli(["cutover", "--stack", "dev", "--to", restoreStack, ...(ask ? [] : ["--yes"])], {
+        clients: (o) => emulator.clients(o),
+        stacks: world.stacks,
         clock: world.clock,
-        ask,
-        awsClients: (o) => emulator.clients(o),
-        stacks: () => world.stacks,
-      }, [createCutoverCommand({ onInterrupt })]);
-      return { code, stdout: out.join(""), stderr: err.join("") };
+        ...(ask ? { ask } : {}),
+        interrupts: onInterrupt,
+      });
     };
     beforeEach(() => {
       handler = undefined;

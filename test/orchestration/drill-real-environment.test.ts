@@ -1,10 +1,5 @@
 import { expect } from "chai";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
-import { main } from "../../automation/cli/main";
-import { CliCommand, CliCommandGroup } from "../../automation/cli/command";
-import { createDrillCommand } from "../../automation/commands/drill";
-import { createRestoreCommand } from "../../automation/commands/restore";
-import { cutoverCommand } from "../../automation/commands/cutover";
 import { DrillReport } from "../../automation/drill/report";
 import { RestoreResult } from "../../automation/restore/restore";
 import { plainOutput } from "../../automation/stacks/port";
@@ -13,6 +8,7 @@ import { useEmulator } from "../support/emulator";
 import { deployEnvironment, lambdaEnvironment, newWorld, World } from "./cutover-fixtures";
 import { FakeInterrupts, primaryFingerprint } from "./restore-fixtures";
 import { rdsEndpointDns } from "../support/rds-dns";
+import { CliRunOptions, runCli } from "../support/cli";
 import { GetFunctionConfigurationCommand, FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { AwsClients } from "../../automation/aws/clients";
 import { drillStackName } from "../../contracts/stacks";
@@ -48,29 +44,13 @@ describe("drill and restore on an environment deployed by the real program (in-m
     runtime.cleanup();
   });
 
-  async function run(argv: string[], commands: Array<CliCommand | CliCommandGroup>): Promise<{ code: number; stdout: string; stderr: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(
-      argv,
-      {
-        stdout: { write: (t) => void out.push(t) },
-        stderr: { write: (t) => void err.push(t) },
-        clock: world.clock,
-        ask: undefined,
-        random: () => 0.25,
-        awsClients: (o) => emulator.clients({ ...o, middleware: runtime.middleware }),
-        stacks: () => world.stacks,
-      },
-      commands,
-    );
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  }
+  const run = (argv: string[], extra: Partial<CliRunOptions> = {}) =>
+    runCli(argv, { clients: (o) => emulator.clients({ ...o, middleware: runtime.middleware }), stacks: () => world.stacks, clock: world.clock, random: () => 0.25, ...extra });
 
   it("a drill restores the newest point onto the environment's own subnet group and security group, verifies, and cleans up", async () => {
     const { rds } = emulator.clients();
     const before = await primaryFingerprint(rds, primary);
-    const result = await run(["drill", "--stack", "dev", "--json"], [createDrillCommand({ resolver: rdsEndpointDns(rds), onInterrupt: new FakeInterrupts().install })]);
+    const result = await run(["drill", "--stack", "dev", "--json"], { resolver: rdsEndpointDns(rds), interrupts: new FakeInterrupts().install });
     expect(result.code, result.stderr).to.equal(0);
     const report = JSON.parse(result.stdout) as DrillReport;
     expect(report.outcome).to.equal("passed");
@@ -84,11 +64,11 @@ describe("drill and restore on an environment deployed by the real program (in-m
   });
 
   it("a restore makes the stack that cutover --to takes, and the API then points at the restored endpoint", async () => {
-    const restored = await run(["restore", "--stack", "dev", "--yes", "--json"], [createRestoreCommand({ resolver: rdsEndpointDns(emulator.clients().rds) })]);
+    const restored = await run(["restore", "--stack", "dev", "--yes", "--json"], { resolver: rdsEndpointDns(emulator.clients().rds) });
     expect(restored.code, restored.stderr).to.equal(0);
     const result = JSON.parse(restored.stdout) as RestoreResult;
     expect(result.passed).to.equal(true);
-    const cut = await run(["cutover", "--stack", "dev", "--to", result.stackName, "--yes"], [cutoverCommand]);
+    const cut = await run(["cutover", "--stack", "dev", "--to", result.stackName, "--yes"], {});
     expect(cut.code, cut.stderr + cut.stdout).to.equal(0);
     const fn = String(plainOutput(outputs, EnvironmentOutputNames.apiFunctionName));
     const env = await lambdaEnvironment(emulator.clients(), fn);
@@ -108,7 +88,7 @@ describe("drill and restore on an environment deployed by the real program (in-m
     world.stacks.beforeNext(stack, "destroy", async () => {
       deployed = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
     });
-    const result = await run(["drill", "--stack", "dev", "--json"], [createDrillCommand({ resolver: rdsEndpointDns(rds), onInterrupt: new FakeInterrupts().install })]);
+    const result = await run(["drill", "--stack", "dev", "--json"], { resolver: rdsEndpointDns(rds), interrupts: new FakeInterrupts().install });
     const report = JSON.parse(result.stdout) as DrillReport;
     expect(result.code, result.stderr).to.equal(1);
     expect(report.failedStep, report.error).to.equal("validate");

@@ -3,13 +3,6 @@ import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { AwsClientOptions, AwsClients } from "../../automation/aws/clients";
-import { main } from "../../automation/cli/main";
-import { createDrillCommand } from "../../automation/commands/drill";
-import { createRestoreCommand } from "../../automation/commands/restore";
-import { checkCommand } from "../../automation/commands/check";
-import { cutoverCommand } from "../../automation/commands/cutover";
-import { rollbackCommand } from "../../automation/commands/rollback";
-import { snapshotsCommand } from "../../automation/commands/snapshots";
 import { DrillReport } from "../../automation/drill/report";
 import { newRunId } from "../../automation/restore/naming";
 import { restoreProgram } from "../../automation/restore/program";
@@ -28,6 +21,7 @@ import { ClientMiddleware, combineMiddleware } from "../support/rds-fixtures";
 import { envId, lambdaEnvironment } from "./cutover-fixtures";
 import { backupsFingerprint, FakeInterrupts, primaryFingerprint } from "./restore-fixtures";
 import { rdsEndpointDns } from "../support/rds-dns";
+import { runCli } from "../support/cli";
 
 /**
  * Region loss, end to end, through the real CLI and the REAL environment and restore
@@ -94,27 +88,16 @@ describe("region loss: the standby stack restores the replicated backups and its
     return { prod, dr };
   }
 
-  async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string; json<T = any>(): T }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    // The test looks endpoints up in moto directly (not through the outage): DNS is not the RDS API.
-    const resolver = rdsEndpointDns([emulator.clients().rds, emulator.clients({ region: "us-west-2" }).rds]);
-    const code = await main(
-      argv,
-      {
-        stdout: { write: (t) => void out.push(t) },
-        stderr: { write: (t) => void err.push(t) },
-        clock,
-        ask: undefined,
-        random: () => 0.25,
-        awsClients: (o) => clients(o),
-        stacks: () => stacks,
-      },
-      [createRestoreCommand({ resolver }), createDrillCommand({ resolver, onInterrupt: new FakeInterrupts().install }), cutoverCommand, rollbackCommand, checkCommand, snapshotsCommand],
-    );
-    const stdout = out.join("");
-    return { code, stdout, stderr: err.join(""), json: () => JSON.parse(stdout) };
-  }
+  const run = (argv: string[]) =>
+    runCli(argv, {
+      clients: (o) => clients(o),
+      stacks: () => stacks,
+      clock,
+      random: () => 0.25,
+      // The test looks endpoints up in moto directly (not through the outage): DNS is not the RDS API.
+      resolver: rdsEndpointDns([emulator.clients().rds, emulator.clients({ region: "us-west-2" }).rds]),
+      interrupts: new FakeInterrupts().install,
+    });
 
   const out = (outputs: StackOutputs, key: string) => plainOutput(outputs, key);
   const describe1 = async (rds: RDSClient, id: string) => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances![0]!;

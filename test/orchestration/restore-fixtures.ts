@@ -10,16 +10,12 @@ import { CreateSecurityGroupCommand, DescribeSubnetsCommand, EC2Client } from "@
 import { HostResolver } from "../../automation/restore/verify";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsClientOptions, AwsClients } from "../../automation/aws/clients";
-import { main } from "../../automation/cli/main";
 import { ManualClock } from "../support/manual-clock";
-import { createDrillCommand } from "../../automation/commands/drill";
-import { createRestoreCommand } from "../../automation/commands/restore";
-import { snapshotsCommand } from "../../automation/commands/snapshots";
-import { checkCommand } from "../../automation/commands/check";
 import { restoreProgram } from "../../automation/restore/program";
 import { ReportWriter } from "../../automation/drill/report-files";
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
 import { MemoryStacks } from "../support/memory-stacks";
+import { runCli } from "../support/cli";
 import { rdsEndpointDns } from "../support/rds-dns";
 import { Stacks } from "../../automation/stacks/port";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
@@ -219,32 +215,18 @@ export async function drillHarness(emulatorClients: (options?: AwsClientOptions)
     environment: (name, outputs) => environment(name, outputs),
     lambdaRuntime,
     configureValidation: (validation) => environment("dev", {}, validation),
-    async run(argv, options = {}) {
-      const out: string[] = [];
-      const err: string[] = [];
-      // The regions the tests restore in: the environment's and its standby's.
-      const resolver = options.resolver ?? rdsEndpointDns([aws.rds, clients({ region: "us-west-2" }).rds]);
-      const interrupts = options.interrupts ?? new FakeInterrupts();
-      const code = await main(
-        argv,
-        {
-          stdout: { write: (t) => void out.push(t) },
-          stderr: { write: (t) => void err.push(t) },
-          clock,
-          ask: options.ask,
-          random: () => 0.5,
-          awsClients: (o) => clients({ ...o, ...(options.middleware ? { middleware: options.middleware } : {}) }),
-          stacks: () => options.stacks ?? stacks,
-        },
-        [
-          createRestoreCommand({ resolver }),
-          createDrillCommand({ resolver, onInterrupt: interrupts.install, ...(options.reportWriter ? { reportWriter: options.reportWriter } : {}) }),
-          snapshotsCommand,
-          checkCommand,
-        ],
-      );
-      const stdout = out.join("");
-      return { code, stdout, stderr: err.join(""), json: () => JSON.parse(stdout) };
+    run(argv, options = {}) {
+      return runCli(argv, {
+        clients,
+        ...(options.middleware ? { middleware: options.middleware } : {}),
+        clock,
+        stacks: () => options.stacks ?? stacks,
+        ...(options.ask ? { ask: options.ask } : {}),
+        // The regions the tests restore in: the environment's and its standby's.
+        resolver: options.resolver ?? rdsEndpointDns([aws.rds, clients({ region: "us-west-2" }).rds]),
+        interrupts: (options.interrupts ?? new FakeInterrupts()).install,
+        ...(options.reportWriter ? { reportWriter: options.reportWriter } : {}),
+      });
     },
     dispose() {
       behaviours.destroy();

@@ -35,10 +35,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import type { MiddlewareStack } from "@smithy/types";
-import { AwsClientOptions, AwsClients } from "../../automation/aws/clients";
-import { CliDeps } from "../../automation/cli/context";
-import { main } from "../../automation/cli/main";
-import { ManualClock } from "./manual-clock";
+import { AwsClients } from "../../automation/aws/clients";
 import { EnvironmentOutputNames } from "../../contracts/stacks";
 import { ENVIRONMENT_PROJECT, Stack, StackId, StackNotFoundError, StackOutputs, Stacks } from "../../automation/stacks/port";
 
@@ -291,44 +288,5 @@ export function combineMiddleware(...middlewares: Array<ClientMiddleware | undef
   };
 }
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout parsed as JSON (for --json runs). */
-  json<T = any>(): T;
-}
-
-/**
- * Runs the real CLI in-process: clients from `clients` (the emulator's factory, so moto
- * and any test middleware apply), a ManualClock (waits are instant), no terminal unless
- * `ask` is given, and `stacks` for `--stack`.
- */
-export async function runCli(
-  argv: string[],
-  deps: {
-    clients: (options?: AwsClientOptions) => AwsClients;
-    middleware?: ClientMiddleware;
-    clock?: ManualClock;
-    stacks?: Stacks;
-    ask?: (question: string) => Promise<boolean>;
-  },
-): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const overrides: Partial<CliDeps> = {
-    stdout: { write: (t) => void out.push(t) },
-    stderr: { write: (t) => void err.push(t) },
-    clock: deps.clock ?? new ManualClock(new Date()),
-    ask: deps.ask,
-    random: () => 0.5,
-    awsClients: (options) => deps.clients({ ...options, ...(deps.middleware ? { middleware: deps.middleware } : {}) }),
-    stacks: () => {
-      if (deps.stacks === undefined) throw new Error("runCli: this test gave no stacks but the command asked for them");
-      return deps.stacks;
-    },
-  };
-  const code = await main(argv, overrides);
-  const stdout = out.join("");
-  return { code, stdout, stderr: err.join(""), json: () => JSON.parse(stdout) };
-}
+export { runCli } from "./cli";
+export type { CliRun } from "./cli";
