@@ -10,7 +10,7 @@ import { HostResolver, verifyRestoredInstance, VerifyExpectations } from "../../
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";
 import { combineMiddleware, createManualSnapshot, createSqlServerInstance, PendingStatus, SQLSERVER_ENGINE_VERSION } from "../support/rds-fixtures";
-import { createDbNetwork, DbNetwork } from "../orchestration/restore-fixtures";
+import { createDbNetwork, DbNetwork } from "../support/rds-fixtures";
 import { rdsEndpointDns } from "../support/rds-dns";
 import { DeployedEnvironment } from "../../automation/deployed-environment";
 

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { primaryFingerprint } from "../support/rds-fixtures";
+import { FakeInterrupts } from "../support/interrupts";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { DrillReport } from "../../automation/drill/report";
 import { RestoreResult } from "../../automation/restore/restore";
@@ -6,7 +8,6 @@ import { plainOutput } from "../../automation/stacks/port";
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
 import { useEmulator } from "../support/emulator";
 import { deployEnvironment, lambdaEnvironment, newWorld, World } from "./cutover-fixtures";
-import { FakeInterrupts, primaryFingerprint } from "./restore-fixtures";
 import { rdsEndpointDns } from "../support/rds-dns";
 import { CliRunOptions, runCli } from "../support/cli";
 import { GetFunctionConfigurationCommand, FunctionConfiguration } from "@aws-sdk/client-lambda";

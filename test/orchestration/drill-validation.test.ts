@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { primaryFingerprint } from "../support/rds-fixtures";
+import { FakeInterrupts } from "../support/interrupts";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,7 +17,7 @@ import { drillStackName, ENVIRONMENT_PROJECT, RESTORE_PROJECT, restoreStackName 
 import { useEmulator } from "../support/emulator";
 import { createLambdaRole, createNodeFunction } from "../support/lambda-runtime";
 import { eventuallyGone, isRunning, validatorScript } from "../support/validation";
-import { DECLARED_SNAPSHOT, drillHarness, FakeInterrupts, Harness, PRIMARY, primaryFingerprint } from "./restore-fixtures";
+import { DECLARED_SNAPSHOT, drillHarness, Harness, PRIMARY } from "./restore-fixtures";
 
 /**
  * Data validation through the real CLI (`main`) on the drill harness: real validator

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { FakeInterrupts } from "../support/interrupts";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,8 +12,8 @@ import { ConcurrentUpdateError } from "../../automation/stacks/port";
 import { drillStackName, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";
-import { allSnapshots, PendingStatus } from "../support/rds-fixtures";
-import { DECLARED_SNAPSHOT, drillHarness, FakeInterrupts, Harness, PRIMARY, primaryFingerprint } from "./restore-fixtures";
+import { PendingStatus, allSnapshots, primaryFingerprint } from "../support/rds-fixtures";
+import { DECLARED_SNAPSHOT, drillHarness, Harness, PRIMARY } from "./restore-fixtures";
 
 /**
  * Rewrites the status RDS reports for one instance (the drill's target), answer by answer:

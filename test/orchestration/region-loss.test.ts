@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { FakeInterrupts } from "../support/interrupts";
 import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
@@ -17,9 +18,8 @@ import { ManualClock } from "../support/manual-clock";
 import { MemoryStacks } from "../support/memory-stacks";
 import { MotoRdsBackups } from "../support/moto-rds-backups";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
-import { ClientMiddleware, combineMiddleware } from "../support/rds-fixtures";
+import { ClientMiddleware, backupsFingerprint, combineMiddleware, primaryFingerprint } from "../support/rds-fixtures";
 import { envId, lambdaEnvironment } from "./cutover-fixtures";
-import { backupsFingerprint, FakeInterrupts, primaryFingerprint } from "./restore-fixtures";
 import { rdsEndpointDns } from "../support/rds-dns";
 import { runCli } from "../support/cli";
 

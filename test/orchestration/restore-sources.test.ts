@@ -5,8 +5,8 @@ import { RestoreResult } from "../../automation/restore/restore";
 import { EnvironmentOutputNames, RESTORE_PROJECT } from "../../contracts/stacks";
 import { useEmulator } from "../support/emulator";
 import { MotoRdsBackups } from "../support/moto-rds-backups";
-import { allSnapshots, PendingStatus, snapshotIds } from "../support/rds-fixtures";
-import { backupsFingerprint, createDbNetwork, DECLARED_SNAPSHOT, drillHarness, Harness, PRIMARY } from "./restore-fixtures";
+import { PendingStatus, allSnapshots, backupsFingerprint, createDbNetwork, snapshotIds } from "../support/rds-fixtures";
+import { DECLARED_SNAPSHOT, drillHarness, Harness, PRIMARY } from "./restore-fixtures";
 
 /**
  * Every recovery source a restore can use besides the live primary — the retained

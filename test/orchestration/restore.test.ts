@@ -4,8 +4,8 @@ import { newRunId } from "../../automation/restore/naming";
 import { RestoreResult } from "../../automation/restore/restore";
 import { ENVIRONMENT_PROJECT, isRestoreStackOf, RESTORE_PROJECT, restoreStackName, RestoreOutputNames } from "../../contracts/stacks";
 import { useEmulator } from "../support/emulator";
-import { createSqlServerInstance } from "../support/rds-fixtures";
-import { drillHarness, Harness, PRIMARY, primaryFingerprint } from "./restore-fixtures";
+import { createSqlServerInstance, primaryFingerprint } from "../support/rds-fixtures";
+import { drillHarness, Harness, PRIMARY } from "./restore-fixtures";
 
 describe("restore (in-memory stacks + moto)", () => {
   const emulator = useEmulator();

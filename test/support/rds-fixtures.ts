@@ -21,12 +21,17 @@
 import {
   CreateDBInstanceCommand,
   CreateDBSnapshotCommand,
+  CreateDBSubnetGroupCommand,
   DBInstance,
   DBSnapshot,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
+  ListTagsForResourceCommand,
   RDSClient,
   Tag,
 } from "@aws-sdk/client-rds";
+import { CreateSecurityGroupCommand, DescribeSubnetsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import {
   CreateBucketCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -290,3 +295,69 @@ export function combineMiddleware(...middlewares: Array<ClientMiddleware | undef
 
 export { runCli } from "./cli";
 export type { CliRun } from "./cli";
+
+// ---------------------------------------------------------------------------------------
+// The environment's database network, and fingerprints of what a restore must not change
+
+export interface DbNetwork {
+  subnetGroupName: string;
+  securityGroupId: string;
+  /** The API's side: the private subnets and its security group, which the database's admits. */
+  apiSubnetIds: string[];
+  apiSecurityGroupId: string;
+}
+
+/** The environment's DB subnet group and security group, as the environment program would have made them (`rds` must be of `region`). */
+export async function createDbNetwork(rds: RDSClient, endpoint: string, name = "gametracker-mssql", region = "us-east-1"): Promise<DbNetwork> {
+  const ec2 = new EC2Client({ endpoint, region });
+  try {
+    const subnets = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).map((s) => s.SubnetId!);
+    if (subnets.length < 2) throw new Error(`moto's default VPC has ${subnets.length} subnets; expected at least 2`);
+    const subnetGroupName = `${name}-subnets`;
+    await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: subnetGroupName, DBSubnetGroupDescription: "test", SubnetIds: subnets.slice(0, 2) }));
+    const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-db`, Description: "SQL Server from the API only" }));
+    const api = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-api`, Description: "the API (and the bundled validator)" }));
+    return { subnetGroupName, securityGroupId: sg.GroupId!, apiSubnetIds: subnets.slice(0, 2), apiSecurityGroupId: api.GroupId! };
+  } finally {
+    ec2.destroy();
+  }
+}
+
+/**
+ * Everything about the primary a drill must not change: the instance's attributes and
+ * tags, and every snapshot of it with status and tags.
+ */
+export async function primaryFingerprint(rds: RDSClient, identifier: string): Promise<unknown> {
+  const instance = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).DBInstances![0]!;
+  const tags = (await rds.send(new ListTagsForResourceCommand({ ResourceName: instance.DBInstanceArn! }))).TagList ?? [];
+  const snapshots = await allSnapshots(rds, { instance: identifier });
+  return {
+    instance: {
+      status: instance.DBInstanceStatus,
+      engine: instance.Engine,
+      engineVersion: instance.EngineVersion,
+      class: instance.DBInstanceClass,
+      storage: instance.AllocatedStorage,
+      retention: instance.BackupRetentionPeriod,
+      deletionProtection: instance.DeletionProtection,
+      subnetGroup: instance.DBSubnetGroup?.DBSubnetGroupName,
+      securityGroups: instance.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId),
+      endpoint: instance.Endpoint?.Address,
+      tags,
+    },
+    snapshots: snapshots.map((s) => ({ id: s.DBSnapshotIdentifier, type: s.SnapshotType, status: s.Status, created: s.SnapshotCreateTime?.toISOString(), tags: s.TagList })),
+  };
+}
+
+/**
+ * Everything about the automated backups of `identifier` (and its restored instances) a
+ * restore must not change: which exist, whose, in which state, from when. The latest
+ * restorable time is left out: it moves by itself while the instance lives.
+ */
+export async function backupsFingerprint(rds: RDSClient, identifier: string): Promise<unknown> {
+  const all = (await rds.send(new DescribeDBInstanceAutomatedBackupsCommand({}))).DBInstanceAutomatedBackups ?? [];
+  return all
+    .filter((b) => b.DBInstanceIdentifier === identifier)
+    .map((b) => ({ dbi: b.DbiResourceId, status: b.Status, region: b.Region, arn: b.DBInstanceAutomatedBackupsArn, earliest: b.RestoreWindow?.EarliestTime?.toISOString(), retention: b.BackupRetentionPeriod }))
+    .sort((a, b) => `${a.dbi}${a.arn}`.localeCompare(`${b.dbi}${b.arn}`));
+}
