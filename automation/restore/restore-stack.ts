@@ -70,12 +70,17 @@ export async function createRestoreStack(stacks: Stacks, stackName: string, spec
 }
 
 /**
- * `up` with the spec as the program's config and the spec's region as the AWS provider's.
- * The config is written every time: an inline project's config lives in a work directory
- * of this process only. Pulumi itself waits for the instance to be created.
+ * Gives the program its input: the spec as its config and the spec's region as the AWS
+ * provider's. Needed before every run of the program (up, preview) in every process: an
+ * inline project's config lives in a work directory of the process that wrote it.
  */
-export async function upRestoreStack(stack: Stack, spec: RestoreSpec, onOutput?: (line: string) => void): Promise<RestoredDatabase> {
+export async function configureRestoreStack(stack: Stack, spec: RestoreSpec): Promise<void> {
   await stack.setAllConfig({ "aws:region": spec.region, [`${RESTORE_PROJECT}:${SPEC_CONFIG_KEY}`]: encodeRestoreSpec(spec) });
+}
+
+/** `up` of the configured stack. Pulumi itself waits for the instance to be created. */
+export async function upRestoreStack(stack: Stack, spec: RestoreSpec, onOutput?: (line: string) => void): Promise<RestoredDatabase> {
+  await configureRestoreStack(stack, spec);
   const result = await stack.up(onOutput);
   return restoredDatabaseFrom(result.outputs, stack.id.stack);
 }

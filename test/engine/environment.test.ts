@@ -11,6 +11,13 @@ import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-l
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT } from "../../contracts/stacks";
 import { environmentProgram } from "../../environment-program";
 import { useEngine } from "../support/engine/harness";
+import { createAwsClients } from "../../automation/aws/clients";
+import { restoreProgram } from "../../automation/restore/program";
+import { RestoreResult } from "../../automation/restore/restore";
+import { configureRestoreStack, readRestoreSpec } from "../../automation/restore/restore-stack";
+import { RESTORE_PROJECT } from "../../contracts/stacks";
+import { runCli } from "../support/cli";
+import { rdsEndpointDns } from "../support/rds-dns";
 
 describe("engine scenario: the environment from its stack files (pulumi up -s dev / -s prod)", function () {
   this.timeout(10 * 60_000);
@@ -57,6 +64,31 @@ describe("engine scenario: the environment from its stack files (pulumi up -s de
       const again = await s.preview();
       const changed = again.steps.filter((step) => step.op !== "same");
       expect(changed, JSON.stringify(changed, null, 1)).to.deep.equal([]);
+      if (!expected.encrypted) return;
+
+      // An encrypted backup restores encrypted; the restore stack declares it, so its next
+      // update plans nothing (storageEncrypted and kmsKeyId force a replacement when they differ).
+      const aws = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1" });
+      try {
+        const world = () => engine.stacks({ environmentProgram: async () => environmentProgram(), inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
+        const restored = await runCli(["restore", "--stack", stack, "--from", "snapshot:gametracker-manual-backup-v1", "--yes", "--json"], {
+          clients: (o) => createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", ...o }),
+          stacks: world,
+          resolver: rdsEndpointDns(aws.rds),
+        });
+        expect(restored.code, restored.stderr).to.equal(0);
+        const result = restored.json<RestoreResult>();
+        const instance = (await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: result.targetInstance }))).DBInstances![0]!;
+        expect(instance.StorageEncrypted).to.equal(true);
+        // From a fresh process, as the next `restore --resume` or a reviewer would run it.
+        const restoreStack = await world().select({ project: RESTORE_PROJECT, stack: result.stackName });
+        await configureRestoreStack(restoreStack, await readRestoreSpec(restoreStack));
+        const next = await restoreStack.preview();
+        const planned = next.steps.filter((step) => step.op !== "same");
+        expect(planned, JSON.stringify(planned, null, 1)).to.deep.equal([]);
+      } finally {
+        aws.destroy();
+      }
     });
   }
 });

@@ -1,0 +1,196 @@
+/**
+ * Engine scenarios of issue 9 §4: the drill, restore → cut-over → rollback, a restore
+ * interrupted and resumed by another OS process, the engine's own lock refusing a second
+ * update, and cleanup of leftovers — all on an environment deployed by the REAL program
+ * from Pulumi.dev.yaml through the real engine, with state asserted in moto and in the
+ * backend. One deployment serves the describe(); the tests build on each other's state
+ * only where they say so.
+ */
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { DescribeDBInstancesCommand, ModifyDBInstanceCommand } from "@aws-sdk/client-rds";
+import { CreateSecurityGroupCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
+import type { MiddlewareStack } from "@smithy/types";
+import { judgeCutoverPreview } from "../../automation/cutover/preview-guard";
+import { DrillReport } from "../../automation/drill/report";
+import { RestoreResult } from "../../automation/restore/restore";
+import { checkIdsFor } from "../../automation/restore/verify";
+import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, EnvironmentOutputNames, RESTORE_PROJECT } from "../../contracts/stacks";
+import { REPO_ROOT } from "../support/moto";
+import { primaryFingerprint } from "../support/rds-fixtures";
+import { ENGINE_WORKDIR_VARIABLE } from "../support/engine/cli-process";
+import { useDeployedEnvironment } from "../support/engine/deployed-environment";
+
+const SNAPSHOT = "gametracker-manual-backup-v1";
+
+describe("engine scenarios: drill, restore, cut-over, rollback, resume, lock and cleanup on the deployed dev environment", function () {
+  this.timeout(5 * 60_000);
+  const world = useDeployedEnvironment("dev");
+  const primary = () => String(world.out(EnvironmentOutputNames.databaseIdentifier));
+  const rds = () => world.aws().rds;
+  const instanceIds = async () => ((await rds().send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((i) => i.DBInstanceIdentifier!).sort();
+  const restoreStacks = async () => (await world.stacks().list(RESTORE_PROJECT)).map((s) => s.name).sort();
+  const lambdaUrl = async () =>
+    (await world.aws().lambda.send(new GetFunctionConfigurationCommand({ FunctionName: String(world.out(EnvironmentOutputNames.apiFunctionName)) }))).Environment?.Variables?.SPRING_DATASOURCE_URL;
+
+  it("a drill restores the declared snapshot onto the environment's network, passes every check, and leaves nothing behind", async () => {
+    const before = await primaryFingerprint(rds(), primary());
+    const result = await world.run(["drill", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--json"]);
+    expect(result.code, result.stderr).to.equal(0);
+    const report = result.json<DrillReport>();
+    expect(report.outcome).to.equal("passed");
+    expect(report.checks.map((c) => c.id)).to.deep.equal(checkIdsFor("drill"));
+    expect(report.checks.find((c) => c.id === "subnet-group")?.actual).to.equal(world.out(EnvironmentOutputNames.dbSubnetGroupName));
+    expect(report.cleanup.status).to.equal("destroyed");
+    // Nothing left: no drill instance in moto, no restore stack in the backend; the primary as it was.
+    expect(await instanceIds()).to.deep.equal([primary()]);
+    expect(await restoreStacks()).to.deep.equal([]);
+    expect(await primaryFingerprint(rds(), primary())).to.deep.equal(before);
+  });
+
+  it("a drill whose restored instance is not what was asked for (moved off the environment's security group before verify) fails at verify and still cleans up", async () => {
+    const ec2 = new EC2Client({ region: "us-east-1", endpoint: world.engine.motoEndpoint });
+    const vpcId = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs!.find((v) => v.CidrBlock === "10.20.0.0/16")!.VpcId!;
+    const stray = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: "stray", Description: "not the environment's", VpcId: vpcId }))).GroupId!;
+    ec2.destroy();
+    // Drift as AWS would show it: at the drill's first look, something else has already
+    // changed the restored instance in moto; verify reads moto's real answer.
+    let drifted = false;
+    const drift = (stack: MiddlewareStack<any, any>) =>
+      stack.add(
+        (next: any, context: any) => async (args: any) => {
+          const target = args.input?.DBInstanceIdentifier as string | undefined;
+          const answer = await next(args);
+          // Only once the restored instance exists (the plan also looks for it, before it does).
+          if (drifted || context.commandName !== "DescribeDBInstancesCommand" || !target?.includes("-drill-") || answer.output?.DBInstances?.length !== 1) return answer;
+          drifted = true;
+          await world.aws().rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: target, VpcSecurityGroupIds: [stray], ApplyImmediately: true }));
+          return next(args);
+        },
+        { step: "initialize", name: "testDrift" },
+      );
+    const result = await world.run(["drill", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--json"], { middleware: drift });
+    expect(result.code).to.equal(1);
+    const report = result.json<DrillReport>();
+    expect(report).to.deep.include({ outcome: "failed", failedStep: "verify" });
+    expect(report.checks.filter((c) => c.status === "fail").map((c) => c.id)).to.deep.equal(["security-groups"]);
+    expect(report.checks.find((c) => c.id === "security-groups")?.actual).to.equal(stray);
+    expect(report.cleanup.status).to.equal("destroyed");
+    expect(await instanceIds()).to.deep.equal([primary()]);
+  });
+
+  let restoreStack = "";
+  let restoredAddress = "";
+
+  it("restore → cut-over: the engine's own preview passes the guard, --preview-only prints its diff as Markdown, and the Lambda in AWS then names the restored endpoint", async () => {
+    const restored = await world.run(["restore", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--yes", "--json"]);
+    expect(restored.code, restored.stderr).to.equal(0);
+    const result = restored.json<RestoreResult>();
+    expect(result.passed).to.equal(true);
+    restoreStack = result.stackName;
+    restoredAddress = result.endpoint!.address;
+
+    // The engine's preview of the switch, judged by the guard as the cut-over judges it.
+    const env = await world.stacks().select({ project: ENVIRONMENT_PROJECT, stack: "dev" });
+    await env.setConfig(DATABASE_SOURCE_KEY, restoreStack);
+    const preview = await env.preview();
+    await env.setConfig(DATABASE_SOURCE_KEY, "primary");
+    const changing = preview.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.type}`);
+    expect(changing).to.include.members(["read pulumi:pulumi:StackReference", "update aws:lambda/function:Function"]);
+    const verdict = judgeCutoverPreview(preview);
+    expect(verdict.allowed, verdict.summary).to.equal(true);
+    expect(verdict.lambdaEnvironmentChanges).to.include("environment.variables.SPRING_DATASOURCE_URL");
+
+    const md = await world.run(["cutover", "--stack", "dev", "--to", restoreStack, "--preview-only"]);
+    expect(md.code, md.stderr).to.equal(0);
+    expect(md.stdout).to.contain(`### Cut-over preview: \`dev\` → \`${restoreStack}\``);
+    expect(md.stdout).to.contain("**Guard: allowed**");
+    expect(md.stdout).to.match(/```diff\n[\s\S]*SPRING_DATASOURCE_URL[\s\S]*```/);
+    expect(await lambdaUrl()).to.contain(String(world.out(EnvironmentOutputNames.databaseEndpoint)));
+
+    const cut = await world.run(["cutover", "--stack", "dev", "--to", restoreStack, "--yes", "--json"]);
+    expect(cut.code, cut.stderr).to.equal(0);
+    expect(cut.json()).to.deep.include({ outcome: "switched", to: restoreStack });
+    expect(await lambdaUrl()).to.contain(`jdbc:sqlserver://${restoredAddress}:1433;`);
+    const state = await world.engine.exportStack(ENVIRONMENT_PROJECT, "dev");
+    expect(state.resources.some((r) => r.type === "pulumi:pulumi:StackReference")).to.equal(true);
+  });
+
+  it("a second update is refused by the engine's own lock while the first holds the environment stack; nothing is left half-switched", async () => {
+    expect(restoreStack, "runs after the cut-over").to.not.equal("");
+    const hold = world.engine.levers.hold({ op: "update", type: "aws:lambda/function:Function", preview: false });
+    const first = world.run(["rollback", "--stack", "dev", "--yes", "--json"]);
+    await hold.reached();
+    // --force: a DIY backend's preview takes no lock (and sees the state before the running
+    // update), so only the update itself meets the lock; that is what this test is about.
+    const second = await world.run(["cutover", "--stack", "dev", "--to", restoreStack, "--force", "--yes"]);
+    hold.release();
+    expect(second.code).to.equal(1);
+    expect(second.stderr).to.contain("Stack gametracker/dev has an update in progress");
+    const rolledBack = await first;
+    expect(rolledBack.code, rolledBack.stderr).to.equal(0);
+    expect(rolledBack.json()).to.deep.include({ outcome: "switched", to: "primary" });
+    expect(await lambdaUrl()).to.contain(String(world.out(EnvironmentOutputNames.databaseEndpoint)));
+    const env = await world.stacks().select({ project: ENVIRONMENT_PROJECT, stack: "dev" });
+    expect(await env.getConfig(DATABASE_SOURCE_KEY)).to.equal("primary");
+    // After the rollback the stack holds exactly what its config says: nothing left to change.
+    const again = await env.preview();
+    expect(again.steps.filter((s) => s.op !== "same")).to.deep.equal([]);
+  });
+
+  it("a restore interrupted in one OS process (SIGINT mid-update) is resumed by another from the stack's recorded spec", async () => {
+    const child = (args: string[]) => {
+      const proc = spawn(process.execPath, ["--require", path.join(REPO_ROOT, "register-ts.js"), path.join(REPO_ROOT, "test/support/engine/cli-process.ts"), ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...world.engine.envVars, [ENGINE_WORKDIR_VARIABLE]: world.engine.workDir },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => proc.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr })));
+      return { proc, done };
+    };
+    const hold = world.engine.levers.hold({ op: "create", type: "aws:rds/instance:Instance", preview: false });
+    const first = child(["restore", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--target-id", `${primary()}-resumed`, "--yes"]);
+    await hold.reached(120_000);
+    first.proc.kill("SIGINT");
+    hold.release();
+    const interrupted = await first.done;
+    expect(interrupted.code, interrupted.stderr).to.equal(1);
+    expect(interrupted.stderr).to.contain("warning: interrupted: stopping restore");
+    const id = /--resume (\d{12}[a-z0-9]{4})/.exec(interrupted.stderr)?.[1];
+    expect(id, interrupted.stderr).to.be.a("string");
+    expect(await restoreStacks()).to.include(`dev-restore-${id}`);
+
+    const second = child(["restore", "--stack", "dev", "--resume", id!, "--json"]);
+    const resumed = await second.done;
+    expect(resumed.code, resumed.stderr).to.equal(0);
+    const result = JSON.parse(resumed.stdout) as RestoreResult;
+    expect(result).to.deep.include({ restoreId: id, resumed: true, passed: true, targetInstance: `${primary()}-resumed` });
+    expect(result.recoveryPoint?.label).to.equal(`snapshot:${SNAPSHOT}`);
+    expect(await instanceIds()).to.include(`${primary()}-resumed`);
+  });
+
+  it("cleanup finds what drills and restores left behind, keeps what is in use or protected, and destroys the rest", async () => {
+    const kept = await world.run(["drill", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--keep", "--json"]);
+    expect(kept.code, kept.stderr).to.equal(0);
+    const drillStack = `dev-drill-${kept.json<DrillReport>().drillId}`;
+    world.clock.advance(3 * 3600_000);
+    const dry = await world.run(["cleanup", "--older-than", "1h", "--dry-run", "--json"]);
+    expect(dry.code, dry.stderr).to.equal(0);
+    const plan = dry.json<{ items: Array<{ name: string; action: string; reason: string }> }>().items;
+    expect(plan.find((i) => i.name === drillStack)?.action).to.equal("destroy-stack");
+    // Cut-over restores keep deletion protection, so cleanup reports them and never forces them.
+    expect(plan.filter((i) => i.name.startsWith("dev-restore-")).every((i) => i.action === "keep")).to.equal(true);
+    const done = await world.run(["cleanup", "--older-than", "1h", "--yes", "--json"]);
+    expect(done.code, done.stderr).to.equal(0);
+    expect(await restoreStacks()).to.not.include(drillStack);
+    expect((await instanceIds()).filter((i) => i.includes("-drill-"))).to.deep.equal([]);
+    expect(await instanceIds()).to.include(primary());
+  });
+});
+

@@ -1,0 +1,74 @@
+/**
+ * The engine scenarios' world: the REAL environment program deployed once per describe()
+ * from the repository's own Pulumi.<stack>.yaml through the real engine and the stand-in
+ * providers into moto, and the real CLI in-process on a fresh adapter for every command
+ * (as a new process would get one: nothing of the previous command's workspace survives).
+ */
+import { RDSClient } from "@aws-sdk/client-rds";
+import { AwsClientOptions, AwsClients, createAwsClients } from "../../../automation/aws/clients";
+import { restoreProgram } from "../../../automation/restore/program";
+import { Stacks } from "../../../automation/stacks/port";
+import { ENVIRONMENT_PROJECT, RESTORE_PROJECT, StackOutputs } from "../../../automation/stacks/port";
+import { environmentProgram } from "../../../environment-program";
+import { CliRun, CliRunOptions, runCli } from "../cli";
+import { FakeInterrupts } from "../interrupts";
+import { ManualClock } from "../manual-clock";
+import { rdsEndpointDns } from "../rds-dns";
+import { Engine, useEngine } from "./harness";
+
+export interface DeployedWorld {
+  readonly engine: Engine;
+  /** The environment stack's outputs after the first `up`. */
+  readonly outputs: StackOutputs;
+  readonly clock: ManualClock;
+  /** moto clients (no test middleware). */
+  aws(options?: AwsClientOptions): AwsClients;
+  /** A fresh adapter with the environment and restore programs registered, as the CLI builds it. */
+  stacks(): Stacks;
+  /** The CLI in-process on a fresh adapter. */
+  run(argv: string[], extra?: Partial<CliRunOptions>): Promise<CliRun>;
+  out(key: string): unknown;
+}
+
+export function useDeployedEnvironment(stack: string): DeployedWorld {
+  const engine = useEngine({ scope: "suite" });
+  const clock = new ManualClock(new Date(Date.now() + 1000));
+  let outputs: StackOutputs | undefined;
+  const made: AwsClients[] = [];
+  const aws = (options: AwsClientOptions = {}) => {
+    const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", ...options });
+    made.push(clients);
+    return clients;
+  };
+  const stacks = () => engine.stacks({ environmentProgram: async () => environmentProgram(), inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
+
+  before(async function () {
+    this.timeout(5 * 60_000);
+    try {
+      void engine.cli;
+    } catch {
+      return this.skip();
+    }
+    const env = await stacks().createOrSelect({ project: ENVIRONMENT_PROJECT, stack });
+    outputs = (await env.up()).outputs;
+  });
+  after(() => {
+    for (const c of made.splice(0)) c.destroy();
+  });
+
+  return {
+    engine,
+    clock,
+    get outputs() {
+      if (outputs === undefined) throw new Error("the environment is not deployed yet");
+      return outputs;
+    },
+    aws,
+    stacks,
+    out: (key) => outputs?.[key]?.value,
+    run: (argv, extra = {}) => {
+      const rds: RDSClient[] = [aws().rds, aws({ region: "us-west-2" }).rds];
+      return runCli(argv, { clients: aws, stacks, clock, resolver: rdsEndpointDns(rds), interrupts: new FakeInterrupts().install, ...extra });
+    },
+  };
+}
