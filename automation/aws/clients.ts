@@ -1,7 +1,8 @@
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import type { MiddlewareStack } from "@smithy/types";
+import type { S3ControlClient } from "@aws-sdk/client-s3-control";
+import type { AwsCredentialIdentity, MiddlewareStack } from "@smithy/types";
 
 /**
  * The one place that constructs AWS SDK clients. Everything else receives an
@@ -19,6 +20,8 @@ export interface AwsClientOptions {
    * to inject throttling, 5xx and timeouts (test/support/faults.ts).
    */
   middleware?: (stack: MiddlewareStack<any, any>) => void;
+  /** Fixed credentials instead of the default chain (tests: an emulator that refuses session tokens). */
+  credentials?: AwsCredentialIdentity;
 }
 
 export interface AwsClients {
@@ -27,6 +30,13 @@ export interface AwsClients {
   readonly rds: RDSClient;
   readonly s3: S3Client;
   readonly lambda: LambdaClient;
+  /**
+   * S3 Control (Batch Operations jobs), built on first use: only `assets restore-prefix --via
+   * batch` needs it. It always goes to AWS's regional endpoint: its requests are addressed
+   * to `<account>.s3-control.<region>…`, which an endpoint override by IP or localhost can't
+   * carry, and no emulator implements jobs.
+   */
+  readonly s3control: S3ControlClient;
   destroy(): void;
 }
 
@@ -44,6 +54,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(endpoint ? { endpoint } : {}),
     retryMode: "standard",
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
   };
   const rds = new RDSClient(common);
   // Custom endpoints (moto, LocalStack, VPC endpoints by IP) don't resolve
@@ -51,16 +62,28 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const s3 = new S3Client({ ...common, forcePathStyle: endpoint !== undefined });
   const lambda = new LambdaClient(common);
   for (const client of [rds, s3, lambda]) options.middleware?.(client.middlewareStack as MiddlewareStack<any, any>);
+  let s3control: S3ControlClient | undefined;
   return {
     region,
     endpoint,
     rds,
     s3,
     lambda,
+    get s3control() {
+      if (s3control === undefined) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { S3ControlClient: Client } = require("@aws-sdk/client-s3-control") as typeof import("@aws-sdk/client-s3-control");
+        const { endpoint: _override, ...regional } = common as typeof common & { endpoint?: string };
+        s3control = new Client({ ...regional, ignoreConfiguredEndpointUrls: true });
+        options.middleware?.(s3control.middlewareStack as MiddlewareStack<any, any>);
+      }
+      return s3control;
+    },
     destroy() {
       rds.destroy();
       s3.destroy();
       lambda.destroy();
+      s3control?.destroy();
     },
   };
 }
