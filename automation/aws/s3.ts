@@ -12,7 +12,6 @@ import {
   HeadObjectCommandOutput,
   LifecycleRule,
   ListObjectVersionsCommand,
-  ListObjectVersionsCommandOutput,
   PublicAccessBlockConfiguration,
   PutObjectCommand,
   S3Client,
@@ -21,6 +20,7 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
+import { OperationError } from "../errors";
 import { callAws, httpStatusOf, isAwsError, isConditionFailed, rethrowAws } from "./errors";
 
 /**
@@ -111,41 +111,74 @@ export interface VersionPage {
   nextVersionIdMarker: string | undefined;
 }
 
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/** XML text as the characters it stands for (the five named entities and numeric references). Pure. */
+export function xmlText(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) =>
+    e.startsWith("#x") ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : ENTITIES[e]!,
+  );
+}
+
+const childText = (xml: string, tag: string): string | undefined => {
+  const open = xml.indexOf(`<${tag}>`);
+  if (open < 0) return undefined;
+  const from = open + tag.length + 2;
+  const close = xml.indexOf(`</${tag}>`, from);
+  return close < 0 ? undefined : xmlText(xml.slice(from, close));
+};
+
 /**
- * The kinds of the `<Version>` and `<DeleteMarker>` elements of a ListObjectVersions body,
- * in document order. S3 lists a key's versions and delete markers interleaved, newest
- * first; the SDK's parser returns them as two arrays and drops that order, which is the
- * only thing that orders a version and a marker stamped in the same millisecond. Element
+ * A ListObjectVersions response body read directly, entries in document order. S3 lists
+ * a key's versions and delete markers interleaved, newest first; the SDK's parser returns
+ * them as two arrays and drops that order, which is the only thing that orders a version
+ * and a marker stamped in the same millisecond. Reading the body once also spares the
+ * SDK's generic parse of every page, most of a large listing's memory churn. Element
  * text is XML-escaped, so a `<` inside a key can't look like a tag. Pure.
  */
-export function entryKindsInBody(xml: string): Array<"version" | "delete-marker"> {
-  const kinds: Array<"version" | "delete-marker"> = [];
-  for (const match of xml.matchAll(/<(Version|DeleteMarker)(?:\s[^>]*)?>/g)) kinds.push(match[1] === "Version" ? "version" : "delete-marker");
-  return kinds;
+export function parseVersionPage(xml: string): VersionPage {
+  const entries: ListedEntry[] = [];
+  const commonPrefixes: string[] = [];
+  // Top-level fields come before, between or after the entries; read them outside of the entries.
+  let outside = "";
+  let last = 0;
+  for (const m of xml.matchAll(/<(Version|DeleteMarker|CommonPrefixes)>([\s\S]*?)<\/\1>/g)) {
+    outside += xml.slice(last, m.index);
+    last = m.index! + m[0].length;
+    const body = m[2]!;
+    if (m[1] === "CommonPrefixes") {
+      const prefix = childText(body, "Prefix");
+      if (prefix !== undefined) commonPrefixes.push(prefix);
+      continue;
+    }
+    const key = childText(body, "Key");
+    if (key === undefined) continue;
+    const common = { key, versionId: childText(body, "VersionId") ?? "null", lastModified: new Date(childText(body, "LastModified") ?? 0), isLatest: childText(body, "IsLatest") === "true" };
+    entries.push(
+      m[1] === "Version"
+        ? { kind: "version", ...common, size: Number(childText(body, "Size") ?? 0), etag: childText(body, "ETag") ?? "", storageClass: childText(body, "StorageClass") }
+        : { kind: "delete-marker", ...common },
+    );
+  }
+  outside += xml.slice(last);
+  return {
+    entries,
+    commonPrefixes,
+    isTruncated: childText(outside, "IsTruncated") === "true",
+    nextKeyMarker: childText(outside, "NextKeyMarker") || undefined,
+    nextVersionIdMarker: childText(outside, "NextVersionIdMarker") || undefined,
+  };
 }
 
-/**
- * Puts the SDK's two arrays back into body order, using the kinds read from the body. If
- * the counts disagree (a body this reader does not understand), versions come first and
- * the caller's ordering rules have to do the rest, as they do for emulators.
- */
-export function interleave(kinds: ReadonlyArray<"version" | "delete-marker">, versions: ListedVersion[], markers: ListedMarker[]): ListedEntry[] {
-  const expected = { version: versions.length, "delete-marker": markers.length };
-  const counted = { version: 0, "delete-marker": 0 };
-  for (const kind of kinds) counted[kind]++;
-  if (counted.version !== expected.version || counted["delete-marker"] !== expected["delete-marker"]) return [...versions, ...markers];
-  let v = 0;
-  let m = 0;
-  return kinds.map((kind) => (kind === "version" ? versions[v++]! : markers[m++]!));
-}
-
-async function bodyBytes(body: unknown): Promise<Uint8Array> {
-  if (body instanceof Uint8Array) return body;
-  if (body === undefined || body === null) return new Uint8Array();
+async function bodyBytes(body: unknown): Promise<Buffer> {
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (body === undefined || body === null) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
+
+const EMPTY_LISTING = new TextEncoder().encode('<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></ListVersionsResult>');
 
 /** One page of ListObjectVersions, entries in the response body's order. */
 export async function listVersionPage(s3: S3Client, request: VersionPageRequest): Promise<VersionPage> {
@@ -157,46 +190,25 @@ export async function listVersionPage(s3: S3Client, request: VersionPageRequest)
     ...(request.versionIdMarker !== undefined ? { VersionIdMarker: request.versionIdMarker } : {}),
     ...(request.maxKeys !== undefined ? { MaxKeys: request.maxKeys } : {}),
   });
-  let kinds: Array<"version" | "delete-marker"> = [];
-  // Sits between the transport and the deserializer: reads the raw body once, remembers
-  // the element order, and hands the same bytes on to the SDK's parser.
+  let page: VersionPage | undefined;
+  // Sits between the transport and the deserializer: a successful body is read here, and
+  // the SDK's parser gets an empty result instead; errors reach the SDK's error handling as sent.
   command.middlewareStack.addRelativeTo(
     (next: any) => async (args: any) => {
       const result = await next(args);
       const response = result.response as { statusCode?: number; body?: unknown };
       if (response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300) {
-        const bytes = await bodyBytes(response.body);
-        kinds = entryKindsInBody(Buffer.from(bytes).toString("utf8"));
-        response.body = bytes;
+        page = parseVersionPage((await bodyBytes(response.body)).toString("utf8"));
+        response.body = EMPTY_LISTING;
       }
       return result;
     },
-    { relation: "after", toMiddleware: "deserializerMiddleware", name: "gametrackerListingOrder" },
+    { relation: "after", toMiddleware: "deserializerMiddleware", name: "gametrackerListingBody" },
   );
   const where = `s3://${request.bucket}/${request.prefix ?? ""}`;
-  const page: ListObjectVersionsCommandOutput = await callAws(`list the versions under ${where}`, () => s3.send(command));
-  const versions: ListedVersion[] = (page.Versions ?? [])
-    .filter((v) => v.Key !== undefined)
-    .map((v) => ({
-      kind: "version",
-      key: v.Key!,
-      versionId: v.VersionId ?? "null",
-      lastModified: v.LastModified ?? new Date(0),
-      isLatest: v.IsLatest === true,
-      size: v.Size ?? 0,
-      etag: v.ETag ?? "",
-      storageClass: v.StorageClass,
-    }));
-  const markers: ListedMarker[] = (page.DeleteMarkers ?? [])
-    .filter((m) => m.Key !== undefined)
-    .map((m) => ({ kind: "delete-marker", key: m.Key!, versionId: m.VersionId ?? "null", lastModified: m.LastModified ?? new Date(0), isLatest: m.IsLatest === true }));
-  return {
-    entries: interleave(kinds, versions, markers),
-    commonPrefixes: (page.CommonPrefixes ?? []).map((c) => c.Prefix).filter((p): p is string => p !== undefined),
-    isTruncated: page.IsTruncated === true,
-    nextKeyMarker: page.NextKeyMarker || undefined,
-    nextVersionIdMarker: page.NextVersionIdMarker || undefined,
-  };
+  await callAws(`list the versions under ${where}`, () => s3.send(command));
+  if (page === undefined) throw new OperationError(`Listing the versions under ${where} gave no response body to read; try again.`);
+  return page;
 }
 
 // ---------------------------------------------------------------------------------------------

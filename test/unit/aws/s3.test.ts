@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import { S3Client } from "@aws-sdk/client-s3";
-import { copySource, encodeKey, entryKindsInBody, headObject, interleave, listVersionPage, storedChecksum } from "../../../automation/aws/s3";
+import { copySource, encodeKey, headObject, listVersionPage, parseVersionPage, storedChecksum, xmlText } from "../../../automation/aws/s3";
 import { OperationError } from "../../../automation/errors";
 import { CannedAnswer, CannedHttp } from "../../support/canned-http";
-import { m, v } from "../../support/object-versions";
 
 /** A client whose requests `answer` serves, through the SDK's own serializer and parser. */
 function cannedS3(answer: () => CannedAnswer) {
@@ -22,16 +21,18 @@ const listing = (...entries: string[]) =>
 
 describe("aws/s3", () => {
   describe("the order of a ListObjectVersions body", () => {
-    it("reads the kinds of the entries in document order", () => {
-      expect(entryKindsInBody(listing(version("a", "1", "x"), marker("b", "2", "x"), version("b", "3", "x")))).to.deep.equal(["version", "delete-marker", "version"]);
-      expect(entryKindsInBody("<ListVersionsResult><VersionIdMarker>v</VersionIdMarker><NextVersionIdMarker>w</NextVersionIdMarker></ListVersionsResult>")).to.deep.equal([]);
+    it("reads the entries in document order, with their fields, and nothing else as an entry", () => {
+      const page = parseVersionPage(listing(version("a &amp; b", "1", "2026-11-25T12:00:00.000Z", true), marker("b", "2", "2026-11-25T12:00:01.000Z"), version("b", "3", "2026-11-25T12:00:00.500Z")));
+      expect(page.entries.map((e) => `${e.kind}:${e.key}:${e.versionId}`)).to.deep.equal(["version:a & b:1", "delete-marker:b:2", "version:b:3"]);
+      expect(page.entries[0]).to.deep.include({ isLatest: true, etag: '"e-1"', size: 3, storageClass: "STANDARD" });
+      expect(page).to.deep.include({ isTruncated: false, nextKeyMarker: undefined, commonPrefixes: [] });
+      expect(parseVersionPage("<ListVersionsResult><VersionIdMarker>v</VersionIdMarker><NextVersionIdMarker>w</NextVersionIdMarker><IsTruncated>false</IsTruncated></ListVersionsResult>").entries).to.deep.equal([]);
     });
 
-    it("puts the SDK's two arrays back into that order, or versions first for a body it does not understand", () => {
-      const vs = [v("v2", 2), v("v1", 1)];
-      const ms = [m("m1", 2)];
-      expect(interleave(["version", "delete-marker", "version"], vs, ms).map((e) => e.versionId)).to.deep.equal(["v2", "m1", "v1"]);
-      expect(interleave(["version"], vs, ms).map((e) => e.versionId)).to.deep.equal(["v2", "v1", "m1"]);
+    it("reads XML text as S3 and versitygw escape it", () => {
+      expect(xmlText("&quot;e&quot; &#34;v&#34; &lt;a&gt; &amp;amp; &#x1F600; &apos;")).to.equal('"e" "v" <a> &amp; \u{1F600} \'');
+      const body = listing(version("k", "1", "2026-12-01T20:03:17.303952074Z")).replace("&quot;e-1&quot;", "&#34;e-1&#34;");
+      expect(parseVersionPage(body).entries[0]).to.deep.include({ etag: '"e-1"', lastModified: new Date("2026-12-01T20:03:17.303Z") });
     });
 
     it("keeps S3's order of a write and a delete in the same millisecond, both ways round (the shape of the S3 API reference's example)", async () => {
