@@ -16,7 +16,7 @@ export const DELIMITER = "/";
 /** How many levels deeper a listing looks for parts when a level has fewer sub-prefixes than lanes. */
 export const MAX_PARTITION_DEPTH = 2;
 /** Histories a part may list ahead of the merge; bounds memory whatever the prefix holds. */
-export const PART_BUFFER = 2_000;
+export const PART_BUFFER = 500;
 
 export interface ParallelListOptions {
   /** Parts listed at once, and list requests in flight at most (unless `requests` is shared with other work). */

@@ -4,6 +4,7 @@ import { Clock } from "../clock";
 import { applyWrites, ApplyOptions, ApplyView } from "./apply";
 import { BatchJob, BatchOptions, followBatchJobs, startBatchCopies } from "./batch";
 import { checkPlannedCopy } from "./copy-check";
+import { keepHeapSmall } from "./heap";
 import { copiesOf } from "./manifest";
 import { listPrefixHistories } from "./partitions";
 import { decideKey, DecideOptions, isWrite, KeyDecision, RestorePlan, WriteDecision } from "./plan";
@@ -42,6 +43,7 @@ export async function planPrefixRestore(s3: S3Client, bucket: string, options: P
     if (isWrite(decision)) await writes.write(decision);
   };
   let entries = 0;
+  const stopKeeping = keepHeapSmall();
   try {
     const histories = listPrefixHistories(s3, bucket, options.prefix, {
       concurrency: options.concurrency,
@@ -61,6 +63,8 @@ export async function planPrefixRestore(s3: S3Client, bucket: string, options: P
     await checks.drain().catch(() => undefined);
     await writes.dispose();
     throw error;
+  } finally {
+    stopKeeping();
   }
 }
 
@@ -85,14 +89,19 @@ export interface AppliedRestore {
  */
 export async function applyPlannedRestore(aws: Pick<AwsClients, "s3" | "s3control">, bucket: string, planned: PlannedRestore, options: ApplyPlannedOptions): Promise<AppliedRestore> {
   const apply = { concurrency: options.concurrency, clock: options.clock, ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}) };
-  if (options.batch === undefined) {
-    return { applied: await applyWrites(aws.s3, bucket, planned.writes.read(), { ...apply, total: planned.writes.count }), batch: undefined };
+  const stopKeeping = keepHeapSmall();
+  try {
+    if (options.batch === undefined) {
+      return { applied: await applyWrites(aws.s3, bucket, planned.writes.read(), { ...apply, total: planned.writes.count }), batch: undefined };
+    }
+    const batch = { ...options.batch, bucket, clock: options.clock };
+    const started = await startBatchCopies(aws, copiesOf(planned.writes.read()), batch);
+    const inJobs = started.jobs.reduce((n, j) => n + j.copies, 0);
+    const applied = await applyWrites(aws.s3, bucket, concat(notCopies(planned.writes.read()), started.local), { ...apply, total: planned.writes.count - inJobs });
+    return { applied, batch: await followBatchJobs(aws.s3control, started, batch) };
+  } finally {
+    stopKeeping();
   }
-  const batch = { ...options.batch, bucket, clock: options.clock };
-  const started = await startBatchCopies(aws, copiesOf(planned.writes.read()), batch);
-  const inJobs = started.jobs.reduce((n, j) => n + j.copies, 0);
-  const applied = await applyWrites(aws.s3, bucket, concat(notCopies(planned.writes.read()), started.local), { ...apply, total: planned.writes.count - inJobs });
-  return { applied, batch: await followBatchJobs(aws.s3control, started, batch) };
 }
 
 async function* notCopies(writes: AsyncIterable<WriteDecision>): AsyncGenerator<WriteDecision> {
