@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { runBounded, TaskLimiter } from "../../../automation/assets/pool";
+import { inFlightCounter } from "../../support/in-flight";
 
 describe("assets/pool", () => {
   describe("runBounded", () => {
@@ -72,21 +73,19 @@ describe("assets/pool", () => {
   describe("TaskLimiter", () => {
     it("never runs more than the limit, makes the producer wait, and runs every task", async () => {
       const limiter = new TaskLimiter(2);
-      let running = 0;
-      let peak = 0;
+      const running = inFlightCounter();
       const done: number[] = [];
       for (let i = 0; i < 10; i++) {
         await limiter.run(async () => {
-          running++;
-          peak = Math.max(peak, running);
+          running.enter();
           await new Promise((r) => setTimeout(r, 1));
-          running--;
+          running.leave();
           done.push(i);
         });
-        expect(running).to.be.at.most(2);
+        expect(running.now).to.be.at.most(2);
       }
       await limiter.drain();
-      expect(peak).to.equal(2);
+      expect(running.peak).to.equal(2);
       expect(done.sort((a, b) => a - b)).to.deep.equal([...Array(10).keys()]);
     });
     it("rethrows the first failure on the next run and on drain", async () => {

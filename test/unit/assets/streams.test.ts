@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { inOrder, ReadAhead, Semaphore } from "../../../automation/assets/streams";
+import { inFlightCounter } from "../../support/in-flight";
 
 const tick = () => new Promise((r) => setImmediate(r));
 /** Everything a stream gives before it ends or fails, and its failure. */
@@ -16,21 +17,19 @@ async function drain<T>(stream: AsyncIterable<T>): Promise<{ seen: T[]; error: u
 describe("assets/streams", () => {
   it("Semaphore runs at most its permits at once, first come first served", async () => {
     const semaphore = new Semaphore(3);
-    let active = 0;
-    let peak = 0;
+    const active = inFlightCounter();
     const order: number[] = [];
     await Promise.all(
       [...Array(12).keys()].map((i) =>
         semaphore.use(async () => {
-          active++;
-          peak = Math.max(peak, active);
+          active.enter();
           order.push(i);
           await tick();
-          active--;
+          active.leave();
         }),
       ),
     );
-    expect(peak).to.equal(3);
+    expect(active.peak).to.equal(3);
     expect(order).to.deep.equal([...Array(12).keys()]);
   });
 
