@@ -27,7 +27,11 @@ export function copySettings(source: CopyDecision["source"], facts: VersionFacts
   };
 }
 
+type Judged = Exclude<CopyVerdict, { verdict: "compare-current" }>;
+
 /** Pure: what the HEAD of the source (and, when asked for, of the current version) says about a planned copy. */
+export function judgeCopy(decision: CopyDecision, source: HeadResult): CopyVerdict;
+export function judgeCopy(decision: CopyDecision, source: HeadResult, current: HeadResult): Judged;
 export function judgeCopy(decision: CopyDecision, source: HeadResult, current?: HeadResult): CopyVerdict {
   if (source.kind !== "version") {
     return {
@@ -49,10 +53,8 @@ export function judgeCopy(decision: CopyDecision, source: HeadResult, current?: 
 /** Reads the HEADs a planned copy needs (one, or two when ETags can't tell) and returns the decision that stands. */
 export async function checkPlannedCopy(s3: S3Client, bucket: string, decision: CopyDecision): Promise<KeyDecision> {
   const source = await headObject(s3, bucket, decision.key, { versionId: decision.source.versionId });
-  let verdict = judgeCopy(decision, source);
-  if (verdict.verdict === "compare-current") {
-    verdict = judgeCopy(decision, source, await headObject(s3, bucket, decision.key, { versionId: decision.current.versionId }));
-  }
+  const first = judgeCopy(decision, source);
+  const verdict = first.verdict === "compare-current" ? judgeCopy(decision, source, await headObject(s3, bucket, decision.key, { versionId: decision.current.versionId })) : first;
   switch (verdict.verdict) {
     case "copy":
       return { ...decision, settings: verdict.settings };
@@ -60,7 +62,5 @@ export async function checkPlannedCopy(s3: S3Client, bucket: string, decision: C
       return { action: "unchanged", key: decision.key, reason: "same-checksum" };
     case "blocked":
       return { action: "blocked", key: decision.key, source: decision.source, reason: verdict.reason };
-    case "compare-current":
-      throw new Error("judgeCopy asked for the current version's HEAD twice");
   }
 }
