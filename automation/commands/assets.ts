@@ -158,7 +158,7 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
       .option("via", { choices: ["direct", "batch"] as const, default: "direct" as const, describe: "Make the copies from this machine, or through S3 Batch Operations jobs" })
       .option("batch-role-arn", { type: "string", requiresArg: true, describe: "With --via batch: the IAM role the jobs run as (its account runs the jobs)" })
       .option("report-bucket", { type: "string", requiresArg: true, describe: "With --via batch: bucket for the manifests and the jobs' completion reports" })
-      .option("batch-timeout", durationOption("With --via batch: how long to follow the jobs (default 24h)")) as any,
+      .option("batch-timeout", durationOption("With --via batch: how long to follow the jobs (default 24h)")),
   examples: [
     ["$0 assets restore-prefix --prefix characters/ --at 2026-11-25T14:00:00Z --stack prod --dry-run", "show what restoring the character images to 14:00 UTC would do"],
     ["$0 assets restore-prefix --at 2026-11-25T15:00:00+01:00 --delete-new --bucket gametracker-assets-prod --yes", "restore the whole bucket, hiding objects created since"],
