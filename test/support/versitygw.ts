@@ -67,7 +67,8 @@ export async function startVersitygw(): Promise<VersitygwServer> {
   const server = await startServerProcess(
     "versitygw",
     bin,
-    ["--access", ACCESS_KEY, "--secret", SECRET_KEY, "--port", `127.0.0.1:${port}`, "--quiet", "posix", "--versioning-dir", versions, root],
+    // Keep-alive as S3 has it: versitygw closes every connection after one answer by default.
+    ["--access", ACCESS_KEY, "--secret", SECRET_KEY, "--port", `127.0.0.1:${port}`, "--keep-alive", "--quiet", "posix", "--versioning-dir", versions, root],
     async () => (await fetch(`${upstream}/`), true),
     { timeoutMs: 30_000 },
   );
