@@ -1,178 +1,180 @@
 /**
- * `npm run bench -- assets`: restoring a prefix of the assets bucket to a moment, this
- * tool (`gametracker-dr assets restore-prefix --delete-new`) against s3-pit-restore
- * (PyPI, the established tool; in-place mode `-B <same bucket>`), both on moto, from
- * identical starting states built in the same phases. Prints wall times, the ratio,
- * the writes each made (counted from the buckets' version census, not from the
- * tools' own words), and whether each final state equals the state at the moment as
- * recorded while the history was written.
+ * `npm run bench -- assets`: restoring a prefix of the assets bucket to a moment, this tool
+ * (`gametracker-dr assets restore-prefix --delete-new`) against s3-pit-restore (PyPI, the
+ * established tool; in-place mode `-B <same bucket>`), at 2,000 and 20,000 keys × 3
+ * versions, from identical starting states built in the same phases, at the same
+ * concurrency. The S3 server is versitygw behind a local proxy that adds S3-like latency
+ * per request (seeded), counts every request by kind for both tools alike, and gives
+ * versitygw's listing S3's LastModified and order (test/support/s3-proxy.ts). Both tools
+ * run as child processes, so wall time and max RSS are each tool's own. Writes are counted
+ * from the buckets' version census, not from the tools' words, and each final state is
+ * compared with the state at the moment as recorded while the history was written.
+ *
+ * Then the memory of a prefix of 1,000,000 versions: this tool against a synthetic
+ * listing source (bench/support/synthetic-s3.ts), plan and apply.
  */
-import { spawn } from "node:child_process";
-import type { MiddlewareStack } from "@smithy/types";
+import * as path from "node:path";
 import type { Benchmark } from "./run";
 import { createAwsClients } from "../automation/aws/clients";
-import { main } from "../automation/cli/main";
-import { systemClock } from "../automation/clock";
 import { table } from "../automation/output";
-import { startMoto, venvBin } from "../test/support/moto";
-import { FaultInjector } from "../test/support/faults";
-import { BucketHistory, census, censusDiff, currentEtags, etagsOf, Op, sortedEntries, underPrefix, VersionCensus } from "../test/support/bucket-history";
+import { venvBin, ensurePythonTools } from "../test/support/moto";
+import { ACCESS_KEY, SECRET_KEY, startVersitygw } from "../test/support/versitygw";
+import { LatencyProfile, S3Proxy } from "../test/support/s3-proxy";
+import { BucketHistory, census, censusDiff, currentEtags, etagsOf, Op, underPrefix, VersionCensus } from "../test/support/bucket-history";
+import { buildCli, cliCommand, measure, Measured } from "./support/measure";
+import { SYNTHETIC_AT, SyntheticBucket } from "./support/synthetic-s3";
 
-const KEYS = 2_000;
+const REPO = path.resolve(__dirname, "..");
+/** Override for a quick try: GAMETRACKER_BENCH_ASSETS_SIZES=200,2000 and GAMETRACKER_BENCH_ASSETS_SYNTHETIC_KEYS=10000. */
+const SIZES = (process.env.GAMETRACKER_BENCH_ASSETS_SIZES ?? "2000,20000").split(",").map(Number);
 const NEW_KEYS = 50;
 const PREFIX = "characters/";
 const CONCURRENCY = 16;
-const key = (i: number) => `${PREFIX}${String(i).padStart(4, "0")}/portrait ${i % 3 === 0 ? "zoë" : "hero"}.png`;
+const LATENCY: LatencyProfile = { seed: 42, listMs: 30, copyMs: 15, headMs: 15, otherMs: 15, jitter: 0.2 };
+const SYNTHETIC_KEYS = Number(process.env.GAMETRACKER_BENCH_ASSETS_SYNTHETIC_KEYS ?? 333_334);
+const key = (i: number) => `${PREFIX}${String(i).padStart(5, "0")}/portrait ${i % 3 === 0 ? "zoë" : "hero"}.png`;
 
-interface Measured {
-  tool: string;
+interface Run {
   ms: number;
+  maxRssMiB: number;
   writes: number;
+  onUnchanged: number;
   versionsLost: number;
-  correct: boolean;
-  mismatches: number;
+  requests: Map<string, number>;
+  applyMs?: number;
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+
+async function scenario(proxy: S3Proxy, measured: string, setup: string, keys: number): Promise<void> {
+  const clients = createAwsClients({ endpoint: setup, region: "us-east-1", credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } });
+  try {
+    const s3 = clients.s3;
+    const ours = await BucketHistory.create(s3, `bench-ours-${keys}`, { stampMs: 1 });
+    const theirs = await BucketHistory.create(s3, `bench-theirs-${keys}`, { stampMs: 1 });
+    const both = (ops: Op[]) => Promise.all([ours.apply(ops, 32), theirs.apply(ops, 32)]);
+    const all = [...Array(keys).keys()];
+    const built = Date.now();
+    await both(all.map((i) => ({ put: key(i), body: `${i}-v1` })));
+    await ours.checkpoint();
+    await both(all.map((i) => ({ put: key(i), body: `${i}-v2` })));
+    await ours.checkpoint();
+    await both(all.filter((i) => i % 10 < 7).map((i) => ({ put: key(i), body: `${i}-v3` })));
+    const at = await ours.checkpoint();
+    // The incident after the moment: 20 % overwritten, 10 % deleted, new keys appear.
+    await both([
+      ...all.filter((i) => i % 10 === 7 || i % 10 === 8).map((i): Op => ({ put: key(i), body: `${i}-v3-bad` })),
+      ...all.filter((i) => i % 10 === 9).map((i): Op => ({ delete: key(i) })),
+      ...[...Array(NEW_KEYS).keys()].map((j): Op => ({ put: `${PREFIX}new-${j}.png`, body: `new-${j}` })),
+    ]);
+    const expected = etagsOf(underPrefix(ours.stateAt(at), PREFIX));
+    const start = await census(s3, ours.bucket);
+    console.log(
+      `\n-- ${keys.toLocaleString("en-US")} keys × 3 versions: ${start.versions.size.toLocaleString("en-US")} versions and ${start.markers.size} delete markers per bucket, built in ${((Date.now() - built) / 1000).toFixed(0)} s; moment ${at.toISOString()}`,
+    );
+
+    const unchangedKeys = new Set(all.filter((i) => i % 10 < 7).map(key));
+    const writesOnUnchanged = (before: VersionCensus, after: VersionCensus) => {
+      const touched = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x) && unchangedKeys.has(x.split("\u0000")[0]!)).length;
+      return touched(after.versions, before.versions) + touched(after.markers, before.markers) + touched(before.markers, after.markers);
+    };
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: "us-east-1", AWS_DEFAULT_REGION: "us-east-1", AWS_ENDPOINT_URL: measured };
+    delete env.AWS_SESSION_TOKEN;
+    delete env.AWS_PROFILE;
+    const run = async (bucket: string, command: [string, string[]]): Promise<Run & { result: Measured }> => {
+      const before = await census(s3, bucket);
+      proxy.resetCounts();
+      const result = await measure(command[0], command[1], env);
+      if (result.code !== 0) throw new Error(`${command[1].join(" ")} exited ${result.code}: ${result.stderr}`);
+      const requests = new Map(proxy.counts);
+      const after = await census(s3, bucket);
+      const diff = censusDiff(before, after);
+      return { ms: result.ms, maxRssMiB: result.maxRssMiB, writes: diff.versionsAdded + diff.markersAdded + diff.markersRemoved, onUnchanged: writesOnUnchanged(before, after), versionsLost: diff.versionsLost.length, requests, result };
+    };
+    const pit = (bucket: string) => run(bucket, [venvBin("s3-pit-restore"), ["-b", bucket, "-B", bucket, "-p", PREFIX, "-t", at.toISOString(), "--max-workers", String(CONCURRENCY)]]);
+    const tool = async (bucket: string) => {
+      const r = await run(bucket, cliCommand(REPO, ["assets", "restore-prefix", "--bucket", bucket, "--prefix", PREFIX, "--at", at.toISOString(), "--delete-new", "--concurrency", String(CONCURRENCY), "--yes", "--json"]));
+      return { ...r, applyMs: (JSON.parse(r.result.stdout) as { applied: { elapsedMs: number } | null }).applied?.elapsedMs ?? 0 };
+    };
+    const correct = async (bucket: string) => {
+      const actual = await currentEtags(s3, bucket, PREFIX);
+      return [...new Set([...actual.keys(), ...expected.keys()])].filter((k) => actual.get(k) !== expected.get(k)).length;
+    };
+
+    const theirs1 = await pit(theirs.bucket);
+    const theirsWrong = await correct(theirs.bucket);
+    const ours1 = await tool(ours.bucket);
+    const oursWrong = await correct(ours.bucket);
+    const theirs2 = await pit(theirs.bucket);
+    const ours2 = await tool(ours.bucket);
+
+    const kinds = [...new Set([...ours1.requests.keys(), ...theirs1.requests.keys()])].sort();
+    const row = (label: string, a: string, b: string) => [label, a, b];
+    console.log(
+      table(
+        ["", "this tool", "s3-pit-restore 0.9"],
+        [
+          row("wall time", seconds(ours1.ms), seconds(theirs1.ms)),
+          row("requests", total(ours1.requests).toLocaleString("en-US"), total(theirs1.requests).toLocaleString("en-US")),
+          ...kinds.map((k) => row(`  ${k}`, String(ours1.requests.get(k) ?? 0), String(theirs1.requests.get(k) ?? 0))),
+          row("writes", String(ours1.writes), String(theirs1.writes)),
+          row(`writes on the ${unchangedKeys.size.toLocaleString("en-US")} keys unchanged since the moment`, String(ours1.onUnchanged), String(theirs1.onUnchanged)),
+          row("final state = expected state", oursWrong === 0 ? "yes" : `NO (${oursWrong} keys differ)`, theirsWrong === 0 ? "yes" : `NO (${theirsWrong} keys differ)`),
+          row("object versions lost", String(ours1.versionsLost), String(theirs1.versionsLost)),
+          row("max RSS", `${ours1.maxRssMiB.toFixed(0)} MiB`, `${theirs1.maxRssMiB.toFixed(0)} MiB`),
+          row("re-run: wall time / writes", `${seconds(ours2.ms)} / ${ours2.writes}`, `${seconds(theirs2.ms)} / ${theirs2.writes}`),
+        ],
+      ),
+    );
+    const copies = ours1.requests.get("CopyObject") ?? 0;
+    console.log(
+      `speed-up ${(theirs1.ms / ours1.ms).toFixed(2)}× (target ≥ 5× on 20,000 keys), re-run ${(theirs2.ms / ours2.ms).toFixed(2)}×; ` +
+        `this tool: ${seconds(ours1.ms - (ours1.applyMs ?? 0))} start, listing and planning, ${seconds(ours1.applyMs ?? 0)} applying ${ours1.writes} writes (${copies} copies) ` +
+        `= ${((ours1.writes / (ours1.applyMs ?? 1)) * 1000).toFixed(0)} writes/s at concurrency ${CONCURRENCY}`,
+    );
+  } finally {
+    clients.destroy();
+  }
 }
 
-function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+/** The tool's memory on a prefix of a million versions: plan and apply against a synthetic listing. */
+async function millionVersions(): Promise<void> {
+  const bucket = new SyntheticBucket("synthetic-assets", PREFIX, SYNTHETIC_KEYS);
+  const endpoint = await bucket.listen();
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: "us-east-1" };
+    delete env.AWS_SESSION_TOKEN;
+    const [command, args] = cliCommand(REPO, ["assets", "restore-prefix", "--bucket", bucket.name, "--prefix", PREFIX, "--at", SYNTHETIC_AT, "--concurrency", String(CONCURRENCY), "--endpoint", endpoint, "--yes", "--json"]);
+    const r = await measure(command, args, env);
+    if (r.code !== 0) throw new Error(`restore-prefix on the synthetic bucket exited ${r.code}: ${r.stderr}`);
+    const { plan, applied } = JSON.parse(r.stdout) as { plan: { keys: number; counts: Record<string, number> }; applied: { writes: number; elapsedMs: number } };
+    console.log(
+      `\n-- ${bucket.versions.toLocaleString("en-US")} versions (${plan.keys.toLocaleString("en-US")} keys), synthetic listing source, no latency: ` +
+        `max RSS ${r.maxRssMiB.toFixed(0)} MiB (target ≤ 300 MB), wall ${seconds(r.ms)}, ${plan.counts.copy} copies + ${plan.counts.undelete} undeletes planned, ${applied.writes} writes in ${seconds(applied.elapsedMs)}`,
+    );
+    console.log(`   requests served: ${JSON.stringify(Object.fromEntries(bucket.writes))}`);
+  } finally {
+    await bucket.close();
+  }
 }
 
 const bench: Benchmark = {
-  title: `restore-prefix vs s3-pit-restore: ${KEYS} keys × 3 versions (some deleted, ${NEW_KEYS} created after the moment), moto, concurrency ${CONCURRENCY} each`,
+  title: `restore-prefix vs s3-pit-restore at ${SIZES.map((n) => n.toLocaleString("en-US")).join(" and ")} keys × 3 versions, versitygw behind a latency proxy (list ${LATENCY.listMs} ms, copy/head ${LATENCY.copyMs} ms, others ${LATENCY.otherMs} ms, ±${LATENCY.jitter * 100} %, seed ${LATENCY.seed}), concurrency ${CONCURRENCY} each; then memory at 1,000,000 versions`,
   async run() {
-    process.env.AWS_ACCESS_KEY_ID = "testing";
-    process.env.AWS_SECRET_ACCESS_KEY = "testing";
-    process.env.AWS_SESSION_TOKEN = "testing";
-    process.env.AWS_REGION = "us-east-1";
-    delete process.env.AWS_PROFILE;
-    const moto = await startMoto();
-    const clients = createAwsClients({ endpoint: moto.endpoint, region: "us-east-1" });
+    ensurePythonTools((line) => console.log(line));
+    buildCli(REPO);
+    const server = await startVersitygw();
+    const proxy = new S3Proxy({ upstream: server.upstream, latency: LATENCY, s3Timestamps: true, onReset: () => server.wipe() });
     try {
-      const s3 = clients.s3;
-      const ours = await BucketHistory.create(s3, "bench-ours");
-      const theirs = await BucketHistory.create(s3, "bench-theirs");
-      const both = (ops: Op[]) => Promise.all([ours.apply(ops, 32), theirs.apply(ops, 32)]);
-      const all = [...Array(KEYS).keys()];
-      const buildStarted = Date.now();
-      await both(all.map((i) => ({ put: key(i), body: `${i}-v1` })));
-      await ours.checkpoint();
-      await both(all.map((i) => ({ put: key(i), body: `${i}-v2` })));
-      await ours.checkpoint();
-      await both(all.filter((i) => i % 10 < 7).map((i) => ({ put: key(i), body: `${i}-v3` })));
-      const at = await ours.checkpoint();
-      // The incident after the moment: 20 % overwritten, 10 % deleted, new keys appear.
-      await both([
-        ...all.filter((i) => i % 10 === 7 || i % 10 === 8).map((i): Op => ({ put: key(i), body: `${i}-v3-bad` })),
-        ...all.filter((i) => i % 10 === 9).map((i): Op => ({ delete: key(i) })),
-        ...[...Array(NEW_KEYS).keys()].map((j): Op => ({ put: `${PREFIX}new-${j}.png`, body: `new-${j}` })),
-      ]);
-      const expected = etagsOf(underPrefix(ours.stateAt(at), PREFIX));
-      const start = await census(s3, "bench-ours");
-      console.log(`dataset: ${start.versions.size} versions and ${start.markers.size} delete markers per bucket built in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s; moment ${at.toISOString()}; expected ${expected.size} keys`);
-
-      const check = async (bucket: string): Promise<{ correct: boolean; mismatches: number }> => {
-        const actual = await currentEtags(s3, bucket, PREFIX);
-        const keys = new Set([...actual.keys(), ...expected.keys()]);
-        const mismatches = [...keys].filter((k) => actual.get(k) !== expected.get(k)).length;
-        return { correct: mismatches === 0 && JSON.stringify(sortedEntries(actual)) === JSON.stringify(sortedEntries(expected)), mismatches };
-      };
-      const writesOf = (d: ReturnType<typeof censusDiff>) => d.versionsAdded + d.markersAdded + d.markersRemoved;
-      const unchangedKeys = new Set(all.filter((i) => i % 10 < 7).map(key));
-      /** Writes that touched keys which were already as at the moment (should be none). */
-      const writesOnUnchanged = (before: VersionCensus, after: VersionCensus) => {
-        const touched = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x) && unchangedKeys.has(x.split("\u0000")[0]!)).length;
-        return touched(after.versions, before.versions) + touched(after.markers, before.markers) + touched(before.markers, after.markers);
-      };
-
-      // s3-pit-restore, in place (-B = the same bucket), same prefix, moment and parallelism.
-      const pitEnv = { ...process.env, AWS_ENDPOINT_URL: moto.endpoint, AWS_DEFAULT_REGION: "us-east-1" };
-      const pitArgs = ["-b", "bench-theirs", "-B", "bench-theirs", "-p", PREFIX, "-t", at.toISOString(), "--max-workers", String(CONCURRENCY)];
-      const runPit = async () => {
-        const before = await census(s3, "bench-theirs");
-        const r = await timed(() => runProcess(venvBin("s3-pit-restore"), pitArgs, pitEnv));
-        if (r.value.code !== 0) throw new Error(`s3-pit-restore exited ${r.value.code}: ${r.value.stderr}`);
-        const after = await census(s3, "bench-theirs");
-        const diff = censusDiff(before, after);
-        return { ms: r.ms, writes: writesOf(diff), versionsLost: diff.versionsLost.length, onUnchanged: writesOnUnchanged(before, after) };
-      };
-
-      const faults = new FaultInjector();
-      const runOurs = async () => {
-        const before = await census(s3, "bench-ours");
-        faults.clear();
-        const out: string[] = [];
-        const r = await timed(() =>
-          main(["assets", "restore-prefix", "--bucket", "bench-ours", "--prefix", PREFIX, "--at", at.toISOString(), "--delete-new", "--concurrency", String(CONCURRENCY), "--yes", "--json"], {
-            stdout: { write: (t) => void out.push(t) },
-            stderr: { write: () => {} },
-            clock: systemClock,
-            ask: undefined,
-            awsClients: (o) => createAwsClients({ ...o, endpoint: moto.endpoint, region: "us-east-1", middleware: faults.middleware as (s: MiddlewareStack<any, any>) => void }),
-            stacks: () => {
-              throw new Error("the benchmark passes --bucket");
-            },
-            random: Math.random,
-          }),
-        );
-        if (r.value !== 0) throw new Error(`restore-prefix exited ${r.value}: ${out.join("")}`);
-        const after = await census(s3, "bench-ours");
-        const diff = censusDiff(before, after);
-        const applied = (JSON.parse(out.join("")) as { applied: { elapsedMs: number } | null }).applied;
-        return { ms: r.ms, applyMs: applied?.elapsedMs ?? 0, writes: writesOf(diff), versionsLost: diff.versionsLost.length, onUnchanged: writesOnUnchanged(before, after), requests: Object.fromEntries(faults.attempts) };
-      };
-
-      // s3-pit-restore's own listing cost: --dry-run lists and decides but writes nothing.
-      const pitDry = await timed(() => runProcess(venvBin("s3-pit-restore"), [...pitArgs, "--dry-run"], pitEnv));
-      const pit1 = await runPit();
-      const pitState = await check("bench-theirs");
-      const ours1 = await runOurs();
-      const oursState = await check("bench-ours");
-      const pit2 = await runPit();
-      const ours2 = await runOurs();
-
-      const rows: Measured[] = [
-        { tool: "gametracker-dr assets restore-prefix", ms: ours1.ms, writes: ours1.writes, versionsLost: ours1.versionsLost, ...oursState },
-        { tool: "s3-pit-restore 0.9 (-B same bucket)", ms: pit1.ms, writes: pit1.writes, versionsLost: pit1.versionsLost, ...pitState },
-      ];
-      console.log(
-        table(
-          ["tool", "wall time", "writes", "versions lost", "final state = expected", "re-run: time", "re-run: writes"],
-          rows.map((r, i) => [
-            r.tool,
-            `${(r.ms / 1000).toFixed(2)} s`,
-            String(r.writes),
-            String(r.versionsLost),
-            r.correct ? "yes" : `NO (${r.mismatches} keys differ)`,
-            `${((i === 0 ? ours2.ms : pit2.ms) / 1000).toFixed(2)} s`,
-            String(i === 0 ? ours2.writes : pit2.writes),
-          ]),
-        ),
-      );
-      console.log(`speed-up: ${(pit1.ms / ours1.ms).toFixed(2)}× (target ≥ 3×); re-run speed-up: ${(pit2.ms / ours2.ms).toFixed(2)}×`);
-      console.log(`writes on the ${unchangedKeys.size} keys unchanged since the moment: this tool ${ours1.onUnchanged} (target 0), s3-pit-restore ${pit1.onUnchanged}`);
-      console.log(`this tool's S3 requests, first run: ${JSON.stringify(ours1.requests)}`);
-      console.log(
-        `where the time goes: this tool ${((ours1.ms - ours1.applyMs) / 1000).toFixed(2)} s listing + planning, ${(ours1.applyMs / 1000).toFixed(2)} s applying; ` +
-          `s3-pit-restore --dry-run (listing and deciding only) ${(pitDry.ms / 1000).toFixed(2)} s`,
-      );
+      const measured = await proxy.listen(true);
+      const setup = await proxy.listen(false);
+      for (const keys of SIZES) await scenario(proxy, measured, setup, keys);
     } finally {
-      clients.destroy();
-      await moto.stop();
+      await proxy.close();
+      await server.stop();
     }
+    await millionVersions();
   },
 };
 

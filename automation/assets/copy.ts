@@ -1,15 +1,20 @@
+import { S3Client } from "@aws-sdk/client-s3";
 import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  GetObjectTaggingCommand,
-  HeadObjectCommand,
-  S3Client,
-  StorageClass,
-  UploadPartCopyCommand,
-} from "@aws-sdk/client-s3";
-import { ObjectVersion } from "./history";
+  abortMultipartUpload,
+  completeMultipartUpload,
+  CONDITION_FAILED,
+  ConditionFailed,
+  copyPart,
+  copyVersionOver,
+  headObject,
+  readObjectTags,
+  startMultipartUpload,
+  WriteCondition,
+} from "../aws/s3";
+import { OperationError } from "../errors";
+import { multipartEtagParts } from "./content";
+import { HistoryEntry, ObjectVersion } from "./history";
+import { CopySettings } from "./plan";
 import { runBounded } from "./pool";
 
 const MiB = 1024 * 1024;
@@ -31,17 +36,6 @@ export interface CopyOptions {
 }
 
 export type CopyMethod = "single" | "multipart";
-
-/** `CopySource` for a version: the key URL-encoded per path segment (S3 decodes it; spaces, `+`, unicode survive). */
-export function copySource(bucket: string, key: string, versionId: string): string {
-  return `${bucket}/${key.split("/").map(encodeURIComponent).join("/")}?versionId=${encodeURIComponent(versionId)}`;
-}
-
-/** The part count of a multipart ETag (`"…-3"` → 3), or undefined for a single-part (MD5) ETag. */
-export function multipartEtagParts(etag: string): number | undefined {
-  const match = /-(\d+)"?$/.exec(etag);
-  return match ? Number(match[1]) : undefined;
-}
 
 /**
  * Whether a version is copied part by part: when it's over the single-copy limit, and
@@ -83,80 +77,73 @@ export function partRanges(size: number, partSize: number): PartRange[] {
 }
 
 /**
- * Makes `source` the current version of its key with a server-side copy (no bytes
- * pass through this machine). Returns the new version id and how it was copied.
+ * The condition under which a copy may replace the key's current entry: that entry must
+ * still be the one the plan saw. A version is matched by its ETag; a delete marker (or
+ * nothing) by "no current version". Pure.
  */
-export async function copyVersion(s3: S3Client, bucket: string, source: ObjectVersion, options: CopyOptions = {}): Promise<{ versionId: string | undefined; method: CopyMethod }> {
-  const method = copyMethod(source, options.singleCopyLimit);
-  if (method === "single") {
-    const keepClass = source.storageClass !== undefined && source.storageClass !== "STANDARD" ? { StorageClass: source.storageClass as StorageClass } : {};
-    const response = await s3.send(
-      new CopyObjectCommand({ Bucket: bucket, Key: source.key, CopySource: copySource(bucket, source.key, source.versionId), ...keepClass }),
-    );
-    return { versionId: response.VersionId, method };
-  }
-  return { versionId: await multipartCopy(s3, bucket, source, options), method };
+export function conditionFor(current: HistoryEntry | undefined): WriteCondition {
+  return current !== undefined && current.kind === "version" ? { ifMatch: current.etag } : { ifNoneMatch: "*" };
 }
 
-async function multipartCopy(s3: S3Client, bucket: string, source: ObjectVersion, options: CopyOptions): Promise<string | undefined> {
+export type CopyOutcome = { versionId: string | undefined; method: CopyMethod } | ConditionFailed;
+
+/**
+ * Makes `source` the current version of its key with a server-side copy (no bytes pass
+ * through this machine), stored with `settings` (the source's encryption and class), and
+ * only while the key's current entry is still `current` (S3 conditional write; a key the
+ * application wrote since the plan answers "condition-failed" and is not overwritten).
+ */
+export async function copyVersion(
+  s3: S3Client,
+  bucket: string,
+  source: ObjectVersion,
+  current: HistoryEntry | undefined,
+  settings: CopySettings = {},
+  options: CopyOptions = {},
+): Promise<CopyOutcome> {
+  const method = copyMethod(source, options.singleCopyLimit);
+  const condition = conditionFor(current);
+  if (method === "single") {
+    const done = await copyVersionOver(s3, { bucket, key: source.key, sourceVersionId: source.versionId, encryption: settings.encryption, storageClass: settings.storageClass, condition });
+    return done === CONDITION_FAILED ? done : { versionId: done.versionId, method };
+  }
+  const done = await multipartCopy(s3, bucket, source, settings, condition, options);
+  return done === CONDITION_FAILED ? done : { versionId: done.versionId, method };
+}
+
+async function multipartCopy(s3: S3Client, bucket: string, source: ObjectVersion, settings: CopySettings, condition: WriteCondition, options: CopyOptions) {
   const { key, versionId } = source;
-  // A multipart upload starts empty: metadata, content headers and tags must be carried over by hand.
-  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
-  const tagging = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+  // A multipart upload starts empty: content headers, metadata and tags are carried over from the source by hand.
+  const head = await headObject(s3, bucket, key, { versionId });
+  if (head.kind !== "version") throw new OperationError(`Version ${versionId} of s3://${bucket}/${key} disappeared before it could be copied; run the restore again to re-plan this key.`);
+  const tags = await readObjectTags(s3, bucket, key, versionId);
   const etagParts = multipartEtagParts(source.etag);
   let firstPartSize: number | undefined;
   if (etagParts !== undefined) {
-    const part = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, PartNumber: 1 }));
-    firstPartSize = part.ContentLength;
+    const part = await headObject(s3, bucket, key, { versionId, partNumber: 1 });
+    firstPartSize = part.kind === "version" ? part.facts.size : undefined;
   }
   const partSize = choosePartSize(source.size, etagParts, firstPartSize, options.partSize);
-  const tags = (tagging.TagSet ?? []).map((t) => `${encodeURIComponent(t.Key ?? "")}=${encodeURIComponent(t.Value ?? "")}`).join("&");
-  const created = await s3.send(
-    new CreateMultipartUploadCommand({
-      Bucket: bucket,
-      Key: key,
-      ...(head.ContentType !== undefined ? { ContentType: head.ContentType } : {}),
-      ...(head.CacheControl !== undefined ? { CacheControl: head.CacheControl } : {}),
-      ...(head.ContentDisposition !== undefined ? { ContentDisposition: head.ContentDisposition } : {}),
-      ...(head.ContentEncoding !== undefined ? { ContentEncoding: head.ContentEncoding } : {}),
-      ...(head.ContentLanguage !== undefined ? { ContentLanguage: head.ContentLanguage } : {}),
-      ...(head.WebsiteRedirectLocation !== undefined ? { WebsiteRedirectLocation: head.WebsiteRedirectLocation } : {}),
-      ...(head.Metadata !== undefined ? { Metadata: head.Metadata } : {}),
-      ...(head.ServerSideEncryption !== undefined ? { ServerSideEncryption: head.ServerSideEncryption } : {}),
-      ...(head.SSEKMSKeyId !== undefined ? { SSEKMSKeyId: head.SSEKMSKeyId } : {}),
-      ...(head.StorageClass !== undefined && head.StorageClass !== "STANDARD" ? { StorageClass: head.StorageClass } : {}),
-      ...(tags !== "" ? { Tagging: tags } : {}),
-    }),
-  );
-  const uploadId = created.UploadId!;
+  const uploadId = await startMultipartUpload(s3, { bucket, key, head: head.facts.head, tags, encryption: settings.encryption, storageClass: settings.storageClass });
   try {
     const ranges = partRanges(source.size, partSize);
     const etags: string[] = new Array(ranges.length);
     await runBounded(ranges, options.partConcurrency ?? 8, async (range, i) => {
-      const part = await s3.send(
-        new UploadPartCopyCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: uploadId,
-          PartNumber: range.partNumber,
-          CopySource: copySource(bucket, key, versionId),
-          ...(range.last >= range.first ? { CopySourceRange: `bytes=${range.first}-${range.last}` } : {}),
-        }),
-      );
-      etags[i] = part.CopyPartResult?.ETag ?? "";
+      etags[i] = await copyPart(s3, {
+        bucket,
+        key,
+        uploadId,
+        partNumber: range.partNumber,
+        sourceVersionId: versionId,
+        range: range.last >= range.first ? { first: range.first, last: range.last } : undefined,
+      });
     });
-    const done = await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: bucket,
-        Key: key,
-        UploadId: uploadId,
-        MultipartUpload: { Parts: ranges.map((r, i) => ({ PartNumber: r.partNumber, ETag: etags[i]! })) },
-      }),
-    );
-    return done.VersionId;
+    const done = await completeMultipartUpload(s3, { bucket, key, uploadId, parts: ranges.map((r, i) => ({ partNumber: r.partNumber, etag: etags[i]! })), condition });
+    if (done === CONDITION_FAILED) await abortMultipartUpload(s3, bucket, key, uploadId);
+    return done;
   } catch (error) {
     // An abandoned upload keeps billing for its parts; abort it and report the original failure.
-    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+    await abortMultipartUpload(s3, bucket, key, uploadId);
     throw error;
   }
 }

@@ -1,32 +1,16 @@
+import type { ListedMarker, ListedVersion } from "../aws/s3";
+
 /**
  * The shape of a key's history as S3 lists it, and the pure rules for reading it.
  *
- * ListObjectVersions returns versions and delete markers in two separate arrays, each
- * ordered by key and then newest first; the SDK's parser drops how they were
- * interleaved. `mergeKeyHistory` puts one key's two arrays back into a single
- * newest-first sequence, which is what every decision in this module reads.
+ * S3 lists a key's versions and delete markers interleaved, newest first (the order in
+ * which they were stored); that order, kept from the response body, is what every
+ * decision here reads. `LastModified` alone can't replace it: S3 stamps milliseconds, and
+ * a write and a delete can share one.
  */
 
-export interface ObjectVersion {
-  readonly kind: "version";
-  readonly key: string;
-  /** `null` (the string) for an object written before versioning was enabled. */
-  readonly versionId: string;
-  readonly lastModified: Date;
-  readonly isLatest: boolean;
-  readonly size: number;
-  readonly etag: string;
-  readonly storageClass: string | undefined;
-}
-
-export interface DeleteMarker {
-  readonly kind: "delete-marker";
-  readonly key: string;
-  readonly versionId: string;
-  readonly lastModified: Date;
-  readonly isLatest: boolean;
-}
-
+export type ObjectVersion = ListedVersion;
+export type DeleteMarker = ListedMarker;
 export type HistoryEntry = ObjectVersion | DeleteMarker;
 
 /** Every version and delete marker of one key, newest first. */
@@ -36,40 +20,26 @@ export interface KeyHistory {
 }
 
 /**
- * One key's versions and delete markers (each newest first, as listed) as one
- * newest-first sequence. Same-kind entries keep the listing's order, so ties within
- * a kind follow S3's own newest-first order. A version and a marker with the same
- * timestamp can only be ordered by `IsLatest` when one of them is the current entry;
- * otherwise the version goes first. (Real S3 stamps milliseconds, so such ties are an
- * emulator artefact in practice; moto stamps whole seconds.)
+ * One key's entries, in listing order, as a newest-first history. For S3's own listing
+ * this changes nothing: its order is newest first and its `IsLatest` entry comes first.
+ * Emulators list all versions before all markers (moto) or all markers before all
+ * versions (versitygw); for them a stable sort by `LastModified` restores the order as far
+ * as their timestamps tell, ties keep the listing's order, and the `IsLatest` entry, which
+ * every listing marks correctly, is put on top.
  */
-export function mergeKeyHistory(versions: readonly ObjectVersion[], markers: readonly DeleteMarker[]): HistoryEntry[] {
-  const merged: HistoryEntry[] = [];
-  let v = 0;
-  let m = 0;
-  while (v < versions.length && m < markers.length) {
-    const version = versions[v]!;
-    const marker = markers[m]!;
-    const dv = version.lastModified.getTime();
-    const dm = marker.lastModified.getTime();
-    const markerFirst = dm > dv || (dm === dv && marker.isLatest && !version.isLatest);
-    if (markerFirst) {
-      merged.push(marker);
-      m++;
-    } else {
-      merged.push(version);
-      v++;
-    }
-  }
-  while (v < versions.length) merged.push(versions[v++]!);
-  while (m < markers.length) merged.push(markers[m++]!);
-  return merged;
+export function orderKeyEntries(listed: readonly HistoryEntry[]): HistoryEntry[] {
+  const ordered = listed
+    .map((entry, position) => ({ entry, position }))
+    .sort((a, b) => b.entry.lastModified.getTime() - a.entry.lastModified.getTime() || a.position - b.position)
+    .map((x) => x.entry);
+  const latest = ordered.findIndex((e) => e.isLatest);
+  if (latest > 0) ordered.unshift(...ordered.splice(latest, 1));
+  return ordered;
 }
 
 /**
- * The entry that was current at `at`: the newest entry (in the merged newest-first
- * order) whose LastModified is at or before `at`. `undefined` when the key did not
- * exist yet.
+ * The entry that was current at `at`: the newest entry (in newest-first order) whose
+ * LastModified is at or before `at`. `undefined` when the key did not exist yet.
  */
 export function entryAt(entries: readonly HistoryEntry[], at: Date): HistoryEntry | undefined {
   const t = at.getTime();
@@ -86,19 +56,10 @@ export function newestVersion(entries: readonly HistoryEntry[]): ObjectVersion |
   return entries.find((e): e is ObjectVersion => e.kind === "version");
 }
 
-/**
- * Whether two versions hold the same bytes as far as S3 tells without reading them:
- * same version, or same ETag and size. A server-side copy of a single-part object keeps
- * its ETag (the MD5 of the content), and our multipart copy mirrors the source's part
- * layout so that it keeps a multipart ETag too; that is what makes a second restore
- * plan zero writes.
- */
-export function sameContent(a: ObjectVersion, b: ObjectVersion): boolean {
-  return a.versionId === b.versionId || (a.etag === b.etag && a.size === b.size);
+/** The delete markers above a version (newest first): what removing makes it current again. */
+export function markersAbove(entries: readonly HistoryEntry[], version: ObjectVersion): DeleteMarker[] {
+  return entries.slice(0, entries.indexOf(version)).filter((e): e is DeleteMarker => e.kind === "delete-marker");
 }
-
-/** Storage classes whose objects must be restored from the archive before they can be copied. */
-export const ARCHIVED_STORAGE_CLASSES: ReadonlySet<string> = new Set(["GLACIER", "DEEP_ARCHIVE"]);
 
 /** S3 lists keys in UTF-8 byte order; JavaScript compares UTF-16 code units, which differs for astral characters. */
 export function compareKeys(a: string, b: string): number {

@@ -1,98 +1,114 @@
-import { ListObjectVersionsCommand, ListObjectVersionsCommandOutput, S3Client } from "@aws-sdk/client-s3";
+import { S3Client } from "@aws-sdk/client-s3";
+import { listVersionPage, VersionPage, VersionPageRequest } from "../aws/s3";
 import { OperationError } from "../errors";
-import { compareKeys, DeleteMarker, KeyHistory, mergeKeyHistory, ObjectVersion } from "./history";
+import { compareKeys, HistoryEntry, KeyHistory, orderKeyEntries } from "./history";
 
 export interface ListOptions {
-  prefix?: string;
   /** MaxKeys per ListObjectVersions page (S3's maximum and default is 1,000). */
-  pageSize?: number;
-  /** Called after each page with the number of entries read so far. */
-  onPage?: (entriesSoFar: number) => void;
+  pageSize?: number | undefined;
+  /** Called after each page with the number of entries it held. */
+  onPage?: ((entries: number) => void) | undefined;
+  /** Waited for before each request: how a parallel listing bounds the requests in flight. */
+  slot?: (<T>(request: () => Promise<T>) => Promise<T>) | undefined;
 }
 
-interface Group {
-  versions: ObjectVersion[];
-  markers: DeleteMarker[];
+/** A contiguous part of a prefix: the keys after `startAfter` for which `includes` holds, up to the first key `beyond` it. */
+export interface KeyRange {
+  readonly prefix: string;
+  /** S3's KeyMarker: listing starts with the keys greater than this. */
+  readonly startAfter?: string | undefined;
+  readonly includes?: ((key: string) => boolean) | undefined;
+  readonly beyond?: ((key: string) => boolean) | undefined;
 }
 
 /**
- * Streams the history of every key under a prefix, one key at a time, in S3's key
- * order. Pages are followed by KeyMarker *and* VersionIdMarker, so a key with more
- * versions than fit in a page continues on the next one; a key is only yielded once
- * no later page can add to it (S3 names the key a truncated page stopped in as its
- * NextKeyMarker). Memory is bounded by one page plus one key, not by the bucket.
+ * Follows a listing page by page, by KeyMarker *and* VersionIdMarker, so a key with more
+ * versions than fit in a page continues on the next one. Stops when the caller stops.
  */
-export async function* listKeyHistories(s3: S3Client, bucket: string, options: ListOptions = {}): AsyncGenerator<KeyHistory> {
-  let keyMarker: string | undefined;
-  let versionIdMarker: string | undefined;
-  let carry = new Map<string, Group>();
-  let entries = 0;
+export async function* versionPages(s3: S3Client, request: VersionPageRequest, options: ListOptions = {}): AsyncGenerator<VersionPage> {
+  let keyMarker = request.keyMarker;
+  let versionIdMarker = request.versionIdMarker;
+  const slot = options.slot ?? ((call) => call());
   for (;;) {
-    const page: ListObjectVersionsCommandOutput = await s3.send(
-      new ListObjectVersionsCommand({
-        Bucket: bucket,
-        ...(options.prefix ? { Prefix: options.prefix } : {}),
-        ...(keyMarker !== undefined ? { KeyMarker: keyMarker } : {}),
-        ...(versionIdMarker !== undefined ? { VersionIdMarker: versionIdMarker } : {}),
-        ...(options.pageSize !== undefined ? { MaxKeys: options.pageSize } : {}),
-      }),
-    );
-    const groups = carry;
-    carry = new Map();
-    const group = (key: string): Group => {
-      let g = groups.get(key);
-      if (g === undefined) groups.set(key, (g = { versions: [], markers: [] }));
-      return g;
-    };
-    for (const v of page.Versions ?? []) {
-      if (v.Key === undefined) continue;
-      group(v.Key).versions.push({
-        kind: "version",
-        key: v.Key,
-        versionId: v.VersionId ?? "null",
-        lastModified: v.LastModified ?? new Date(0),
-        isLatest: v.IsLatest === true,
-        size: v.Size ?? 0,
-        etag: v.ETag ?? "",
-        storageClass: v.StorageClass,
-      });
+    const page = await slot(() => listVersionPage(s3, { ...request, keyMarker, versionIdMarker, maxKeys: options.pageSize ?? request.maxKeys }));
+    options.onPage?.(page.entries.length);
+    yield page;
+    if (!page.isTruncated) return;
+    const where = `s3://${request.bucket}/${request.prefix ?? ""}`;
+    if (page.nextKeyMarker === undefined) {
+      throw new OperationError(`Listing versions of ${where} stopped: S3 said the page was truncated but gave no NextKeyMarker; try again.`);
     }
-    for (const m of page.DeleteMarkers ?? []) {
-      if (m.Key === undefined) continue;
-      group(m.Key).markers.push({
-        kind: "delete-marker",
-        key: m.Key,
-        versionId: m.VersionId ?? "null",
-        lastModified: m.LastModified ?? new Date(0),
-        isLatest: m.IsLatest === true,
-      });
+    if (page.nextKeyMarker === keyMarker && page.nextVersionIdMarker === versionIdMarker) {
+      throw new OperationError(`Listing versions of ${where} made no progress past key ${JSON.stringify(keyMarker)}; try again.`);
     }
-    entries += (page.Versions?.length ?? 0) + (page.DeleteMarkers?.length ?? 0);
-    options.onPage?.(entries);
-
-    const truncated = page.IsTruncated === true;
-    const open = truncated ? page.NextKeyMarker : undefined;
-    for (const key of [...groups.keys()].sort(compareKeys)) {
-      const g = groups.get(key)!;
-      if (key === open) carry.set(key, g);
-      else yield { key, entries: mergeKeyHistory(g.versions, g.markers) };
-    }
-    if (!truncated) return;
-    if (page.NextKeyMarker === undefined) {
-      throw new OperationError(`Listing versions of s3://${bucket}/${options.prefix ?? ""} stopped: S3 said the page was truncated but gave no NextKeyMarker; try again.`);
-    }
-    if (page.NextKeyMarker === keyMarker && page.NextVersionIdMarker === versionIdMarker) {
-      throw new OperationError(`Listing versions of s3://${bucket}/${options.prefix ?? ""} made no progress past key ${JSON.stringify(keyMarker)}; try again.`);
-    }
-    keyMarker = page.NextKeyMarker;
-    versionIdMarker = page.NextVersionIdMarker;
+    keyMarker = page.nextKeyMarker;
+    versionIdMarker = page.nextVersionIdMarker;
   }
 }
 
-/** The history of exactly one key (other keys that merely start with it are skipped). */
-export async function keyHistory(s3: S3Client, bucket: string, key: string, options: Omit<ListOptions, "prefix"> = {}): Promise<KeyHistory> {
-  for await (const history of listKeyHistories(s3, bucket, { ...options, prefix: key })) {
-    if (history.key === key) return history;
+/** A key whose entries may continue on the next page. */
+export interface OpenKey {
+  readonly key: string;
+  readonly entries: HistoryEntry[];
+  /** The version the page stopped at (its NextVersionIdMarker), already among `entries`. */
+  readonly stoppedAt?: string | undefined;
+}
+
+/**
+ * One page's entries, with the key carried over from the page before, grouped per key
+ * in S3's key order (emulators that list all versions before all markers break it), and
+ * the key the page stopped in, which the next page may continue (S3 names it as the
+ * NextKeyMarker of a truncated page). Pure.
+ */
+export function groupPage(page: VersionPage, carried: OpenKey | undefined): { keys: OpenKey[]; open: OpenKey | undefined } {
+  const byKey = new Map<string, HistoryEntry[]>();
+  if (carried !== undefined) byKey.set(carried.key, carried.entries);
+  for (const entry of page.entries) {
+    // S3 starts a page after its markers; versitygw starts at them and lists that version again.
+    if (carried !== undefined && entry.key === carried.key && entry.versionId === carried.stoppedAt) continue;
+    let list = byKey.get(entry.key);
+    if (list === undefined) byKey.set(entry.key, (list = []));
+    list.push(entry);
   }
+  const openKey = page.isTruncated ? page.nextKeyMarker : undefined;
+  const keys: OpenKey[] = [];
+  let open: OpenKey | undefined;
+  for (const key of [...byKey.keys()].sort(compareKeys)) {
+    const group = { key, entries: byKey.get(key)!, ...(key === openKey ? { stoppedAt: page.nextVersionIdMarker } : {}) };
+    if (key === openKey) open = group;
+    else keys.push(group);
+  }
+  return { keys, open };
+}
+
+/**
+ * Turns a stream of pages into one history per key, in S3's key order. A key is only
+ * yielded once no later page can add to it. Memory is one page plus one key, however
+ * large the prefix.
+ */
+export async function* keyHistories(pages: AsyncIterable<VersionPage>, range: Pick<KeyRange, "includes" | "beyond"> = {}): AsyncGenerator<KeyHistory> {
+  const wanted = (key: string) => range.includes === undefined || range.includes(key);
+  let open: OpenKey | undefined;
+  for await (const page of pages) {
+    const grouped = groupPage(page, open);
+    open = grouped.open;
+    for (const group of grouped.keys) {
+      if (range.beyond?.(group.key)) return;
+      if (wanted(group.key)) yield { key: group.key, entries: orderKeyEntries(group.entries) };
+    }
+    if (open !== undefined && range.beyond?.(open.key)) return;
+  }
+  if (open !== undefined && wanted(open.key)) yield { key: open.key, entries: orderKeyEntries(open.entries) };
+}
+
+/** Every key's history in one range of a prefix, listed sequentially. */
+export function listRangeHistories(s3: S3Client, bucket: string, range: KeyRange, options: ListOptions = {}): AsyncGenerator<KeyHistory> {
+  return keyHistories(versionPages(s3, { bucket, prefix: range.prefix, keyMarker: range.startAfter }, options), range);
+}
+
+/** The history of exactly one key (other keys that merely start with it are skipped). */
+export async function keyHistory(s3: S3Client, bucket: string, key: string, options: ListOptions = {}): Promise<KeyHistory> {
+  // Under the prefix `key`, the key itself sorts first: any other key ends the search.
+  for await (const history of listRangeHistories(s3, bucket, { prefix: key, beyond: (k) => k !== key }, options)) return history;
   return { key, entries: [] };
 }

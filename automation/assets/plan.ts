@@ -1,34 +1,35 @@
-import {
-  ARCHIVED_STORAGE_CLASSES,
-  currentEntry,
-  DeleteMarker,
-  entryAt,
-  HistoryEntry,
-  KeyHistory,
-  ObjectVersion,
-  sameContent,
-} from "./history";
+import type { Encryption } from "../aws/s3";
+import { sameListedContent } from "./content";
+import { compareKeys, currentEntry, DeleteMarker, entryAt, HistoryEntry, KeyHistory, ObjectVersion } from "./history";
+
+/** How a copy is written so that the restored version is stored as the source was: its encryption and storage class. */
+export interface CopySettings {
+  readonly encryption?: Encryption | undefined;
+  /** Undefined for STANDARD, S3's default. */
+  readonly storageClass?: string | undefined;
+}
 
 /**
- * What a point-in-time restore does to one key. Pure: decided from the key's listed
- * history and the moment alone, so the whole plan can be shown before anything is
- * written and tested without S3.
+ * What a point-in-time restore does to one key. `decideKey` decides it from the key's
+ * listed history and the moment alone, so that it can be tested without S3; a planned
+ * copy is then checked against a HEAD of its source (copy-check.ts) before it counts.
  */
 export type KeyDecision =
-  /** Already as it was at the time (same version, same content, or absent then and now). */
-  | { action: "unchanged"; key: string; reason: "current" | "same-content" | "absent" }
-  /** A server-side copy of `source` becomes the current version. */
-  | { action: "copy"; key: string; source: ObjectVersion; current: HistoryEntry }
+  /** Already as it was at the time: same version, same content, same stored checksum, or absent then and now. */
+  | { action: "unchanged"; key: string; reason: "current" | "same-content" | "same-checksum" | "absent" }
+  /** A server-side copy of `source` becomes the current version; `settings` are filled in once its HEAD was read. */
+  | { action: "copy"; key: string; source: ObjectVersion; current: HistoryEntry; settings?: CopySettings | undefined }
   /** Only delete markers, all newer than the time, sit above `version`: removing them brings it back without a new version. */
   | { action: "undelete"; key: string; markers: DeleteMarker[]; version: ObjectVersion }
   /** Created (or re-created) after the time; hidden behind a new delete marker with --delete-new. */
   | { action: "hide"; key: string; current: ObjectVersion }
   /** Created (or re-created) after the time and left alone because --delete-new was not given. */
   | { action: "keep-new"; key: string; current: ObjectVersion }
-  /** The version to bring back is in an archive storage class; it has to be restored from there first. */
+  /** The version to bring back can't be copied now (archived, or gone); it has to be restored from the archive first. */
   | { action: "blocked"; key: string; source: ObjectVersion; reason: string };
 
 export type Action = KeyDecision["action"];
+export type CopyDecision = Extract<KeyDecision, { action: "copy" }>;
 
 export interface DecideOptions {
   /** Hide keys that did not exist at the time (never deletes a version: it adds a delete marker). */
@@ -46,20 +47,12 @@ export function decideKey(history: KeyHistory, at: Date, options: DecideOptions)
     return options.deleteNew ? { action: "hide", key, current } : { action: "keep-new", key, current };
   }
 
-  if (current.kind === "version" && sameContent(current, target)) {
+  if (current.kind === "version" && sameListedContent(current, target)) {
     return { action: "unchanged", key, reason: current.versionId === target.versionId ? "current" : "same-content" };
   }
   const above = entries.slice(0, entries.indexOf(target));
   if (above.length > 0 && above.every((e): e is DeleteMarker => e.kind === "delete-marker")) {
     return { action: "undelete", key, markers: above, version: target };
-  }
-  if (target.storageClass !== undefined && ARCHIVED_STORAGE_CLASSES.has(target.storageClass)) {
-    return {
-      action: "blocked",
-      key,
-      source: target,
-      reason: `version ${target.versionId} is in ${target.storageClass}; restore it from the archive (aws s3api restore-object) and run again`,
-    };
   }
   return { action: "copy", key, source: target, current };
 }
@@ -77,26 +70,28 @@ export function writesOf(decision: KeyDecision): number {
   }
 }
 
-/** The decisions that write, kept in full for the apply step. */
+/** The decisions that write, streamed to the apply step. */
 export type WriteDecision = Extract<KeyDecision, { action: "copy" | "undelete" | "hide" }>;
 
 export function isWrite(decision: KeyDecision): decision is WriteDecision {
   return decision.action === "copy" || decision.action === "undelete" || decision.action === "hide";
 }
 
-export const ACTIONS: readonly Action[] = ["copy", "undelete", "hide", "unchanged", "keep-new", "blocked"];
+/** How many blocked keys a plan keeps with their reasons (the rest are counted). */
+export const BLOCKED_KEPT = 100;
 
 /**
- * A restore plan built key by key while the listing streams in: the writes (and the
- * blocked keys) in full, every other key only counted with a few samples, so a bucket
- * with millions of unchanged keys costs no memory for them.
+ * What a restore plan says, built key by key while the listing streams in: every action
+ * counted, with the first few keys (in key order, whatever order the keys were decided
+ * in) as samples. The writes themselves are not kept here but spooled to disk, so a
+ * prefix of millions of keys costs this plan a few kilobytes.
  */
 export class RestorePlan {
   readonly counts: Record<Action, number> = { copy: 0, undelete: 0, hide: 0, unchanged: 0, "keep-new": 0, blocked: 0 };
   readonly samples: Record<Action, string[]> = { copy: [], undelete: [], hide: [], unchanged: [], "keep-new": [], blocked: [] };
-  readonly writes: WriteDecision[] = [];
-  readonly blocked: Array<Extract<KeyDecision, { action: "blocked" }>> = [];
+  readonly blocked: Array<{ key: string; reason: string }> = [];
   keys = 0;
+  writeCount = 0;
 
   constructor(
     readonly bucket: string,
@@ -109,20 +104,17 @@ export class RestorePlan {
   add(decision: KeyDecision): void {
     this.keys++;
     this.counts[decision.action]++;
-    const samples = this.samples[decision.action];
-    if (samples.length < this.sampleSize) samples.push(decision.key);
-    if (isWrite(decision)) this.writes.push(decision);
-    if (decision.action === "blocked") this.blocked.push(decision);
+    this.writeCount += writesOf(decision);
+    keepSmallest(this.samples[decision.action], decision.key, (k) => k, this.sampleSize);
+    if (decision.action === "blocked") keepSmallest(this.blocked, { key: decision.key, reason: decision.reason }, (b) => b.key, BLOCKED_KEPT);
   }
+}
 
-  addHistory(history: KeyHistory): KeyDecision {
-    const decision = decideKey(history, this.at, this.options);
-    this.add(decision);
-    return decision;
-  }
-
-  /** S3 requests that write (new versions, new markers, removed markers). */
-  get writeCount(): number {
-    return this.writes.reduce((n, d) => n + writesOf(d), 0);
-  }
+/** Inserts `item` into `items` (sorted by key) if it is among the `limit` smallest. */
+function keepSmallest<T>(items: T[], item: T, keyOf: (t: T) => string, limit: number): void {
+  let at = items.length;
+  while (at > 0 && compareKeys(keyOf(items[at - 1]!), keyOf(item)) > 0) at--;
+  if (at >= limit) return;
+  items.splice(at, 0, item);
+  if (items.length > limit) items.length = limit;
 }

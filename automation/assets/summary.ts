@@ -1,4 +1,6 @@
 import { formatDuration, table } from "../output";
+import type { ApplyView } from "./apply";
+import type { BatchJob } from "./batch";
 import { HistoryEntry } from "./history";
 import { Action, RestorePlan } from "./plan";
 
@@ -9,7 +11,7 @@ const LABELS: Record<Action, string> = {
   hide: "hide (created after the time; a delete marker is added)",
   unchanged: "unchanged (already as at the time; not written)",
   "keep-new": "created after the time, left as is (add --delete-new to hide them)",
-  blocked: "cannot copy (archived; restore from the archive first)",
+  blocked: "cannot copy now (archived, or gone since it was listed)",
 };
 
 const ORDER: readonly Action[] = ["copy", "undelete", "hide", "keep-new", "blocked", "unchanged"];
@@ -40,6 +42,13 @@ export function planView(plan: RestorePlan): PlanView {
   };
 }
 
+/** One entry as the operator reads it in a question or a result. */
+export function describeEntry(e: HistoryEntry): string {
+  return e.kind === "delete-marker"
+    ? `delete marker ${e.versionId} (${e.lastModified.toISOString()})`
+    : `version ${e.versionId} (${e.lastModified.toISOString()}, ${e.size} bytes)`;
+}
+
 /** The plan as the operator reads it before confirming: one line per non-empty count, with sample keys. */
 export function renderPlan(view: PlanView): string {
   const where = `s3://${view.bucket}/${view.prefix}`;
@@ -58,23 +67,31 @@ export function renderPlan(view: PlanView): string {
   return lines.join("\n");
 }
 
-export interface ApplyView {
-  copied: number;
-  undeleted: number;
-  hidden: number;
-  writes: number;
-  failed: Array<{ key: string; error: string }>;
-  skipped: number;
-  elapsedMs: number;
-}
-
 export function renderApplied(view: ApplyView): string {
   const done = `Applied in ${formatDuration(view.elapsedMs)}: ${view.copied} copied back, ${view.undeleted} undeleted, ${view.hidden} hidden (${view.writes} write(s)).`;
-  if (view.failed.length === 0 && view.skipped === 0) return done;
-  const lines = [done, `${view.failed.length} key(s) failed${view.skipped > 0 ? `, ${view.skipped} not attempted after too many failures` : ""}:`];
-  for (const f of view.failed.slice(0, 10)) lines.push(`  ${JSON.stringify(f.key)}: ${f.error}`);
-  if (view.failed.length > 10) lines.push(`  … ${view.failed.length - 10} more`);
-  lines.push("Run the same command again: keys already restored are left alone.");
+  const lines = [done];
+  if (view.changedCount > 0) {
+    lines.push(`${view.changedCount} key(s) changed since the plan (the application wrote or deleted them meanwhile) and were left as they are:`);
+    for (const key of view.changed.slice(0, 10)) lines.push(`  ${JSON.stringify(key)}`);
+    if (view.changedCount > 10) lines.push(`  … ${view.changedCount - 10} more`);
+    lines.push("Check them with assets versions <key>; running the restore again would plan them anew and overwrite those writes.");
+  }
+  if (view.failed.length > 0 || view.skipped > 0) {
+    lines.push(`${view.failed.length} key(s) failed${view.skipped > 0 ? `, ${view.skipped} not attempted after too many failures` : ""}:`);
+    for (const f of view.failed.slice(0, 10)) lines.push(`  ${JSON.stringify(f.key)}: ${f.error}`);
+    if (view.failed.length > 10) lines.push(`  … ${view.failed.length - 10} more`);
+    lines.push("Run the same command again: keys already restored are left alone.");
+  }
+  return lines.join("\n");
+}
+
+export function renderBatch(result: { jobs: readonly BatchJob[] }): string {
+  if (result.jobs.length === 0) return "No copy needed an S3 Batch Operations job.";
+  const lines = result.jobs.map(
+    (j) => `S3 Batch Operations job ${j.jobId}: ${j.status}, ${j.succeeded} of ${j.total ?? j.copies} copies made, ${j.failed} failed; completion report under ${j.reportPrefix}`,
+  );
+  for (const j of result.jobs) for (const reason of j.reasons) lines.push(`  job ${j.jobId}: ${reason}`);
+  if (result.jobs.some((j) => !j.ok)) lines.push("Read the completion report for the failed tasks, then run restore-prefix again: keys already copied plan as unchanged.");
   return lines.join("\n");
 }
 

@@ -2,7 +2,8 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import type { MiddlewareStack } from "@smithy/types";
+import type { S3ControlClient } from "@aws-sdk/client-s3-control";
+import type { AwsCredentialIdentity, MiddlewareStack } from "@smithy/types";
 
 /**
  * The one place that constructs AWS SDK clients. Everything else receives an
@@ -21,6 +22,8 @@ export interface AwsClientOptions {
    * to make the emulator answer where it falls short (test/support/moto-rds-backups.ts).
    */
   middleware?: (stack: MiddlewareStack<any, any>, region: string) => void;
+  /** Fixed credentials instead of the default chain (tests: an emulator that refuses session tokens). */
+  credentials?: AwsCredentialIdentity;
 }
 
 export interface AwsClients {
@@ -31,6 +34,13 @@ export interface AwsClients {
   readonly lambda: LambdaClient;
   /** Only for reading the security groups a restore is placed on (aws/ec2.ts). */
   readonly ec2: EC2Client;
+  /**
+   * S3 Control (Batch Operations jobs), built on first use: only `assets restore-prefix --via
+   * batch` needs it. It always goes to AWS's regional endpoint: its requests are addressed
+   * to `<account>.s3-control.<region>…`, which an endpoint override by IP or localhost can't
+   * carry, and no emulator implements jobs.
+   */
+  readonly s3control: S3ControlClient;
   destroy(): void;
 }
 
@@ -48,6 +58,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(endpoint ? { endpoint } : {}),
     retryMode: "standard",
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
   };
   const rds = new RDSClient(common);
   // Custom endpoints (moto, LocalStack, VPC endpoints by IP) don't resolve
@@ -56,6 +67,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const lambda = new LambdaClient(common);
   const ec2 = new EC2Client(common);
   for (const client of [rds, s3, lambda, ec2]) options.middleware?.(client.middlewareStack as MiddlewareStack<any, any>, region);
+  let s3control: S3ControlClient | undefined;
   return {
     region,
     endpoint,
@@ -63,11 +75,22 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     s3,
     lambda,
     ec2,
+    get s3control() {
+      if (s3control === undefined) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { S3ControlClient: Client } = require("@aws-sdk/client-s3-control") as typeof import("@aws-sdk/client-s3-control");
+        const { endpoint: _override, ...regional } = common as typeof common & { endpoint?: string };
+        s3control = new Client({ ...regional, ignoreConfiguredEndpointUrls: true });
+        options.middleware?.(s3control.middlewareStack as MiddlewareStack<any, any>, region);
+      }
+      return s3control;
+    },
     destroy() {
       rds.destroy();
       s3.destroy();
       lambda.destroy();
       ec2.destroy();
+      s3control?.destroy();
     },
   };
 }

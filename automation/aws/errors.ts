@@ -52,6 +52,20 @@ export function isAwsError(error: unknown, ...codes: string[]): boolean {
   return code !== undefined && codes.includes(code);
 }
 
+/** The HTTP status an AWS error came with, or undefined (network errors, anything else). */
+export function httpStatusOf(error: unknown): number | undefined {
+  if (error === null || typeof error !== "object") return undefined;
+  return (error as SdkErrorShape).$metadata?.httpStatusCode;
+}
+
+/**
+ * Whether AWS refused a conditional request because its condition did not hold (HTTP 412
+ * PreconditionFailed, or 409 ConditionalRequestConflict when a concurrent write won).
+ */
+export function isConditionFailed(error: unknown): boolean {
+  return isAwsError(error, "PreconditionFailed", "ConditionalRequestConflict") || (awsErrorCode(error) !== undefined && httpStatusOf(error) === 412);
+}
+
 /**
  * The OperationError for a failed AWS call: `Could not <action>: <what AWS said>; <what to do>.`
  * `action` names the value too ("create DB snapshot x of instance y").

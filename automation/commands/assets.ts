@@ -1,23 +1,23 @@
 import { CliCommand, CliCommandGroup } from "../cli/command";
 import { CommandContext, GlobalArgs } from "../cli/context";
+import { durationArg, durationOption } from "../duration";
 import { ExitCode, UsageError } from "../errors";
 import { formatDuration } from "../output";
-import { applyWrites, DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../assets/apply";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../assets/apply";
+import { DEFAULT_BATCH_TIMEOUT_MS, roleAccountId } from "../assets/batch";
 import { assertVersionedBucket } from "../assets/bucket";
-import { copyVersion } from "../assets/copy";
-import { removeDeleteMarker } from "../assets/delete-marker";
-import { currentEntry, DeleteMarker, entryAt, HistoryEntry, KeyHistory, newestVersion, ObjectVersion, sameContent, ARCHIVED_STORAGE_CLASSES } from "../assets/history";
 import { parseRestoreTime } from "../assets/instant";
-import { keyHistory } from "../assets/listing";
-import { planPrefixRestore } from "../assets/restore-prefix";
-import { planView, progressLine, renderApplied, renderPlan, renderVersions, shouldReport, versionRows } from "../assets/summary";
+import { checkManifestPath, copiesOf, writeManifest } from "../assets/manifest";
+import { applyPlannedRestore, planPrefixRestore } from "../assets/restore-prefix";
+import { applyKeyRestore, applyUndelete, planKeyRestore, planUndelete, readKeyHistory, WhichVersion } from "../assets/single-key";
+import { describeEntry, planView, progressLine, renderApplied, renderBatch, renderPlan, renderVersions, shouldReport, versionRows } from "../assets/summary";
 import { BucketArgs, bucketFrom, withBucketOption } from "./environment-flags";
+import { bucketNameProblem } from "../../contracts/aws-names";
 
 /**
- * `gametracker-dr assets …`: bring back overwritten or deleted objects of the
- * versioned assets bucket, one key or a whole prefix as of a moment. Every decision is
- * made by the pure functions in automation/assets; this module parses, asks, and
- * prints.
+ * `gametracker-dr assets …`: bring back overwritten or deleted objects of the versioned
+ * assets bucket, one key or a whole prefix as of a moment. Every decision is made in
+ * automation/assets; this module parses, asks, and prints.
  */
 
 /** Keys are up to 1,024 bytes of UTF-8; anything else can't exist, so say so before calling S3. */
@@ -28,23 +28,9 @@ export function checkKey(key: unknown): string {
   return text;
 }
 
-function describeEntry(e: HistoryEntry): string {
-  return e.kind === "delete-marker"
-    ? `delete marker ${e.versionId} (${e.lastModified.toISOString()})`
-    : `version ${e.versionId} (${e.lastModified.toISOString()}, ${e.size} bytes)`;
-}
-
-/** The bucket (from --bucket or the stack), refused unless versioned, and every version and delete marker of the key. */
-async function readKeyHistory(args: GlobalArgs & BucketArgs, ctx: CommandContext, key: string): Promise<{ bucket: string; history: KeyHistory }> {
+async function keyHistoryFor(args: GlobalArgs & BucketArgs, ctx: CommandContext, key: string) {
   const bucket = await bucketFrom(args, ctx);
-  await assertVersionedBucket(ctx.aws.s3, bucket);
-  return { bucket, history: await keyHistory(ctx.aws.s3, bucket, key) };
-}
-
-function requireHistory(history: KeyHistory, bucket: string): void {
-  if (history.entries.length === 0) {
-    throw new UsageError(`s3://${bucket}/${history.key} has no versions at all; check the key (assets versions --bucket ${bucket} <key>, or aws s3 ls for nearby keys).`);
-  }
+  return { bucket, history: await readKeyHistory(ctx.aws.s3, bucket, key) };
 }
 
 const versions: CliCommand<BucketArgs & { key: string }> = {
@@ -54,7 +40,7 @@ const versions: CliCommand<BucketArgs & { key: string }> = {
   examples: [["$0 assets versions characters/42/portrait.png --stack prod", "show the history of one character image"]],
   async run(args, ctx) {
     const key = checkKey(args.key);
-    const { bucket, history } = await readKeyHistory(args, ctx, key);
+    const { bucket, history } = await keyHistoryFor(args, ctx, key);
     const rows = versionRows(history.entries);
     ctx.output.result({ bucket, key, versions: rows }, () => renderVersions(bucket, key, rows));
     return ExitCode.ok;
@@ -79,50 +65,26 @@ const restore: CliCommand<BucketArgs & { key: string; versionId?: string; at?: s
       throw new UsageError("Give exactly one of --version-id <id> or --at <ISO-8601 time> to say which version to bring back.");
     }
     if (args.versionId === "") throw new UsageError("--version-id is empty; copy a version id from assets versions <key>.");
-    const at = args.at !== undefined ? parseRestoreTime(args.at, ctx.clock.now()) : undefined;
-    const { bucket, history } = await readKeyHistory(args, ctx, key);
-    requireHistory(history, bucket);
-    const s3 = ctx.aws.s3;
-
-    let target: ObjectVersion;
-    if (args.versionId !== undefined) {
-      const found = history.entries.find((e) => e.versionId === args.versionId);
-      if (found === undefined) {
-        throw new UsageError(`s3://${bucket}/${key} has no version ${args.versionId}; list its ${history.entries.length} version(s) with assets versions ${key}.`);
-      }
-      if (found.kind === "delete-marker") {
-        throw new UsageError(`${args.versionId} is a delete marker of s3://${bucket}/${key}, not a version with content; use assets undelete ${key}, or pick a version id from assets versions.`);
-      }
-      target = found;
-    } else {
-      const found = entryAt(history.entries, at!);
-      const oldest = history.entries[history.entries.length - 1]!;
-      if (found === undefined) {
-        throw new UsageError(`s3://${bucket}/${key} did not exist yet at ${at!.toISOString()} (its oldest entry is from ${oldest.lastModified.toISOString()}); pick a later --at.`);
-      }
-      if (found.kind === "delete-marker") {
-        throw new UsageError(`s3://${bucket}/${key} was deleted at ${at!.toISOString()} (${describeEntry(found)}); pick an earlier --at or a --version-id from assets versions.`);
-      }
-      target = found;
-    }
-
-    const current = currentEntry(history.entries)!;
-    if (current.kind === "version" && sameContent(current, target)) {
-      const same = current.versionId === target.versionId ? "is already the current version" : `already has the same content as the current version ${current.versionId}`;
-      ctx.output.result({ bucket, key, versionId: target.versionId, changed: false, currentVersionId: current.versionId }, () => `Nothing to do: ${describeEntry(target)} of s3://${bucket}/${key} ${same}.`);
+    const which: WhichVersion = args.versionId !== undefined ? { versionId: args.versionId } : { at: parseRestoreTime(args.at!, ctx.clock.now()) };
+    const { bucket, history } = await keyHistoryFor(args, ctx, key);
+    const plan = await planKeyRestore(ctx.aws.s3, bucket, history, which);
+    if (plan.kind === "unchanged") {
+      const same = plan.sameVersion ? "is already the current version" : `already has the same content as the current version ${plan.current.versionId}`;
+      ctx.output.result(
+        { bucket, key, versionId: plan.target.versionId, changed: false, currentVersionId: plan.current.versionId },
+        () => `Nothing to do: ${describeEntry(plan.target)} of s3://${bucket}/${key} ${same}.`,
+      );
       return ExitCode.ok;
     }
-    if (target.storageClass !== undefined && ARCHIVED_STORAGE_CLASSES.has(target.storageClass)) {
-      throw new UsageError(`Version ${target.versionId} of s3://${bucket}/${key} is in ${target.storageClass} and can't be copied; restore it from the archive first (aws s3api restore-object), then run this again.`);
-    }
-    if (!(await ctx.confirm(`Copy ${describeEntry(target)} over the current ${describeEntry(current)} of s3://${bucket}/${key}? (Every version is kept.)`))) {
+    const { source, current } = plan.copy;
+    if (!(await ctx.confirm(`Copy ${describeEntry(source)} over the current ${describeEntry(current)} of s3://${bucket}/${key}? (Every version is kept.)`))) {
       ctx.output.warn("Cancelled; nothing was changed.");
       return ExitCode.failed;
     }
-    const copied = await copyVersion(s3, bucket, target);
+    const copied = await applyKeyRestore(ctx.aws.s3, bucket, plan.copy);
     ctx.output.result(
-      { bucket, key, versionId: target.versionId, changed: true, newVersionId: copied.versionId ?? null, method: copied.method },
-      () => `Restored s3://${bucket}/${key}: ${describeEntry(target)} is current again as new version ${copied.versionId ?? "(unknown)"}; the previous versions are all kept.`,
+      { bucket, key, versionId: source.versionId, changed: true, newVersionId: copied.versionId ?? null, method: copied.method },
+      () => `Restored s3://${bucket}/${key}: ${describeEntry(source)} is current again as new version ${copied.versionId ?? "(unknown)"}; the previous versions are all kept.`,
     );
     return ExitCode.ok;
   },
@@ -135,29 +97,20 @@ const undelete: CliCommand<BucketArgs & { key: string }> = {
   examples: [["$0 assets undelete characters/42/portrait.png --stack prod", "bring back a deleted character image"]],
   async run(args, ctx) {
     const key = checkKey(args.key);
-    const { bucket, history } = await readKeyHistory(args, ctx, key);
-    requireHistory(history, bucket);
-    const s3 = ctx.aws.s3;
-    const version = newestVersion(history.entries);
-    if (version === undefined) {
-      throw new UsageError(`s3://${bucket}/${key} has only delete markers (${history.entries.length}) and no version with content, so there is nothing to bring back; check the key with assets versions.`);
-    }
-    const markers = history.entries.slice(0, history.entries.indexOf(version)) as DeleteMarker[];
-    if (markers.length === 0) {
-      ctx.output.result({ bucket, key, changed: false, versionId: version.versionId, removedMarkers: [] }, () => `Nothing to do: s3://${bucket}/${key} is not deleted (current ${describeEntry(version)}).`);
+    const { bucket, history } = await keyHistoryFor(args, ctx, key);
+    const plan = planUndelete(history, bucket);
+    if (plan.kind === "not-deleted") {
+      ctx.output.result({ bucket, key, changed: false, versionId: plan.version.versionId, removedMarkers: [] }, () => `Nothing to do: s3://${bucket}/${key} is not deleted (current ${describeEntry(plan.version)}).`);
       return ExitCode.ok;
     }
-    if (!(await ctx.confirm(`Remove ${markers.length} delete marker(s) of s3://${bucket}/${key} so that ${describeEntry(version)} is current again?`))) {
+    if (!(await ctx.confirm(`Remove ${plan.markers.length} delete marker(s) of s3://${bucket}/${key} so that ${describeEntry(plan.version)} is current again?`))) {
       ctx.output.warn("Cancelled; nothing was changed.");
       return ExitCode.failed;
     }
-    const removed: string[] = [];
-    for (const marker of markers) {
-      if ((await removeDeleteMarker(s3, bucket, marker)) === "removed") removed.push(marker.versionId);
-    }
+    const removed = await applyUndelete(ctx.aws.s3, bucket, key, plan.markers);
     ctx.output.result(
-      { bucket, key, changed: true, versionId: version.versionId, removedMarkers: removed },
-      () => `Undeleted s3://${bucket}/${key}: removed ${removed.length} delete marker(s); ${describeEntry(version)} is current again.`,
+      { bucket, key, changed: true, versionId: plan.version.versionId, removedMarkers: removed },
+      () => `Undeleted s3://${bucket}/${key}: removed ${removed.length} delete marker(s); ${describeEntry(plan.version)} is current again.`,
     );
     return ExitCode.ok;
   },
@@ -169,6 +122,27 @@ interface RestorePrefixArgs extends BucketArgs {
   deleteNew: boolean;
   dryRun: boolean;
   concurrency: number;
+  manifestOut?: string;
+  via: "direct" | "batch";
+  batchRoleArn?: string;
+  reportBucket?: string;
+  batchTimeout?: string;
+}
+
+/** The batch flags, refused unless they come together (exit 2, before anything is read). */
+function batchArgs(args: RestorePrefixArgs): { roleArn: string; reportBucket: string; timeoutMs: number } | undefined {
+  if (args.via !== "batch") {
+    const stray = [args.batchRoleArn !== undefined && "--batch-role-arn", args.reportBucket !== undefined && "--report-bucket", args.batchTimeout !== undefined && "--batch-timeout"].filter(Boolean);
+    if (stray.length > 0) throw new UsageError(`${stray.join(" and ")} only apply with --via batch; add --via batch, or leave them out to copy from this machine.`);
+    return undefined;
+  }
+  if (args.batchRoleArn === undefined || args.reportBucket === undefined) {
+    throw new UsageError("--via batch needs --batch-role-arn <IAM role S3 Batch Operations assumes> and --report-bucket <bucket for the manifests and completion reports>.");
+  }
+  roleAccountId(args.batchRoleArn);
+  const problem = bucketNameProblem(args.reportBucket);
+  if (problem !== undefined) throw new UsageError(`Invalid --report-bucket "${args.reportBucket}": ${problem}; pass the bucket name as shown by aws s3 ls.`);
+  return { roleArn: args.batchRoleArn, reportBucket: args.reportBucket, timeoutMs: durationArg(args.batchTimeout, "--batch-timeout") ?? DEFAULT_BATCH_TIMEOUT_MS };
 }
 
 const restorePrefix: CliCommand<RestorePrefixArgs> = {
@@ -180,10 +154,19 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
       .option("at", { type: "string", demandOption: true, requiresArg: true, describe: "The moment to go back to, ISO-8601 with a zone (Z or ±hh:mm)" })
       .option("delete-new", { type: "boolean", default: false, describe: "Also hide keys created after the moment behind delete markers (undelete reverses it)" })
       .option("dry-run", { type: "boolean", default: false, describe: "Show the plan and stop" })
-      .option("concurrency", { type: "number", default: DEFAULT_CONCURRENCY, describe: `Keys restored in parallel (1–${MAX_CONCURRENCY})` }),
+      .option("concurrency", { type: "number", default: DEFAULT_CONCURRENCY, describe: `S3 requests in flight, listing and writing (1–${MAX_CONCURRENCY})` })
+      .option("manifest-out", { type: "string", requiresArg: true, describe: "Also write the plan's copies to this file as an S3 Batch Operations CSV manifest (bucket, key, version id)" })
+      .option("via", { choices: ["direct", "batch"] as const, default: "direct" as const, describe: "Make the copies from this machine, or through S3 Batch Operations jobs" })
+      .option("batch-role-arn", { type: "string", requiresArg: true, describe: "With --via batch: the IAM role the jobs run as (its account runs the jobs)" })
+      .option("report-bucket", { type: "string", requiresArg: true, describe: "With --via batch: bucket for the manifests and the jobs' completion reports" })
+      .option("batch-timeout", durationOption("With --via batch: how long to follow the jobs (default 24h)")),
   examples: [
     ["$0 assets restore-prefix --prefix characters/ --at 2026-11-25T14:00:00Z --stack prod --dry-run", "show what restoring the character images to 14:00 UTC would do"],
     ["$0 assets restore-prefix --at 2026-11-25T15:00:00+01:00 --delete-new --bucket gametracker-assets-prod --yes", "restore the whole bucket, hiding objects created since"],
+    [
+      "$0 assets restore-prefix --at 2026-11-25T14:00:00Z --stack prod --via batch --batch-role-arn arn:aws:iam::123456789012:role/s3-batch-restore --report-bucket gametracker-batch-reports",
+      "copy through S3 Batch Operations jobs (for millions of copies)",
+    ],
   ],
   async run(args, ctx) {
     const concurrency = args.concurrency;
@@ -191,46 +174,72 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
       throw new UsageError(`Invalid --concurrency ${String(concurrency)}: give a whole number from 1 to ${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY}).`);
     }
     const at = parseRestoreTime(args.at, ctx.clock.now());
+    const batch = batchArgs(args);
+    if (args.manifestOut !== undefined) checkManifestPath(args.manifestOut);
     const prefix = String(args.prefix ?? "");
     const bucket = await bucketFrom(args, ctx);
     const s3 = ctx.aws.s3;
     await assertVersionedBucket(s3, bucket);
 
     const planStarted = ctx.clock.now().getTime();
-    const plan = await planPrefixRestore(s3, bucket, {
+    const planned = await planPrefixRestore(s3, bucket, {
       prefix,
       at,
       deleteNew: args.deleteNew,
+      concurrency,
       onPage: (n) => ctx.output.progress(`listing versions of s3://${bucket}/${prefix}: ${n} read (${formatDuration(ctx.clock.now().getTime() - planStarted)})`),
     });
-    const view = planView(plan);
-    const blockedExit = plan.blocked.length > 0 ? ExitCode.failed : ExitCode.ok;
-    if (args.dryRun || plan.writes.length === 0) {
-      ctx.output.result({ plan: view, applied: null, dryRun: args.dryRun }, () => renderPlan(view) + (args.dryRun && plan.writes.length > 0 ? "\nDry run: nothing was written." : ""));
-      return blockedExit;
-    }
+    try {
+      const view = planView(planned.plan);
+      const blockedExit = planned.plan.counts.blocked > 0 ? ExitCode.failed : ExitCode.ok;
+      let manifest: { file: string; copies: number } | null = null;
+      if (args.manifestOut !== undefined) {
+        manifest = { file: args.manifestOut, copies: await writeManifest(args.manifestOut, bucket, copiesOf(planned.writes.read())) };
+        ctx.output.progress(`wrote the ${manifest.copies} copies of the plan to ${manifest.file} (S3 Batch Operations CSV manifest: bucket, key, version id)`);
+      }
+      if (args.dryRun || planned.plan.writeCount === 0) {
+        ctx.output.result({ plan: view, applied: null, batch: null, manifest, dryRun: args.dryRun }, () => renderPlan(view) + (args.dryRun && planned.plan.writeCount > 0 ? "\nDry run: nothing was written." : ""));
+        return blockedExit;
+      }
 
-    ctx.output.progress(renderPlan(view));
-    const question = `Apply ${plan.writeCount} write(s) to s3://${bucket}/${prefix} (${plan.counts.copy} copy back, ${plan.counts.undelete} undelete, ${plan.counts.hide} hide)? No version is deleted.`;
-    if (!(await ctx.confirm(question))) {
-      ctx.output.warn("Cancelled; nothing was changed.");
-      return ExitCode.failed;
+      ctx.output.progress(renderPlan(view));
+      const { counts } = planned.plan;
+      const how = batch !== undefined ? `, the copies through S3 Batch Operations jobs run by ${batch.roleArn}` : "";
+      const question = `Apply ${planned.plan.writeCount} write(s) to s3://${bucket}/${prefix} (${counts.copy} copy back, ${counts.undelete} undelete, ${counts.hide} hide${how})? No version is deleted.`;
+      if (!(await ctx.confirm(question))) {
+        ctx.output.warn("Cancelled; nothing was changed.");
+        return ExitCode.failed;
+      }
+      // The confirmation may have waited a while; versioning must still be on before anything is hidden or copied.
+      await assertVersionedBucket(s3, bucket);
+      let lastReport = ctx.clock.now().getTime();
+      const done = await applyPlannedRestore(ctx.aws, bucket, planned, {
+        concurrency,
+        clock: ctx.clock,
+        onProgress: (n, total, elapsed) => {
+          const now = ctx.clock.now().getTime();
+          if (!shouldReport(n, total, now - lastReport)) return;
+          lastReport = now;
+          ctx.output.progress(progressLine("restoring", n, total, elapsed));
+        },
+        batch:
+          batch === undefined
+            ? undefined
+            : {
+                ...batch,
+                runId: `${at.toISOString().replace(/[-:.]/g, "")}-${ctx.clock.now().getTime().toString(36)}`,
+                description: `gametracker-dr restore of s3://${bucket}/${prefix} to ${at.toISOString()}`,
+                random: ctx.deps.random,
+                onProgress: (line) => ctx.output.progress(line),
+              },
+      });
+      const { applied } = done;
+      ctx.output.result({ plan: view, applied, batch: done.batch ?? null, manifest, dryRun: false }, () => renderApplied(applied) + (done.batch !== undefined ? "\n" + renderBatch({ jobs: done.batch }) : ""));
+      const batchFailed = done.batch?.some((j) => !j.ok) === true;
+      return applied.failed.length > 0 || applied.skipped > 0 || applied.changedCount > 0 || batchFailed ? ExitCode.failed : blockedExit;
+    } finally {
+      await planned.writes.dispose();
     }
-    // The confirmation may have waited a while; versioning must still be on before anything is hidden or copied.
-    await assertVersionedBucket(s3, bucket);
-    let lastReport = ctx.clock.now().getTime();
-    const applied = await applyWrites(s3, bucket, plan.writes, {
-      concurrency,
-      clock: ctx.clock,
-      onProgress: (done, total, elapsed) => {
-        const now = ctx.clock.now().getTime();
-        if (!shouldReport(done, total, now - lastReport)) return;
-        lastReport = now;
-        ctx.output.progress(progressLine("restoring", done, total, elapsed));
-      },
-    });
-    ctx.output.result({ plan: view, applied, dryRun: false }, () => renderApplied(applied));
-    return applied.failed.length > 0 || applied.skipped > 0 ? ExitCode.failed : blockedExit;
   },
 };
 

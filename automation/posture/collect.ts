@@ -1,12 +1,6 @@
 import { DBInstance } from "@aws-sdk/client-rds";
-import {
-  GetBucketLifecycleConfigurationCommand,
-  GetBucketVersioningCommand,
-  GetPublicAccessBlockCommand,
-  LifecycleRule,
-  S3Client,
-} from "@aws-sdk/client-s3";
-import { isAwsError, rethrowAws } from "../aws/errors";
+import { LifecycleRule, S3Client } from "@aws-sdk/client-s3";
+import { readBucketVersioning, readLifecycleRules, readPublicAccessBlock } from "../aws/s3";
 import { findSnapshotIn, listAutomatedBackups, listInstanceSnapshots, RdsTarget, requireInstance } from "../aws/rds";
 import { UsageError } from "../errors";
 import { BucketFacts, InstanceFacts, LifecycleRuleFacts, PostureFacts } from "./facts";
@@ -53,38 +47,18 @@ export function instanceFacts(db: DBInstance): InstanceFacts {
 }
 
 export async function bucketFacts(aws: { s3: S3Client; region: string }, bucket: string): Promise<BucketFacts> {
-  let versioning: BucketFacts["versioning"];
-  try {
-    const v = await aws.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
-    versioning = v.Status === "Enabled" || v.Status === "Suspended" ? v.Status : "Disabled";
-  } catch (error) {
-    if (isAwsError(error, "NoSuchBucket", "NotFound")) {
-      throw new UsageError(`Unknown bucket "${bucket}": S3 has no bucket by that name for these credentials; check --bucket (or the stack's assetsBucketName output).`);
-    }
-    return rethrowAws(`read the versioning of bucket ${bucket}`, error);
+  const versioning = await readBucketVersioning(aws.s3, bucket);
+  if (versioning === undefined) {
+    throw new UsageError(`Unknown bucket "${bucket}": S3 has no bucket by that name for these credentials; check --bucket (or the stack's assetsBucketName output).`);
   }
-
-  let publicAccessBlock = { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false };
-  try {
-    const p = await aws.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
-    const c = p.PublicAccessBlockConfiguration ?? {};
-    publicAccessBlock = {
-      blockPublicAcls: c.BlockPublicAcls === true,
-      ignorePublicAcls: c.IgnorePublicAcls === true,
-      blockPublicPolicy: c.BlockPublicPolicy === true,
-      restrictPublicBuckets: c.RestrictPublicBuckets === true,
-    };
-  } catch (error) {
-    if (!isAwsError(error, "NoSuchPublicAccessBlockConfiguration")) rethrowAws(`read the public-access block of bucket ${bucket}`, error);
-  }
-
-  let lifecycleRules: LifecycleRuleFacts[] = [];
-  try {
-    const l = await aws.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
-    lifecycleRules = (l.Rules ?? []).map(lifecycleRuleFacts);
-  } catch (error) {
-    if (!isAwsError(error, "NoSuchLifecycleConfiguration")) rethrowAws(`read the lifecycle rules of bucket ${bucket}`, error);
-  }
+  const block = await readPublicAccessBlock(aws.s3, bucket);
+  const publicAccessBlock = {
+    blockPublicAcls: block?.BlockPublicAcls === true,
+    ignorePublicAcls: block?.IgnorePublicAcls === true,
+    blockPublicPolicy: block?.BlockPublicPolicy === true,
+    restrictPublicBuckets: block?.RestrictPublicBuckets === true,
+  };
+  const lifecycleRules = (await readLifecycleRules(aws.s3, bucket)).map(lifecycleRuleFacts);
   return { name: bucket, versioning, publicAccessBlock, lifecycleRules };
 }
 

@@ -1,11 +1,11 @@
 /**
- * Builds a versioned bucket's history in moto step by step and records, independently
+ * Builds a versioned bucket's history in an S3 emulator step by step and records, independently
  * of anything S3 lists, what every key held at each checkpoint. Tests and the
  * benchmark compare the bucket after a restore with `stateAt(checkpoint)`.
  *
- * Moto stamps LastModified in whole seconds, so a checkpoint waits for the next
+ * Moto stamps LastModified in whole seconds, so a checkpoint there waits for the next
  * second boundary: every write before it lists at or before the checkpoint, every
- * write after it lists after.
+ * write after it lists after (with millisecond stamps it waits a few milliseconds).
  */
 import { createHash } from "node:crypto";
 import {
@@ -36,13 +36,17 @@ export function md5(body: string | Buffer): string {
 
 export class BucketHistory {
   private readonly model: BucketState = new Map();
-  private readonly checkpoints: Array<{ at: Date; state: BucketState }> = [];
+  /** The version id each present key's body was written as. */
+  private readonly ids = new Map<string, string>();
+  private readonly checkpoints: Array<{ at: Date; state: BucketState; ids: Map<string, string> }> = [];
   /** Every write this history made, in order: the number of versions and markers S3 must still have. */
   writes = 0;
 
   private constructor(
     readonly s3: S3Client,
     readonly bucket: string,
+    /** How finely the server stamps LastModified: 1000 for whole seconds (moto), 1 for milliseconds (S3, versitygw through its proxy). */
+    private readonly stampMs: number,
   ) {}
 
   /**
@@ -53,13 +57,14 @@ export class BucketHistory {
   static async create(
     s3: S3Client,
     bucket: string,
-    options: { beforeVersioning?: Array<{ key: string; body: string }>; versioning?: "Enabled" | "Suspended" | "never" } = {},
+    options: { beforeVersioning?: Array<{ key: string; body: string }>; versioning?: "Enabled" | "Suspended" | "never"; stampMs?: number } = {},
   ): Promise<BucketHistory> {
-    const history = new BucketHistory(s3, bucket);
+    const history = new BucketHistory(s3, bucket, options.stampMs ?? 1000);
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     for (const { key, body } of options.beforeVersioning ?? []) {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
       history.model.set(key, body);
+      history.ids.set(key, "null");
       history.writes++;
     }
     const versioning = options.versioning ?? "Enabled";
@@ -85,37 +90,49 @@ export class BucketHistory {
     await runBounded([...byKey.values()], concurrency, async (keyOps) => {
       for (const op of keyOps) {
         if ("put" in op) {
-          await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: op.put, Body: op.body }));
+          const put = await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: op.put, Body: op.body }));
           this.model.set(op.put, op.body);
+          this.ids.set(op.put, put.VersionId ?? "null");
         } else if ("delete" in op) {
           await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: op.delete }));
           this.model.delete(op.delete);
+          this.ids.delete(op.delete);
         } else {
           const put = await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: op.markerOnly, Body: "setup" }));
           await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: op.markerOnly }));
           await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: op.markerOnly, VersionId: put.VersionId }));
           this.model.delete(op.markerOnly);
+          this.ids.delete(op.markerOnly);
         }
         this.writes++;
       }
     });
   }
 
-  /** Waits for the next whole second and returns a moment that orders every write so far before it and every later one after it. */
+  /** Waits for the server's next stamp boundary and returns a moment that orders every write so far before it and every later one after it. */
   async checkpoint(): Promise<Date> {
     const now = Date.now();
-    const boundary = Math.floor(now / 1000) * 1000 + 1000;
+    const boundary = Math.floor(now / this.stampMs) * this.stampMs + this.stampMs;
     await new Promise((r) => setTimeout(r, boundary - now + 20));
     const at = new Date(boundary - 1);
-    this.checkpoints.push({ at, state: new Map(this.model) });
+    this.checkpoints.push({ at, state: new Map(this.model), ids: new Map(this.ids) });
     return at;
+  }
+
+  private checkpointAt(at: Date) {
+    const found = this.checkpoints.find((c) => c.at.getTime() === at.getTime());
+    if (!found) throw new Error(`no checkpoint at ${at.toISOString()}`);
+    return found;
   }
 
   /** What the bucket held at a checkpoint, from the recorded operations (not from S3). */
   stateAt(at: Date): BucketState {
-    const found = this.checkpoints.find((c) => c.at.getTime() === at.getTime());
-    if (!found) throw new Error(`no checkpoint at ${at.toISOString()}`);
-    return new Map(found.state);
+    return new Map(this.checkpointAt(at).state);
+  }
+
+  /** The version id of what each key held at a checkpoint, as S3 answered the writes. */
+  versionIdsAt(at: Date): Map<string, string> {
+    return new Map(this.checkpointAt(at).ids);
   }
 
   /** What the bucket holds now according to the recorded operations. */

@@ -1,6 +1,6 @@
 /**
- * For tests that talk to moto: skips them when the emulator is off, resets its state
- * before each test, and builds clients through the production factory.
+ * For tests that talk to an emulator: skips them when it is off, resets its state before
+ * each test, and builds clients through the production factory.
  */
 import { AwsClientOptions, AwsClients, createAwsClients } from "../../automation/aws/clients";
 
@@ -8,25 +8,35 @@ export function motoEndpoint(): string | undefined {
   return process.env.GAMETRACKER_TEST_MOTO;
 }
 
-/** Call at the top of a describe(): resets moto before each test and closes clients after. */
-export function useEmulator(): { clients(options?: AwsClientOptions): AwsClients; endpoint(): string } {
+export interface EmulatorHandle {
+  clients(options?: AwsClientOptions): AwsClients;
+  endpoint(): string;
+}
+
+/** Call at the top of a describe(): resets the server at `endpoint()` (POST `resetPath`) before each test and closes clients after. */
+export function useServer(endpoint: () => string | undefined, resetPath: string, defaults: AwsClientOptions = {}): EmulatorHandle {
   const created: AwsClients[] = [];
   before(function () {
-    if (motoEndpoint() === undefined) this.skip();
+    if (endpoint() === undefined) this.skip();
   });
   beforeEach(async () => {
-    const response = await fetch(`${motoEndpoint()}/moto-api/reset`, { method: "POST" });
-    if (!response.ok) throw new Error(`moto reset failed: ${response.status}`);
+    const response = await fetch(`${endpoint()}${resetPath}`, { method: "POST" });
+    if (!response.ok) throw new Error(`emulator reset (${resetPath}) failed: ${response.status}`);
   });
   afterEach(() => {
     for (const c of created.splice(0)) c.destroy();
   });
   return {
-    endpoint: () => motoEndpoint()!,
+    endpoint: () => endpoint()!,
     clients(options = {}) {
-      const c = createAwsClients({ endpoint: motoEndpoint()!, region: "us-east-1", ...options });
+      const c = createAwsClients({ endpoint: endpoint()!, region: "us-east-1", ...defaults, ...options });
       created.push(c);
       return c;
     },
   };
+}
+
+/** moto, for every AWS service the tool calls. */
+export function useEmulator(): EmulatorHandle {
+  return useServer(motoEndpoint, "/moto-api/reset");
 }

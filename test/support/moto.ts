@@ -4,11 +4,12 @@
  * requirements-test.txt so a version bump reinstalls), started on a free 127.0.0.1 port
  * and reset between tests.
  */
-import { spawn, spawnSync, ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { startServerProcess } from "./server-process";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const VENV_DIR = path.join(REPO_ROOT, ".venv-moto");
@@ -60,41 +61,16 @@ export async function startMoto(): Promise<MotoServer> {
   ensurePythonTools((line) => process.stderr.write(line + "\n"));
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(venvBin("moto_server"), ["-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
+  const server = await startServerProcess("moto_server", venvBin("moto_server"), ["-H", "127.0.0.1", "-p", String(port)], async () => (await fetch(`${endpoint}/moto-api/`)).ok, {
+    timeoutMs: 60_000,
     env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: "true" },
   });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with code ${child.exitCode}: ${stderr}`);
-    try {
-      const response = await fetch(`${endpoint}/moto-api/`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`moto_server did not answer on ${endpoint} within 60 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return {
     endpoint,
     async reset() {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
       if (!response.ok) throw new Error(`moto reset failed: ${response.status}`);
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-      }),
+    stop: server.stop,
   };
 }
