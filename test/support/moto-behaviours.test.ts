@@ -9,7 +9,7 @@ import { plainOutput } from "../../automation/stacks/port";
 import { EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
 import { useEmulator } from "./emulator";
 import { venvBin } from "./moto";
-import { postRestoreModification, subnetCidrs, zipFiles } from "./moto-behaviours";
+import { subnetCidrs, zipFiles } from "./moto-behaviours";
 import { allSnapshots } from "./rds-fixtures";
 import { DECLARED_SNAPSHOT, deployEnvironment, deployRestore, envId, lambdaEnvironment, newWorld, restoreId, World } from "../orchestration/cutover-fixtures";
 
@@ -18,18 +18,6 @@ describe("moto behaviours: pure parts", () => {
     expect(subnetCidrs("10.0.0.0/16", 4)).to.deep.equal(["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20", "10.0.48.0/20"]);
     expect(subnetCidrs("172.16.8.0/22", 2)).to.deep.equal(["172.16.8.0/26", "172.16.8.64/26"]);
     expect(() => subnetCidrs("10.0.0.0/16", 17)).to.throw("cannot hold 17");
-  });
-
-  it("after a restore, modifies what the restore call cannot set or moto dropped", () => {
-    const db: DBInstance = { BackupRetentionPeriod: 7, DeletionProtection: true, PreferredBackupWindow: "03:00-04:00", VpcSecurityGroups: [{ VpcSecurityGroupId: "sg-1" }] };
-    expect(postRestoreModification({ backupRetentionPeriod: 7, deletionProtection: true, backupWindow: "03:00-04:00", vpcSecurityGroupIds: ["sg-1"] }, db)).to.equal(undefined);
-    expect(postRestoreModification({ backupRetentionPeriod: 3, deletionProtection: false, manageMasterUserPassword: true, vpcSecurityGroupIds: ["sg-2"] }, db)).to.deep.equal({
-      BackupRetentionPeriod: 3,
-      DeletionProtection: false,
-      ManageMasterUserPassword: true,
-      VpcSecurityGroupIds: ["sg-2"],
-      ApplyImmediately: true,
-    });
   });
 
   it("writes zips that a real unzipper reads back", function () {

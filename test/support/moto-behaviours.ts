@@ -14,11 +14,12 @@
  * moto). Everything else keeps the mocks' default state. Each resource goes to the region
  * the provider would use: its own `region`, else its stack's `aws:region`.
  *
- * Like the AWS provider, a restore is followed by ModifyDBInstance for what the restore
- * call cannot set (backup retention and windows, managed master password). moto 5.2 also
- * ignores falsy overrides on restore (DeletionProtection=false, …) and copies them from
- * the source; the same follow-up call puts them right, so the restored instance ends up as
- * the program asked, as it would on AWS.
+ * An instance is created exactly as terraform-provider-aws creates it: the stand-in's
+ * planInstanceCreate (the one copy of resourceInstanceCreate, with only the follow-up
+ * ModifyDBInstance that file makes). Where moto restores differently from RDS (it ignores
+ * falsy overrides, copies the source's managed secret), the named behaviours of
+ * moto-gaps.ts make it answer as RDS does; nothing here corrects a restored instance
+ * towards the program's inputs, so verify can fail when the restore is wrong.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -36,7 +37,9 @@ import {
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   ModifyDBInstanceCommand,
-  ModifyDBInstanceCommandInput,
+  CreateDBInstanceCommandInput,
+  RestoreDBInstanceFromDBSnapshotCommandInput,
+  RestoreDBInstanceToPointInTimeCommandInput,
   ModifyDBSubnetGroupCommand,
   RemoveTagsFromResourceCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
@@ -77,6 +80,8 @@ import {
 import { AwsClients } from "../../automation/aws/clients";
 import { LifecycleContext, LifecycleResult, ResourceLifecycle } from "./memory-stacks";
 import { zipFiles } from "./zip";
+import { applyRestoreGaps } from "./moto-gaps";
+import { planInstanceCreate } from "../engine/standin/aws/resources/rds";
 
 export interface MotoBehaviourOptions {
   /**
@@ -234,99 +239,21 @@ function instanceState(inputs: Record<string, any>, db: DBInstance): LifecycleRe
   };
 }
 
-/**
- * The follow-up ModifyDBInstance after a restore: what RestoreDBInstance* cannot set, and
- * what moto dropped (falsy overrides), compared with what the instance now is.
- */
-export function postRestoreModification(inputs: Record<string, any>, db: DBInstance): Omit<ModifyDBInstanceCommandInput, "DBInstanceIdentifier"> | undefined {
-  const modify: Record<string, unknown> = {};
-  if (inputs.backupRetentionPeriod !== undefined && inputs.backupRetentionPeriod !== db.BackupRetentionPeriod) modify.BackupRetentionPeriod = inputs.backupRetentionPeriod;
-  if (inputs.backupWindow !== undefined && inputs.backupWindow !== db.PreferredBackupWindow) modify.PreferredBackupWindow = inputs.backupWindow;
-  if (inputs.maintenanceWindow !== undefined && inputs.maintenanceWindow !== db.PreferredMaintenanceWindow) modify.PreferredMaintenanceWindow = inputs.maintenanceWindow;
-  if (inputs.deletionProtection !== undefined && inputs.deletionProtection !== db.DeletionProtection) modify.DeletionProtection = inputs.deletionProtection;
-  if (inputs.multiAz !== undefined && inputs.multiAz !== db.MultiAZ) modify.MultiAZ = inputs.multiAz;
-  if (inputs.copyTagsToSnapshot !== undefined && inputs.copyTagsToSnapshot !== db.CopyTagsToSnapshot) modify.CopyTagsToSnapshot = inputs.copyTagsToSnapshot;
-  if (inputs.publiclyAccessible !== undefined && inputs.publiclyAccessible !== db.PubliclyAccessible) modify.PubliclyAccessible = inputs.publiclyAccessible;
-  if (inputs.manageMasterUserPassword === true && db.MasterUserSecret === undefined) modify.ManageMasterUserPassword = true;
-  const wantedGroups: string[] | undefined = inputs.vpcSecurityGroupIds;
-  const actualGroups = (db.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId);
-  if (wantedGroups !== undefined && [...wantedGroups].sort().join(",") !== [...actualGroups].sort().join(",")) modify.VpcSecurityGroupIds = wantedGroups;
-  return Object.keys(modify).length === 0 ? undefined : { ...modify, ApplyImmediately: true };
-}
-
 export function rdsInstanceLifecycle(at: ClientsAt): ResourceLifecycle {
   return {
     type: RDS_INSTANCE,
     async create(inputs, context) {
       const clients = at(inputs, context);
       const identifier: string = inputs.identifier ?? autoName(context.name).toLowerCase();
-      const common = defined({
-        DBInstanceClass: inputs.instanceClass,
-        DBSubnetGroupName: inputs.dbSubnetGroupName,
-        VpcSecurityGroupIds: inputs.vpcSecurityGroupIds,
-        MultiAZ: inputs.multiAz,
-        PubliclyAccessible: inputs.publiclyAccessible,
-        Port: inputs.port,
-        StorageType: inputs.storageType,
-        AutoMinorVersionUpgrade: inputs.autoMinorVersionUpgrade,
-        CopyTagsToSnapshot: inputs.copyTagsToSnapshot,
-        DeletionProtection: inputs.deletionProtection,
-        LicenseModel: inputs.licenseModel,
-        Tags: rdsTags(inputs.tags),
-      });
-      if (inputs.snapshotIdentifier) {
-        await clients.rds.send(
-          new RestoreDBInstanceFromDBSnapshotCommand(
-            defined({ ...common, DBInstanceIdentifier: identifier, DBSnapshotIdentifier: inputs.snapshotIdentifier, Engine: inputs.engine, AllocatedStorage: inputs.allocatedStorage }),
-          ),
-        );
-      } else if (inputs.restoreToPointInTime !== undefined) {
-        const pit = inputs.restoreToPointInTime;
-        await clients.rds.send(
-          new RestoreDBInstanceToPointInTimeCommand(
-            defined({
-              ...common,
-              TargetDBInstanceIdentifier: identifier,
-              SourceDBInstanceIdentifier: pit.sourceDbInstanceIdentifier,
-              SourceDbiResourceId: pit.sourceDbiResourceId,
-              SourceDBInstanceAutomatedBackupsArn: pit.sourceDbInstanceAutomatedBackupsArn,
-              RestoreTime: pit.restoreTime ? new Date(pit.restoreTime) : undefined,
-              UseLatestRestorableTime: pit.useLatestRestorableTime,
-              Engine: inputs.engine,
-              AllocatedStorage: inputs.allocatedStorage,
-            }),
-          ),
-        );
-      } else {
-        await clients.rds.send(
-          new CreateDBInstanceCommand(
-            defined({
-              ...common,
-              DBInstanceIdentifier: identifier,
-              Engine: inputs.engine,
-              EngineVersion: inputs.engineVersion,
-              AllocatedStorage: inputs.allocatedStorage,
-              MasterUsername: inputs.username,
-              MasterUserPassword: inputs.password,
-              ManageMasterUserPassword: inputs.manageMasterUserPassword,
-              DBName: inputs.dbName,
-              BackupRetentionPeriod: inputs.backupRetentionPeriod,
-              PreferredBackupWindow: inputs.backupWindow,
-              PreferredMaintenanceWindow: inputs.maintenanceWindow,
-              StorageEncrypted: inputs.storageEncrypted,
-              KmsKeyId: inputs.kmsKeyId,
-            }),
-          ),
-        );
-      }
-      let db = await describeInstance(clients, identifier);
-      if (isRestore(inputs)) {
-        const modify = postRestoreModification(inputs, db);
-        if (modify !== undefined) {
-          await clients.rds.send(new ModifyDBInstanceCommand({ ...modify, DBInstanceIdentifier: identifier }));
-          db = await describeInstance(clients, identifier);
-        }
-      }
+      // Exactly what terraform-provider-aws sends (the stand-in's one copy of resourceInstanceCreate),
+      // on moto with its restore gaps corrected by the documented behaviours of moto-gaps.ts.
+      applyRestoreGaps(clients.rds);
+      const plan = planInstanceCreate({ ...inputs, identifier });
+      if (plan.command === "snapshot") await clients.rds.send(new RestoreDBInstanceFromDBSnapshotCommand(plan.input as RestoreDBInstanceFromDBSnapshotCommandInput));
+      else if (plan.command === "pitr") await clients.rds.send(new RestoreDBInstanceToPointInTimeCommand(plan.input as RestoreDBInstanceToPointInTimeCommandInput));
+      else await clients.rds.send(new CreateDBInstanceCommand(plan.input as CreateDBInstanceCommandInput));
+      if (plan.modify !== undefined) await clients.rds.send(new ModifyDBInstanceCommand({ ...plan.modify, DBInstanceIdentifier: identifier }));
+      const db = await describeInstance(clients, identifier);
       return instanceState(inputs, db);
     },
     async update({ id, inputs, oldInputs, changedPaths }, context) {

@@ -82,6 +82,16 @@ export function applyMotoGaps(client: RDSClient, region: string): void {
   client.middlewareStack.add(restoreWithoutManagedSecret(client) as never, { step: "initialize", name: "motoGap:rds-restore-without-managed-secret" });
 }
 
+/**
+ * Only the restore behaviours, for clients whose resource ids another layer already
+ * makes distinct (the in-memory stacks' moto-rds-backups.ts); installed once per client.
+ */
+export function applyRestoreGaps(client: RDSClient): void {
+  if (client.middlewareStack.identify().some((entry) => entry.startsWith("motoGap:rds-restore-takes-request-values"))) return;
+  client.middlewareStack.add(restoreTakesRequestValues(client) as never, { step: "initialize", name: "motoGap:rds-restore-takes-request-values" });
+  client.middlewareStack.add(restoreWithoutManagedSecret(client) as never, { step: "initialize", name: "motoGap:rds-restore-without-managed-secret" });
+}
+
 /** Installs the EC2 gap behaviours. */
 export function applyEc2MotoGaps(client: EC2Client): void {
   client.middlewareStack.add(ruleDescriptions(client) as never, { step: "initialize", name: "motoGap:ec2-rule-description-of-group-reference" });
