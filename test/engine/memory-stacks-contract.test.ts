@@ -1,0 +1,154 @@
+/**
+ * The contract that lets the in-memory stacks stay: the orchestration tier's failure paths
+ * run on MemoryStacks, so MemoryStacks must plan what the engine plans. The same restore
+ * stack — the real restore program, the same spec changes — goes through both, and each
+ * preview must give the same steps: operation and changed properties, resource by resource.
+ *
+ * What the comparison leaves out, on purpose and nowhere else: the engine's provider
+ * resources and its root stack resource (MemoryStacks models neither; the cut-over guard's
+ * rules about providers are tested against the engine's own previews), the children the
+ * stand-in awsx provider constructs under the Vpc (under the mocks the remote component is
+ * one resource), and the engine's spelling of a replacement as create-replacement /
+ * replace / delete-replaced for one URN, which MemoryStacks reports as the one `replace`
+ * the guard judges the same way.
+ */
+import { expect } from "chai";
+import { createAwsClients } from "../../automation/aws/clients";
+import { restoreProgram } from "../../automation/restore/program";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { configureRestoreStack, createRestoreStack, upRestoreStack } from "../../automation/restore/restore-stack";
+import { RestoreSpec } from "../../automation/restore/spec";
+import { PreviewResult, Stacks } from "../../automation/stacks/port";
+import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, EnvironmentOutputNames, RESTORE_PROJECT } from "../../contracts/stacks";
+import { environmentProgram } from "../../environment-program";
+import { REPO_ROOT } from "../support/moto";
+import { useEngine } from "../support/engine/harness";
+import { MemoryStacks } from "../support/memory-stacks";
+import { motoBehaviours } from "../support/moto-behaviours";
+import { createDbNetwork, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
+import { drillRestoreSpec } from "../support/restore-spec";
+
+type Step = { resource: string; op: string; diffs: string[] };
+
+/** The steps both sides model, in a comparable form. */
+function comparable(preview: PreviewResult): Step[] {
+  const steps = new Map<string, Step>();
+  for (const s of preview.steps) {
+    if (s.type.startsWith("pulumi:providers:") || s.type === "pulumi:pulumi:Stack") continue;
+    // A stack reference is named after the stack it reads, which differs between the two sides.
+    // So is a declared snapshot (after its identifier, which the two sides choose apart to share one moto).
+    const name = s.urn.split("::").pop()!.replace(/-snapshot-.+$/, "-snapshot-<declared>");
+    const resource = s.type === "pulumi:pulumi:StackReference" ? s.type : `${s.type}::${name}`;
+    // The awsx Vpc is one resource under the mocks; its children exist on the engine only.
+    if (s.urn.includes("awsx:ec2:Vpc$")) continue;
+    const op = s.op === "create-replacement" || s.op === "delete-replaced" ? "replace" : s.op;
+    const prior = steps.get(resource);
+    steps.set(resource, { resource, op, diffs: [...new Set([...(prior?.diffs ?? []), ...s.diffs])].sort() });
+  }
+  return [...steps.values()].sort((a, b) => a.resource.localeCompare(b.resource));
+}
+
+describe("contract: MemoryStacks plans a restore stack as the engine does", function () {
+  this.timeout(5 * 60_000);
+  const engine = useEngine();
+
+  it("create, no change, an in-place update and a replacement give the same steps on both", async () => {
+    const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1" });
+    const behaviours = motoBehaviours(clients);
+    try {
+      await createSqlServerInstance(clients.rds, { identifier: "gametracker-mssql" });
+      await createManualSnapshot(clients.rds, "gametracker-mssql", "gametracker-manual-backup-v1");
+      await createManualSnapshot(clients.rds, "gametracker-mssql", "gametracker-manual-backup-v2");
+      const network = await createDbNetwork(clients.rds, engine.motoEndpoint);
+      const spec = (id: string, overrides: Partial<RestoreSpec> = {}): RestoreSpec =>
+        drillRestoreSpec({ drillId: id, targetIdentifier: `gametracker-mssql-drill-${id}`, dbSubnetGroupName: network.subnetGroupName, securityGroupIds: [network.securityGroupId], ...overrides });
+      const memory = new MemoryStacks({ programs: { [RESTORE_PROJECT]: restoreProgram }, behaviours });
+      const real = engine.stacks({ inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
+
+      const walk = async (stacks: Stacks, id: string): Promise<Step[][]> => {
+        const base = spec(id);
+        const stack = await createRestoreStack(stacks, `dev-drill-${id}`, base);
+        const previews: Step[][] = [];
+        const preview = async (s: RestoreSpec) => {
+          await configureRestoreStack(stack, s);
+          previews.push(comparable(await stack.preview()));
+        };
+        await preview(base);
+        await configureRestoreStack(stack, base);
+        await stack.up();
+        await preview(base);
+        await preview({ ...base, instanceClass: "db.m5.large" });
+        const other = { ...base.point, label: "snapshot:gametracker-manual-backup-v2", snapshotIdentifier: "gametracker-manual-backup-v2" } as RestoreSpec["point"];
+        await preview({ ...base, point: other });
+        await stack.destroy();
+        return previews;
+      };
+      const onMemory = await walk(memory, "202612010000aaaa");
+      const onEngine = await walk(real, "202612010000bbbb");
+      expect(onMemory, JSON.stringify({ onMemory, onEngine }, null, 1)).to.deep.equal(onEngine);
+      // And the scenario says something: every kind of step occurred (the instance, then its component).
+      expect(onEngine.map((p) => p.map((s) => `${s.op}${s.diffs.length > 0 ? ` ${s.diffs.join(",")}` : ""}`))).to.deep.equal([
+        ["create", "create"],
+        ["same", "same"],
+        ["update instanceClass", "same"],
+        ["replace snapshotIdentifier,tags", "same"],
+      ]);
+    } finally {
+      behaviours.destroy();
+      clients.destroy();
+    }
+  });
+
+  it("the environment's cut-over and rollback previews give the same steps on both", async () => {
+    const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1" });
+    const behaviours = motoBehaviours(clients);
+    try {
+      const devFile = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
+      const memory = new MemoryStacks({ programs: { [ENVIRONMENT_PROJECT]: environmentProgram, [RESTORE_PROJECT]: restoreProgram }, behaviours });
+      const real = engine.stacks({ environmentProgram: async () => environmentProgram(), inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
+
+      // Both environments share one moto, so the in-memory one takes names of its own.
+      const walk = async (stacks: Stacks, name: string, overrides: Record<string, string>): Promise<Step[][]> => {
+        const env = await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack: name });
+        if (stacks === memory) {
+          for (const [key, value] of Object.entries({ ...devFile, ...overrides })) await env.setConfig(key, typeof value === "string" ? value : JSON.stringify(value));
+        }
+        const outputs = (await env.up()).outputs;
+        const out = (key: string) => String(outputs[key]!.value);
+        const snapshot = (outputs[EnvironmentOutputNames.manualSnapshotIdentifiers]!.value as string[])[0]!;
+        const restore: RestoreSpec = drillRestoreSpec({
+          environment: name,
+          purpose: "cutover",
+          drillId: undefined,
+          sourceDbInstanceIdentifier: out(EnvironmentOutputNames.databaseIdentifier),
+          targetIdentifier: `${out(EnvironmentOutputNames.databaseIdentifier)}-restore`,
+          dbSubnetGroupName: out(EnvironmentOutputNames.dbSubnetGroupName),
+          securityGroupIds: [out(EnvironmentOutputNames.dbSecurityGroupId)],
+          point: { ...drillRestoreSpec().point, label: `snapshot:${snapshot}`, snapshotIdentifier: snapshot } as RestoreSpec["point"],
+        });
+        const restoreStack = await createRestoreStack(stacks, `${name}-restore-1`, restore);
+        await upRestoreStack(restoreStack, restore);
+        const previews: Step[][] = [];
+        await env.setConfig(DATABASE_SOURCE_KEY, `${name}-restore-1`);
+        previews.push(comparable(await env.preview()));
+        await env.up();
+        await env.setConfig(DATABASE_SOURCE_KEY, "primary");
+        previews.push(comparable(await env.preview()));
+        return previews;
+      };
+      const onMemory = await walk(memory, "mem", { "gametracker:databaseIdentifier": "gametracker-mem", "gametracker:assetsBucketName": "gametracker-assets-mem-contract", "gametracker:databaseManualSnapshots": '["gametracker-mem-manual-v1"]' });
+      const onEngine = await walk(real, "dev", {});
+      expect(onMemory, JSON.stringify({ onMemory, onEngine }, null, 1)).to.deep.equal(onEngine);
+      const changes = (p: Step[]) => p.filter((st) => st.op !== "same").map((st) => `${st.op} ${st.resource}${st.diffs.length ? ` ${st.diffs.join(",")}` : ""}`);
+      expect(onEngine.map(changes)).to.deep.equal([
+        ["update aws:lambda/function:Function::api-function environment", "read pulumi:pulumi:StackReference"],
+        ["update aws:lambda/function:Function::api-function environment", "discard pulumi:pulumi:StackReference"],
+      ]);
+    } finally {
+      behaviours.destroy();
+      clients.destroy();
+    }
+  });
+});
