@@ -15,6 +15,13 @@ import { standinPlugins } from "../test/support/engine/plugins";
 import { componentsProgram } from "../test/support/engine/programs";
 import { OperationTiming } from "../test/support/engine/timings";
 import { startMoto } from "../test/support/moto";
+import { AwsClientOptions, createAwsClients } from "../automation/aws/clients";
+import { restoreProgram } from "../automation/restore/program";
+import { ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../contracts/stacks";
+import { environmentProgram } from "../environment-program";
+import { runCli } from "../test/support/cli";
+import { ManualClock } from "../test/support/manual-clock";
+import { rdsEndpointDns } from "../test/support/rds-dns";
 import type { Benchmark } from "./run";
 
 async function pluginStartMs(binary: string): Promise<number> {
@@ -69,6 +76,33 @@ const bench: Benchmark = {
       rows.push(row("components: preview of an in-place update", (await session.timed(() => env.preview())).timing));
       rows.push(row("components: up of that update", (await session.timed(() => env.up())).timing));
       console.log(table(["operation", "wall", "engine+program", "moto", "moto requests", "plugin starts (ms)"], rows));
+
+      // The scenarios of the engine tier, through the CLI, on the real environment program (Pulumi.dev.yaml).
+      await session.fresh();
+      const scenarioRows: string[][] = [];
+      const adapter = () => session.stacks({ environmentProgram: async () => environmentProgram(), inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
+      const clients = (o: AwsClientOptions = {}) => createAwsClients({ endpoint: moto.endpoint, region: "us-east-1", ...o });
+      const dns = clients();
+      const cli = (argv: string[]) => runCli(argv, { clients, stacks: adapter, clock: new ManualClock(new Date()), resolver: rdsEndpointDns(dns.rds), interrupts: () => () => undefined });
+      const dev = await adapter().createOrSelect({ project: ENVIRONMENT_PROJECT, stack: "dev" });
+      scenarioRows.push(row("environment dev: up (real program)", (await session.timed(() => dev.up())).timing));
+      scenarioRows.push(row("environment dev: preview, no change", (await session.timed(() => dev.preview())).timing));
+      const step = async (label: string, argv: string[]) => {
+        const { result, timing } = await session.timed(() => cli(argv));
+        if (result.code !== 0) throw new Error(`${argv.join(" ")} failed: ${result.stderr}`);
+        scenarioRows.push(row(label, timing));
+        return result;
+      };
+      await step("drill (snapshot; restore, verify, destroy)", ["drill", "--stack", "dev", "--from", "snapshot:gametracker-manual-backup-v1", "--json"]);
+      const restored = await step("restore (snapshot, verified, kept)", ["restore", "--stack", "dev", "--from", "snapshot:gametracker-manual-backup-v1", "--yes", "--json"]);
+      const to = (JSON.parse(restored.stdout) as { stackName: string }).stackName;
+      await step("cutover --preview-only", ["cutover", "--stack", "dev", "--to", to, "--preview-only"]);
+      const cut = await step("cutover (preview + guard + up + Lambda read back)", ["cutover", "--stack", "dev", "--to", to, "--yes"]);
+      await step("rollback", ["rollback", "--stack", "dev", "--yes"]);
+      dns.destroy();
+      console.log(table(["scenario", "wall", "engine+program", "moto", "moto requests", "plugin starts (ms)"], scenarioRows));
+      const cutover = scenarioRows.find((r) => r[0]!.startsWith("cutover (preview"))!;
+      console.log(`cut-over's own time on the engine: ${cutover[1]} wall, ${cutover[2]} engine+program (target <= 15 s)${cut.code === 0 ? "" : " FAILED"}`);
       session.cleanup();
     } finally {
       await moto.stop();
