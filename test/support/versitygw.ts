@@ -12,13 +12,14 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { cacheRoot } from "./tool-cache";
 import { freePort } from "./moto";
 import { S3Proxy } from "./s3-proxy";
 import { startServerProcess } from "./server-process";
 
 export const VERSITYGW_VERSION = "v1.8.0";
 export const VERSITYGW_MODULE = "github.com/versity/versitygw/cmd/versitygw";
-export const VERSITYGW_CACHE = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "gametracker-dr", `versitygw-${VERSITYGW_VERSION}`);
+export const VERSITYGW_CACHE = path.join(cacheRoot(), `versitygw-${VERSITYGW_VERSION}`);
 export const VERSITYGW_BIN = path.join(VERSITYGW_CACHE, "versitygw");
 export const ACCESS_KEY = "testing";
 export const SECRET_KEY = "testing";

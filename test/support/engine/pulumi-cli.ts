@@ -8,8 +8,8 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { cacheRoot } from "../tool-cache";
 
 export const PINNED_PULUMI_VERSION = "v3.274.1";
 /** The oldest CLI the project supports (README prerequisites). */
@@ -17,10 +17,7 @@ export const MINIMUM_PULUMI_VERSION = "3.249.0";
 
 export type Log = (line: string) => void;
 
-/** `${GAMETRACKER_CACHE_DIR:-~/.cache/gametracker-dr}`: shared by every checkout on the machine. */
-export function cacheRoot(): string {
-  return process.env.GAMETRACKER_CACHE_DIR ?? path.join(os.homedir(), ".cache", "gametracker-dr");
-}
+export { cacheRoot };
 
 export function pinnedCliPath(): string {
   return path.join(cacheRoot(), `pulumi-${PINNED_PULUMI_VERSION}`, "pulumi");
