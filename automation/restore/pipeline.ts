@@ -234,7 +234,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
           (async () => {
             stack ??= await createRestoreStack(deps.stacks, stackName, chosen, (created) => (stack = created));
             output.progress(`pulumi up ${restoreStack} (an RDS restore takes 10–40 minutes)`);
-            return upRestoreStack(stack, chosen, deps.onPulumiOutput);
+            return upRestoreStack(stack, chosen, deps.onPulumiOutput, (m) => output.progress(m));
           })(),
         ),
       );

@@ -1,6 +1,7 @@
 import { RESTORE_PROJECT, RestoreOutputNames } from "../../contracts/stacks";
 import { OperationError, UsageError } from "../errors";
 import { plainOutput, Stack, StackId, StackNotFoundError, StackOutputs, Stacks } from "../stacks/port";
+import { planConvergence } from "./convergence";
 import { decodeRestoreSpec, encodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY, specFromTags, specTags } from "./spec";
 
 /**
@@ -78,10 +79,20 @@ export async function configureRestoreStack(stack: Stack, spec: RestoreSpec): Pr
   await stack.setAllConfig({ "aws:region": spec.region, [`${RESTORE_PROJECT}:${SPEC_CONFIG_KEY}`]: encodeRestoreSpec(spec) });
 }
 
-/** `up` of the configured stack. Pulumi itself waits for the instance to be created. */
-export async function upRestoreStack(stack: Stack, spec: RestoreSpec, onOutput?: (line: string) => void): Promise<RestoredDatabase> {
+/**
+ * `up` of the configured stack (Pulumi itself waits for the instance to be created), then
+ * a preview: what the restore could not set is applied by one more `up`, so the restored
+ * instance is what the stack declares before anything verifies or uses it (convergence.ts).
+ */
+export async function upRestoreStack(stack: Stack, spec: RestoreSpec, onOutput?: (line: string) => void, onProgress?: (message: string) => void): Promise<RestoredDatabase> {
   await configureRestoreStack(stack, spec);
-  const result = await stack.up(onOutput);
+  let result = await stack.up(onOutput);
+  const convergence = planConvergence(stack.id.stack, (await stack.preview(onOutput)).steps);
+  if (convergence.action === "refuse") throw new OperationError(convergence.reason);
+  if (convergence.action === "update") {
+    onProgress?.(`pulumi up ${RESTORE_PROJECT}/${stack.id.stack} again: the restore left ${convergence.summary} to apply`);
+    result = await stack.up(onOutput);
+  }
   return restoredDatabaseFrom(result.outputs, stack.id.stack);
 }
 

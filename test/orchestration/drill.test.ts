@@ -109,9 +109,10 @@ describe("drill (in-memory stacks + moto)", () => {
     expect(result.stderr).to.contain(`drill ${drillId}: environment dev, source ${PRIMARY}, restore stack ${RESTORE_PROJECT}/${stackName}`);
     expect(result.stderr).to.contain(`--resume ${drillId}`);
 
-    // The restore stack ran the real program: created, its spec recorded, configured, up, destroyed, removed.
+    // The restore stack ran the real program: created, its spec recorded, configured, up, its
+    // preview finding nothing left to apply (a snapshot restore sets everything), destroyed, removed.
     const restoreVerbs = h.stacks.history.filter((e) => e.project === RESTORE_PROJECT && e.verb !== "setConfig" && e.verb !== "getConfig").map((e) => e.verb);
-    expect(restoreVerbs).to.deep.equal(["createOrSelect", "setTags", "up", "destroy", "remove"]);
+    expect(restoreVerbs).to.deep.equal(["createOrSelect", "setTags", "up", "preview", "destroy", "remove"]);
     const config = h.stacks.history.filter((e) => e.project === RESTORE_PROJECT && e.verb === "setConfig");
     expect(config.find((e) => e.key === "aws:region")?.value).to.equal("us-east-1");
     const spec = JSON.parse(config.find((e) => e.key === "gametracker-restore:spec")!.value!);

@@ -9,6 +9,9 @@ import {
   StartDBInstanceAutomatedBackupsReplicationCommand,
   StopDBInstanceAutomatedBackupsReplicationCommand,
 } from "@aws-sdk/client-rds";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { useEmulator } from "./emulator";
 import { MotoRdsBackups } from "./moto-rds-backups";
 import { createSqlServerInstance, SQLSERVER_ENGINE, SQLSERVER_ENGINE_VERSION } from "./rds-fixtures";
@@ -166,6 +169,39 @@ describe("moto-rds-backups: RDS automated backups where moto 5.2.5 falls short",
 
       await west.send(new StopDBInstanceAutomatedBackupsReplicationCommand({ SourceDBInstanceArn: source.DBInstanceArn }));
       expect((await list(west, { DBInstanceIdentifier: DB }))[0]!.Status).to.equal("retained");
+    });
+  });
+
+  describe("with a state file (the engine tier: the test and each provider plugin process share one RDS)", () => {
+    it("a deletion and a replication seen through one instance are what another, given the same file, lists and restores; without the file it sees none", async () => {
+      const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rds-backups-")), "state.json");
+      const one = new MotoRdsBackups(emulator.endpoint(), { stateFile });
+      const other = new MotoRdsBackups(emulator.endpoint(), { stateFile });
+      const alone = new MotoRdsBackups(emulator.endpoint());
+      try {
+        const east = emulator.clients({ middleware: one.middleware }).rds;
+        const source = await createSqlServerInstance(east, { deletionProtection: false });
+        const dbi = source.DbiResourceId!;
+        await emulator.clients({ region: "us-west-2", middleware: one.middleware }).rds.send(new StartDBInstanceAutomatedBackupsReplicationCommand({ SourceDBInstanceArn: source.DBInstanceArn, BackupRetentionPeriod: 7 }));
+        await east.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: DB, SkipFinalSnapshot: true, DeleteAutomatedBackups: false }));
+
+        const otherEast = emulator.clients({ middleware: other.middleware }).rds;
+        const otherWest = emulator.clients({ region: "us-west-2", middleware: other.middleware }).rds;
+        const [retained] = (await otherEast.send(new DescribeDBInstanceAutomatedBackupsCommand({ DbiResourceId: dbi }))).DBInstanceAutomatedBackups!;
+        expect(retained).to.deep.include({ Status: "retained", DbiResourceId: dbi });
+        // The deletion ended the replication, as RDS ends it; the other side sees that too.
+        const [replica] = (await otherWest.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: DB }))).DBInstanceAutomatedBackups!;
+        expect(replica).to.deep.include({ Status: "retained", Region: "us-east-1" });
+        const time = new Date((retained!.RestoreWindow!.EarliestTime!.getTime() + retained!.RestoreWindow!.LatestTime!.getTime()) / 2);
+        await otherEast.send(new RestoreDBInstanceToPointInTimeCommand({ TargetDBInstanceIdentifier: "gametracker-mssql-back", SourceDbiResourceId: dbi, RestoreTime: time }));
+        // The restore record, dates and all, reads back through the first.
+        expect(one.restores).to.deep.equal([{ region: "us-east-1", target: "gametracker-mssql-back", source: { kind: "retained", dbiResourceId: dbi }, restoreTime: time, useLatestRestorableTime: false }]);
+
+        const lone = emulator.clients({ middleware: alone.middleware }).rds;
+        expect(await failure(lone.send(new DescribeDBInstanceAutomatedBackupsCommand({ DbiResourceId: dbi })))).to.deep.include({ name: "DBInstanceAutomatedBackupNotFoundFault" });
+      } finally {
+        for (const b of [one, other, alone]) b.destroy();
+      }
     });
   });
 });

@@ -50,8 +50,16 @@
  *
  * Every restore it performs is logged in `restores` (source and time as RDS received
  * them), so a test can assert what the code asked for, not only what came out.
+ *
+ * What it saw happen is RDS's state, not one client's: with a `stateFile` it lives in
+ * that file, so every process that talks to the same moto — the test, and each stand-in
+ * provider plugin the engine starts (test/engine/standin/aws/clients.ts) — sees one RDS.
+ * Each change is a read-modify-write of the file with no await inside it, so the
+ * concurrent operations of one plugin process cannot lose each other's changes; across
+ * processes the engine and the CLI take turns, as they do on the engine tier.
  */
 import { createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
 import {
   CreateDBInstanceCommand,
   DBInstance,
@@ -62,6 +70,7 @@ import {
   RDSServiceException,
 } from "@aws-sdk/client-rds";
 import type { MiddlewareStack } from "@smithy/types";
+import { syntheticDbiResourceId } from "./moto-gaps";
 
 /** What automated backups record of their instance, taken from moto's view of it when it was still there. */
 interface SourceShape {
@@ -150,15 +159,60 @@ export function rdsError(code: string, message: string, status = 400): RDSServic
   return new RDSServiceException({ name: code, $fault: "client", $metadata: { httpStatusCode: status, attempts: 1 }, message });
 }
 
-export class MotoRdsBackups {
-  /** Every point-in-time restore answered, in order. */
-  readonly restores: RestoreRecord[] = [];
-  private readonly retained: Retained[] = [];
-  private readonly replications: Replication[] = [];
-  private readonly outages = new Map<string, Date>();
-  private readonly raws = new Map<string, RDSClient>();
+/** What RDS knows beyond moto's own state: the retained backups, the replications, the outages, the restores answered. */
+interface BackupsState {
+  restores: RestoreRecord[];
+  retained: Retained[];
+  replications: Replication[];
+  /** Region -> when it went down. */
+  outages: Record<string, Date>;
+}
 
-  constructor(private readonly endpoint: string) {}
+const emptyState = (): BackupsState => ({ restores: [], retained: [], replications: [], outages: {} });
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+export interface MotoRdsBackupsOptions {
+  /** Keep the state in this file, shared with every other MotoRdsBackups given the same path. */
+  stateFile?: string;
+}
+
+export class MotoRdsBackups {
+  private memory = emptyState();
+  private readonly raws = new Map<string, RDSClient>();
+  private readonly stateFile: string | undefined;
+
+  constructor(private readonly endpoint: string, options: MotoRdsBackupsOptions = {}) {
+    this.stateFile = options.stateFile;
+  }
+
+  /** Every point-in-time restore answered, in order (by any process sharing the state file). */
+  get restores(): readonly RestoreRecord[] {
+    // Each with all its keys, also those JSON drops (restoreTime undefined).
+    return this.state().restores.map((r) => ({ region: r.region, target: r.target, source: r.source, restoreTime: r.restoreTime, useLatestRestorableTime: r.useLatestRestorableTime }));
+  }
+
+  private state(): BackupsState {
+    if (this.stateFile === undefined) return this.memory;
+    let text: string;
+    try {
+      text = fs.readFileSync(this.stateFile, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
+      throw error;
+    }
+    return JSON.parse(text, (_key, value) => (typeof value === "string" && ISO.test(value) ? new Date(value) : value)) as BackupsState;
+  }
+
+  /** One change to the state, synchronous from read to write. */
+  private change(apply: (state: BackupsState) => void): void {
+    const state = this.state();
+    apply(state);
+    if (this.stateFile === undefined) return void (this.memory = state);
+    const partial = `${this.stateFile}.${process.pid}.partial`;
+    fs.writeFileSync(partial, JSON.stringify(state));
+    fs.renameSync(partial, this.stateFile);
+  }
 
   /** Pass as `middleware` to createAwsClients for every client that talks to moto's RDS. */
   readonly middleware = (stack: MiddlewareStack<any, any>, region: string): void => {
@@ -191,7 +245,7 @@ export class MotoRdsBackups {
 
   /** A region outage as replicated backups see it: nothing more arrives from `region`. */
   outage(region: string): void {
-    this.outages.set(region, new Date());
+    this.change((state) => void (state.outages[region] = new Date()));
   }
 
   destroy(): void {
@@ -203,11 +257,7 @@ export class MotoRdsBackups {
 
   /** The resource id RDS would have given this instance: stable for its life, new for a re-created namesake. */
   static dbiResourceId(region: string, identifier: string, created: Date | undefined): string {
-    const digest = createHash("sha256").update(`${region}/${identifier}/${created?.toISOString() ?? ""}`).digest();
-    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let id = "";
-    for (let i = 0; i < 26; i++) id += alphabet[digest[i]! % 32];
-    return `db-${id}`;
+    return syntheticDbiResourceId(region, identifier, created);
   }
 
   private raw(region: string): RDSClient {
@@ -227,7 +277,7 @@ export class MotoRdsBackups {
     const instances: DBInstance[] = [...(output?.DBInstances ?? []), ...(output?.DBInstance ? [output.DBInstance] : [])];
     for (const db of instances) {
       db.DbiResourceId = MotoRdsBackups.dbiResourceId(region, db.DBInstanceIdentifier ?? "", db.InstanceCreateTime);
-      const replicated = this.replications.filter((r) => r.instanceArn === db.DBInstanceArn && r.endedAt === undefined);
+      const replicated = this.state().replications.filter((r) => r.instanceArn === db.DBInstanceArn && r.endedAt === undefined);
       if (replicated.length > 0) db.DBInstanceAutomatedBackupsReplications = replicated.map((r) => ({ DBInstanceAutomatedBackupsArn: r.arn }));
     }
   }
@@ -257,17 +307,19 @@ export class MotoRdsBackups {
     this.rewriteInstances(region, result.output);
     if (before === undefined) return result;
     const now = new Date();
-    for (const r of this.replications) if (r.instanceArn === before.DBInstanceArn && r.endedAt === undefined) r.endedAt = now;
-    // RDS's default is to delete them; only an explicit false keeps them.
-    if (input.DeleteAutomatedBackups === false && (before.BackupRetentionPeriod ?? 0) > 0) {
-      this.retained.push({
-        ...sourceShape(region, before),
-        region,
-        earliest: oldest(snapshots.map((s) => s.created)) ?? before.InstanceCreateTime ?? now,
-        deletedAt: now,
-        snapshots: snapshots.map((s) => s.id),
-      });
-    }
+    this.change((state) => {
+      for (const r of state.replications) if (r.instanceArn === before.DBInstanceArn && r.endedAt === undefined) r.endedAt = now;
+      // RDS's default is to delete them; only an explicit false keeps them.
+      if (input.DeleteAutomatedBackups === false && (before.BackupRetentionPeriod ?? 0) > 0) {
+        state.retained.push({
+          ...sourceShape(region, before),
+          region,
+          earliest: oldest(snapshots.map((s) => s.created)) ?? before.InstanceCreateTime ?? now,
+          deletedAt: now,
+          snapshots: snapshots.map((s) => s.id),
+        });
+      }
+    });
     return result;
   }
 
@@ -283,10 +335,11 @@ export class MotoRdsBackups {
       backups.push(backupEntry(shape, { region, status: "active", earliest: oldest(own) ?? db.InstanceCreateTime, latest: db.LatestRestorableTime, arn: ownArn(shape.dbiResourceId) }));
     }
     const present = new Set(snapshots.map((s) => s.id));
-    for (const r of this.retained.filter((x) => x.region === region && x.snapshots.some((id) => present.has(id)))) {
+    const state = this.state();
+    for (const r of state.retained.filter((x) => x.region === region && x.snapshots.some((id) => present.has(id)))) {
       backups.push(backupEntry(r, { region, status: "retained", earliest: r.earliest, latest: r.deletedAt, arn: ownArn(r.dbiResourceId) }));
     }
-    for (const r of this.replications.filter((x) => x.destination === region)) backups.push(await this.replicaBackup(r));
+    for (const r of state.replications.filter((x) => x.destination === region)) backups.push(await this.replicaBackup(r, state));
     return backups;
   }
 
@@ -333,7 +386,8 @@ export class MotoRdsBackups {
         `The restore time ${restoreTime.toISOString()} is outside the restorable window ${w.EarliestTime?.toISOString()} - ${w.LatestTime?.toISOString()} of the automated backups.`,
       );
     }
-    this.restores.push({ region, target: input.TargetDBInstanceIdentifier, source, restoreTime, useLatestRestorableTime: input.UseLatestRestorableTime === true });
+    const record: RestoreRecord = { region, target: input.TargetDBInstanceIdentifier, source, restoreTime, useLatestRestorableTime: input.UseLatestRestorableTime === true };
+    this.change((state) => void state.restores.push(record));
     // A live instance's backups: moto restores those itself.
     if (backup.Status === "active") return next({ ...args, input: { ...input, SourceDBInstanceIdentifier: backup.DBInstanceIdentifier, SourceDbiResourceId: undefined } });
     const shape = this.shapeOf(backup);
@@ -370,9 +424,10 @@ export class MotoRdsBackups {
 
   /** What the backups do not say but RDS knows: the source's class, and (replicas) the destination key. */
   private shapeOf(backup: DBInstanceAutomatedBackup): { instanceClass: string | undefined; kmsKeyId: string | undefined } {
-    const replication = this.replications.find((r) => r.arn === backup.DBInstanceAutomatedBackupsArn);
+    const state = this.state();
+    const replication = state.replications.find((r) => r.arn === backup.DBInstanceAutomatedBackupsArn);
     if (replication !== undefined) return { instanceClass: replication.instanceClass, kmsKeyId: replication.kmsKeyId };
-    const retained = this.retained.find((r) => r.dbiResourceId === backup.DbiResourceId);
+    const retained = state.retained.find((r) => r.dbiResourceId === backup.DbiResourceId);
     return { instanceClass: retained?.instanceClass, kmsKeyId: backup.KmsKeyId };
   }
 
@@ -391,7 +446,7 @@ export class MotoRdsBackups {
     if (db.StorageEncrypted === true && input.KmsKeyId === undefined) {
       throw rdsError("InvalidParameterCombination", "A KmsKeyId of the destination Region is required to replicate the backups of an encrypted DB instance.");
     }
-    if (this.replications.some((r) => r.instanceArn === arn && r.destination === destination && r.endedAt === undefined)) {
+    if (this.state().replications.some((r) => r.instanceArn === arn && r.destination === destination && r.endedAt === undefined)) {
       throw rdsError("DBInstanceAutomatedBackupQuotaExceededFault", `Automated backups of ${identifier} are already replicated to ${destination}.`);
     }
     const shape = sourceShape(sourceRegion!, db);
@@ -406,19 +461,28 @@ export class MotoRdsBackups {
       startedAt: new Date(),
       endedAt: undefined,
     };
-    this.replications.push(replication);
-    return this.replicaBackup(replication);
+    let duplicate = false;
+    this.change((state) => {
+      // Checked again inside the change: another operation may have started it meanwhile.
+      duplicate = state.replications.some((r) => r.instanceArn === arn && r.destination === destination && r.endedAt === undefined);
+      if (!duplicate) state.replications.push(replication);
+    });
+    if (duplicate) throw rdsError("DBInstanceAutomatedBackupQuotaExceededFault", `Automated backups of ${identifier} are already replicated to ${destination}.`);
+    return this.replicaBackup(replication, this.state());
   }
 
   private async stopReplication(destination: string, input: any): Promise<DBInstanceAutomatedBackup> {
-    const replication = this.replications.find((r) => r.instanceArn === input.SourceDBInstanceArn && r.destination === destination && r.endedAt === undefined);
-    if (replication === undefined) throw rdsError("InvalidDBInstanceStateFault", `Automated backups of ${input.SourceDBInstanceArn} are not replicated to ${destination}.`);
-    replication.endedAt = new Date();
-    return this.replicaBackup(replication);
+    let stopped: Replication | undefined;
+    this.change((state) => {
+      stopped = state.replications.find((r) => r.instanceArn === input.SourceDBInstanceArn && r.destination === destination && r.endedAt === undefined);
+      if (stopped !== undefined) stopped.endedAt = new Date();
+    });
+    if (stopped === undefined) throw rdsError("InvalidDBInstanceStateFault", `Automated backups of ${input.SourceDBInstanceArn} are not replicated to ${destination}.`);
+    return this.replicaBackup(stopped, this.state());
   }
 
-  private async replicaBackup(r: Replication): Promise<DBInstanceAutomatedBackup> {
-    const frozen = r.endedAt ?? this.outages.get(r.sourceRegion);
+  private async replicaBackup(r: Replication, state: BackupsState): Promise<DBInstanceAutomatedBackup> {
+    const frozen = r.endedAt ?? state.outages[r.sourceRegion];
     const latest = frozen ?? (await this.liveInstances(r.sourceRegion, r.identifier))[0]?.LatestRestorableTime ?? new Date();
     return backupEntry(r, { region: r.sourceRegion, status: r.endedAt === undefined ? "replicating" : "retained", earliest: r.startedAt, latest, arn: r.arn });
   }

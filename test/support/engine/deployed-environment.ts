@@ -14,6 +14,7 @@ import { CliRun, CliRunOptions, runCli } from "../cli";
 import { FakeInterrupts } from "../interrupts";
 import { ManualClock } from "../manual-clock";
 import { rdsEndpointDns } from "../rds-dns";
+import { combineMiddleware } from "../rds-fixtures";
 import { Engine, useEngine } from "./harness";
 
 export interface DeployedWorld {
@@ -21,7 +22,7 @@ export interface DeployedWorld {
   /** The environment stack's outputs after the first `up`. */
   readonly outputs: StackOutputs;
   readonly clock: ManualClock;
-  /** moto clients (no test middleware). */
+  /** moto clients, with RDS's automated backups as the plugins see them (moto-rds-backups.ts) and `options.middleware` after. */
   aws(options?: AwsClientOptions): AwsClients;
   /** A fresh adapter with the environment and restore programs registered, as the CLI builds it. */
   stacks(): Stacks;
@@ -35,8 +36,9 @@ export function useDeployedEnvironment(stack: string): DeployedWorld {
   const clock = new ManualClock(new Date(Date.now() + 1000));
   let outputs: StackOutputs | undefined;
   const made: AwsClients[] = [];
+  // RDS as the stand-in plugins see it: moto plus the automated-backup APIs it lacks, on their shared state.
   const aws = (options: AwsClientOptions = {}) => {
-    const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", ...options });
+    const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", ...options, middleware: combineMiddleware(engine.rdsBackups.middleware, options.middleware) });
     made.push(clients);
     return clients;
   };

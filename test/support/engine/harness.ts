@@ -26,6 +26,7 @@ import { PulumiStacksOptions, createPulumiStacks } from "../../../automation/sta
 import type { Stacks } from "../../../automation/stacks/port";
 import { motoEndpoint } from "../emulator";
 import { REPO_ROOT } from "../moto";
+import { MotoRdsBackups } from "../moto-rds-backups";
 import { Levers } from "./levers";
 import { PulumiCliUnavailableError, ensurePulumiCli } from "./pulumi-cli";
 import { standinPlugins } from "./plugins";
@@ -66,6 +67,12 @@ export interface Engine {
   exportStack(project: string, stack: string): Promise<{ resources: Array<{ urn: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; protect?: boolean }> }>;
   /** Wall time of `action` split into engine+program and moto. */
   timed<T>(action: () => Promise<T>): Promise<{ result: T; timing: OperationTiming }>;
+  /**
+   * RDS's automated backups where moto falls short (moto-rds-backups.ts), on the state the
+   * stand-in plugins share: its `middleware` on a client of this process makes it see the
+   * RDS the engine's resources see. Reset with moto.
+   */
+  readonly rdsBackups: MotoRdsBackups;
 }
 
 interface Dirs {
@@ -112,6 +119,7 @@ async function setUp(log: (line: string) => void): Promise<SharedSetup | { unava
 export class EngineSession implements Engine {
   private dirs: Dirs | undefined;
   private currentLevers: Levers | undefined;
+  private currentBackups: MotoRdsBackups | undefined;
 
   private constructor(
     readonly cli: string,
@@ -146,6 +154,8 @@ export class EngineSession implements Engine {
   }
 
   cleanup(): void {
+    this.currentBackups?.destroy();
+    this.currentBackups = undefined;
     if (this.dirs !== undefined && process.env.GAMETRACKER_KEEP_ENGINE_DIRS !== "1") fs.rmSync(this.dirs.root, { recursive: true, force: true });
     this.dirs = undefined;
   }
@@ -174,6 +184,12 @@ export class EngineSession implements Engine {
   get motoEndpoint(): string {
     return motoEndpoint()!;
   }
+  get rdsBackups(): MotoRdsBackups {
+    return (this.currentBackups ??= new MotoRdsBackups(this.motoEndpoint, { stateFile: this.rdsBackupsFile }));
+  }
+  private get rdsBackupsFile(): string {
+    return path.join(this.ready().controlDir, "rds-backups.json");
+  }
 
   get envVars(): Record<string, string> {
     const d = this.ready();
@@ -190,6 +206,8 @@ export class EngineSession implements Engine {
       GAMETRACKER_STANDIN_METRICS: d.metricsFile,
       // What moto drops and the gap behaviours keep (test/support/moto-gaps.ts): reset with moto, per test.
       GAMETRACKER_STANDIN_GAP_STATE: path.join(d.controlDir, "moto-gaps"),
+      // RDS's automated backups (test/support/moto-rds-backups.ts), shared with this process's rdsBackups.
+      GAMETRACKER_STANDIN_RDS_BACKUPS: this.rdsBackupsFile,
     };
   }
 
@@ -261,5 +279,8 @@ export function useEngine(options: EngineOptions = {}): Engine {
     stacks: (o) => current().stacks(o),
     exportStack: (p, s) => current().exportStack(p, s),
     timed: (a) => current().timed(a),
+    get rdsBackups() {
+      return current().rdsBackups;
+    },
   };
 }

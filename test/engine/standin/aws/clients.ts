@@ -60,6 +60,7 @@ export class ClientPool {
     const byIp = endpoint !== undefined && /^https?:\/\/(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]|localhost)(:\d+)?/i.test(endpoint);
     const made = new Map<string, AnyClient>();
     this.created.push(made);
+    const pool = this;
     const lazy = <T>(key: string, make: () => T): T => {
       let client = made.get(key) as T | undefined;
       if (client === undefined) {
@@ -82,7 +83,10 @@ export class ClientPool {
       get rds() {
         return lazy("rds", () => {
           const client = new (require("./sdk/rds") as typeof import("./sdk/rds")).RDSClient(common);
-          if (motoGaps) gaps().applyMotoGaps(client, region);
+          if (motoGaps) {
+            gaps().applyMotoGaps(client, region);
+            if (rdsBackupsApplied()) pool.rdsBackups(process.env.GAMETRACKER_STANDIN_RDS_BACKUPS!).middleware(client.middlewareStack, region);
+          }
           return client;
         });
       },
@@ -114,7 +118,17 @@ export class ClientPool {
     /* eslint-enable @typescript-eslint/no-require-imports */
   }
 
+  private backups: import("../../../support/moto-rds-backups").MotoRdsBackups | undefined;
+
+  /** RDS automated backups where moto falls short (test/support/moto-rds-backups.ts), on the state the test shares. */
+  rdsBackups(stateFile: string): import("../../../support/moto-rds-backups").MotoRdsBackups {
+    const { MotoRdsBackups } = require("../../../support/moto-rds-backups") as typeof import("../../../support/moto-rds-backups");
+    return (this.backups ??= new MotoRdsBackups(this.options.endpoint ?? "", { stateFile }));
+  }
+
   destroy(): void {
+    this.backups?.destroy();
+    this.backups = undefined;
     for (const made of this.created) for (const client of made.values()) client.destroy();
     this.created.length = 0;
     this.byRegion.clear();
@@ -139,6 +153,11 @@ function meter(client: AnyClient): void {
     // Outermost: the time the operation waits for AWS, retries included.
     { step: "initialize", name: "standinMotoMeter", priority: "high" },
   );
+}
+
+/** Whether RDS's automated-backup APIs moto lacks are answered (by moto-rds-backups.ts, on the harness's shared state) or missing, as in moto. */
+export function rdsBackupsApplied(): boolean {
+  return process.env.GAMETRACKER_STANDIN_MOTO_GAPS !== "off" && !!process.env.GAMETRACKER_STANDIN_RDS_BACKUPS;
 }
 
 /** Whether an AWS SDK error means "not there" (deletes of what is gone succeed, reads report it gone). */

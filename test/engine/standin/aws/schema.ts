@@ -411,7 +411,9 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
   "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": {
     tf: "aws_db_instance_automated_backups_replication",
     source: `${rds}/instance_automated_backups_replication.go`,
-    moto: { echo: "moto 5.2 has no StartDBInstanceAutomatedBackupsReplication / StopDBInstanceAutomatedBackupsReplication; the stand-in echoes the inputs and touches nothing" },
+    moto: {
+      echo: "moto 5.2 has no StartDBInstanceAutomatedBackupsReplication / StopDBInstanceAutomatedBackupsReplication: applied through the backups behaviour (test/support/moto-rds-backups.ts) when the harness shares its state (GAMETRACKER_STANDIN_RDS_BACKUPS), echoed otherwise",
+    },
     regional: true,
     attrs: {
       region,

@@ -30,10 +30,13 @@ import {
   RestoreDBInstanceFromDBSnapshotCommandInput,
   RestoreDBInstanceToPointInTimeCommand,
   RestoreDBInstanceToPointInTimeCommandInput,
+  StartDBInstanceAutomatedBackupsReplicationCommand,
+  StopDBInstanceAutomatedBackupsReplicationCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
 } from "@aws-sdk/client-rds";
 import { createHash } from "node:crypto";
 import type { Props } from "../../protocol/wire";
-import { isNotFound } from "../clients";
+import { isNotFound, rdsBackupsApplied } from "../clients";
 import { beforeOperation } from "../../control";
 import { PartialCreateError, ResourceContext, ResourceHandler, defined, tagList, tagMap, waitFor } from "./types";
 
@@ -578,19 +581,49 @@ export const subnetGroup: ResourceHandler = {
 };
 
 // ---------------------------------------------------------------------------------------
-// aws_db_instance_automated_backups_replication — moto has no API (schema.ts: echo)
+// aws_db_instance_automated_backups_replication (instance_automated_backups_replication.go).
+// moto has no API for it: with the backups behaviour on (the engine harness shares its
+// state, test/support/moto-rds-backups.ts) the calls go to RDS as TF makes them, in the
+// destination region; without it the stand-in echoes (schema.ts says so).
 
 export const automatedBackupsReplication: ResourceHandler = {
   async create(ctx, inputs) {
-    // An id that says what it is: nothing was started anywhere.
-    const digest = createHash("sha256").update(`${ctx.region}/${String(inputs.sourceDbInstanceArn)}`).digest("hex").slice(0, 16);
-    return { id: `standin-echo-${digest}`, state: { ...inputs, region: ctx.region } };
+    if (!rdsBackupsApplied()) {
+      // An id that says what it is: nothing was started anywhere.
+      const digest = createHash("sha256").update(`${ctx.region}/${String(inputs.sourceDbInstanceArn)}`).digest("hex").slice(0, 16);
+      return { id: `standin-echo-${digest}`, state: { ...inputs, region: ctx.region } };
+    }
+    const started = await ctx.clients.rds.send(
+      new StartDBInstanceAutomatedBackupsReplicationCommand({
+        SourceDBInstanceArn: str(inputs.sourceDbInstanceArn),
+        BackupRetentionPeriod: num(inputs.retentionPeriod),
+        KmsKeyId: str(inputs.kmsKeyId),
+        PreSignedUrl: str(inputs.preSignedUrl),
+      }),
+    );
+    // TF: d.SetId(DBInstanceAutomatedBackupsArn), then waits for "replicating".
+    const id = started.DBInstanceAutomatedBackup!.DBInstanceAutomatedBackupsArn!;
+    return (await this.read(ctx, id, inputs))!;
   },
-  async read(_ctx, id, state) {
-    return { id, state };
+  async read(ctx, id, state) {
+    if (id.startsWith("standin-echo-")) return { id, state };
+    let backup;
+    try {
+      [backup] = (await ctx.clients.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceAutomatedBackupsArn: id }))).DBInstanceAutomatedBackups ?? [];
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    // TF reads a replication whose backups are `retained` as gone: replication has stopped.
+    if (backup === undefined || backup.Status === "retained") return undefined;
+    return { id, state: { ...state, region: ctx.region, kmsKeyId: backup.KmsKeyId ?? state.kmsKeyId ?? "", retentionPeriod: backup.BackupRetentionPeriod ?? state.retentionPeriod, sourceDbInstanceArn: backup.DBInstanceArn ?? state.sourceDbInstanceArn } };
   },
   async update(_ctx, _id, _olds, news) {
+    // Every attribute is ForceNew: the engine replaces instead.
     return news;
   },
-  async delete() {},
+  async delete(ctx, id, state) {
+    if (id.startsWith("standin-echo-")) return;
+    await gone(() => ctx.clients.rds.send(new StopDBInstanceAutomatedBackupsReplicationCommand({ SourceDBInstanceArn: str(state.sourceDbInstanceArn) })));
+  },
 };
