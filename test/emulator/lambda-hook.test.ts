@@ -1,4 +1,8 @@
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import type { AwsClients } from "../../automation/aws/clients";
 import { systemClock } from "../../automation/clock";
 import { runLambdaHook } from "../../automation/validation/lambda-hook";
@@ -7,6 +11,8 @@ import { failureOf, sampleRequest } from "../support/validation";
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";
 import { createLambdaRole, createNodeFunction, MotoLambdaRuntime } from "../support/lambda-runtime";
+import { zipFiles } from "../support/zip";
+import { keepUploadedCode, uploadedCodeDir } from "../engine/standin/control";
 
 /**
  * The Lambda hook through the real SDK client against moto. moto holds the functions
@@ -101,6 +107,34 @@ describe("Lambda hook (SDK on moto)", function () {
     expect(kind).to.equal("invoke");
     expect(message).to.equal("Could not invoke Lambda function no-such-validator: it does not exist in this account and region; check the name and --region.");
     expect(runtime.invocations).to.deep.equal([]);
+  });
+
+  it("runs code another process uploaded (the engine's stand-in provider) from the copy it kept, only when those bytes are what moto holds", async () => {
+    const kept = fs.mkdtempSync(path.join(os.tmpdir(), "gt-kept-code-"));
+    const elsewhere = emulator.clients();
+    const other = new MotoLambdaRuntime(() => clients.lambda, { uploadedCodeDir: uploadedCodeDir(kept) });
+    const invoking = emulator.clients({ middleware: other.middleware });
+    try {
+      const zip = zipFiles([{ name: "index.js", data: Buffer.from(`exports.handler = async () => ({ status: "pass", checks: [] });`) }]);
+      // Uploaded by a client the runtime is not the middleware of, as the stand-in plugin's clients are not.
+      await elsewhere.lambda.send(new CreateFunctionCommand({ FunctionName: "uploaded-elsewhere", Runtime: "nodejs22.x", Handler: "index.handler", Role: roleArn, Code: { ZipFile: zip } }));
+      expect(failureOf(await runLambdaHook(invoking.lambda, "uploaded-elsewhere", request)).message).to.contain(`was not uploaded through this client nor kept in ${uploadedCodeDir(kept)}`);
+
+      keepUploadedCode(zip, kept);
+      const outcome = await runLambdaHook(invoking.lambda, "uploaded-elsewhere", request);
+      expect(outcome).to.deep.equal({ kind: "answered", answer: { status: "pass", checks: [] } });
+      expect(other.invocations.map((i) => i.functionName)).to.deep.equal(["uploaded-elsewhere"]);
+
+      // A file under the right name with other bytes is not the function's code.
+      const [file] = fs.readdirSync(uploadedCodeDir(kept));
+      fs.writeFileSync(path.join(uploadedCodeDir(kept), file!), zipFiles([{ name: "index.js", data: Buffer.from(`exports.handler = async () => ({ status: "fail", checks: [] });`) }]));
+      expect(failureOf(await runLambdaHook(invoking.lambda, "uploaded-elsewhere", request)).message).to.match(/is not the code moto holds/);
+      expect(other.invocations).to.have.length(1);
+    } finally {
+      other.cleanup();
+      for (const c of [elsewhere, invoking]) c.destroy();
+      fs.rmSync(kept, { recursive: true, force: true });
+    }
   });
 
   it("turns persistent throttling into the one-sentence AWS error after the SDK's retries", async () => {

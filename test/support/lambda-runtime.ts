@@ -4,8 +4,9 @@
  * whether the function exists (an unknown function goes on to moto, which answers
  * ResourceNotFoundException), which code it holds (its CodeSha256), its handler, timeout
  * and environment. The stand-in runs exactly that code — the zip that was uploaded to
- * moto through the same client — in a fresh Node.js process with the function's
- * environment, and answers Invoke as Lambda does: the handler's JSON result, or
+ * moto through the same client, or (engine tier) the copy the stand-in aws provider kept
+ * of what it uploaded, checked against moto's CodeSha256 — in a fresh Node.js process
+ * with the function's environment, and answers Invoke as Lambda does: the handler's JSON result, or
  * `X-Amz-Function-Error: Unhandled` with `{errorType, errorMessage}` when it throws or
  * runs past its timeout. What the function printed is kept as its log.
  */
@@ -72,7 +73,15 @@ export class MotoLambdaRuntime {
     );
   };
 
-  constructor(private readonly lambda: () => LambdaClient) {}
+  /**
+   * `uploadedCodeDir`: where code uploaded by another process is kept, as `<hex SHA-256>.zip`
+   * (the engine's stand-in aws provider, test/engine/standin/control.ts); a zip from there
+   * runs only when its bytes hash to the CodeSha256 moto holds.
+   */
+  constructor(
+    private readonly lambda: () => LambdaClient,
+    private readonly options: { uploadedCodeDir?: string } = {},
+  ) {}
 
   /** The functions' log of every invocation so far. */
   logs(): string {
@@ -92,10 +101,20 @@ export class MotoLambdaRuntime {
     }
   }
 
+  private uploadedElsewhere(codeSha256: string): Buffer | undefined {
+    if (this.options.uploadedCodeDir === undefined || codeSha256 === "") return undefined;
+    const file = path.join(this.options.uploadedCodeDir, `${Buffer.from(codeSha256, "base64").toString("hex")}.zip`);
+    if (!fs.existsSync(file)) return undefined;
+    const zip = fs.readFileSync(file);
+    // The name is only a claim; the bytes must be what moto holds.
+    if (createHash("sha256").update(zip).digest("base64") !== codeSha256) throw new Error(`MotoLambdaRuntime: ${file} is not the code moto holds (${codeSha256})`);
+    return zip;
+  }
+
   private async invoke(functionName: string, fn: GetFunctionCommandOutput, body: string) {
     const config = fn.Configuration!;
-    const zip = this.code.get(config.CodeSha256 ?? "");
-    if (zip === undefined) throw new Error(`MotoLambdaRuntime: moto holds code ${config.CodeSha256} for ${functionName}, which was not uploaded through this client`);
+    const zip = this.code.get(config.CodeSha256 ?? "") ?? this.uploadedElsewhere(config.CodeSha256 ?? "");
+    if (zip === undefined) throw new Error(`MotoLambdaRuntime: moto holds code ${config.CodeSha256} for ${functionName}, which was not uploaded through this client${this.options.uploadedCodeDir ? ` nor kept in ${this.options.uploadedCodeDir}` : ""}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gt-lambda-"));
     this.dirs.push(dir);
     for (const file of unzipStored(zip)) {

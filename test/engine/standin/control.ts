@@ -6,6 +6,7 @@
  * say a rule fired (`<id>.fired`), was reached (`<id>.reached`) or is released
  * (`<id>.release`). Matching is by operation, resource type and logical name.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -45,6 +46,19 @@ export interface OperationContext {
 
 export class InjectedFailure extends Error {
   override readonly name = "InjectedFailure";
+}
+
+/**
+ * Where the aws stand-in leaves a copy of each Lambda code zip it uploads, named
+ * `<hex SHA-256>.zip`: moto keeps the code but gives no way to download it again, and the
+ * test-only Lambda runtime (test/support/lambda-runtime.ts) must run exactly the code
+ * moto holds, which it finds here by the function's CodeSha256.
+ */
+export const UPLOADED_CODE_SUBDIR = "lambda-code";
+
+/** The uploaded-code directory of a control directory. */
+export function uploadedCodeDir(dir: string): string {
+  return path.join(dir, UPLOADED_CODE_SUBDIR);
 }
 
 function controlDir(): string | undefined {
@@ -98,6 +112,17 @@ export async function beforeOperation(ctx: OperationContext): Promise<void> {
       }
     }
   }
+}
+
+/** Keeps a copy of a code zip the stand-in uploaded (see UPLOADED_CODE_SUBDIR); nothing without a control directory. */
+export function keepUploadedCode(zip: Uint8Array, dir = controlDir()): void {
+  if (dir === undefined) return;
+  const target = uploadedCodeDir(dir);
+  fs.mkdirSync(target, { recursive: true });
+  const file = path.join(target, `${createHash("sha256").update(zip).digest("hex")}.zip`);
+  // Written whole and renamed: a runtime never reads half a zip.
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, zip);
+  fs.renameSync(`${file}.${process.pid}.tmp`, file);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,9 +1,10 @@
 /**
  * The stand-in's schema table covers what the programs really register: every resource
  * type (and every input they set) of the environment program for dev, prod, a cut-over and
- * backup replication, of the restore program (snapshot, point in time, cut-over purpose) and
- * of the children the stand-in awsx makes, collected under the shared mocks. Each table
- * entry has a handler and cites its terraform-provider-aws schema file.
+ * backup replication, of the restore program (snapshot, point in time, cut-over purpose, a
+ * drill with the bundled validator) and of the children the stand-in awsx makes, collected
+ * under the shared mocks. Each table entry has a handler and cites its terraform-provider-aws
+ * schema file.
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
@@ -12,6 +13,7 @@ import { parse } from "yaml";
 import { environmentProgram } from "../../../../environment-program";
 import { restoreProgram } from "../../../../automation/restore/program";
 import { encodeRestoreSpec, SPEC_CONFIG_KEY } from "../../../../automation/restore/spec";
+import { parseSqlChecks } from "../../../../automation/validation/checks-config";
 import { RESTORE_PROJECT, RestoreOutputNames } from "../../../../contracts/stacks";
 import { HANDLERS } from "./resources";
 import { AWS_SCHEMA } from "./schema";
@@ -58,6 +60,17 @@ async function registrations(): Promise<Array<{ scenario: string; resources: Reg
         point: { kind: "time", source: { kind: "primary", instanceIdentifier: "gametracker-mssql" }, label: "time:2026-11-24T03:10:00Z", time: new Date("2026-11-24T03:10:00Z"), engine: "sqlserver-ex", engineVersion: "16.00.4165.4.v1", minStorageGiB: 20, storageEncrypted: false },
       }),
     },
+    {
+      // The validator's role, policies, log group and function exist only in a restore stack that runs it.
+      scenario: "drill with the bundled validator",
+      resources: await restore({
+        validation: {
+          hook: { kind: "bundled" },
+          timeoutMs: 15 * 60_000,
+          bundled: { subnetIds: ["subnet-private-a", "subnet-private-b"], securityGroupId: "sg-api", checks: parseSqlChecks({ validationMinRows: ["dbo.Players>=1000"], validationCheckDb: true }, { defaultDatabase: "gametracker" }) },
+        },
+      }),
+    },
     { scenario: "awsx Vpc (Single)", resources: await awsx("Single") },
     { scenario: "awsx Vpc (OnePerAz)", resources: await awsx("OnePerAz") },
   ];
@@ -78,6 +91,7 @@ describe("stand-in aws provider: the schema table covers the programs", function
     // The scenarios reach the types that only some configurations make.
     for (const t of ["aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "aws:ec2/natGateway:NatGateway", "aws:rds/snapshot:Snapshot"]) expect(types, t).to.include(t);
     expect(runs.find((r) => r.scenario === "cut-over")!.resources.map((r) => r.type)).to.include("pulumi:pulumi:StackReference");
+    expect(runs.find((r) => r.scenario === "drill with the bundled validator")!.resources.map((r) => r.type)).to.include("gametracker:validation:Validator");
   });
 
   it("knows every input the programs set (Check refuses any other)", () => {

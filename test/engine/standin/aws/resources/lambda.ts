@@ -2,7 +2,8 @@
  * TEST DOUBLE: the Lambda function and its log group, as terraform-provider-aws
  * internal/service/lambda/function.go and internal/service/logs/group.go apply them. The
  * code archive arrives in the engine's archive format and is zipped byte-for-byte
- * reproducibly, so the same archive always gives the same CodeSha256.
+ * reproducibly, so the same archive always gives the same CodeSha256; a copy of each zip is
+ * kept for the tests' Lambda runtime (control.ts, keepUploadedCode), since moto cannot run it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -31,6 +32,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { zipFiles } from "../../../../support/zip";
 import { ARCHIVE_SIG, ASSET_SIG, Props, SPECIAL_SIG, isObject } from "../../protocol/wire";
+import { keepUploadedCode } from "../../control";
 import { isNotFound } from "../clients";
 import { ResourceHandler, defined, waitFor } from "./types";
 
@@ -74,7 +76,9 @@ function functionCode(inputs: Props): FunctionCode {
   if (inputs.imageUri) return { ImageUri: inputs.imageUri as string };
   if (inputs.s3Bucket) return defined({ S3Bucket: inputs.s3Bucket as string, S3Key: inputs.s3Key as string, S3ObjectVersion: inputs.s3ObjectVersion as string });
   const entries = archiveEntries(inputs.code);
-  return { ZipFile: Buffer.isBuffer(entries) ? entries : zipFiles(entries) };
+  const zip = Buffer.isBuffer(entries) ? entries : zipFiles(entries);
+  keepUploadedCode(zip);
+  return { ZipFile: zip };
 }
 
 function configuration(inputs: Props) {
