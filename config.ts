@@ -25,15 +25,7 @@ import { DATABASE_ROLES, DATABASE_SOURCE_KEY, DatabaseRole, ENVIRONMENT_PROJECT,
 import { regionNameProblem } from "./contracts/aws-names";
 import { parseValidationSettings, VALIDATION_CONFIG_SCHEMA, ValidationSettings } from "./automation/validation/checks-config";
 
-export type ConfigType = "string" | "integer" | "boolean" | "array";
-
-export interface ConfigKeySchema {
-  type: ConfigType;
-  /** Array item type (Pulumi requires `items` for arrays). */
-  items?: "string";
-  default: string | number | boolean | string[];
-  description: string;
-}
+import type { ConfigKeySchema } from "./contracts/config-schema";
 
 /** Every config key of the project (without the `gametracker:` prefix). Pulumi.yaml declares exactly these. */
 export const CONFIG_SCHEMA = {

@@ -7,7 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { CONFIG_SCHEMA, ConfigKeySchema } from "../config";
+import { CONFIG_SCHEMA } from "../config";
+import type { ConfigKeySchema } from "../contracts/config-schema";
 
 export const PULUMI_YAML = path.join(__dirname, "..", "Pulumi.yaml");
 export const SYNC_COMMAND = "npm run config:sync";

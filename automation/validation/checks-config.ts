@@ -1,4 +1,4 @@
-import type { ConfigKeySchema } from "../../config";
+import type { ConfigKeySchema } from "../../contracts/config-schema";
 import { durationProblem, formatDurationSpec, parseDuration } from "../duration";
 import { DEFAULT_VALIDATION_TIMEOUT_MS, parseValidateWith, Refuse, usageRefusal, ValidationHook } from "./hook";
 import { displayName, identifierProblem, parseMultipartName } from "./sql-names";
@@ -43,7 +43,7 @@ export interface ValidationSettings {
  * The validation keys' part of config.ts's CONFIG_SCHEMA (which spreads it in, so
  * Pulumi.yaml declares them like every other key). Written here, beside their parser,
  * because the bundled validator parses the same keys and must not load config.ts, which
- * loads the Pulumi components. The type import above is erased from the bundle.
+ * loads the Pulumi components (the shape of a key's declaration is contracts/config-schema.ts).
  */
 export const VALIDATION_CONFIG_SCHEMA = {
   validationWith: {
