@@ -24,21 +24,13 @@ import { useDeployedEnvironment } from "../support/engine/deployed-environment";
 import { MotoLambdaRuntime } from "../support/lambda-runtime";
 import { applyIamMotoGaps } from "../support/moto-gaps";
 import { primaryFingerprint } from "../support/rds-fixtures";
-import { validatorScript } from "../support/validation";
+import { STEPS_FAILED_AT_VALIDATE, validatorScript } from "../support/validation";
 import { uploadedCodeDir } from "./standin/control";
 
 const SNAPSHOT = "gametracker-manual-backup-v1";
 const VPC_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
 const PASS = JSON.stringify({ status: "pass", checks: [{ name: "dbo.Players has at least 1000 rows", expected: ">= 1000 rows", actual: "at least 1000 rows", ok: true }], dataTime: "2026-01-01T00:00:00Z" });
 const FAIL = JSON.stringify({ status: "fail", checks: [{ name: "dbo.Players has at least 1000 rows", expected: ">= 1000 rows", actual: "12 rows", ok: false }] });
-const STEPS_FAILED_AT_VALIDATE = [
-  ["choose", "ok"],
-  ["restore", "ok"],
-  ["verify", "ok"],
-  ["validate", "failed"],
-  ["report", "skipped"],
-  ["cleanup", "ok"],
-];
 
 describe("engine scenarios: data validation in drills of the deployed dev environment", function () {
   this.timeout(10 * 60_000);

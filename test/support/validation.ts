@@ -46,3 +46,13 @@ export async function eventuallyGone(pid: number): Promise<boolean> {
   for (let i = 0; i < 50 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 20));
   return !isRunning(pid);
 }
+
+/** A drill's steps (name, status) when its validator failed: verified, validation failed, no report, cleaned up. */
+export const STEPS_FAILED_AT_VALIDATE: ReadonlyArray<readonly [string, string]> = [
+  ["choose", "ok"],
+  ["restore", "ok"],
+  ["verify", "ok"],
+  ["validate", "failed"],
+  ["report", "skipped"],
+  ["cleanup", "ok"],
+];
