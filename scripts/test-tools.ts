@@ -1,10 +1,14 @@
 /**
- * Installs what the tests run against, once and in order, before the test processes
- * start in parallel (two installs of the same tool at once would race): moto and
- * s3-pit-restore into .venv-moto, versitygw and the Pulumi CLI into
- * ~/.cache/gametracker-dr (built from the Go module proxy when missing), and the
- * stand-in provider plugins. A missing Pulumi CLI with no Go to build it is not an
- * error here: the engine tests then skip with that sentence.
+ * Installs what the tests run against, once, before the test processes that need it start
+ * (two installs of the same tool at once would race). Two parts, run by scripts/test.js
+ * one after the other but the second beside the first test process:
+ *
+ *   emulators: moto and s3-pit-restore into .venv-moto, versitygw into ~/.cache/gametracker-dr
+ *   engine:    the Pulumi CLI (built from the Go module proxy when missing) and the stand-in
+ *              provider plugins; a missing CLI with no Go to build it is not an error here:
+ *              the engine tests then skip with that sentence
+ *
+ * With no argument, both.
  */
 import { ensurePythonTools } from "../test/support/moto";
 import { ensureVersitygw } from "../test/support/versitygw";
@@ -13,10 +17,14 @@ import { standinPlugins } from "../test/support/engine/plugins";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function main(): Promise<void> {
+async function main(part: string | undefined): Promise<void> {
   if (process.env.GAMETRACKER_TEST_NO_EMULATOR === "1") return;
-  ensurePythonTools(log);
-  ensureVersitygw(log);
+  if (part !== undefined && part !== "emulators" && part !== "engine") throw new Error(`scripts/test-tools.ts: unknown part "${part}" (emulators or engine)`);
+  if (part !== "engine") {
+    ensurePythonTools(log);
+    ensureVersitygw(log);
+  }
+  if (part === "emulators") return;
   try {
     log(`pulumi CLI: ${ensurePulumiCli(log)}`);
     await standinPlugins();
@@ -26,7 +34,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+main(process.argv[2]).catch((error: unknown) => {
   log(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });
