@@ -91,7 +91,7 @@ interface SourceShape {
 function sourceShape(region: string, db: DBInstance): SourceShape {
   return {
     identifier: db.DBInstanceIdentifier!,
-    dbiResourceId: MotoRdsBackups.dbiResourceId(region, db.DBInstanceIdentifier!, db.InstanceCreateTime),
+    dbiResourceId: syntheticDbiResourceId(region, db.DBInstanceIdentifier!, db.InstanceCreateTime),
     instanceArn: db.DBInstanceArn!,
     engine: db.Engine,
     engineVersion: db.EngineVersion,
@@ -253,12 +253,8 @@ export class MotoRdsBackups {
   }
 
   // -------------------------------------------------------------------------------------
-  // Identity: one DbiResourceId per instance (moto gives every instance the same one).
-
-  /** The resource id RDS would have given this instance: stable for its life, new for a re-created namesake. */
-  static dbiResourceId(region: string, identifier: string, created: Date | undefined): string {
-    return syntheticDbiResourceId(region, identifier, created);
-  }
+  // Identity: one DbiResourceId per instance (moto gives every instance the same one):
+  // moto-gaps.ts's syntheticDbiResourceId, the same id the stand-in's gap layer reports.
 
   private raw(region: string): RDSClient {
     let c = this.raws.get(region);
@@ -276,7 +272,7 @@ export class MotoRdsBackups {
   private rewriteInstances(region: string, output: any): void {
     const instances: DBInstance[] = [...(output?.DBInstances ?? []), ...(output?.DBInstance ? [output.DBInstance] : [])];
     for (const db of instances) {
-      db.DbiResourceId = MotoRdsBackups.dbiResourceId(region, db.DBInstanceIdentifier ?? "", db.InstanceCreateTime);
+      db.DbiResourceId = syntheticDbiResourceId(region, db.DBInstanceIdentifier ?? "", db.InstanceCreateTime);
       const replicated = this.state().replications.filter((r) => r.instanceArn === db.DBInstanceArn && r.endedAt === undefined);
       if (replicated.length > 0) db.DBInstanceAutomatedBackupsReplications = replicated.map((r) => ({ DBInstanceAutomatedBackupsArn: r.arn }));
     }
@@ -446,9 +442,6 @@ export class MotoRdsBackups {
     if (db.StorageEncrypted === true && input.KmsKeyId === undefined) {
       throw rdsError("InvalidParameterCombination", "A KmsKeyId of the destination Region is required to replicate the backups of an encrypted DB instance.");
     }
-    if (this.state().replications.some((r) => r.instanceArn === arn && r.destination === destination && r.endedAt === undefined)) {
-      throw rdsError("DBInstanceAutomatedBackupQuotaExceededFault", `Automated backups of ${identifier} are already replicated to ${destination}.`);
-    }
     const shape = sourceShape(sourceRegion!, db);
     const replication: Replication = {
       ...shape,
@@ -463,7 +456,7 @@ export class MotoRdsBackups {
     };
     let duplicate = false;
     this.change((state) => {
-      // Checked again inside the change: another operation may have started it meanwhile.
+      // Checked inside the change, on the state it writes back: one replication per source and destination.
       duplicate = state.replications.some((r) => r.instanceArn === arn && r.destination === destination && r.endedAt === undefined);
       if (!duplicate) state.replications.push(replication);
     });

@@ -85,7 +85,7 @@ export class ClientPool {
           const client = new (require("./sdk/rds") as typeof import("./sdk/rds")).RDSClient(common);
           if (motoGaps) {
             gaps().applyMotoGaps(client, region);
-            if (rdsBackupsApplied()) pool.rdsBackups(process.env.GAMETRACKER_STANDIN_RDS_BACKUPS!).middleware(client.middlewareStack, region);
+            if (rdsBackupsApplied()) pool.rdsBackups().middleware(client.middlewareStack, region);
           }
           return client;
         });
@@ -120,10 +120,10 @@ export class ClientPool {
 
   private backups: import("../../../support/moto-rds-backups").MotoRdsBackups | undefined;
 
-  /** RDS automated backups where moto falls short (test/support/moto-rds-backups.ts), on the state the test shares. */
-  rdsBackups(stateFile: string): import("../../../support/moto-rds-backups").MotoRdsBackups {
+  /** RDS automated backups where moto falls short (test/support/moto-rds-backups.ts), on the state the test shares; one per plugin process. */
+  private rdsBackups(): import("../../../support/moto-rds-backups").MotoRdsBackups {
     const { MotoRdsBackups } = require("../../../support/moto-rds-backups") as typeof import("../../../support/moto-rds-backups");
-    return (this.backups ??= new MotoRdsBackups(this.options.endpoint ?? "", { stateFile }));
+    return (this.backups ??= new MotoRdsBackups(this.options.endpoint ?? "", { stateFile: process.env.GAMETRACKER_STANDIN_RDS_BACKUPS! }));
   }
 
   destroy(): void {
