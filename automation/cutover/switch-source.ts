@@ -8,6 +8,9 @@
  * a failed or concurrent update — the config is put back, so the stack never holds a
  * switch that was not applied (a later `pulumi up` by someone else would apply it).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Clock } from "../clock";
@@ -18,6 +21,7 @@ import {
   DATABASE_SOURCE_KEY,
   ENVIRONMENT_PROJECT,
   plainOutput,
+  PlanViolationError,
   PreviewResult,
   Stack,
   StackNotFoundError,
@@ -105,10 +109,14 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
       deps.output.warn(`interrupted: stopping before anything is applied and putting ${DATABASE_SOURCE_KEY} back to ${v.from}`);
     }
   });
+  // The preview's update plan: the up applies what the operator reviewed, or refuses what
+  // changed since (a DIY backend's preview takes no lock, so another update may land between).
+  const planDir = request.previewOnly ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "gametracker-dr-cutover-"));
   try {
-    return await apply(deps, request, v, interruption, phase);
+    return await apply(deps, request, v, interruption, phase, planDir && path.join(planDir, "update-plan.json"));
   } finally {
     uninstall?.();
+    if (planDir !== undefined) fs.rmSync(planDir, { recursive: true, force: true });
   }
 }
 
@@ -177,7 +185,14 @@ async function validate(deps: SwitchDeps, request: SwitchRequest): Promise<Valid
 }
 
 /** Switches the config, previews, judges, confirms, applies and checks; every way out before a successful `up` puts the config back. */
-async function apply(deps: SwitchDeps, request: SwitchRequest, v: Validated, interruption: Interruption, phase: { applying: boolean }): Promise<SwitchResult> {
+async function apply(
+  deps: SwitchDeps,
+  request: SwitchRequest,
+  v: Validated,
+  interruption: Interruption,
+  phase: { applying: boolean },
+  planFile: string | undefined,
+): Promise<SwitchResult> {
   const { environment, to } = request;
   const { envStack, from, functionName, expected } = v;
   const changesConfig = from !== to;
@@ -210,7 +225,7 @@ async function apply(deps: SwitchDeps, request: SwitchRequest, v: Validated, int
   let preview: PreviewResult;
   try {
     deps.output.progress(`${environment}: previewing the update`);
-    preview = await unlessInterrupted(envStack.preview(deps.onPulumiOutput));
+    preview = await unlessInterrupted(envStack.preview(deps.onPulumiOutput, planFile !== undefined ? { savePlan: planFile } : {}));
   } catch (error) {
     if (interruption.interrupted) throw error;
     const back = await putBack();
@@ -253,7 +268,7 @@ async function apply(deps: SwitchDeps, request: SwitchRequest, v: Validated, int
   try {
     deps.output.progress(`${environment}: applying (pulumi up)`);
     phase.applying = true;
-    await envStack.up(deps.onPulumiOutput);
+    await envStack.up(deps.onPulumiOutput, planFile !== undefined ? { plan: planFile } : {});
   } catch (error) {
     const back = await putBack();
     let where = "";
@@ -263,6 +278,12 @@ async function apply(deps: SwitchDeps, request: SwitchRequest, v: Validated, int
       // The failure above is what the operator needs; the Lambda read is a courtesy.
     }
     if (error instanceof ConcurrentUpdateError) throw error;
+    if (error instanceof PlanViolationError) {
+      throw new OperationError(
+        `Refusing to apply to ${environment} what its preview did not show: the stack, its config or its code changed after the preview (another update?), and the engine stopped at ${error.detail} (${back}).${where} Run gametracker-dr ${to === PRIMARY_SOURCE ? "rollback" : `cutover --to ${to}`} --stack ${environment} again to review the new diff.`,
+        { cause: error },
+      );
+    }
     throw new OperationError(`Update of stack ${environment} failed (${back}):${where} ${messageOf(error)}`, { cause: error });
   } finally {
     phase.applying = false;

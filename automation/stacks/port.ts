@@ -49,6 +49,23 @@ export interface PreviewResult {
   diffText: string;
 }
 
+export interface PreviewOptions {
+  /**
+   * Write the engine's update plan to this file (`pulumi preview --save-plan`), so that an
+   * `up` given it may apply only the steps this preview showed.
+   */
+  savePlan?: string;
+}
+
+export interface UpOptions {
+  /**
+   * An update plan a preview wrote (`pulumi up --plan`): the engine refuses any step the plan
+   * does not hold (another update, or changed config or code, since the preview) with
+   * `PlanViolationError`, before that step runs.
+   */
+  plan?: string;
+}
+
 export interface StackOutput {
   value: unknown;
   secret: boolean;
@@ -81,8 +98,8 @@ export interface Stack {
    */
   getTags(): Promise<Record<string, string>>;
   setTags(tags: Record<string, string>): Promise<void>;
-  preview(onOutput?: (line: string) => void): Promise<PreviewResult>;
-  up(onOutput?: (line: string) => void): Promise<UpResult>;
+  preview(onOutput?: (line: string) => void, options?: PreviewOptions): Promise<PreviewResult>;
+  up(onOutput?: (line: string) => void, options?: UpOptions): Promise<UpResult>;
   outputs(): Promise<StackOutputs>;
   destroy(onOutput?: (line: string) => void): Promise<void>;
   /** Removes the stack and its config from the backend; only after `destroy`. */
@@ -109,6 +126,18 @@ export class ConcurrentUpdateError extends Error {
   override readonly name = "ConcurrentUpdateError";
   constructor(readonly id: StackId) {
     super(`Stack ${id.project}/${id.stack} has an update in progress; wait for it to finish (or, if it was interrupted, run pulumi cancel -s ${id.stack}) and try again. Nothing was changed.`);
+  }
+}
+
+/** The engine refused an `up` step that its update plan does not hold; the steps before it ran. */
+export class PlanViolationError extends Error {
+  override readonly name = "PlanViolationError";
+  constructor(
+    readonly id: StackId,
+    /** The engine's own sentence, e.g. `resource urn:… violates plan: properties changed: ~~memorySize[…]`. */
+    readonly detail: string,
+  ) {
+    super(`Stack ${id.project}/${id.stack} is no longer what its preview showed: ${detail}.`);
   }
 }
 

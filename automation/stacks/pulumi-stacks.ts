@@ -15,6 +15,8 @@ import { UsageError } from "../errors";
 import {
   ConcurrentUpdateError,
   ENVIRONMENT_PROJECT,
+  PlanViolationError,
+  PreviewOptions,
   PreviewResult,
   PreviewStep,
   Stack,
@@ -24,6 +26,7 @@ import {
   Stacks,
   StackSummary,
   StepOp,
+  UpOptions,
   UpResult,
 } from "./port";
 
@@ -131,7 +134,16 @@ function findEnvironmentDir(): string {
 function translate(error: unknown, id: StackId): unknown {
   if (error instanceof PulumiStackNotFoundError) return new StackNotFoundError(id);
   if (error instanceof PulumiConcurrentUpdateError) return new ConcurrentUpdateError(id);
+  const violation = planViolation(error);
+  if (violation !== undefined) return new PlanViolationError(id, violation);
   return error;
+}
+
+/** The engine's sentence when `up --plan` meets a step the plan does not hold (step_generator.go). */
+function planViolation(error: unknown): string | undefined {
+  const text = error instanceof Error ? error.message : "";
+  const line = text.split("\n").find((l) => /violates plan|is not allowed by the plan|no plan for resource/.test(l));
+  return line?.trim().replace(/^error:\s*/, "").replace(/\.$/, "");
 }
 
 class AutomationStack implements Stack {
@@ -175,11 +187,12 @@ class AutomationStack implements Stack {
     return this.guard(() => this.stack.removeConfig(key, false));
   }
 
-  async preview(onOutput?: (line: string) => void): Promise<PreviewResult> {
+  async preview(onOutput?: (line: string) => void, options: PreviewOptions = {}): Promise<PreviewResult> {
     const steps: PreviewStep[] = [];
     const result = await this.guard(() =>
       this.stack.preview({
         diff: true,
+        ...(options.savePlan !== undefined ? { plan: options.savePlan } : {}),
         onEvent: (event: EngineEvent) => {
           const meta = event.resourcePreEvent?.metadata;
           if (meta === undefined) return;
@@ -197,8 +210,10 @@ class AutomationStack implements Stack {
     return { changeSummary: result.changeSummary as PreviewResult["changeSummary"], steps, diffText: result.stdout };
   }
 
-  async up(onOutput?: (line: string) => void): Promise<UpResult> {
-    const result = await this.guard(() => this.stack.up({ diff: true, ...(onOutput ? { onOutput } : {}) }));
+  async up(onOutput?: (line: string) => void, options: UpOptions = {}): Promise<UpResult> {
+    const result = await this.guard(() =>
+      this.stack.up({ diff: true, ...(options.plan !== undefined ? { plan: options.plan } : {}), ...(onOutput ? { onOutput } : {}) }),
+    );
     return {
       changeSummary: (result.summary.resourceChanges ?? {}) as UpResult["changeSummary"],
       outputs: toOutputs(result.outputs),

@@ -140,6 +140,37 @@ describe("engine scenarios: drill, restore, cut-over, rollback, resume, lock and
     expect(again.steps.filter((s) => s.op !== "same")).to.deep.equal([]);
   });
 
+  it("a change that lands between the cut-over's preview and its update is refused by the engine's update plan: the Lambda keeps its database and its memory", async () => {
+    expect(restoreStack, "runs after the cut-over").to.not.equal("");
+    const functionName = String(world.out(EnvironmentOutputNames.apiFunctionName));
+    const memory = async () => (await world.aws().lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }))).MemorySize;
+    const memoryBefore = await memory();
+    const env = await world.stacks().select({ project: ENVIRONMENT_PROJECT, stack: "dev" });
+    // The program read its config when the preview began; while the preview is held at the
+    // Lambda's diff (the first one; Diff calls don't say whether they preview), a teammate
+    // changes the API's memory in the same stack's config.
+    const hold = world.engine.levers.hold({ op: "diff", type: "aws:lambda/function:Function" });
+    const cut = world.run(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
+    await hold.reached();
+    await env.setConfig("apiMemorySize", String((memoryBefore ?? 512) + 256));
+    hold.release();
+    const refused = await cut;
+    await env.removeConfig("apiMemorySize");
+
+    expect(refused.code, refused.stdout).to.equal(1);
+    expect(refused.stderr).to.contain("Refusing to apply to dev what its preview did not show");
+    expect(refused.stderr).to.match(/violates plan: properties changed: .*memorySize/);
+    expect(refused.stderr).to.contain(`${DATABASE_SOURCE_KEY} is back to primary`);
+    expect(await memory()).to.equal(memoryBefore);
+    expect(await lambdaUrl()).to.contain(String(world.out(EnvironmentOutputNames.databaseEndpoint)));
+    expect(await env.getConfig(DATABASE_SOURCE_KEY)).to.equal("primary");
+    // The engine ran the steps before the refused one: the read of the restore stack's
+    // outputs stays in the state, and the next update discards it; nothing in AWS changes.
+    const again = await env.preview();
+    expect(again.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.type}`)).to.deep.equal(["discard pulumi:pulumi:StackReference"]);
+    await env.up();
+  });
+
   it("a restore interrupted in one OS process (SIGINT mid-update) is resumed by another from the stack's recorded spec", async () => {
     const child = (args: string[]) => {
       const proc = spawn(process.execPath, ["--require", path.join(REPO_ROOT, "register-ts.js"), path.join(REPO_ROOT, "test/support/engine/cli-process.ts"), ...args], {

@@ -16,11 +16,12 @@ import { expect } from "chai";
 import { createAwsClients } from "../../automation/aws/clients";
 import { restoreProgram } from "../../automation/restore/program";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { configureRestoreStack, createRestoreStack, upRestoreStack } from "../../automation/restore/restore-stack";
 import { RestoreSpec } from "../../automation/restore/spec";
-import { PreviewResult, Stacks } from "../../automation/stacks/port";
+import { PlanViolationError, PreviewResult, Stacks } from "../../automation/stacks/port";
 import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, EnvironmentOutputNames, RESTORE_PROJECT } from "../../contracts/stacks";
 import { environmentProgram } from "../../environment-program";
 import { REPO_ROOT } from "../support/moto";
@@ -101,7 +102,7 @@ describe("contract: MemoryStacks plans a restore stack as the engine does", func
     }
   });
 
-  it("the environment's cut-over and rollback previews give the same steps on both", async () => {
+  it("the environment's cut-over and rollback previews give the same steps on both, and both refuse an update its plan doesn't hold", async () => {
     const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1" });
     const behaviours = motoBehaviours(clients);
     try {
@@ -135,7 +136,19 @@ describe("contract: MemoryStacks plans a restore stack as the engine does", func
         previews.push(comparable(await env.preview()));
         await env.up();
         await env.setConfig(DATABASE_SOURCE_KEY, "primary");
-        previews.push(comparable(await env.preview()));
+        // The rollback's preview saves its update plan; a config change after it makes the
+        // `up --plan` refuse the Lambda's step, and nothing of the rollback is applied.
+        const planDir = fs.mkdtempSync(path.join(os.tmpdir(), "contract-plan-"));
+        const plan = path.join(planDir, "plan.json");
+        previews.push(comparable(await env.preview(undefined, { savePlan: plan })));
+        await env.setConfig("apiMemorySize", "1536");
+        const refusal = await env.up(undefined, { plan }).then(
+          () => "applied",
+          (error: unknown) => (error instanceof PlanViolationError && /violates plan: properties changed: .*memorySize/.test(error.detail) ? "refused" : String(error)),
+        );
+        await env.removeConfig("apiMemorySize");
+        fs.rmSync(planDir, { recursive: true, force: true });
+        previews.push([{ resource: "on a changed memorySize", op: refusal, diffs: [] }], comparable(await env.preview()));
         return previews;
       };
       const onMemory = await walk(memory, "mem", { "gametracker:databaseIdentifier": "gametracker-mem", "gametracker:assetsBucketName": "gametracker-assets-mem-contract", "gametracker:databaseManualSnapshots": '["gametracker-mem-manual-v1"]' });
@@ -144,6 +157,8 @@ describe("contract: MemoryStacks plans a restore stack as the engine does", func
       const changes = (p: Step[]) => p.filter((st) => st.op !== "same").map((st) => `${st.op} ${st.resource}${st.diffs.length ? ` ${st.diffs.join(",")}` : ""}`);
       expect(onEngine.map(changes)).to.deep.equal([
         ["update aws:lambda/function:Function::api-function environment", "read pulumi:pulumi:StackReference"],
+        ["update aws:lambda/function:Function::api-function environment", "discard pulumi:pulumi:StackReference"],
+        ["refused on a changed memorySize"],
         ["update aws:lambda/function:Function::api-function environment", "discard pulumi:pulumi:StackReference"],
       ]);
     } finally {

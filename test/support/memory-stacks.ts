@@ -12,7 +12,12 @@
  * - StackReference outputs come from the other in-memory stacks
  *   (`<organization>/<project>/<stack>`); a reference to a missing stack fails;
  * - `destroy` refuses protected resources, skips `retainOnDelete` ones, deletes the rest
- *   in reverse order; `remove` refuses a stack that still has resources.
+ *   in reverse order; `remove` refuses a stack that still has resources;
+ * - an update plan (`preview --save-plan`, `up --plan`) holds each resource's operation and
+ *   changed paths; an `up` whose step differs is refused with the engine's sentences
+ *   (step_generator.go). Unlike the engine, which stops at the first differing step after
+ *   running the ones before it, this refuses before any step; the contract test pins the
+ *   case the tool meets, a change to the one resource the plan updates.
  *
  * Test levers: `failNext`, `beforeNext`, `lock` (ConcurrentUpdateError), `setLastUpdate`,
  * and `history`, the log of every verb, so a test can prove e.g. that a drill never
@@ -25,8 +30,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
 import { Clock, systemClock } from "../../automation/clock";
 import { redact } from "../../automation/redact";
+import * as fs from "node:fs";
 import {
   ConcurrentUpdateError,
+  PlanViolationError,
+  PreviewOptions,
   PreviewResult,
   PreviewStep,
   Stack,
@@ -36,6 +44,7 @@ import {
   Stacks,
   StackSummary,
   StepOp,
+  UpOptions,
   UpResult,
 } from "../../automation/stacks/port";
 import { forceNewProperties } from "../engine/standin/aws/schema";
@@ -615,13 +624,17 @@ class MemoryStack implements Stack {
     return this.owner.operate(this.id, "outputs", async () => structuredClone(this.owner.record(this.id).outputs));
   }
 
-  async preview(onOutput?: (line: string) => void): Promise<PreviewResult> {
+  async preview(onOutput?: (line: string) => void, options: PreviewOptions = {}): Promise<PreviewResult> {
     this.owner.log({ verb: "preview", ...this.id });
     return this.owner.operate(
       this.id,
       "preview",
       async () => {
         const { steps, summary } = await this.evaluate("preview");
+        if (options.savePlan !== undefined) {
+          const plan: PlannedStep[] = steps.map(({ urn, op, detailedPaths }) => ({ urn, op, detailedPaths }));
+          fs.writeFileSync(options.savePlan, JSON.stringify(plan));
+        }
         const diffText = renderDiff(`${this.owner.organizationName}/${this.id.project}/${this.id.stack}`, steps, summary);
         if (onOutput) for (const line of diffText.trimEnd().split("\n")) onOutput(line);
         return {
@@ -634,12 +647,17 @@ class MemoryStack implements Stack {
     );
   }
 
-  async up(onOutput?: (line: string) => void): Promise<UpResult> {
+  async up(onOutput?: (line: string) => void, options: UpOptions = {}): Promise<UpResult> {
     this.owner.log({ verb: "up", ...this.id });
     return this.owner.operate(
       this.id,
       "up",
       async () => {
+        if (options.plan !== undefined) {
+          const planned = JSON.parse(fs.readFileSync(options.plan, "utf8")) as PlannedStep[];
+          const violation = planViolation(planned, (await this.evaluate("preview")).steps);
+          if (violation !== undefined) throw new PlanViolationError(this.id, violation);
+        }
         const { steps, summary } = await this.evaluate("up", onOutput);
         for (const step of steps) if (PAST[step.op] !== undefined) onOutput?.(`  ${SYMBOL[step.op]} ${step.type} ${step.name} ${PAST[step.op]}`);
         return { changeSummary: summary, outputs: structuredClone(this.owner.record(this.id).outputs) };
@@ -911,6 +929,28 @@ class MemoryStack implements Stack {
     }
     return { steps, summary };
   }
+}
+
+interface PlannedStep {
+  urn: string;
+  op: StepOp;
+  detailedPaths: string[];
+}
+
+/** The first step the plan does not hold, in the engine's words; undefined when it holds them all. */
+function planViolation(planned: readonly PlannedStep[], steps: readonly RenderedStep[]): string | undefined {
+  const byUrn = new Map(planned.map((p) => [p.urn, p]));
+  for (const step of steps) {
+    const plan = byUrn.get(step.urn);
+    if (plan === undefined) {
+      if (step.op !== "same") return `${step.op} is not allowed by the plan: no steps were expected for this resource`;
+      continue;
+    }
+    if (plan.op !== step.op) return `${step.op} is not allowed by the plan: this resource is constrained to ${plan.op}`;
+    const extra = step.detailedPaths.filter((p) => !plan.detailedPaths.includes(p));
+    if (extra.length > 0) return `resource ${step.urn} violates plan: properties changed: ${extra.join(", ")}`;
+  }
+  return undefined;
 }
 
 /** The program's return value as stack outputs, with the engine's secret flags. */
