@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ENVIRONMENT_PROJECT } from "../../contracts/stacks";
+import { environmentProgram } from "../../environment-program";
 import { useEngine } from "../support/engine/harness";
 import { REPO_ROOT } from "../support/moto";
 
@@ -30,5 +31,23 @@ describe("engine tier: the environment project from the repository's Pulumi.yaml
     expect(config[`${ENVIRONMENT_PROJECT}:engine-probe`]).to.equal("set-by-the-test");
     expect(fs.readFileSync(path.join(engine.workDir, "Pulumi.dev.yaml"), "utf8")).to.contain("engine-probe");
     expect(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")).not.to.contain("engine-probe");
+  });
+
+  it("refuses a bad value of the stack's config with the program's one sentence, no stack trace, before anything is created", async () => {
+    const stacks = engine.stacks({ environmentProgram: async () => environmentProgram() });
+    const bad = await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack: "dev" });
+    await bad.setConfig("databaseBackupRetentionDays", "0");
+    const failure = await bad.up().then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    await bad.removeConfig("databaseBackupRetentionDays");
+    expect(failure, "up must fail").to.be.a("string");
+    // The engine prints a RunError's message alone; any other error as "Unhandled exception" with its stack.
+    expect(failure).to.match(/gametracker:databaseBackupRetentionDays is "?0"?, but it must be/);
+    expect(failure).not.to.contain("Unhandled exception");
+    expect(failure).not.to.match(/\n\s+at .*\.(ts|js):\d+/);
+    const state = await engine.exportStack(ENVIRONMENT_PROJECT, "dev");
+    expect(state.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"))).to.deep.equal([]);
   });
 });
