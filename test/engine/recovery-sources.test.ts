@@ -155,6 +155,22 @@ describe("engine scenarios: region loss — prod replicating to its standby prod
     expect(result.stderr).to.contain("error: The automated backups prod replicates are in us-west-2, but environment prod's subnet group and security groups are in us-east-1;");
     expect((await world.stacks().list(RESTORE_PROJECT)).map((s) => s.name)).to.deep.equal(stacksBefore);
   });
+
+  // Last in this describe: it ends prod's replication.
+  it("turning replication off is one config change: the engine deletes only the replication resource, which stops replication; the replica's backups are kept, retained", async () => {
+    const prod = await world.stacks().select({ project: ENVIRONMENT_PROJECT, stack: "prod" });
+    await prod.removeConfig("databaseBackupReplicationRegion");
+    await prod.removeConfig("databaseBackupReplicationKmsKeyId");
+    const preview = await prod.preview();
+    expect(preview.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.type}`)).to.deep.equal([`delete ${REPLICATION_TYPE}`]);
+    await prod.up();
+    expect((await world.engine.exportStack(ENVIRONMENT_PROJECT, "prod")).resources.filter((r) => r.type === REPLICATION_TYPE)).to.deep.equal([]);
+    const west = world.aws({ region: "us-west-2" }).rds;
+    const [replica] = (await west.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: PRIMARY }))).DBInstanceAutomatedBackups!;
+    expect(replica).to.deep.include({ Status: "retained", Region: "us-east-1" });
+    expect(await instanceIds(world.aws().rds)).to.include(PRIMARY);
+    expect((await prod.preview()).steps.filter((s) => s.op !== "same")).to.deep.equal([]);
+  });
 });
 
 describe("engine scenarios: the primary is deleted — its retained automated backups restored and cut over to", function () {

@@ -166,3 +166,18 @@ export function isNotFound(error: unknown): boolean {
   const name = `${e?.name ?? ""} ${e?.Code ?? ""}`;
   return /NotFound|NoSuchEntity|NoSuch[A-Z]|InvalidGroup\.NotFound|\.NotFound|ResourceNotFoundException/.test(name);
 }
+
+/** The action's answer, or undefined when AWS says the thing is not there (a read of something deleted). */
+export async function readOrGone<T>(action: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await action();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Runs a delete, taking "not found" as done (it is gone already). */
+export async function gone(action: () => Promise<unknown>): Promise<void> {
+  await readOrGone(action);
+}

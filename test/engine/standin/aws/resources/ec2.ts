@@ -54,7 +54,7 @@ import {
   Tag,
 } from "@aws-sdk/client-ec2";
 import type { Props } from "../../protocol/wire";
-import { isNotFound } from "../clients";
+import { gone, readOrGone } from "../clients";
 import { ResourceContext, ResourceHandler, defined, tagList, tagMap, waitFor } from "./types";
 
 function tagSpec(resourceType: ResourceType, tags: unknown) {
@@ -76,22 +76,7 @@ function withTags(state: Props, tags: Tag[] | undefined): Props {
   return { ...state, tags: map, tagsAll: map };
 }
 
-async function gone(action: () => Promise<unknown>): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-}
 
-async function readOrGone<T>(action: () => Promise<T | undefined>): Promise<T | undefined> {
-  try {
-    return await action();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
 
 const arn = (ctx: ResourceContext, owner: string | undefined, resource: string) => `arn:aws:ec2:${ctx.region}:${owner ?? ""}:${resource}`;
 

@@ -23,7 +23,7 @@ import {
   UpdateRoleCommand,
 } from "@aws-sdk/client-iam";
 import type { Props } from "../../protocol/wire";
-import { isNotFound } from "../clients";
+import { readOrGone } from "../clients";
 import { ResourceHandler, defined, tagList, tagMap } from "./types";
 
 export function decodePolicy(document: string | undefined): string | undefined {
@@ -33,14 +33,6 @@ export function decodePolicy(document: string | undefined): string | undefined {
 
 const text = (p: unknown) => (typeof p === "string" ? p : JSON.stringify(p));
 
-async function readOrGone<T>(action: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await action();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
 
 /** id.PrefixedUniqueId: the prefix, a UTC timestamp and a counter (internal/create/id.go). */
 export function prefixedUniqueId(prefix: string, now = new Date()): string {

@@ -33,7 +33,7 @@ import {
 import { zipFiles } from "../../../../support/zip";
 import { ARCHIVE_SIG, ASSET_SIG, Props, SPECIAL_SIG, isObject } from "../../protocol/wire";
 import { keepUploadedCode } from "../../control";
-import { isNotFound } from "../clients";
+import { gone, readOrGone } from "../clients";
 import { ResourceHandler, defined, waitFor } from "./types";
 
 type ZipEntry = { name: string; data: Buffer };
@@ -131,13 +131,8 @@ export const lambdaFunction: ResourceHandler = {
   },
   async read(ctx, id, state) {
     const { lambda } = ctx.clients;
-    let got;
-    try {
-      got = await lambda.send(new GetFunctionCommand({ FunctionName: id }));
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const got = await readOrGone(() => lambda.send(new GetFunctionCommand({ FunctionName: id })));
+    if (got === undefined) return undefined;
     const c = got.Configuration!;
     const concurrency = await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: id }));
     const arn = c.FunctionArn!;
@@ -210,11 +205,7 @@ export const lambdaFunction: ResourceHandler = {
   },
   async delete(ctx, id, state) {
     if (state.skipDestroy === true) return;
-    try {
-      await ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: id }));
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+    await gone(() => ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: id })));
   },
 };
 
@@ -262,10 +253,6 @@ export const logGroup: ResourceHandler = {
   },
   async delete(ctx, id, state) {
     if (state.skipDestroy === true) return;
-    try {
-      await ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: id }));
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+    await gone(() => ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: id })));
   },
 };

@@ -36,7 +36,7 @@ import {
 } from "@aws-sdk/client-rds";
 import { createHash } from "node:crypto";
 import type { Props } from "../../protocol/wire";
-import { isNotFound, rdsBackupsApplied } from "../clients";
+import { gone, isNotFound, rdsBackupsApplied, readOrGone } from "../clients";
 import { beforeOperation } from "../../control";
 import { PartialCreateError, ResourceContext, ResourceHandler, defined, tagList, tagMap, waitFor } from "./types";
 
@@ -55,30 +55,20 @@ async function updateRdsTags(rds: RDSClient, arn: string, olds: Props, news: Pro
   if (set.length > 0) await rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: set }));
 }
 
-async function gone(action: () => Promise<unknown>): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 // aws_db_instance
 
 /** findDBInstanceByID: by DbiResourceId (filter) when the id looks like one, else by identifier. */
 async function findInstance(rds: RDSClient, id: string): Promise<DBInstance | undefined> {
-  try {
+  return readOrGone(async () => {
     const out = id.startsWith("db-")
       ? await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "dbi-resource-id", Values: [id] }] }))
       : await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
     const found = out.DBInstances ?? [];
     if (found.length > 1) throw new Error(`reading RDS DB Instance (${id}): too many results: wanted 1, got ${found.length}`);
     return found[0];
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  });
 }
 
 async function waitAvailable(rds: RDSClient, identifier: string): Promise<DBInstance> {
@@ -481,13 +471,7 @@ export const snapshot: ResourceHandler = {
   },
   async read(ctx, id, state) {
     const { rds } = ctx.clients;
-    let s;
-    try {
-      s = (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }))).DBSnapshots?.[0];
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const s = await readOrGone(async () => (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }))).DBSnapshots?.[0]);
     if (s === undefined) return undefined;
     const tags = tagMap((await rds.send(new ListTagsForResourceCommand({ ResourceName: s.DBSnapshotArn! }))).TagList);
     return {
@@ -541,13 +525,7 @@ export const subnetGroup: ResourceHandler = {
   },
   async read(ctx, id, state) {
     const { rds } = ctx.clients;
-    let g;
-    try {
-      g = (await rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: id }))).DBSubnetGroups?.[0];
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const g = await readOrGone(async () => (await rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: id }))).DBSubnetGroups?.[0]);
     if (g === undefined) return undefined;
     const tags = tagMap((await rds.send(new ListTagsForResourceCommand({ ResourceName: g.DBSubnetGroupArn! }))).TagList);
     return {
@@ -607,13 +585,9 @@ export const automatedBackupsReplication: ResourceHandler = {
   },
   async read(ctx, id, state) {
     if (id.startsWith("standin-echo-")) return { id, state };
-    let backup;
-    try {
-      [backup] = (await ctx.clients.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceAutomatedBackupsArn: id }))).DBInstanceAutomatedBackups ?? [];
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const backup = await readOrGone(
+      async () => (await ctx.clients.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceAutomatedBackupsArn: id }))).DBInstanceAutomatedBackups?.[0],
+    );
     // TF reads a replication whose backups are `retained` as gone: replication has stopped.
     if (backup === undefined || backup.Status === "retained") return undefined;
     return { id, state: { ...state, region: ctx.region, kmsKeyId: backup.KmsKeyId ?? state.kmsKeyId ?? "", retentionPeriod: backup.BackupRetentionPeriod ?? state.retentionPeriod, sourceDbInstanceArn: backup.DBInstanceArn ?? state.sourceDbInstanceArn } };
