@@ -1,8 +1,11 @@
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ManualClock } from "./manual-clock";
-import { ConcurrentUpdateError, StackNotFoundError } from "../../automation/stacks/port";
+import { ConcurrentUpdateError, PlanViolationError, StackNotFoundError } from "../../automation/stacks/port";
 import {
   applyIgnoreChanges,
   classifyChange,
@@ -182,6 +185,61 @@ describe("memory stacks", () => {
     expect((await stack.outputs()).address!.value).to.equal("r1.restored.example");
     const fn = stacks.inspect(ENV)!.resources.find((r) => r.type === "aws:lambda/function:Function")!;
     expect(fn.state.updatedBy).to.equal("lifecycle");
+  });
+
+  describe("an update plan holds an up to the engine's rules (step.go ConstrainedTo, plan.go checkDiff)", () => {
+    let planDir: string;
+    let plan: string;
+    beforeEach(() => {
+      planDir = fs.mkdtempSync(path.join(os.tmpdir(), "memory-plan-"));
+      plan = path.join(planDir, "plan.json");
+    });
+    afterEach(() => fs.rmSync(planDir, { recursive: true, force: true }));
+
+    /** The environment deployed on primary, the restore stack r1 up, and a saved plan of the switch to it. */
+    async function plannedSwitch() {
+      const stack = await deployed();
+      const restore = await stacks.createOrSelect(RESTORE);
+      await restore.setConfig("target", "r1");
+      await restore.up();
+      await stack.setConfig("databaseSource", RESTORE.stack);
+      await stack.preview(undefined, { savePlan: plan });
+      log.length = 0;
+      return { stack, restore };
+    }
+
+    it("applies the planned update", async () => {
+      const { stack } = await plannedSwitch();
+      await stack.up(undefined, { plan });
+      expect(log).to.deep.equal(["update api environment.variables.SPRING_DATASOURCE_URL"]);
+    });
+
+    it("refuses the planned property changed to another value than the plan holds, before anything runs", async () => {
+      const { stack, restore } = await plannedSwitch();
+      await restore.setConfig("target", "r9");
+      await restore.up();
+      const error = await stack.up(undefined, { plan }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(PlanViolationError);
+      expect((error as PlanViolationError).detail).to.equal(
+        "resource urn:pulumi:dev::app::aws:lambda/function:Function::api violates plan: properties changed: environment.variables.SPRING_DATASOURCE_URL",
+      );
+      expect(log).to.deep.equal([]);
+    });
+
+    it("refuses a resource the plan does not hold", async () => {
+      const { stack } = await plannedSwitch();
+      await stack.setConfig("bucket", "true");
+      const error = await stack.up(undefined, { plan }).catch((e: unknown) => e);
+      expect((error as PlanViolationError).detail).to.equal("create is not allowed by the plan: no steps were expected for this resource");
+      expect(log).to.deep.equal([]);
+    });
+
+    it("lets a planned update turn out `same`, as the engine does", async () => {
+      const { stack } = await plannedSwitch();
+      await stack.setConfig("databaseSource", "primary");
+      await stack.up(undefined, { plan });
+      expect(log).to.deep.equal([]);
+    });
   });
 
   it("shows replace for a property that forces replacement and refuses it on a protected resource", async () => {

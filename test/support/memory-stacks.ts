@@ -14,10 +14,14 @@
  * - `destroy` refuses protected resources, skips `retainOnDelete` ones, deletes the rest
  *   in reverse order; `remove` refuses a stack that still has resources;
  * - an update plan (`preview --save-plan`, `up --plan`) holds each resource's operation and
- *   changed paths; an `up` whose step differs is refused with the engine's sentences
- *   (step_generator.go). Unlike the engine, which stops at the first differing step after
- *   running the ones before it, this refuses before any step; the contract test pins the
- *   case the tool meets, a change to the one resource the plan updates.
+ *   property changes with their new values; an `up` is held to it by the engine's rules
+ *   (step.go ConstrainedTo: a planned update may also be `same`, a planned replacement
+ *   `same` or an update; plan.go checkDiff: every change must be planned, with the planned
+ *   value) and refused with the engine's sentences (step_generator.go). Unlike the engine,
+ *   which stops at the first differing step after running the ones before it, this refuses
+ *   before any step, and it does not compare a create's inputs (the engine accepts any value
+ *   where the plan holds an unknown; under the mocks nothing is unknown). The contract test
+ *   pins the case the tool meets, a change to the one resource the plan updates.
  *
  * Test levers: `failNext`, `beforeNext`, `lock` (ConcurrentUpdateError), `setLastUpdate`,
  * and `history`, the log of every verb, so a test can prove e.g. that a drill never
@@ -26,11 +30,12 @@
  * Which property changes force a replacement comes from the stand-in aws provider's schema
  * table (terraform-provider-aws's ForceNew attributes), shared with the engine tier.
  */
+import * as fs from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
 import { Clock, systemClock } from "../../automation/clock";
 import { redact } from "../../automation/redact";
-import * as fs from "node:fs";
 import {
   ConcurrentUpdateError,
   PlanViolationError,
@@ -632,7 +637,7 @@ class MemoryStack implements Stack {
       async () => {
         const { steps, summary } = await this.evaluate("preview");
         if (options.savePlan !== undefined) {
-          const plan: PlannedStep[] = steps.map(({ urn, op, detailedPaths }) => ({ urn, op, detailedPaths }));
+          const plan: PlannedStep[] = steps.map(({ urn, op, changes }) => ({ urn, op, changes }));
           fs.writeFileSync(options.savePlan, JSON.stringify(plan));
         }
         const diffText = renderDiff(`${this.owner.organizationName}/${this.id.project}/${this.id.stack}`, steps, summary);
@@ -934,7 +939,23 @@ class MemoryStack implements Stack {
 interface PlannedStep {
   urn: string;
   op: StepOp;
-  detailedPaths: string[];
+  changes: PropertyChange[];
+}
+
+/** step.go ConstrainedTo: the operations an `up` may take for a resource the plan holds at `planned`. */
+function allowedUnder(planned: StepOp): StepOp[] {
+  switch (planned) {
+    case "create":
+      return ["same", "create"];
+    case "update":
+      return ["same", "update"];
+    case "replace":
+    case "create-replacement":
+    case "delete-replaced":
+      return ["same", "update", planned];
+    default:
+      return [planned];
+  }
 }
 
 /** The first step the plan does not hold, in the engine's words; undefined when it holds them all. */
@@ -946,9 +967,11 @@ function planViolation(planned: readonly PlannedStep[], steps: readonly Rendered
       if (step.op !== "same") return `${step.op} is not allowed by the plan: no steps were expected for this resource`;
       continue;
     }
-    if (plan.op !== step.op) return `${step.op} is not allowed by the plan: this resource is constrained to ${plan.op}`;
-    const extra = step.detailedPaths.filter((p) => !plan.detailedPaths.includes(p));
-    if (extra.length > 0) return `resource ${step.urn} violates plan: properties changed: ${extra.join(", ")}`;
+    if (!allowedUnder(plan.op).includes(step.op)) return `${step.op} is not allowed by the plan: this resource is constrained to ${plan.op}`;
+    if (step.op === "create") continue;
+    // plan.go checkDiff: a change the plan does not list, or lists with another value.
+    const unplanned = step.changes.filter((c) => !plan.changes.some((p) => p.path === c.path && p.kind === c.kind && isDeepStrictEqual(p.new, c.new)));
+    if (unplanned.length > 0) return `resource ${step.urn} violates plan: properties changed: ${unplanned.map((c) => c.path).join(", ")}`;
   }
   return undefined;
 }

@@ -174,7 +174,8 @@ describe("moto-rds-backups: RDS automated backups where moto 5.2.5 falls short",
 
   describe("with a state file (the engine tier: the test and each provider plugin process share one RDS)", () => {
     it("a deletion and a replication seen through one instance are what another, given the same file, lists and restores; without the file it sees none", async () => {
-      const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rds-backups-")), "state.json");
+      const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "rds-backups-"));
+      const stateFile = path.join(stateDir, "state.json");
       const one = new MotoRdsBackups(emulator.endpoint(), { stateFile });
       const other = new MotoRdsBackups(emulator.endpoint(), { stateFile });
       const alone = new MotoRdsBackups(emulator.endpoint());
@@ -201,6 +202,7 @@ describe("moto-rds-backups: RDS automated backups where moto 5.2.5 falls short",
         expect(await failure(lone.send(new DescribeDBInstanceAutomatedBackupsCommand({ DbiResourceId: dbi })))).to.deep.include({ name: "DBInstanceAutomatedBackupNotFoundFault" });
       } finally {
         for (const b of [one, other, alone]) b.destroy();
+        fs.rmSync(stateDir, { recursive: true, force: true });
       }
     });
   });

@@ -271,9 +271,10 @@ export class MotoRdsBackups {
 
   private rewriteInstances(region: string, output: any): void {
     const instances: DBInstance[] = [...(output?.DBInstances ?? []), ...(output?.DBInstance ? [output.DBInstance] : [])];
+    const { replications } = this.state();
     for (const db of instances) {
       db.DbiResourceId = syntheticDbiResourceId(region, db.DBInstanceIdentifier ?? "", db.InstanceCreateTime);
-      const replicated = this.state().replications.filter((r) => r.instanceArn === db.DBInstanceArn && r.endedAt === undefined);
+      const replicated = replications.filter((r) => r.instanceArn === db.DBInstanceArn && r.endedAt === undefined);
       if (replicated.length > 0) db.DBInstanceAutomatedBackupsReplications = replicated.map((r) => ({ DBInstanceAutomatedBackupsArn: r.arn }));
     }
   }

@@ -76,8 +76,6 @@ function withTags(state: Props, tags: Tag[] | undefined): Props {
   return { ...state, tags: map, tagsAll: map };
 }
 
-
-
 const arn = (ctx: ResourceContext, owner: string | undefined, resource: string) => `arn:aws:ec2:${ctx.region}:${owner ?? ""}:${resource}`;
 
 // ---------------------------------------------------------------------------------------
@@ -658,5 +656,4 @@ function securityGroupRule(direction: "ingress" | "egress"): ResourceHandler {
 
 export const securityGroupIngressRule = securityGroupRule("ingress");
 export const securityGroupEgressRule = securityGroupRule("egress");
-
 

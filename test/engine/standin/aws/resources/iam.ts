@@ -33,7 +33,6 @@ export function decodePolicy(document: string | undefined): string | undefined {
 
 const text = (p: unknown) => (typeof p === "string" ? p : JSON.stringify(p));
 
-
 /** id.PrefixedUniqueId: the prefix, a UTC timestamp and a counter (internal/create/id.go). */
 export function prefixedUniqueId(prefix: string, now = new Date()): string {
   const ts = now.toISOString().replace(/[-:TZ.]/g, "").slice(0, 17);

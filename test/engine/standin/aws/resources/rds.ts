@@ -55,7 +55,6 @@ async function updateRdsTags(rds: RDSClient, arn: string, olds: Props, news: Pro
   if (set.length > 0) await rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: set }));
 }
 
-
 // ---------------------------------------------------------------------------------------
 // aws_db_instance
 
