@@ -26,3 +26,8 @@ export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof UsageError) return ExitCode.usage;
   return ExitCode.failed;
 }
+
+/** The message of any thrown value, for a sentence that quotes it. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
