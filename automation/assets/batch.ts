@@ -133,6 +133,8 @@ export interface BatchOptions {
   random: () => number;
   timeoutMs: number;
   onProgress?: (message: string) => void;
+  /** Where the manifests are written before their upload (removed after): the run's directory, so that a killed run's are found; default a new temp dir. */
+  manifestDir?: string | undefined;
 }
 
 export interface BatchJob extends JobProgress {
@@ -169,7 +171,8 @@ async function writeManifests(bucket: string, copies: AsyncIterable<CopyDecision
 /** Writes and uploads the manifests and creates one job per manifest; the jobs run on their own from here. */
 export async function startBatchCopies(aws: { s3: S3Client; s3control: S3ControlClient }, copies: AsyncIterable<CopyDecision>, options: BatchOptions): Promise<StartedBatch> {
   const accountId = roleAccountId(options.roleArn);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gametracker-dr-batch-"));
+  const dir = options.manifestDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "gametracker-dr-batch-"));
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
     const { groups, local } = await writeManifests(options.bucket, copies, dir);
     const base = `gametracker-dr/batch/${options.runId}`;

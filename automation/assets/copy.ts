@@ -16,6 +16,7 @@ import { multipartEtagParts } from "./content";
 import { HistoryEntry, ObjectVersion } from "./history";
 import { CopySettings } from "./plan";
 import { runBounded } from "./pool";
+import { UploadRecorder } from "./upload-journal";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -33,6 +34,8 @@ export interface CopyOptions {
   partSize?: number;
   /** UploadPartCopy calls in flight for one object. */
   partConcurrency?: number;
+  /** Told before an upload is created, once it is, and once it is completed or aborted, so that a run after a kill can abort it. */
+  uploads?: UploadRecorder | undefined;
 }
 
 export type CopyMethod = "single" | "multipart";
@@ -124,7 +127,14 @@ async function multipartCopy(s3: S3Client, bucket: string, source: ObjectVersion
     firstPartSize = part.kind === "version" ? part.facts.size : undefined;
   }
   const partSize = choosePartSize(source.size, etagParts, firstPartSize, options.partSize);
+  const uploads = options.uploads;
+  uploads?.starting(bucket, key);
   const uploadId = await startMultipartUpload(s3, { bucket, key, head: head.facts.head, tags, encryption: settings.encryption, storageClass: settings.storageClass });
+  uploads?.started(bucket, key, uploadId);
+  // An abandoned upload keeps billing for its parts; an upload whose abort failed stays on record for the next run.
+  const abort = async () => {
+    if (await abortMultipartUpload(s3, bucket, key, uploadId)) uploads?.ended(bucket, key, uploadId);
+  };
   try {
     const ranges = partRanges(source.size, partSize);
     const etags: string[] = new Array(ranges.length);
@@ -139,11 +149,11 @@ async function multipartCopy(s3: S3Client, bucket: string, source: ObjectVersion
       });
     });
     const done = await completeMultipartUpload(s3, { bucket, key, uploadId, parts: ranges.map((r, i) => ({ partNumber: r.partNumber, etag: etags[i]! })), condition });
-    if (done === CONDITION_FAILED) await abortMultipartUpload(s3, bucket, key, uploadId);
+    if (done === CONDITION_FAILED) await abort();
+    else uploads?.ended(bucket, key, uploadId);
     return done;
   } catch (error) {
-    // An abandoned upload keeps billing for its parts; abort it and report the original failure.
-    await abortMultipartUpload(s3, bucket, key, uploadId);
+    await abort();
     throw error;
   }
 }

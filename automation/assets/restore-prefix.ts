@@ -9,6 +9,7 @@ import { copiesOf } from "./manifest";
 import { listPrefixHistories } from "./partitions";
 import { decideKey, DecideOptions, isWrite, KeyDecision, RestorePlan, WriteDecision } from "./plan";
 import { TaskLimiter } from "./pool";
+import { RunFiles } from "./run-files";
 import { WriteSpool } from "./spool";
 import { Semaphore } from "./streams";
 
@@ -20,12 +21,16 @@ export interface PlanPrefixOptions extends DecideOptions {
   pageSize?: number;
   /** Called after each listed page with the number of entries read so far. */
   onPage?: (entriesSoFar: number) => void;
+  /** The endpoint override in use, recorded with the run's files so that a later run aborts its uploads only on the same S3. */
+  endpoint?: string | undefined;
 }
 
-/** A plan and its writes: counts and samples in memory, the writes on disk until they are applied (or the plan is dropped). */
+/** A plan and its writes: counts and samples in memory, the writes on disk until they are applied (or the plan is dropped with `files.close()`). */
 export interface PlannedRestore {
   plan: RestorePlan;
   writes: WriteSpool;
+  /** The run's temp directory: the writes, the journal of its multipart uploads, its batch manifests. */
+  files: RunFiles;
 }
 
 /**
@@ -35,7 +40,8 @@ export interface PlannedRestore {
  */
 export async function planPrefixRestore(s3: S3Client, bucket: string, options: PlanPrefixOptions): Promise<PlannedRestore> {
   const plan = new RestorePlan(bucket, options.prefix, options.at, { deleteNew: options.deleteNew });
-  const writes = WriteSpool.create();
+  const files = RunFiles.create({ bucket, prefix: options.prefix, endpoint: options.endpoint ?? null });
+  const writes = new WriteSpool(files.writesFile);
   const requests = new Semaphore(options.concurrency);
   const checks = new TaskLimiter(options.concurrency);
   const record = async (decision: KeyDecision) => {
@@ -58,14 +64,21 @@ export async function planPrefixRestore(s3: S3Client, bucket: string, options: P
     }
     await checks.drain();
     await writes.close();
-    return { plan, writes };
+    return { plan, writes, files };
   } catch (error) {
     await checks.drain().catch(() => undefined);
     await writes.dispose();
+    files.close();
     throw error;
   } finally {
     stopKeeping();
   }
+}
+
+/** Ends a run's use of its plan: the writes and the run's temp directory go, unless an upload it opened may still be open (run-files.ts). */
+export async function closePlannedRestore(planned: PlannedRestore): Promise<void> {
+  await planned.writes.dispose();
+  planned.files.close();
 }
 
 export interface ApplyPlannedOptions {
@@ -88,13 +101,13 @@ export interface AppliedRestore {
  * writes a job can't make are applied meanwhile, then the jobs are followed to the end.
  */
 export async function applyPlannedRestore(aws: Pick<AwsClients, "s3" | "s3control">, bucket: string, planned: PlannedRestore, options: ApplyPlannedOptions): Promise<AppliedRestore> {
-  const apply = { concurrency: options.concurrency, clock: options.clock, ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}) };
+  const apply = { concurrency: options.concurrency, clock: options.clock, copy: { uploads: planned.files.journal }, ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}) };
   const stopKeeping = keepHeapSmall();
   try {
     if (options.batch === undefined) {
       return { applied: await applyWrites(aws.s3, bucket, planned.writes.read(), { ...apply, total: planned.writes.count }), batch: undefined };
     }
-    const batch = { ...options.batch, bucket, clock: options.clock };
+    const batch = { ...options.batch, bucket, clock: options.clock, manifestDir: planned.files.batchDir };
     const started = await startBatchCopies(aws, copiesOf(planned.writes.read()), batch);
     const inJobs = started.jobs.reduce((n, j) => n + j.copies, 0);
     const applied = await applyWrites(aws.s3, bucket, concat(notCopies(planned.writes.read()), started.local), { ...apply, total: planned.writes.count - inJobs });

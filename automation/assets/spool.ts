@@ -1,6 +1,4 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import * as readline from "node:readline";
 import { LineFile } from "./line-file";
 import { WriteDecision } from "./plan";
@@ -8,25 +6,17 @@ import { WriteDecision } from "./plan";
 /**
  * The writes of a plan, kept on disk between planning and applying (one JSON line each),
  * so that memory stays bounded however many keys a prefix holds: the plan is counted in
- * memory, the writes stream through this file.
+ * memory, the writes stream through this file (in the run's directory, run-files.ts).
  */
 export class WriteSpool {
   private readonly out: LineFile;
 
-  private constructor(
-    private readonly dir: string,
-    readonly file: string,
-  ) {
+  constructor(readonly file: string) {
     this.out = new LineFile(file);
   }
 
   get count(): number {
     return this.out.lines;
-  }
-
-  static create(): WriteSpool {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gametracker-dr-plan-"));
-    return new WriteSpool(dir, path.join(dir, "writes.ndjson"));
   }
 
   /** Appends one decision; waits when the disk is behind, so the planner can't outrun it. */
@@ -51,7 +41,7 @@ export class WriteSpool {
 
   async dispose(): Promise<void> {
     await this.close().catch(() => undefined);
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.rmSync(this.file, { force: true });
   }
 }
 

@@ -2,6 +2,7 @@ import { formatDuration, table } from "../output";
 import type { ApplyView } from "./apply";
 import type { BatchJob } from "./batch";
 import { HistoryEntry } from "./history";
+import type { LeftoversReport } from "./leftovers";
 import { Action, RestorePlan } from "./plan";
 
 /** What each count in a plan means, in the operator's words. */
@@ -144,4 +145,68 @@ export function renderVersions(bucket: string, key: string, rows: readonly Versi
     r.isLatest ? "latest" : "",
   ]);
   return `s3://${bucket}/${key}, newest first:\n` + table(["VERSION ID", "LAST MODIFIED (UTC)", "SIZE", "ETAG", ""], body);
+}
+
+/** A value as one shell word (single-quoted), for the commands a sentence gives to copy. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function abortCommand(bucket: string, key: string, uploadId: string | null): string {
+  return `aws s3api abort-multipart-upload --bucket ${shellWord(bucket)} --key ${shellWord(key)} --upload-id ${uploadId === null ? "<id from aws s3api list-multipart-uploads>" : shellWord(uploadId)}`;
+}
+
+/**
+ * What the start of a restore-prefix found of killed runs, as the operator reads it:
+ * what was cleaned (progress) and what was left alone and why, with the command that
+ * removes it (warnings). Nothing when nothing was found.
+ */
+export function renderLeftovers(report: LeftoversReport, where: { bucket: string; prefix: string }): { done: string[]; warnings: string[] } {
+  const done: string[] = [];
+  const warnings: string[] = [];
+  for (const r of report.removed) done.push(`removed the temp files of restore-prefix run ${r.pid}, which is no longer running (${r.dir})`);
+  for (const u of report.aborted) done.push(`aborted multipart upload ${u.uploadId} of s3://${u.bucket}/${u.key}, left open by restore-prefix run ${u.pid} when it was stopped (no object version is touched)`);
+  if (report.alreadyEnded.length > 0) done.push(`${report.alreadyEnded.length} multipart upload(s) those runs recorded had already been completed or aborted`);
+  for (const u of report.named) {
+    const id = u.uploadId ?? "(id never recorded)";
+    const run = `restore-prefix run ${u.pid}`;
+    const abort = abortCommand(u.bucket, u.key, u.uploadId);
+    switch (u.reason) {
+      case "dry-run":
+        warnings.push(`dry run: multipart upload ${id} of s3://${u.bucket}/${u.key}, left open by ${run} when it was stopped, is not aborted; run without --dry-run to abort it.`);
+        break;
+      case "other-bucket":
+        warnings.push(`${run} was stopped with multipart upload ${id} of s3://${u.bucket}/${u.key} open${u.detail !== null ? ` (${u.detail})` : ""}; run restore-prefix on that bucket to abort it, or: ${abort}`);
+        break;
+      case "abort-failed":
+        warnings.push(`multipart upload ${id} of s3://${u.bucket}/${u.key}, left open by ${run}, could not be aborted (${u.detail}); the next run tries again, or: ${abort}`);
+        break;
+      case "id-unknown":
+        warnings.push(
+          `multipart upload ${id} of s3://${u.bucket}/${u.key}${u.initiated !== null ? ` (started ${u.initiated})` : ""} may be the one ${run} was creating when it was stopped, before its id was recorded, so it was left alone; if nothing else is uploading that key, abort it: ${abort}`,
+        );
+        break;
+      case "not-recorded":
+        break;
+    }
+  }
+  const others = report.named.filter((u) => u.reason === "not-recorded");
+  if (others.length > 0) {
+    const listed = others.slice(0, 5).map((u) => `${JSON.stringify(u.key)} (${u.uploadId}${u.initiated !== null ? `, started ${u.initiated}` : ""})`);
+    const more = report.notRecorded > listed.length ? `, … ${report.notRecorded - listed.length} more` : "";
+    warnings.push(
+      `${report.notRecorded} multipart upload(s) open under s3://${where.bucket}/${where.prefix} were not started by a restore-prefix run on this host (another client's, or a run on another machine) and were left alone: ${listed.join(", ")}${more}; if nothing is uploading them, abort each with aws s3api abort-multipart-upload --bucket ${shellWord(where.bucket)} --key <key> --upload-id <id>`,
+    );
+  }
+  if (report.named.length > 0) {
+    warnings.push(
+      report.abortAfterDays !== null
+        ? `The bucket's lifecycle aborts incomplete uploads under s3://${where.bucket}/${where.prefix} ${report.abortAfterDays} day(s) after they start.`
+        : `No lifecycle rule of bucket ${where.bucket} that this run could read aborts incomplete uploads under ${where.prefix === "" ? "the whole bucket" : where.prefix}; parts left open are billed until they are aborted.`,
+    );
+  }
+  for (const r of report.kept) warnings.push(`kept ${r.dir}: it records the open uploads above, for a later run to abort`);
+  for (const dir of report.legacy) warnings.push(`found the temp files of a restore-prefix made before runs recorded their process (${dir}); remove them if no restore-prefix is running: rm -r ${shellWord(dir)}`);
+  warnings.push(...report.problems);
+  return { done, warnings };
 }

@@ -11,6 +11,7 @@ import {
   HeadObjectCommand,
   HeadObjectCommandOutput,
   LifecycleRule,
+  ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   PublicAccessBlockConfiguration,
   PutObjectCommand,
@@ -479,9 +480,65 @@ export async function completeMultipartUpload(
   }
 }
 
-/** Aborts an upload (an abandoned one keeps billing for its parts); a failure to abort is ignored, the caller reports its own. */
-export async function abortMultipartUpload(s3: S3Client, bucket: string, key: string, uploadId: string): Promise<void> {
-  await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+/**
+ * Aborts one upload of one key: "aborted", or "gone" when S3 has no such upload (already
+ * completed or aborted; S3 answers NoSuchUpload, and never removes an object for it).
+ */
+export async function abortUpload(s3: S3Client, bucket: string, key: string, uploadId: string): Promise<"aborted" | "gone"> {
+  try {
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    return "aborted";
+  } catch (error) {
+    if (isAwsError(error, "NoSuchUpload") || httpStatusOf(error) === 404) return "gone";
+    return rethrowAws(`abort multipart upload ${uploadId} of s3://${bucket}/${key}`, error);
+  }
+}
+
+/**
+ * Aborts an upload (an abandoned one keeps billing for its parts); a failure to abort is
+ * ignored, the caller reports its own. Returns whether the upload is surely no longer open.
+ */
+export async function abortMultipartUpload(s3: S3Client, bucket: string, key: string, uploadId: string): Promise<boolean> {
+  return abortUpload(s3, bucket, key, uploadId).then(
+    () => true,
+    () => false,
+  );
+}
+
+export interface OpenUpload {
+  key: string;
+  uploadId: string;
+  /** When S3 says it was created (moto answers a fixed date). */
+  initiated: Date | undefined;
+}
+
+/** Pages of ListMultipartUploads read at most: the uploads are for naming, not for a bulk job. */
+const UPLOAD_PAGES = 10;
+
+/** The multipart uploads open under a prefix, in key order; `complete` is false when there were more than the pages read. */
+export async function listOpenUploads(s3: S3Client, bucket: string, prefix: string): Promise<{ uploads: OpenUpload[]; complete: boolean }> {
+  const uploads: OpenUpload[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  for (let page = 0; page < UPLOAD_PAGES; page++) {
+    const answer = await callAws(`list the open multipart uploads under s3://${bucket}/${prefix}`, () =>
+      s3.send(
+        new ListMultipartUploadsCommand({
+          Bucket: bucket,
+          ...(prefix !== "" ? { Prefix: prefix } : {}),
+          ...(keyMarker !== undefined ? { KeyMarker: keyMarker } : {}),
+          ...(uploadIdMarker !== undefined ? { UploadIdMarker: uploadIdMarker } : {}),
+        }),
+      ),
+    );
+    for (const u of answer.Uploads ?? []) if (u.Key !== undefined && u.UploadId !== undefined) uploads.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated });
+    const nextKey = answer.NextKeyMarker || undefined;
+    const nextId = answer.NextUploadIdMarker || undefined;
+    if (answer.IsTruncated !== true || nextKey === undefined || (nextKey === keyMarker && nextId === uploadIdMarker)) return { uploads, complete: true };
+    keyMarker = nextKey;
+    uploadIdMarker = nextId;
+  }
+  return { uploads, complete: false };
 }
 
 /**

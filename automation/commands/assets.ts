@@ -8,9 +8,10 @@ import { DEFAULT_BATCH_TIMEOUT_MS, roleAccountId } from "../assets/batch";
 import { assertVersionedBucket } from "../assets/bucket";
 import { parseRestoreTime } from "../assets/instant";
 import { checkManifestPath, copiesOf, writeManifest } from "../assets/manifest";
-import { applyPlannedRestore, planPrefixRestore } from "../assets/restore-prefix";
+import { finishKilledRuns } from "../assets/leftovers";
+import { applyPlannedRestore, closePlannedRestore, planPrefixRestore } from "../assets/restore-prefix";
 import { applyKeyRestore, applyUndelete, planKeyRestore, planUndelete, readKeyHistory, WhichVersion } from "../assets/single-key";
-import { describeEntry, planView, progressLine, renderApplied, renderBatch, renderPlan, renderVersions, shouldReport, versionRows } from "../assets/summary";
+import { describeEntry, planView, progressLine, renderApplied, renderBatch, renderLeftovers, renderPlan, renderVersions, shouldReport, versionRows } from "../assets/summary";
 import { BucketArgs, bucketFrom, withBucketOption } from "./environment-flags";
 import { bucketNameProblem } from "../../contracts/aws-names";
 
@@ -187,9 +188,15 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
       at,
       deleteNew: args.deleteNew,
       concurrency,
+      endpoint: ctx.aws.endpoint,
       onPage: (n) => ctx.output.progress(`listing versions of s3://${bucket}/${prefix}: ${n} read (${formatDuration(ctx.clock.now().getTime() - planStarted)})`),
     });
     try {
+      // What killed runs left (their temp files, their open uploads) is finished once the input has proven good.
+      const leftovers = await finishKilledRuns(s3, { bucket, prefix, endpoint: ctx.aws.endpoint }, { dryRun: args.dryRun });
+      const cleaned = renderLeftovers(leftovers, { bucket, prefix });
+      cleaned.done.forEach((line) => ctx.output.progress(line));
+      cleaned.warnings.forEach((line) => ctx.output.warn(line));
       const view = planView(planned.plan);
       const blockedExit = planned.plan.counts.blocked > 0 ? ExitCode.failed : ExitCode.ok;
       let manifest: { file: string; copies: number } | null = null;
@@ -198,7 +205,7 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
         ctx.output.progress(`wrote the ${manifest.copies} copies of the plan to ${manifest.file} (S3 Batch Operations CSV manifest: bucket, key, version id)`);
       }
       if (args.dryRun || planned.plan.writeCount === 0) {
-        ctx.output.result({ plan: view, applied: null, batch: null, manifest, dryRun: args.dryRun }, () => renderPlan(view) + (args.dryRun && planned.plan.writeCount > 0 ? "\nDry run: nothing was written." : ""));
+        ctx.output.result({ plan: view, applied: null, batch: null, manifest, dryRun: args.dryRun, leftovers }, () => renderPlan(view) + (args.dryRun && planned.plan.writeCount > 0 ? "\nDry run: nothing was written." : ""));
         return blockedExit;
       }
 
@@ -234,11 +241,11 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
               },
       });
       const { applied } = done;
-      ctx.output.result({ plan: view, applied, batch: done.batch ?? null, manifest, dryRun: false }, () => renderApplied(applied) + (done.batch !== undefined ? "\n" + renderBatch({ jobs: done.batch }) : ""));
+      ctx.output.result({ plan: view, applied, batch: done.batch ?? null, manifest, dryRun: false, leftovers }, () => renderApplied(applied) + (done.batch !== undefined ? "\n" + renderBatch({ jobs: done.batch }) : ""));
       const batchFailed = done.batch?.some((j) => !j.ok) === true;
       return applied.failed.length > 0 || applied.skipped > 0 || applied.changedCount > 0 || batchFailed ? ExitCode.failed : blockedExit;
     } finally {
-      await planned.writes.dispose();
+      await closePlannedRestore(planned);
     }
   },
 };

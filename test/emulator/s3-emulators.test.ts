@@ -4,10 +4,12 @@ import {
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -77,6 +79,16 @@ describeOnS3Emulators("S3 emulator behaviours", (emulator) => {
       .send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "k", UploadId: upload.UploadId, IfMatch: '"0123456789abcdef0123456789abcdef"', MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }))
       .then(() => false, (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 412);
     expect(refused).to.equal(emulator.supports.conditionalComplete);
+  });
+
+  it(`lifecycle: a bucket's lifecycle rule that aborts incomplete multipart uploads is stored (S3) — ${emulator.supports.lifecycle ? "yes" : "NotImplemented"} here`, async () => {
+    const { s3 } = await bucket();
+    const rule = { ID: "abort-incomplete-multipart-uploads", Status: "Enabled" as const, Filter: {}, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } };
+    const stored = await s3
+      .send(new PutBucketLifecycleConfigurationCommand({ Bucket: BUCKET, LifecycleConfiguration: { Rules: [rule] } }))
+      .then(async () => (await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: BUCKET }))).Rules?.[0]?.AbortIncompleteMultipartUpload?.DaysAfterInitiation === 7)
+      .catch((e: { name?: string }) => (e.name === "NotImplemented" ? false : Promise.reject(e)));
+    expect(stored).to.equal(emulator.supports.lifecycle);
   });
 
   it(`listing order: entries of one key written within a second are listed newest first with their own stamps (S3: milliseconds) — ${emulator.supports.subSecondOrder ? "yes" : "whole seconds"} here`, async () => {

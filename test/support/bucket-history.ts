@@ -9,13 +9,16 @@
  */
 import { createHash } from "node:crypto";
 import {
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { runBounded } from "../../automation/assets/pool";
 
@@ -200,4 +203,23 @@ export function censusDiff(before: VersionCensus, after: VersionCensus): { versi
     markersAdded: [...after.markers].filter((m) => !before.markers.has(m)).length,
     markersRemoved: [...before.markers].filter((m) => !after.markers.has(m)).length,
   };
+}
+
+const MiB = 1024 * 1024;
+
+/** Uploads `body` as a multipart upload of 5 MiB parts, as a client uploading a large file does: its ETag ends in -<parts>. */
+export async function putInParts(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  body: Buffer,
+  extra: { ContentType?: string; Metadata?: Record<string, string>; CacheControl?: string; Tagging?: string } = {},
+): Promise<void> {
+  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ...extra }));
+  const parts = [];
+  for (let i = 0; i * 5 * MiB < body.length; i++) {
+    const p = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: created.UploadId, PartNumber: i + 1, Body: body.subarray(i * 5 * MiB, Math.min(body.length, (i + 1) * 5 * MiB)) }));
+    parts.push({ PartNumber: i + 1, ETag: p.ETag! });
+  }
+  await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: created.UploadId, MultipartUpload: { Parts: parts } }));
 }

@@ -39,6 +39,8 @@ export interface S3Behaviours {
   exclusiveMarkers: boolean;
   /** CompleteMultipartUpload honours If-Match (moto ignores it). */
   conditionalComplete: boolean;
+  /** Bucket lifecycle configurations are stored (versitygw answers NotImplemented). */
+  lifecycle: boolean;
 }
 
 export interface S3Emulator extends EmulatorHandle {
@@ -49,13 +51,13 @@ export interface S3Emulator extends EmulatorHandle {
 }
 
 const EMULATORS: Record<S3EmulatorName, { endpoint: () => string | undefined; reset: string; defaults?: AwsClientOptions; supports: S3Behaviours }> = {
-  moto: { endpoint: motoEndpoint, reset: "/moto-api/reset", supports: { encryption: true, storageClasses: true, nullVersions: true, fullObjectChecksums: false, subSecondOrder: false, exclusiveMarkers: true, conditionalComplete: false } },
+  moto: { endpoint: motoEndpoint, reset: "/moto-api/reset", supports: { encryption: true, storageClasses: true, nullVersions: true, fullObjectChecksums: false, subSecondOrder: false, exclusiveMarkers: true, conditionalComplete: false, lifecycle: true } },
   versitygw: {
     endpoint: () => process.env.GAMETRACKER_TEST_VERSITYGW,
     reset: "/__reset",
     // versitygw refuses session tokens (InvalidToken), which the test environment sets.
     defaults: { credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } },
-    supports: { encryption: false, storageClasses: false, nullVersions: false, fullObjectChecksums: true, subSecondOrder: true, exclusiveMarkers: false, conditionalComplete: true },
+    supports: { encryption: false, storageClasses: false, nullVersions: false, fullObjectChecksums: true, subSecondOrder: true, exclusiveMarkers: false, conditionalComplete: true, lifecycle: false },
   },
 };
 

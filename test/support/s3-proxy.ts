@@ -13,7 +13,9 @@
  *    current delete marker the time of the version it hid), and a key's versions and
  *    markers are listed interleaved, newest first (versitygw lists all markers first). The
  *    creation moments are the proxy's own observations of the writes passing through it.
- *    Nothing else in any answer is changed.
+ *    Nothing else in any answer is changed;
+ *  - hold the requests `hold` picks: neither forwarded nor answered, as S3 looks to a
+ *    client killed while waiting for it (a test kills that client at the hold).
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -132,6 +134,9 @@ export class S3Proxy {
   private readonly random: () => number;
   /** Requests by operation on the measured endpoint since the last `resetCounts`. */
   readonly counts = new Map<string, number>();
+  /** Requests for which this answers true are held until the client goes away or the proxy closes. */
+  hold: ((kind: string, url: URL) => boolean) | undefined;
+  private readonly heldRequests: http.IncomingMessage[] = [];
 
   constructor(private readonly options: S3ProxyOptions) {
     this.upstream = new URL(options.upstream);
@@ -147,11 +152,21 @@ export class S3Proxy {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
+  /** Resolves once `count` requests are held; rejects after `timeoutMs`. */
+  async whenHeld(count: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.heldRequests.length < count) {
+      if (Date.now() > deadline) throw new Error(`${this.heldRequests.length} of ${count} requests held after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   resetCounts(): void {
     this.counts.clear();
   }
 
   async close(): Promise<void> {
+    for (const req of this.heldRequests) req.socket.destroy();
     this.agent.destroy();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
@@ -174,6 +189,10 @@ export class S3Proxy {
     }
     const kind = requestKind(req.method ?? "GET", url, req.headers);
     if (measured) this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    if (this.hold?.(kind, url) === true) {
+      this.heldRequests.push(req);
+      return;
+    }
     const forward = () => {
       const upstream = http.request(
         { host: this.upstream.hostname, port: this.upstream.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },

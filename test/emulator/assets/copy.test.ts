@@ -1,13 +1,10 @@
 import { expect } from "chai";
 import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
-  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { applyWrites } from "../../../automation/assets/apply";
 import { copyVersion } from "../../../automation/assets/copy";
@@ -17,20 +14,12 @@ import { keyHistory } from "../../../automation/assets/listing";
 import { ManualClock } from "../../support/manual-clock";
 import { describeOnS3Emulators } from "../../support/s3-emulators";
 import { FaultInjector } from "../../support/faults";
-import { md5 } from "../../support/bucket-history";
+import { md5, putInParts } from "../../support/bucket-history";
 
 const BUCKET = "gametracker-assets-copy";
 const MiB = 1024 * 1024;
 
-async function uploadInParts(s3: S3Client, key: string, body: Buffer, extra: { ContentType?: string; Metadata?: Record<string, string>; CacheControl?: string; Tagging?: string } = {}) {
-  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key, ...extra }));
-  const parts = [];
-  for (let i = 0; i * 5 * MiB < body.length; i++) {
-    const p = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: created.UploadId, PartNumber: i + 1, Body: body.subarray(i * 5 * MiB, Math.min(body.length, (i + 1) * 5 * MiB)) }));
-    parts.push({ PartNumber: i + 1, ETag: p.ETag! });
-  }
-  await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: created.UploadId, MultipartUpload: { Parts: parts } }));
-}
+const uploadInParts = (s3: S3Client, key: string, body: Buffer, extra: Parameters<typeof putInParts>[4] = {}) => putInParts(s3, BUCKET, key, body, extra);
 
 const contents = async (s3: S3Client, key: string) => Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
 
@@ -69,7 +58,7 @@ describeOnS3Emulators("assets/copy", (emulator) => {
     expect(sameListedContent(copy!, original!)).to.equal(true);
   });
 
-  it("objects over the single-copy limit go through UploadPartCopy (limit and part size injected), and a failed part aborts the upload", async () => {
+  it("objects over the single-copy limit go through UploadPartCopy (limit and part size injected), and a failed part aborts the upload; the journal hears of each upload's start and end", async () => {
     const s3 = emulator.clients().s3;
     const history = await emulator.history(s3, BUCKET);
     const body = Buffer.alloc(6 * MiB + 123, 1);
@@ -80,18 +69,22 @@ describeOnS3Emulators("assets/copy", (emulator) => {
 
     const faults = new FaultInjector().add({ operation: "UploadPartCopy", kind: "server", times: Infinity });
     const failing = emulator.clients({ middleware: faults.middleware, maxAttempts: 1 }).s3;
+    const lines: string[] = [];
+    const uploads = { starting: () => void lines.push("starting"), started: () => void lines.push("started"), ended: () => void lines.push("ended") };
     const view = await applyWrites(failing, BUCKET, [{ action: "copy", key: "large.bin", source: source!, current: current! }], {
       concurrency: 2,
       total: 1,
       clock: new ManualClock(),
-      copy: { singleCopyLimit: 1 * MiB, partSize: 5 * MiB },
+      copy: { singleCopyLimit: 1 * MiB, partSize: 5 * MiB, uploads },
     });
     expect(view.failed.map((f) => f.key)).to.deep.equal(["large.bin"]);
     expect(view.failed[0]!.error).to.match(/^Could not copy part 1 of version .* of s3:\/\/gametracker-assets-copy\/large\.bin: AWS answered ServiceUnavailable/);
     expect(faults.count("AbortMultipartUpload")).to.equal(1);
+    expect(lines, "aborted").to.deep.equal(["starting", "started", "ended"]);
 
-    const ok = await copyVersion(s3, BUCKET, source!, current, {}, { singleCopyLimit: 1 * MiB, partSize: 5 * MiB });
+    const ok = await copyVersion(s3, BUCKET, source!, current, {}, { singleCopyLimit: 1 * MiB, partSize: 5 * MiB, uploads });
     expect(ok !== "condition-failed" && ok.method).to.equal("multipart");
+    expect(lines.slice(3), "completed").to.deep.equal(["starting", "started", "ended"]);
     const copied = await contents(s3, "large.bin");
     expect(copied.length).to.equal(body.length);
     expect(md5(copied)).to.equal(md5(body));
