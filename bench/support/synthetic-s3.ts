@@ -3,8 +3,8 @@
  * instead of storage, for the benchmark's memory figure: a listing of a million versions
  * costs this server nothing, so what is measured is the tool's own memory. It answers what
  * a restore-prefix sends, with S3's documented semantics (listing order and markers,
- * HEAD of versions and of delete markers, copies, marker removals), and accepts every
- * write without changing the bucket.
+ * HEAD of versions and of delete markers, copies, marker removals, no open multipart
+ * upload), and accepts every write without changing the bucket.
  *
  * Key i is `<prefix><i div 1000, 4 digits>/<i, 7 digits>.png` with versions v1 (t1), v2
  * (t2) and then: v3 (t3) for i mod 10 < 7, an overwrite (t5) for 7 and 8, a delete marker
@@ -146,6 +146,7 @@ export class SyntheticBucket {
     if (key === "") {
       if (q.has("versioning")) return xml(200, `<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`);
       if (q.has("versions")) return xml(200, this.list(q));
+      if (q.has("uploads")) return xml(200, "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>");
       return xml(400, "<Error><Code>NotImplemented</Code></Error>");
     }
     const i = this.index(key);

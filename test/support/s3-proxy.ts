@@ -56,6 +56,7 @@ export function requestKind(method: string, url: URL, headers: http.IncomingHttp
   if (bucket === "") return "ListBuckets";
   if (key === "") {
     if (q.has("versions")) return "ListObjectVersions";
+    if (q.has("uploads")) return "ListMultipartUploads";
     if (q.has("versioning")) return method === "PUT" ? "PutBucketVersioning" : "GetBucketVersioning";
     if (q.get("list-type") === "2") return "ListObjectsV2";
     if (method === "PUT" && [...q.keys()].length === 0) return "CreateBucket";
