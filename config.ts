@@ -23,7 +23,7 @@ import { DEFAULT_AVAILABILITY_ZONES, DEFAULT_CIDR_BLOCK, NAT_STRATEGIES, NatStra
 import { validateDatabaseName } from "./components/datasource";
 import { DATABASE_ROLES, DATABASE_SOURCE_KEY, DatabaseRole, ENVIRONMENT_PROJECT, isDrillStackOf, isRestoreStackOf, NO_DATABASE_SOURCE, PRIMARY_SOURCE } from "./contracts/stacks";
 import { regionNameProblem } from "./contracts/aws-names";
-import { parseValidationSettings, VALIDATION_CONFIG_SCHEMA, ValidationSettings } from "./automation/validation/checks-config";
+import { parseValidationSettings, VALIDATION_CONFIG_SCHEMA, ValidationSettings } from "./contracts/validation-config";
 
 import type { ConfigKeySchema } from "./contracts/config-schema";
 
@@ -63,7 +63,7 @@ export const CONFIG_SCHEMA = {
   "networkCidrBlock": { type: "string", default: DEFAULT_CIDR_BLOCK, description: "CIDR of the VPC this program creates." },
   "networkAvailabilityZones": { type: "integer", default: DEFAULT_AVAILABILITY_ZONES, description: "Availability zones of the VPC this program creates (2-6)." },
   "networkNatGateways": { type: "string", default: "single", description: "NAT gateways of the VPC this program creates: single, one-per-az or none." },
-  // validationWith, validationTimeout and the bundled validator's SQL checks (validation/checks-config.ts).
+  // validationWith, validationTimeout and the bundled validator's SQL checks (contracts/validation-config.ts).
   ...VALIDATION_CONFIG_SCHEMA,
 } as const satisfies Record<string, ConfigKeySchema>;
 

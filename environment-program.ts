@@ -17,7 +17,7 @@ import { InvalidConfigError } from "./components/errors";
 import { SQLSERVER_PORT } from "./components/database-rules";
 import { environmentTags } from "./contracts/tags";
 import { crossRegionSourceProblem, EnvironmentOutputNames, NO_DATABASE_SOURCE, PRIMARY_SOURCE, RESTORE_PROJECT, RestoreOutputNames } from "./contracts/stacks";
-import { exportValidationSettings } from "./automation/validation/checks-config";
+import { exportValidationSettings } from "./contracts/validation-config";
 
 type Outputs = { [K in keyof typeof EnvironmentOutputNames]: pulumi.Output<unknown> | unknown };
 

@@ -1,3 +1,5 @@
+import type { Refuse } from "../contracts/validation-config";
+
 /**
  * The two kinds of failure an operator must tell apart at 3 a.m.: "you asked for
  * something wrong" (exit 2, nothing was changed) and "the thing you asked for did not
@@ -11,6 +13,9 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
   readonly exitCode = ExitCode.usage;
 }
+
+/** The driver's answer to a bad flag or value that a shared parser (contracts/) refuses: exit 2. */
+export const usageRefusal: Refuse = (_key, message) => new UsageError(message);
 
 /** A check or an operation failed. Exit 1. */
 export class OperationError extends Error {

@@ -1,4 +1,4 @@
-import { redact, redactText } from "./redact";
+import { redact, redactText } from "../contracts/redact";
 
 /**
  * Where a command speaks. Results go to stdout (JSON with `--json`, text otherwise);

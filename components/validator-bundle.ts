@@ -18,7 +18,7 @@ export const VALIDATOR_RUNTIME = "nodejs22.x";
  * when running from dist/ (the installed CLI), where there is no `.ts` beside it.
  */
 export function validatorEntry(): string {
-  const base = path.resolve(__dirname, "..", "automation", "validation", "validator", "handler");
+  const base = path.resolve(__dirname, "validator-lambda", "handler");
   const found = [".ts", ".js"].map((ext) => base + ext).find((file) => fs.existsSync(file));
   if (found === undefined) throw new Error(`The bundled validator's source is missing (${base}.ts or .js); reinstall the tool (npm ci builds dist/).`);
   return found;

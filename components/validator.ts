@@ -4,16 +4,16 @@
  * subnets with the API's security group, which the database's security group already
  * admits on 1433 and which has HTTPS out to Secrets Manager; its role may read exactly
  * one secret, the restored instance's, and nothing else beyond running in the VPC and
- * logging. Its code is bundled when the program runs (validator-bundle.ts).
+ * logging. Its code (validator-lambda/) is bundled when the program runs (validator-bundle.ts).
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { encodeSqlChecks, SqlChecks } from "../automation/validation/checks-config";
-import { ValidatorEnvironment } from "../automation/validation/validator/environment";
+import { TagKeys } from "../contracts/tags";
+import { encodeSqlChecks, SqlChecks } from "../contracts/validation-config";
 import { LAMBDA_TRUST_POLICY } from "./api";
 import { InvalidConfigError, show } from "./errors";
-import { TagKeys } from "../contracts/tags";
+import { ValidatorEnvironment } from "./validator-lambda/environment";
 import { buildValidatorBundle, VALIDATOR_FILE, VALIDATOR_HANDLER, VALIDATOR_RUNTIME } from "./validator-bundle";
 
 /** Where Lambda's Node.js runtimes keep the CA bundle that includes the RDS certificate authorities. */

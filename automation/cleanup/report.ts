@@ -1,5 +1,5 @@
 /** What `cleanup` prints, pure. */
-import { formatDurationSpec } from "../duration";
+import { formatDurationSpec } from "../../contracts/duration";
 import { table } from "../output";
 import type { CleanupResult } from "./run";
 import { formatAge } from "./select";

@@ -8,7 +8,7 @@
  * an update in progress or of unknown age, anything with deletion protection on (it is
  * reported, never forced), and anything younger than the age.
  */
-import { formatDurationSpec } from "../duration";
+import { formatDurationSpec } from "../../contracts/duration";
 import { formatDuration } from "../output";
 import { isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE } from "../../contracts/stacks";
 

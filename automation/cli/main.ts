@@ -1,7 +1,7 @@
 import yargs, { Argv } from "yargs";
 import { ExitCode, exitCodeOf, UsageError } from "../errors";
 import { StreamOutput } from "../output";
-import { redactText } from "../redact";
+import { redactText } from "../../contracts/redact";
 import { StackNotFoundError } from "../stacks/port";
 import { CliCommand, CliCommandGroup } from "./command";
 import { allCommands } from "./commands";

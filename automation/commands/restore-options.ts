@@ -5,7 +5,8 @@ import { UsageError } from "../errors";
 import { InterruptInstaller, processInterrupts } from "../interrupt";
 import { PipelineDeps } from "../restore/pipeline";
 import { HostResolver, systemResolver } from "../restore/verify";
-import { DEFAULT_VALIDATION_TIMEOUT_MS, describeTimeout } from "../validation/hook";
+import { describeTimeout } from "../../contracts/duration";
+import { DEFAULT_VALIDATION_TIMEOUT_MS } from "../../contracts/validation-config";
 import { planValidation, ValidationPlan } from "../validation/plan";
 import { verbosePulumiOutput } from "./pulumi-output";
 

@@ -1,5 +1,6 @@
 import { CliCommand, CliCommandGroup } from "../cli/command";
-import { durationArg, durationOption, formatDurationSpec, parseDuration } from "../duration";
+import { formatDurationSpec } from "../../contracts/duration";
+import { durationArg, durationOption, parseDuration } from "../duration";
 import { ExitCode, UsageError } from "../errors";
 import { formatDuration } from "../output";
 import type { Argv } from "yargs";

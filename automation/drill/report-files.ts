@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../errors";
-import { redact, redactText } from "../redact";
+import { redact, redactText } from "../../contracts/redact";
 import { DrillReport, renderMarkdown, reportFileNames } from "./report";
 
 /** Where reports go; a port so tests can make writing fail (the drill's `report` step). */

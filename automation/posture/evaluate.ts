@@ -1,4 +1,4 @@
-import { formatDurationSpec } from "../duration";
+import { formatDurationSpec } from "../../contracts/duration";
 import { formatDuration } from "../output";
 import type { AutomatedBackupInfo, SnapshotInfo } from "../aws/rds";
 import { isReplicated, isRetained } from "../restore/recovery-point";

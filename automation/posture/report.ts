@@ -1,4 +1,4 @@
-import { formatDurationSpec } from "../duration";
+import { formatDurationSpec } from "../../contracts/duration";
 import { table } from "../output";
 import { isoSeconds } from "../snapshots/model";
 import { CheckResult, PostureThresholds } from "./evaluate";

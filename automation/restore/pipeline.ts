@@ -13,9 +13,9 @@ import { createRestoreStack, destroyRestoreStack, openRestoreStack, RestoredData
 import { RestoreRunDeps } from "./run-deps";
 import { RestoreSpec } from "./spec";
 import { PIPELINE_STEPS, PipelineStep, StepRecord, StepRecorder } from "./steps";
-import { checkValidationHook, checkValidationRegion, ValidationPlan } from "../validation/plan";
-import { NO_VALIDATION_NOTE, validateRestoredData } from "../validation/step";
-import type { ValidationSummary } from "../validation/summary";
+import { checkValidationRegion, ValidationPlan } from "../validation/plan";
+import { checkValidationHook, NO_VALIDATION_NOTE, validateRestoredData } from "../validation/validate";
+import type { ValidationSummary } from "../validation/verdict";
 
 export type { PipelineStep } from "./steps";
 import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";

@@ -1,5 +1,5 @@
 import { formatDuration, table } from "../output";
-import { formatDurationSpec } from "../duration";
+import { formatDurationSpec } from "../../contracts/duration";
 import type { SnapshotInfo } from "../aws/rds";
 import { createdByTool, isoSeconds, newestFirst } from "./model";
 import { normalizeRdsIdentifier } from "../../contracts/aws-names";

@@ -1,10 +1,11 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { constants as fsConstants, promises as fs } from "node:fs";
-import { redactText } from "../redact";
-import { parseAnswer } from "./answer";
-import type { ValidationRequest } from "./contract";
-import { DEFAULT_VALIDATION_TIMEOUT_MS, describeTimeout, Refuse, usageRefusal } from "./hook";
-import { answered, failed, HookOutcome } from "./outcome";
+import { describeTimeout } from "../../contracts/duration";
+import { redactText } from "../../contracts/redact";
+import { DEFAULT_VALIDATION_TIMEOUT_MS, Refuse } from "../../contracts/validation-config";
+import { parseAnswer, ValidationRequest } from "../../contracts/validation-exchange";
+import { usageRefusal } from "../errors";
+import { answered, failed, HookOutcome } from "./verdict";
 
 /**
  * Runs a local validator: the executable itself (no shell, so nothing in the path or the

@@ -1,10 +1,10 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { invokeFunction, Invocation } from "../aws/lambda";
-import { redactText } from "../redact";
-import { parseAnswer } from "./answer";
-import { DEFAULT_VALIDATION_TIMEOUT_MS, describeTimeout } from "./hook";
-import type { ValidationRequest } from "./contract";
-import { answered, failed, HookOutcome } from "./outcome";
+import { describeTimeout } from "../../contracts/duration";
+import { redactText } from "../../contracts/redact";
+import { DEFAULT_VALIDATION_TIMEOUT_MS } from "../../contracts/validation-config";
+import { parseAnswer, ValidationRequest } from "../../contracts/validation-exchange";
+import { answered, failed, HookOutcome } from "./verdict";
 
 /**
  * Runs a validator deployed as a Lambda function (the operator's, or the bundled one the

@@ -1,12 +1,18 @@
-import type { LambdaClient } from "@aws-sdk/client-lambda";
-import { functionExists } from "../aws/lambda";
 import type { DeployedEnvironment } from "../deployed-environment";
 import { parseDuration } from "../duration";
-import { UsageError } from "../errors";
+import { UsageError, usageRefusal } from "../errors";
 import { EnvironmentOutputNames } from "../../contracts/stacks";
-import { parseSqlChecks, readValidationSettings, SqlChecks, sqlChecksConfig, ValidationSettings } from "./checks-config";
-import { checkExecutable } from "./command-hook";
-import { DEFAULT_VALIDATION_TIMEOUT_MS, describeHook, formatValidateWith, parseValidateWith, usageRefusal, ValidationHook } from "./hook";
+import {
+  DEFAULT_VALIDATION_TIMEOUT_MS,
+  formatValidateWith,
+  parseSqlChecks,
+  parseValidateWith,
+  readValidationSettings,
+  SqlChecks,
+  sqlChecksConfig,
+  ValidationHook,
+  ValidationSettings,
+} from "../../contracts/validation-config";
 
 /**
  * What one drill or restore validates, decided before anything is created: the hook
@@ -14,8 +20,7 @@ import { DEFAULT_VALIDATION_TIMEOUT_MS, describeHook, formatValidateWith, parseV
  * and for the bundled validator what the restore program deploys (placement and checks).
  * The plan is recorded in the restore spec, so a resumed run validates as it began and
  * the restore program finds the validator's inputs where it finds everything else.
- * Pure, except for the pre-flight check at the end, which looks at the executable or
- * the function before the restore starts instead of 30 minutes into it.
+ * Pure; the pre-flight check that the hook can run is validate.ts's.
  */
 
 export interface ValidationPlan {
@@ -121,17 +126,4 @@ export function decodeValidationPlan(value: unknown, refuse: (why: string) => ne
   if (typeof b.securityGroupId !== "string" || b.securityGroupId === "") return bad("no bundled.securityGroupId");
   const checks = parseSqlChecks((b.checks ?? {}) as Record<string, unknown>, { defaultDatabase: "", refuse: (_key, message) => bad(message) });
   return { hook, timeoutMs, bundled: { subnetIds: subnetIds as string[], securityGroupId: b.securityGroupId, checks } };
-}
-
-/**
- * Before anything is created: the command must be an executable file and the function
- * must exist, or the drill would fail only after a restore of tens of minutes.
- * UsageError (exit 2) otherwise. The bundled validator is checked when it is deployed.
- */
-export async function checkValidationHook(plan: ValidationPlan, lambda: LambdaClient): Promise<void> {
-  const { hook } = plan;
-  if (hook.kind === "command") await checkExecutable(hook.path, "The validation hook");
-  if (hook.kind === "lambda" && !(await functionExists(lambda, hook.functionName))) {
-    throw new UsageError(`The validation hook ${describeHook(hook)} names a function that does not exist in this account and region; check the name and --region.`);
-  }
 }

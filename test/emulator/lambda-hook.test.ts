@@ -6,7 +6,7 @@ import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import type { AwsClients } from "../../automation/aws/clients";
 import { systemClock } from "../../automation/clock";
 import { runLambdaHook } from "../../automation/validation/lambda-hook";
-import { runValidation } from "../../automation/validation/run";
+import { runValidation } from "../../automation/validation/validate";
 import { failureOf, sampleRequest } from "../support/validation";
 import { useEmulator } from "../support/emulator";
 import { FaultInjector } from "../support/faults";

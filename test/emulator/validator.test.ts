@@ -6,11 +6,11 @@ import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { IAMClient } from "@aws-sdk/client-iam";
 import type { AwsClients } from "../../automation/aws/clients";
-import { parseSqlChecks, encodeSqlChecks } from "../../automation/validation/checks-config";
-import type { ValidationAnswer, ValidationRequest } from "../../automation/validation/contract";
+import { parseSqlChecks, encodeSqlChecks } from "../../contracts/validation-config";
+import type { ValidationAnswer, ValidationRequest } from "../../contracts/validation-exchange";
 import { runLambdaHook } from "../../automation/validation/lambda-hook";
-import { summarizeValidation } from "../../automation/validation/summary";
-import { ValidatorEnvironment } from "../../automation/validation/validator/environment";
+import { summarizeValidation } from "../../automation/validation/verdict";
+import { ValidatorEnvironment } from "../../components/validator-lambda/environment";
 import { Validator } from "../../components/validator";
 import { buildValidatorBundle } from "../../components/validator-bundle";
 import { useEmulator } from "../support/emulator";
@@ -20,6 +20,7 @@ import { iamRoleLifecycle, lambdaFunctionLifecycle } from "../support/moto-behav
 import type { ResourceLifecycle } from "../support/memory-stacks";
 import { runProgram, ResourceBehaviour } from "../support/pulumi-mocks";
 import { sampleRequest } from "../support/validation";
+import { usageRefusal } from "../../automation/errors";
 
 /**
  * The bundled SQL validator as it ships: the bundle esbuild builds at deploy time, loaded
@@ -30,7 +31,7 @@ import { sampleRequest } from "../support/validation";
  */
 
 const PASSWORD = "Pw-7f3a9c!unique-in-this-test";
-const checks = parseSqlChecks({ validationMinRows: ["dbo.Players>=1000"], validationFreshnessColumns: ["dbo.Matches.endedAt"] }, { defaultDatabase: "gametracker" });
+const checks = parseSqlChecks({ validationMinRows: ["dbo.Players>=1000"], validationFreshnessColumns: ["dbo.Matches.endedAt"] }, { defaultDatabase: "gametracker", refuse: usageRefusal });
 
 type Handler = (event: unknown, context?: { getRemainingTimeInMillis(): number }) => Promise<ValidationAnswer>;
 

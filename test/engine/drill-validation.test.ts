@@ -17,7 +17,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DrillReport } from "../../automation/drill/report";
 import { checkIdsFor } from "../../automation/restore/verify";
-import type { ValidationRequest } from "../../automation/validation/contract";
+import type { ValidationRequest } from "../../contracts/validation-exchange";
 import { EnvironmentOutputNames, RESTORE_PROJECT, RestoreOutputNames } from "../../contracts/stacks";
 import { LAMBDA_CA_BUNDLE, MAX_LAMBDA_TIMEOUT_SECONDS } from "../../components/validator";
 import { useDeployedEnvironment } from "../support/engine/deployed-environment";

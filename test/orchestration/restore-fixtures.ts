@@ -19,7 +19,8 @@ import { Stacks } from "../../automation/stacks/port";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
 import { ClientMiddleware, DbNetwork, combineMiddleware, createDbNetwork, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
 import { MotoLambdaRuntime } from "../support/lambda-runtime";
-import { exportValidationSettings, parseValidationSettings } from "../../automation/validation/checks-config";
+import { exportValidationSettings, parseValidationSettings } from "../../contracts/validation-config";
+import { usageRefusal } from "../../automation/errors";
 
 
 // ---------------------------------------------------------------------------------------
@@ -116,7 +117,7 @@ export async function drillHarness(emulatorClients: (options?: AwsClientOptions)
     [EnvironmentOutputNames.databaseSecretArn]: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-primary-AbCdEf",
     [EnvironmentOutputNames.apiSubnetIds]: network.apiSubnetIds,
     [EnvironmentOutputNames.apiSecurityGroupId]: network.apiSecurityGroupId,
-    [EnvironmentOutputNames.validation]: exportValidationSettings(parseValidationSettings(validation, { defaultDatabase: "gametracker" })),
+    [EnvironmentOutputNames.validation]: exportValidationSettings(parseValidationSettings(validation, { defaultDatabase: "gametracker", refuse: usageRefusal })),
   });
   const environment = async (name: string, outputs: Record<string, unknown>, validation: Record<string, string> = {}) => {
     const env = await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack: name });

@@ -35,7 +35,7 @@ import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
 import { Clock, systemClock } from "../../automation/clock";
-import { redact } from "../../automation/redact";
+import { redact } from "../../contracts/redact";
 import {
   ConcurrentUpdateError,
   PlanViolationError,

@@ -2,8 +2,8 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { validationRequest, ValidationRequest } from "../../automation/validation/contract";
-import type { HookFailure, HookOutcome } from "../../automation/validation/outcome";
+import { validationRequest, ValidationRequest } from "../../contracts/validation-exchange";
+import type { HookFailure, HookOutcome } from "../../automation/validation/verdict";
 
 /** A drill's request for a restored instance; `endpoint` overridable for a server the test controls. */
 export function sampleRequest(endpoint: { address: string; port: number } = { address: "gametracker-mssql-d7f3a.abc123xyz.us-east-1.rds.amazonaws.com", port: 1433 }, secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf"): ValidationRequest {

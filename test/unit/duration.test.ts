@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { durationArg, durationProblem, formatDurationSpec, parseDuration } from "../../automation/duration";
+import { durationProblem, formatDurationSpec } from "../../contracts/duration";
+import { durationArg, parseDuration } from "../../automation/duration";
 import { UsageError } from "../../automation/errors";
 
 const H = 3_600_000;

@@ -4,15 +4,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { parseSqlChecks } from "../../../automation/validation/checks-config";
+import { parseSqlChecks } from "../../../contracts/validation-config";
 import { InvalidConfigError } from "../../../components/errors";
 import { Validator, ValidatorArgs, validatorPolicyDocument } from "../../../components/validator";
 import { buildValidatorBundle } from "../../../components/validator-bundle";
 import { messageOf } from "../../support/expect-error";
 import { runProgram } from "../../support/pulumi-mocks";
+import { usageRefusal } from "../../../automation/errors";
 
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-5f0c2a7e-AbCdEf";
-const checks = parseSqlChecks({ validationMinRows: ["dbo.Players>=1000"], validationFreshnessColumns: ["dbo.Matches.endedAt"], validationCheckDb: true }, { defaultDatabase: "gametracker" });
+const checks = parseSqlChecks({ validationMinRows: ["dbo.Players>=1000"], validationFreshnessColumns: ["dbo.Matches.endedAt"], validationCheckDb: true }, { defaultDatabase: "gametracker", refuse: usageRefusal });
 const baseArgs: ValidatorArgs = {
   functionName: "dev-drill-202611251200k3x9-validator",
   subnetIds: ["subnet-a", "subnet-b"],

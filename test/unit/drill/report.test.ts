@@ -6,8 +6,8 @@ import { UsageError } from "../../../automation/errors";
 import { drillReport, DrillReport, renderMarkdown, renderSummary, reportFileNames, rpoSeconds, rtoSeconds } from "../../../automation/drill/report";
 import { checkReportDir, fileReportWriter } from "../../../automation/drill/report-files";
 import type { PipelineRun } from "../../../automation/restore/pipeline";
-import { answered, failed as failedOutcome } from "../../../automation/validation/outcome";
-import { summarizeValidation } from "../../../automation/validation/summary";
+import { answered, failed as failedOutcome } from "../../../automation/validation/verdict";
+import { summarizeValidation } from "../../../automation/validation/verdict";
 import { drillRestoreSpec } from "../../support/restore-spec";
 
 function report(overrides: Partial<DrillReport> = {}): DrillReport {

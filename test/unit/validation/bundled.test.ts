@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import { restoreProgram } from "../../../automation/restore/program";
 import { encodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY } from "../../../automation/restore/spec";
-import { parseSqlChecks } from "../../../automation/validation/checks-config";
+import { parseSqlChecks } from "../../../contracts/validation-config";
 import type { ValidationPlan } from "../../../automation/validation/plan";
 import { validatorFunctionName } from "../../../components/validator";
 import { RESTORE_PROJECT, RestoreOutputNames } from "../../../contracts/stacks";
 import { runProgram } from "../../support/pulumi-mocks";
 import { drillRestoreSpec } from "../../support/restore-spec";
+import { usageRefusal } from "../../../automation/errors";
 
 /**
  * `--validate-with bundled` as the restore program deploys it (mocks): the Validator
@@ -16,7 +17,7 @@ import { drillRestoreSpec } from "../../support/restore-spec";
 
 const INSTANCE = "aws:rds/instance:Instance";
 const FUNCTION = "aws:lambda/function:Function";
-const checks = parseSqlChecks({ validationMinRows: ["dbo.Players>=1000"], validationCheckDb: true }, { defaultDatabase: "gametracker" });
+const checks = parseSqlChecks({ validationMinRows: ["dbo.Players>=1000"], validationCheckDb: true }, { defaultDatabase: "gametracker", refuse: usageRefusal });
 const bundled: ValidationPlan = { hook: { kind: "bundled" }, timeoutMs: 10 * 60_000, bundled: { subnetIds: ["subnet-private-a", "subnet-private-b"], securityGroupId: "sg-api", checks } };
 const stack = (s: RestoreSpec) => `dev-drill-${s.drillId}`;
 const run = (s: RestoreSpec) => runProgram(restoreProgram, { project: RESTORE_PROJECT, stack: stack(s), config: { [SPEC_CONFIG_KEY]: encodeRestoreSpec(s) } });

@@ -1,18 +1,14 @@
 import { expect } from "chai";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { LambdaClient } from "@aws-sdk/client-lambda";
-import { UsageError } from "../../../automation/errors";
+import { UsageError, usageRefusal } from "../../../automation/errors";
 import { decodeRestoreSpec, encodeRestoreSpec } from "../../../automation/restore/spec";
-import { exportValidationSettings, parseValidationSettings } from "../../../automation/validation/checks-config";
-import { checkValidationHook, checkValidationRegion, decodeValidationPlan, encodeValidationPlan, planValidation, ValidationPlan } from "../../../automation/validation/plan";
+import { exportValidationSettings, parseValidationSettings } from "../../../contracts/validation-config";
+import { checkValidationRegion, decodeValidationPlan, encodeValidationPlan, planValidation, ValidationPlan } from "../../../automation/validation/plan";
 import { messageOf } from "../../support/expect-error";
 import { drillRestoreSpec } from "../../support/restore-spec";
 
 /** The environment as deployed-environment.ts reads it from a stack whose program exported these settings. */
 function deployed(config: Record<string, unknown> = {}, network = { apiSubnetIds: ["subnet-a", "subnet-b"], apiSecurityGroupId: "sg-api" }) {
-  return { stack: "dev", validation: exportValidationSettings(parseValidationSettings(config, { defaultDatabase: "gametracker", cwd: "/deploy/checkout" })), ...network };
+  return { stack: "dev", validation: exportValidationSettings(parseValidationSettings(config, { defaultDatabase: "gametracker", cwd: "/deploy/checkout", refuse: usageRefusal })), ...network };
 }
 const refusal = (f: () => unknown) => messageOf(f, UsageError);
 
@@ -112,31 +108,5 @@ describe("validation plan (what one run validates)", () => {
     expect(refusal(() => checkValidationRegion(bundled, "us-west-2", "us-east-1"))).to.equal(
       "The bundled validator runs in the environment's private subnets in us-east-1, but this restore is in us-west-2; use a command: or lambda: hook that can reach us-west-2.",
     );
-  });
-
-  describe("pre-flight (before anything is created)", () => {
-    const lambda = new LambdaClient({ region: "us-east-1" });
-    after(() => lambda.destroy());
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gt-plan-"));
-    const plan = (file: string): ValidationPlan => ({ hook: { kind: "command", path: file }, timeoutMs: 1000 });
-
-    it("accepts an executable file and refuses a missing, a non-executable or a directory path", async () => {
-      const ok = path.join(dir, "validate");
-      fs.writeFileSync(ok, "#!/bin/sh\n", { mode: 0o755 });
-      await checkValidationHook(plan(ok), lambda);
-      const plain = path.join(dir, "plain");
-      fs.writeFileSync(plain, "", { mode: 0o644 });
-      const cases: Array<[string, string]> = [
-        [path.join(dir, "missing"), `The validation hook names ${path.join(dir, "missing")}, which does not exist; give the path of the validator executable.`],
-        [plain, `The validation hook names ${plain}, which is not executable; make it so with chmod +x ${plain}.`],
-        [dir, `The validation hook names ${dir}, which is not a file; give the path of the validator executable.`],
-      ];
-      for (const [file, message] of cases) {
-        let error: unknown;
-        await checkValidationHook(plan(file), lambda).catch((e: unknown) => (error = e));
-        expect(error, file).to.be.instanceOf(UsageError);
-        expect((error as Error).message).to.equal(message);
-      }
-    });
   });
 });

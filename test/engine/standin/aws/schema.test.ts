@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { environmentProgram } from "../../../../environment-program";
 import { restoreProgram } from "../../../../automation/restore/program";
 import { encodeRestoreSpec, SPEC_CONFIG_KEY } from "../../../../automation/restore/spec";
-import { parseSqlChecks } from "../../../../automation/validation/checks-config";
+import { parseSqlChecks } from "../../../../contracts/validation-config";
 import { RESTORE_PROJECT, RestoreOutputNames } from "../../../../contracts/stacks";
 import { HANDLERS } from "./resources";
 import { AWS_SCHEMA } from "./schema";
@@ -21,6 +21,7 @@ import { StandinVpc } from "../awsx/vpc";
 import { RegisteredResource, runProgram } from "../../../support/pulumi-mocks";
 import { drillRestoreSpec } from "../../../support/restore-spec";
 import { REPO_ROOT } from "../../../support/moto";
+import { usageRefusal } from "../../../../automation/errors";
 
 /** Types served by something other than the aws stand-in: local components, the awsx stand-in, the engine. */
 const NOT_AWS = (type: string) => type.startsWith("gametracker:") || type === "awsx:ec2:Vpc" || type.startsWith("pulumi:");
@@ -67,7 +68,7 @@ async function registrations(): Promise<Array<{ scenario: string; resources: Reg
         validation: {
           hook: { kind: "bundled" },
           timeoutMs: 15 * 60_000,
-          bundled: { subnetIds: ["subnet-private-a", "subnet-private-b"], securityGroupId: "sg-api", checks: parseSqlChecks({ validationMinRows: ["dbo.Players>=1000"], validationCheckDb: true }, { defaultDatabase: "gametracker" }) },
+          bundled: { subnetIds: ["subnet-private-a", "subnet-private-b"], securityGroupId: "sg-api", checks: parseSqlChecks({ validationMinRows: ["dbo.Players>=1000"], validationCheckDb: true }, { defaultDatabase: "gametracker", refuse: usageRefusal }) },
         },
       }),
     },

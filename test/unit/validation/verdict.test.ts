@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { answered, failed } from "../../../automation/validation/outcome";
-import { dataRpoSeconds, summarizeValidation, VALIDATION_CHECK_ID } from "../../../automation/validation/summary";
+import { answered, failed } from "../../../automation/validation/verdict";
+import { dataRpoSeconds, summarizeValidation, VALIDATION_CHECK_ID } from "../../../automation/validation/verdict";
 
 const context = { hook: "command:/opt/validate", recoveryPointTime: new Date("2026-11-25T09:00:00Z"), durationMs: 42_000 };
 const rows = { name: "dbo.Players has at least 1000 rows", expected: ">= 1000 rows", actual: "at least 1000 rows", ok: true };

@@ -4,7 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { Clock, systemClock } from "../../../automation/clock";
-import { runValidation } from "../../../automation/validation/run";
+import { UsageError } from "../../../automation/errors";
+import type { ValidationPlan } from "../../../automation/validation/plan";
+import { checkValidationHook, runValidation } from "../../../automation/validation/validate";
 import { sampleRequest } from "../../support/validation";
 
 describe("runValidation (the drill's one call)", () => {
@@ -29,5 +31,31 @@ describe("runValidation (the drill's one call)", () => {
     let error: unknown;
     await runValidation({ kind: "bundled" }, sampleRequest(), { lambda, clock: systemClock, timeoutMs: 1000 }).catch((e: unknown) => (error = e));
     expect((error as Error).message).to.include("the bundled validator was asked for, but no deployed function name was given");
+  });
+});
+
+describe("validation pre-flight (before anything is created)", () => {
+  const lambda = new LambdaClient({ region: "us-east-1" });
+  after(() => lambda.destroy());
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gt-plan-"));
+  const plan = (file: string): ValidationPlan => ({ hook: { kind: "command", path: file }, timeoutMs: 1000 });
+
+  it("accepts an executable file and refuses a missing, a non-executable or a directory path", async () => {
+    const ok = path.join(dir, "validate");
+    fs.writeFileSync(ok, "#!/bin/sh\n", { mode: 0o755 });
+    await checkValidationHook(plan(ok), lambda);
+    const plain = path.join(dir, "plain");
+    fs.writeFileSync(plain, "", { mode: 0o644 });
+    const cases: Array<[string, string]> = [
+      [path.join(dir, "missing"), `The validation hook names ${path.join(dir, "missing")}, which does not exist; give the path of the validator executable.`],
+      [plain, `The validation hook names ${plain}, which is not executable; make it so with chmod +x ${plain}.`],
+      [dir, `The validation hook names ${dir}, which is not a file; give the path of the validator executable.`],
+    ];
+    for (const [file, message] of cases) {
+      let error: unknown;
+      await checkValidationHook(plan(file), lambda).catch((e: unknown) => (error = e));
+      expect(error, file).to.be.instanceOf(UsageError);
+      expect((error as Error).message).to.equal(message);
+    }
   });
 });

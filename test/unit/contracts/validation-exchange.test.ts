@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { ANSWER_LIMITS, parseAnswer } from "../../../automation/validation/answer";
-import { parseValidationRequest, validationRequest } from "../../../automation/validation/contract";
+import { ANSWER_LIMITS, parseAnswer } from "../../../contracts/validation-exchange";
+import { parseValidationRequest, validationRequest } from "../../../contracts/validation-exchange";
 
 const check = { name: "dbo.Players has at least 1000 rows", expected: ">= 1000 rows", actual: "at least 1000 rows", ok: true };
 const text = (value: unknown) => JSON.stringify(value);

@@ -1,5 +1,5 @@
-import type { SqlChecks, TableName } from "./checks-config";
-import { quoteIdentifier } from "./sql-names";
+import { quoteIdentifier } from "../../contracts/sql-names";
+import type { SqlChecks, TableName } from "../../contracts/validation-config";
 
 /**
  * The queries the bundled validator runs, built from the declared checks. Values (the

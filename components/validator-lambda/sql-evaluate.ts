@@ -1,7 +1,7 @@
-import type { SqlChecks } from "./checks-config";
-import type { AnswerCheck, ValidationAnswer } from "./contract";
+import { displayName } from "../../contracts/sql-names";
+import type { SqlChecks } from "../../contracts/validation-config";
+import type { AnswerCheck, ValidationAnswer } from "../../contracts/validation-exchange";
 import { CHECKDB_QUERY_KEY, DATABASE_QUERY_KEY, freshnessKey, rowsKey } from "./sql-queries";
-import { displayName } from "./sql-names";
 
 /**
  * The verdict of the bundled validator over what SQL Server answered: one check per

@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { parseSqlChecks, SqlChecks } from "../../../automation/validation/checks-config";
-import { evaluateSqlChecks, QueryResult } from "../../../automation/validation/sql-evaluate";
-import { displayName, parseMultipartName, quoteIdentifier } from "../../../automation/validation/sql-names";
-import { buildSqlQueries, SqlQuery } from "../../../automation/validation/sql-queries";
-import { runSqlChecks, SqlSession } from "../../../automation/validation/sql-run";
+import { usageRefusal } from "../../../../automation/errors";
+import { evaluateSqlChecks, QueryResult } from "../../../../components/validator-lambda/sql-evaluate";
+import { buildSqlQueries, SqlQuery } from "../../../../components/validator-lambda/sql-queries";
+import { runSqlChecks, SqlSession } from "../../../../components/validator-lambda/sql-run";
+import { displayName, parseMultipartName, quoteIdentifier } from "../../../../contracts/sql-names";
+import { parseSqlChecks, SqlChecks } from "../../../../contracts/validation-config";
 
 /**
  * The bundled validator's SQL, without a server: the query text and parameters it sends,
@@ -11,7 +12,7 @@ import { runSqlChecks, SqlSession } from "../../../automation/validation/sql-run
  * a string, date/time columns as Date, NULL as null, SQL errors as "Msg N: …").
  */
 
-const checks = (raw: Record<string, unknown>): SqlChecks => parseSqlChecks(raw, { defaultDatabase: "gametracker" });
+const checks = (raw: Record<string, unknown>): SqlChecks => parseSqlChecks(raw, { defaultDatabase: "gametracker", refuse: usageRefusal });
 const target = { address: "db.example.rds.amazonaws.com", port: 1433 };
 const connected = { name: "connect to db.example.rds.amazonaws.com:1433 over TLS with the master user", expected: "connected, server certificate verified", actual: "connected", ok: true };
 const online: QueryResult = { rows: [{ name: "gametracker", state_desc: "ONLINE" }] };

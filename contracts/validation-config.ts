@@ -1,17 +1,88 @@
-import type { ConfigKeySchema } from "../../contracts/config-schema";
-import { durationProblem, formatDurationSpec, parseDuration } from "../duration";
-import { DEFAULT_VALIDATION_TIMEOUT_MS, parseValidateWith, Refuse, usageRefusal, ValidationHook } from "./hook";
+import * as path from "node:path";
+import type { ConfigKeySchema } from "./config-schema";
+import { durationProblem, durationMs, formatDurationSpec } from "./duration";
 import { displayName, identifierProblem, parseMultipartName } from "./sql-names";
 
 /**
- * The environment's validation settings: which hook a drill runs, how long it may take,
- * and what the bundled SQL validator checks. Keys are flat (`validationMinRows`, not
+ * The data validation settings as config and flags spell them, read by everyone who
+ * needs them: config.ts (each key checked before anything is registered), the driver
+ * (`--validate-with`, the environment stack's export, a restore spec) and the bundled
+ * validator (its checks). Which hook a drill runs, how long it may take, and what the
+ * bundled SQL validator checks. Keys are flat (`validationMinRows`, not
  * `validation.minRows`), because Pulumi merges dotted project-config keys with defaults
- * as property paths. One pure parser refuses a bad declaration with one sentence naming
- * the key, before a drill creates anything; the bundled validator parses the checks it
- * is deployed with, and the drill the environment stack's export, through the same
- * function.
+ * as property paths. Pure: a bad value is refused with one sentence naming the key or
+ * flag, through the caller's `refuse` (a UsageError for the driver, an
+ * InvalidConfigError for the program), before a drill creates anything.
  */
+
+/** How long a drill waits for its validator unless told otherwise (`--validate-timeout`, `validationTimeout`). */
+export const DEFAULT_VALIDATION_TIMEOUT_MS = 15 * 60 * 1000;
+
+/**
+ * Which validator a drill runs: `command:<path>` (a local executable), `lambda:<name or
+ * ARN>` (a deployed function) or `bundled` (the SQL validator the drill deploys into its
+ * restore stack).
+ */
+export type ValidationHook = { kind: "command"; path: string } | { kind: "lambda"; functionName: string } | { kind: "bundled" };
+
+/** Turns a message into the error to throw; `key` is the flag or config key at fault. */
+export type Refuse = (key: string, message: string) => Error;
+
+const FORMS = "command:<path to an executable>, lambda:<function name or ARN> or bundled";
+/** Invoke's FunctionName: a name with an optional version or alias, a partial ARN, or a full ARN. */
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
+const PARTIAL_ARN = /^\d{12}:function:[A-Za-z0-9_-]{1,64}(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
+const FUNCTION_ARN = /^arn:aws(?:-[a-z]+)*:lambda:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
+
+/**
+ * Parses a hook value. `source` is how the operator gave it (`--validate-with`,
+ * `gametracker:validationWith`); a relative command path is resolved against `cwd`, so
+ * the report names the exact file that ran.
+ */
+export function parseValidateWith(value: string, source: string, refuse: Refuse, cwd = process.cwd()): ValidationHook {
+  const text = value.trim();
+  if (text === "bundled") return { kind: "bundled" };
+  const colon = text.indexOf(":");
+  const kind = colon < 0 ? text : text.slice(0, colon);
+  const rest = colon < 0 ? "" : text.slice(colon + 1);
+  if (kind === "command") {
+    if (rest.trim() === "") throw refuse(source, `${source} ${quote(value)} names no executable; give its path, e.g. command:./scripts/validate-drill.`);
+    if (rest.includes("\0")) throw refuse(source, `${source} ${quote(value)} contains a NUL character, which no file path can hold; give the executable's path.`);
+    return { kind: "command", path: path.resolve(cwd, rest) };
+  }
+  if (kind === "lambda") {
+    if (rest === "") throw refuse(source, `${source} ${quote(value)} names no function; give its name or ARN, e.g. lambda:gametracker-dev-validator.`);
+    if (!FUNCTION_NAME.test(rest) && !PARTIAL_ARN.test(rest) && !FUNCTION_ARN.test(rest)) {
+      throw refuse(
+        source,
+        `${source} ${quote(value)} is not a Lambda function name (up to 64 letters, digits, - or _, optionally :version or :alias) or function ARN (arn:aws:lambda:<region>:<account>:function:<name>).`,
+      );
+    }
+    return { kind: "lambda", functionName: rest };
+  }
+  throw refuse(source, `${source} is ${quote(value)}, but it must be ${FORMS}.`);
+}
+
+/** The hook as `--validate-with` spells it; parseValidateWith reads it back (the restore spec records it so). */
+export function formatValidateWith(hook: ValidationHook): string {
+  switch (hook.kind) {
+    case "command":
+      return `command:${hook.path}`;
+    case "lambda":
+      return `lambda:${hook.functionName}`;
+    case "bundled":
+      return "bundled";
+  }
+}
+
+/** How a hook is named in reports and messages. */
+export function describeHook(hook: ValidationHook): string {
+  return hook.kind === "bundled" ? "the bundled SQL validator" : formatValidateWith(hook);
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value);
+}
 
 export interface TableName {
   schema: string;
@@ -75,8 +146,8 @@ export interface ParseOptions {
   project?: string;
   /** The API's database name (`databaseName`), used when validationDatabase is empty. */
   defaultDatabase: string;
-  /** Default: a UsageError (exit 2); config.ts passes one that makes an InvalidConfigError. */
-  refuse?: Refuse;
+  /** Makes the error a bad value is refused with: a UsageError in the driver, an InvalidConfigError in config.ts. */
+  refuse: Refuse;
   /** For a relative command path. */
   cwd?: string;
 }
@@ -87,9 +158,9 @@ export interface ParseOptions {
  * Keys other than the validation ones are ignored: the caller owns the rest.
  */
 export function parseValidationSettings(raw: Readonly<Record<string, unknown>>, options: ParseOptions): ValidationSettings {
-  const refuse = options.refuse ?? usageRefusal;
+  const { refuse } = options;
   const key = keyNamer(options.project);
-  const settings = readValidationSettings(raw, { ...options, refuse });
+  const settings = readValidationSettings(raw, options);
   const { hook, hookText } = settings;
   if (hook !== undefined && hook.kind !== "bundled") {
     const declared = (["validationDatabase", "validationMinRows", "validationFreshnessColumns", "validationCheckDb"] as const).find((k) => isDeclared(raw[k], k));
@@ -120,7 +191,7 @@ export function exportValidationSettings(settings: ValidationSettings): Record<V
  * always carries the resolved database.
  */
 export function readValidationSettings(raw: Readonly<Record<string, unknown>>, options: ParseOptions): ValidationSettings {
-  const refuse = options.refuse ?? usageRefusal;
+  const { refuse } = options;
   const key = keyNamer(options.project);
   const hookText = text(raw, "validationWith", key, refuse).trim();
   const hook = hookText === "" ? undefined : parseValidateWith(hookText, key("validationWith"), refuse, options.cwd);
@@ -128,12 +199,12 @@ export function readValidationSettings(raw: Readonly<Record<string, unknown>>, o
   if (durationProblem(timeoutText) !== undefined) {
     throw refuse(key("validationTimeout"), `${key("validationTimeout")} is ${JSON.stringify(timeoutText)}, but it must be a duration such as 15m or 1h30m (${durationProblem(timeoutText)}).`);
   }
-  return { hook, hookText, timeoutMs: parseDuration(timeoutText, key("validationTimeout")), sql: parseSqlChecks(raw, { ...options, refuse }) };
+  return { hook, hookText, timeoutMs: durationMs(timeoutText), sql: parseSqlChecks(raw, options) };
 }
 
 /** The SQL checks alone: what the bundled validator reads from its environment. */
 export function parseSqlChecks(raw: Readonly<Record<string, unknown>>, options: ParseOptions): SqlChecks {
-  const refuse = options.refuse ?? usageRefusal;
+  const { refuse } = options;
   const key = keyNamer(options.project);
   const databaseText = text(raw, "validationDatabase", key, refuse);
   const database = databaseText === "" ? options.defaultDatabase : databaseText;

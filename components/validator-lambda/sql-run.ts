@@ -1,10 +1,10 @@
-import type { SqlChecks } from "./checks-config";
+import type { SqlChecks } from "../../contracts/validation-config";
 import { databaseOnline, QueryResult } from "./sql-evaluate";
 import { buildSqlQueries, DATABASE_QUERY_KEY, SqlQuery } from "./sql-queries";
 
 /**
  * Runs the declared checks' queries one after the other on a session (the driver layer
- * in validator/sql-server.ts is the only implementation that talks to SQL Server). A
+ * in sql-server.ts is the only implementation that talks to SQL Server). A
  * failed query is recorded and the next one still runs, so one missing table does not
  * hide the state of the others; nothing runs against a database that is not online.
  */

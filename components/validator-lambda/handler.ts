@@ -1,20 +1,22 @@
-import { readDatabaseCredentials, secretsClientFor } from "../../aws/secrets";
-import { MASK, redactText } from "../../redact";
-import { parseSqlChecks, SqlChecks } from "../checks-config";
-import { parseValidationRequest, ValidationAnswer } from "../contract";
-import { connectionCheckName, evaluateSqlChecks, setupFailure } from "../sql-evaluate";
-import { runSqlChecks } from "../sql-run";
+import { MASK, redactText } from "../../contracts/redact";
+import { parseSqlChecks, SqlChecks } from "../../contracts/validation-config";
+import { parseValidationRequest, ValidationAnswer } from "../../contracts/validation-exchange";
 import { ValidatorEnvironment } from "./environment";
+import { readDatabaseCredentials, secretsClientFor } from "./secrets";
+import { connectionCheckName, evaluateSqlChecks, setupFailure } from "./sql-evaluate";
+import { runSqlChecks } from "./sql-run";
 import { openSqlSession, OpenSession } from "./sql-server";
 
 /**
- * The bundled SQL validator (a Lambda function the drill deploys into its restore stack,
- * components/validator.ts): takes a validation request, reads the master credentials
- * from the secret it names, runs the checks it was deployed with and answers in the
- * hook format. It always answers — a bad request, an unreadable secret or an
- * unreachable server is a `fail` with the reason — because a thrown error would reach
- * the drill as a bare "Unhandled" and lose that reason. The password is passed to the
- * driver and nowhere else: never logged, never in the answer.
+ * The bundled SQL validator: a Lambda function the drill deploys into its restore stack
+ * (../validator.ts), built from this file and what it imports (../validator-bundle.ts).
+ * It takes a validation request, reads the master credentials from the secret it names,
+ * runs the checks it was deployed with and answers in the hook format. It always
+ * answers — a bad request, an unreadable secret or an unreachable server is a `fail`
+ * with the reason — because a thrown error would reach the drill as a bare "Unhandled"
+ * and lose that reason. The password is passed to the driver and nowhere else: never
+ * logged, never in the answer. It imports only contracts/ and its own folder: it is a
+ * program of its own, not a part of the driver.
  */
 
 /** Kept back from the function's remaining time so the answer is sent before Lambda stops the function. */

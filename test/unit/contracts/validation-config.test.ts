@@ -1,9 +1,21 @@
 import { expect } from "chai";
-import { UsageError } from "../../../automation/errors";
-import { encodeSqlChecks, exportValidationSettings, parseSqlChecks, parseValidationSettings, readValidationSettings, VALIDATION_CONFIG_SCHEMA } from "../../../automation/validation/checks-config";
+import { UsageError, usageRefusal } from "../../../automation/errors";
+import { describeTimeout } from "../../../contracts/duration";
+import {
+  describeHook,
+  encodeSqlChecks,
+  exportValidationSettings,
+  parseSqlChecks,
+  parseValidateWith,
+  parseValidationSettings,
+  readValidationSettings,
+  VALIDATION_CONFIG_SCHEMA,
+} from "../../../contracts/validation-config";
 import { messageOf } from "../../support/expect-error";
 
-const options = { defaultDatabase: "gametracker", cwd: "/work/repo" };
+const options = { defaultDatabase: "gametracker", cwd: "/work/repo", refuse: usageRefusal };
+/** The flag as the driver reads it. */
+const parseFlag = (value: string, cwd?: string) => parseValidateWith(value, "--validate-with", usageRefusal, cwd);
 const refusal = (raw: Record<string, unknown>) => messageOf(() => parseValidationSettings(raw, options), UsageError);
 
 describe("validation config keys", () => {
@@ -117,7 +129,7 @@ describe("validation config keys", () => {
       validationFreshnessColumns: ["audit.Events.[at time]"],
       validationCheckDb: true,
     });
-    expect(parseSqlChecks(JSON.parse(encoded), { defaultDatabase: "" })).to.deep.equal(sql);
+    expect(parseSqlChecks(JSON.parse(encoded), { defaultDatabase: "", refuse: usageRefusal })).to.deep.equal(sql);
   });
 
   it("exports the settings as the stack output a drill reads back: same settings, the database resolved, a relative command path resolved where the drill runs", () => {
@@ -135,11 +147,62 @@ describe("validation config keys", () => {
       validationCheckDb: true,
     });
     // Read back without knowing databaseName: the export carries it.
-    expect(readValidationSettings(exported, { defaultDatabase: "" })).to.deep.equal(configured);
+    expect(readValidationSettings(exported, { defaultDatabase: "", refuse: usageRefusal })).to.deep.equal(configured);
 
     const command = exportValidationSettings(parseValidationSettings({ validationWith: "command:bin/validate" }, options));
     expect(command.validationWith).to.equal("command:bin/validate");
     expect(command.validationDatabase).to.equal("gametracker");
-    expect(readValidationSettings(command, { defaultDatabase: "", cwd: "/runner/checkout" }).hook).to.deep.equal({ kind: "command", path: "/runner/checkout/bin/validate" });
+    expect(readValidationSettings(command, { defaultDatabase: "", cwd: "/runner/checkout", refuse: usageRefusal }).hook).to.deep.equal({ kind: "command", path: "/runner/checkout/bin/validate" });
+  });
+});
+
+describe("--validate-with grammar", () => {
+  it("reads command, lambda and bundled", () => {
+    expect(parseFlag("command:/opt/gt/validate")).to.deep.equal({ kind: "command", path: "/opt/gt/validate" });
+    expect(parseFlag("command:scripts/validate drill", "/work/repo")).to.deep.equal({ kind: "command", path: "/work/repo/scripts/validate drill" });
+    expect(parseFlag(" bundled ")).to.deep.equal({ kind: "bundled" });
+    for (const fn of [
+      "gametracker-dev-validator",
+      "validator:live",
+      "validator:7",
+      "validator:$LATEST",
+      "123456789012:function:validator",
+      "arn:aws:lambda:eu-west-1:123456789012:function:validator",
+      "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:validator:prod",
+    ]) {
+      expect(parseFlag(`lambda:${fn}`)).to.deep.equal({ kind: "lambda", functionName: fn });
+    }
+  });
+
+  it("refuses anything else with one sentence that shows the forms", () => {
+    expect(messageOf(() => parseFlag("script:/opt/v"), UsageError)).to.equal(
+      '--validate-with is "script:/opt/v", but it must be command:<path to an executable>, lambda:<function name or ARN> or bundled.',
+    );
+    expect(messageOf(() => parseFlag("Bundled"), UsageError)).to.include("but it must be command:");
+    expect(messageOf(() => parseFlag("command:"), UsageError)).to.equal('--validate-with "command:" names no executable; give its path, e.g. command:./scripts/validate-drill.');
+    expect(messageOf(() => parseFlag("lambda:"), UsageError)).to.equal('--validate-with "lambda:" names no function; give its name or ARN, e.g. lambda:gametracker-dev-validator.');
+    for (const fn of ["my function", "a".repeat(65), "arn:aws:lambda:eu-west-1:123:function:v", "arn:aws:s3:::bucket", "v:alias:extra"]) {
+      expect(messageOf(() => parseFlag(`lambda:${fn}`), UsageError)).to.match(/is not a Lambda function name \(up to 64 letters/);
+    }
+  });
+
+  it("names the config key instead of the flag, and lets the caller choose the error", () => {
+    class ConfigError extends Error {
+      constructor(
+        readonly key: string,
+        message: string,
+      ) {
+        super(message);
+      }
+    }
+    const error = messageOf(() => parseValidateWith("nope", "gametracker:validationWith", (key, message) => new ConfigError(key, message)), ConfigError);
+    expect(error).to.equal('gametracker:validationWith is "nope", but it must be command:<path to an executable>, lambda:<function name or ARN> or bundled.');
+  });
+
+  it("names hooks and timeouts for reports", () => {
+    expect(describeHook({ kind: "command", path: "/opt/v" })).to.equal("command:/opt/v");
+    expect(describeHook({ kind: "lambda", functionName: "v" })).to.equal("lambda:v");
+    expect(describeHook({ kind: "bundled" })).to.equal("the bundled SQL validator");
+    expect([describeTimeout(400), describeTimeout(15 * 60_000), describeTimeout(90_000)]).to.deep.equal(["400ms", "15m", "1m30s"]);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { MASK, redact, redactText } from "../../automation/redact";
+import { MASK, redact, redactText } from "../../../contracts/redact";
 
 describe("redact", () => {
   it("masks values under secret-looking keys, at any depth, but keeps secret ARNs", () => {

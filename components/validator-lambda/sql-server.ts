@@ -1,7 +1,7 @@
 import { Connection, Request, TYPES } from "tedious";
-import type { SqlSession } from "../sql-run";
-import type { QueryResult, SqlValue } from "../sql-evaluate";
-import type { SqlQuery } from "../sql-queries";
+import type { QueryResult, SqlValue } from "./sql-evaluate";
+import type { SqlQuery } from "./sql-queries";
+import type { SqlSession } from "./sql-run";
 
 /**
  * The only code that talks to SQL Server (tedious). Thin on purpose: open one encrypted

@@ -1,17 +1,36 @@
 import type { Check } from "../restore/verify";
 import { formatDuration } from "../output";
-import { redactText } from "../redact";
-import type { HookOutcome } from "./outcome";
+import { redactText } from "../../contracts/redact";
+import type { ValidationAnswer } from "../../contracts/validation-exchange";
 
 /**
- * What a validation comes to in the drill report: the validator's checks beside the
- * built-in ones, one overall check that says whether the validator answered and what,
- * the data RPO, and a note for the validation step. Pure.
+ * The judgement of a validation: what running the hook came to (it answered, or it
+ * failed to), and what that comes to in the drill report: the validator's checks beside
+ * the built-in ones, one overall check that says whether the validator answered and
+ * what, the data RPO, and a note for the validation step. Pure.
  *
  * The overall check passes only when the validator said `pass`, gave at least one check
  * and every check is ok: a `pass` with a failed check is a validator bug, and a `pass`
  * with no checks proves nothing, so neither lets a drill pass.
  */
+
+/**
+ * Why a hook gave no answer, for a reason the operator must be able to tell apart: a
+ * crash is a bug in the validator, a timeout may be a slow CHECKDB, malformed output is
+ * a contract mismatch, an invoke failure is AWS or permissions.
+ */
+export type HookFailure = "crash" | "timeout" | "malformed" | "invoke" | "aborted";
+
+/** What running a hook came to, whichever kind of hook it was (command-hook.ts, lambda-hook.ts). */
+export type HookOutcome = { kind: "answered"; answer: ValidationAnswer } | { kind: "failed"; failure: HookFailure; message: string };
+
+export function answered(answer: ValidationAnswer): HookOutcome {
+  return { kind: "answered", answer };
+}
+
+export function failed(failure: HookFailure, message: string): HookOutcome {
+  return { kind: "failed", failure, message };
+}
 
 export interface ValidationSummary {
   /** The hook that ran, as the report names it. */

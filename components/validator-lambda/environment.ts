@@ -1,5 +1,5 @@
 /**
- * The bundled validator's environment variables: written by components/validator.ts,
+ * The bundled validator's environment variables: written by ../validator.ts,
  * read by handler.ts. A module of its own so that the component (loaded by the restore
  * program) does not load the handler's SQL driver and SDK client.
  */
