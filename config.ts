@@ -26,6 +26,7 @@ import { regionNameProblem } from "./contracts/aws-names";
 import { parseValidationSettings, VALIDATION_CONFIG_SCHEMA, ValidationSettings } from "./contracts/validation-config";
 
 import type { ConfigKeySchema } from "./contracts/config-schema";
+import { capitalise } from "./contracts/text";
 
 /** Every config key of the project (without the `gametracker:` prefix). Pulumi.yaml declares exactly these. */
 export const CONFIG_SCHEMA = {
@@ -357,10 +358,6 @@ function unknownKey(project: string, key: string): InvalidConfigError {
     );
   }
   return new InvalidConfigError(`${project}:${key}`, `${project}:${key} is set, but it is not a config key of this project; see Pulumi.yaml for the keys (${closest(key)}).`);
-}
-
-function capitalise(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 /** The schema key nearest to a mistyped one, for the error sentence. */

@@ -1,6 +1,6 @@
 import { UsageError } from "./errors";
-import { DatabaseRole, EnvironmentOutputNames } from "../contracts/stacks";
-import { ENVIRONMENT_PROJECT, plainOutput, StackNotFoundError, StackOutputs, Stacks } from "./stacks/port";
+import { DatabaseRole, ENVIRONMENT_PROJECT, EnvironmentOutputNames } from "../contracts/stacks";
+import { plainOutput, StackNotFoundError, StackOutputs, Stacks } from "./stacks/port";
 
 /**
  * What a command knows about a deployed environment: the environment stack's outputs

@@ -14,6 +14,7 @@ import { ensurePythonTools } from "../test/support/moto";
 import { ensureVersitygw } from "../test/support/versitygw";
 import { ensurePulumiCli, PulumiCliUnavailableError } from "../test/support/engine/pulumi-cli";
 import { standinPlugins } from "../test/support/engine/plugins";
+import { errorMessage } from "../automation/errors";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -35,6 +36,6 @@ async function main(part: string | undefined): Promise<void> {
 }
 
 main(process.argv[2]).catch((error: unknown) => {
-  log(error instanceof Error ? error.message : String(error));
+  log(errorMessage(error));
   process.exit(1);
 });

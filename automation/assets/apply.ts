@@ -5,6 +5,7 @@ import { CopyOptions, copyVersion } from "./copy";
 import { hideKey, removeDeleteMarker } from "./delete-marker";
 import { WriteDecision } from "./plan";
 import { runBounded } from "./pool";
+import { errorMessage } from "../errors";
 
 export const DEFAULT_CONCURRENCY = 16;
 export const MAX_CONCURRENCY = 256;
@@ -96,7 +97,7 @@ export async function applyWrites(s3: S3Client, bucket: string, writes: Iterable
       settle();
     },
     (error, decision) => {
-      view.failed.push({ key: decision.key, error: error instanceof Error ? error.message : String(error) });
+      view.failed.push({ key: decision.key, error: errorMessage(error) });
       settle();
       return view.failed.length < maxFailures;
     },

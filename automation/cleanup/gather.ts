@@ -5,11 +5,11 @@
  */
 import { DBInstance, RDSClient } from "@aws-sdk/client-rds";
 import { listInstances } from "../aws/rds";
-import { OperationError, UsageError } from "../errors";
+import { errorMessage, OperationError, UsageError } from "../errors";
 import { readRestoreSpec } from "../restore/restore-stack";
 import { TagKeys } from "../../contracts/tags";
-import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, plainOutput, RESTORE_PROJECT, Stack, StackNotFoundError, Stacks } from "../stacks/port";
-import { EnvironmentOutputNames, PRIMARY_SOURCE, RestoreOutputNames } from "../../contracts/stacks";
+import { plainOutput, Stack, StackNotFoundError, Stacks } from "../stacks/port";
+import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, EnvironmentOutputNames, PRIMARY_SOURCE, RESTORE_PROJECT, RestoreOutputNames } from "../../contracts/stacks";
 import { CleanupFacts, EnvironmentFact, InstanceFact, RestoreStackFact } from "./select";
 
 export async function gatherCleanupFacts(stacks: Stacks, rds: RDSClient): Promise<CleanupFacts> {
@@ -23,7 +23,7 @@ export async function gatherCleanupFacts(stacks: Stacks, rds: RDSClient): Promis
     } catch (error) {
       if (error instanceof StackNotFoundError) continue; // removed between list and select
       throw new OperationError(
-        `Could not read environment stack ${summary.name}'s ${DATABASE_SOURCE_KEY} (${error instanceof Error ? error.message : String(error)}), so cleanup cannot tell which restore stack is in use; nothing was deleted. Fix access to the stack and re-run.`,
+        `Could not read environment stack ${summary.name}'s ${DATABASE_SOURCE_KEY} (${errorMessage(error)}), so cleanup cannot tell which restore stack is in use; nothing was deleted. Fix access to the stack and re-run.`,
         { cause: error },
       );
     }

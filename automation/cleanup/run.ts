@@ -7,9 +7,10 @@
 import { RDSClient } from "@aws-sdk/client-rds";
 import { deleteDisposableInstance, describeInstance } from "../aws/rds";
 import { Clock } from "../clock";
-import { UsageError } from "../errors";
+import { errorMessage, UsageError } from "../errors";
 import { Output } from "../output";
-import { ConcurrentUpdateError, ENVIRONMENT_PROJECT, RESTORE_PROJECT, StackNotFoundError, Stacks } from "../stacks/port";
+import { ConcurrentUpdateError, StackNotFoundError, Stacks } from "../stacks/port";
+import { ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
 import { gatherCleanupFacts, instanceFact } from "./gather";
 import { CleanupItem, CleanupPolicy, planCleanup } from "./select";
 
@@ -85,7 +86,7 @@ async function destroyStack(deps: CleanupDeps, item: CleanupItem): Promise<Clean
   } catch (error) {
     if (error instanceof StackNotFoundError) return { ...item, outcome: "skipped", detail: "the stack was already removed" };
     if (error instanceof ConcurrentUpdateError) return { ...item, outcome: "skipped", detail: "an update started in the meantime; left alone" };
-    return { ...item, outcome: "failed", detail: error instanceof Error ? error.message : String(error) };
+    return { ...item, outcome: "failed", detail: errorMessage(error) };
   }
 }
 
@@ -100,6 +101,6 @@ async function deleteInstance(deps: CleanupDeps, item: CleanupItem): Promise<Cle
     if (!(await deleteDisposableInstance(deps, item.name))) return { ...item, outcome: "skipped", detail: "it is already gone" };
     return { ...item, outcome: "deleted" };
   } catch (error) {
-    return { ...item, outcome: "failed", detail: error instanceof Error ? error.message : String(error) };
+    return { ...item, outcome: "failed", detail: errorMessage(error) };
   }
 }

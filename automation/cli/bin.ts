@@ -1,4 +1,5 @@
 import { main } from "./main";
+import { errorMessage } from "../errors";
 
 // The process entry point: the only place that touches process.exitCode.
 main(process.argv.slice(2)).then(
@@ -6,7 +7,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error: ${errorMessage(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -2,7 +2,8 @@ import { AwsClientOptions, AwsClients, createAwsClients } from "../aws/clients";
 import { Clock, systemClock } from "../clock";
 import { UsageError } from "../errors";
 import { Output } from "../output";
-import { RESTORE_PROJECT, Stacks } from "../stacks/port";
+import { Stacks } from "../stacks/port";
+import { RESTORE_PROJECT } from "../../contracts/stacks";
 
 /** The global options every command accepts. */
 export interface GlobalArgs {

@@ -1,5 +1,5 @@
 import yargs, { Argv } from "yargs";
-import { ExitCode, exitCodeOf, UsageError } from "../errors";
+import { errorMessage, ExitCode, exitCodeOf, UsageError } from "../errors";
 import { StreamOutput } from "../output";
 import { redactText } from "../../contracts/redact";
 import { StackNotFoundError } from "../stacks/port";
@@ -24,7 +24,7 @@ export async function main(
   const verbose = argv.includes("--verbose");
   const fail = (error: unknown): void => {
     exitCode = error instanceof StackNotFoundError ? ExitCode.usage : exitCodeOf(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     deps.stderr.write(`error: ${redactText(message)}\n`);
     if (verbose && error instanceof Error && error.stack) deps.stderr.write(redactText(error.stack) + "\n");
   };

@@ -7,7 +7,7 @@ import { renderSummary } from "../drill/report";
 import { checkReportDir, fileReportWriter, ReportWriter } from "../drill/report-files";
 import { parseRunId } from "../restore/naming";
 import { parseInstanceClass } from "../restore/plan";
-import { parseRecoveryRequest, RecoveryRequest } from "../restore/recovery-point";
+import { parseRecoveryRequest, RecoveryRequest } from "../restore/recovery-request";
 import { restoreEnvironment, restoreRunDeps, RestoreRunArgs, RestoreRunOverrides, restoreValidation, withRestoreRunOptions } from "./restore-options";
 
 interface DrillArgs extends RestoreRunArgs {

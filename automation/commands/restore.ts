@@ -3,7 +3,7 @@ import { parseDuration } from "../duration";
 import { UsageError } from "../errors";
 import { parseRunId, parseTargetIdentifier } from "../restore/naming";
 import { parseInstanceClass } from "../restore/plan";
-import { parseRecoveryRequest } from "../restore/recovery-point";
+import { parseRecoveryRequest } from "../restore/recovery-request";
 import { renderRestoreResult, runRestore } from "../restore/restore";
 import { restoreEnvironment, restoreRunDeps, RestoreRunArgs, RestoreRunOverrides, restoreValidation, withRestoreRunOptions } from "./restore-options";
 

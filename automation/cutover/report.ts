@@ -3,8 +3,8 @@
  * `--preview-only`, Markdown fit for a pull-request comment or a workflow step summary.
  */
 import { formatDuration } from "../output";
-import { DATABASE_SOURCE_KEY, StepOp } from "../stacks/port";
-import { PRIMARY_SOURCE } from "../../contracts/stacks";
+import { StepOp } from "../stacks/port";
+import { DATABASE_SOURCE_KEY, PRIMARY_SOURCE } from "../../contracts/stacks";
 import type { SwitchResult } from "./switch-source";
 
 const ORDER: StepOp[] = ["create", "update", "replace", "delete", "read", "discard", "same"];

@@ -14,12 +14,10 @@ import * as path from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Clock } from "../clock";
-import { OperationError, UsageError } from "../errors";
+import { errorMessage, OperationError, UsageError } from "../errors";
 import { Output } from "../output";
 import {
   ConcurrentUpdateError,
-  DATABASE_SOURCE_KEY,
-  ENVIRONMENT_PROJECT,
   plainOutput,
   PlanViolationError,
   PreviewResult,
@@ -29,12 +27,13 @@ import {
   Stacks,
   StepOp,
 } from "../stacks/port";
-import { EnvironmentOutputNames, PRIMARY_SOURCE } from "../../contracts/stacks";
+import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, EnvironmentOutputNames, PRIMARY_SOURCE } from "../../contracts/stacks";
 import { Interruption, InterruptInstaller } from "../interrupt";
 import { readFunctionVariables } from "../aws/lambda";
 import { checkDatasource, DatasourceCheck } from "./lambda-datasource";
 import { GuardVerdict, judgeCutoverPreview } from "./preview-guard";
 import { primaryTarget, restoreTarget, SourceTarget } from "./target";
+import { capitalise } from "../../contracts/text";
 
 export interface SwitchDeps {
   stacks: Stacks;
@@ -230,7 +229,7 @@ async function apply(
     if (interruption.interrupted) throw error;
     const back = await putBack();
     if (error instanceof ConcurrentUpdateError) throw error;
-    throw new OperationError(`Preview of stack ${environment} failed, so nothing was applied (${back}): ${messageOf(error)}`, { cause: error });
+    throw new OperationError(`Preview of stack ${environment} failed, so nothing was applied (${back}): ${errorMessage(error)}`, { cause: error });
   }
   const verdict = judgeCutoverPreview(preview);
   const previewed = { changeSummary: preview.changeSummary, diffText: preview.diffText, verdict };
@@ -284,7 +283,7 @@ async function apply(
         { cause: error },
       );
     }
-    throw new OperationError(`Update of stack ${environment} failed (${back}):${where} ${messageOf(error)}`, { cause: error });
+    throw new OperationError(`Update of stack ${environment} failed (${back}):${where} ${errorMessage(error)}`, { cause: error });
   } finally {
     phase.applying = false;
   }
@@ -301,12 +300,4 @@ async function apply(
 function stringOutput(outputs: StackOutputs, key: string): string | undefined {
   const v = plainOutput(outputs, key);
   return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

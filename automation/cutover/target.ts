@@ -6,8 +6,8 @@
 import { RDSClient } from "@aws-sdk/client-rds";
 import { describeInstance } from "../aws/rds";
 import { UsageError } from "../errors";
-import { plainOutput, RESTORE_PROJECT, StackNotFoundError, StackOutputs, Stacks } from "../stacks/port";
-import { crossRegionSourceProblem, EnvironmentOutputNames, isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE, restoreStackName, RestoreOutputNames } from "../../contracts/stacks";
+import { plainOutput, StackNotFoundError, StackOutputs, Stacks } from "../stacks/port";
+import { crossRegionSourceProblem, EnvironmentOutputNames, isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE, RESTORE_PROJECT, RestoreOutputNames, restoreStackName } from "../../contracts/stacks";
 
 export interface SourceTarget {
   /** `primary` or the restore stack's name: the value `databaseSource` takes. */

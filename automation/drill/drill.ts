@@ -3,6 +3,7 @@ import { drillTargetIdentifier } from "../restore/naming";
 import { PipelineDeps, PipelineOptions, RestorePolicy, runRestorePipeline } from "../restore/pipeline";
 import { DrillReport, drillReport } from "./report";
 import { ReportWriter } from "./report-files";
+import { errorMessage } from "../errors";
 
 /**
  * A restore drill: the restore pipeline with the drill's policy — a disposable instance
@@ -45,7 +46,7 @@ export async function runDrill(deps: DrillDeps, options: DrillOptions): Promise<
   try {
     files = (await write(report)) ?? files;
   } catch (error) {
-    deps.output.warn(`could not write the drill report to ${options.reportDir}: ${error instanceof Error ? error.message : String(error)}`);
+    deps.output.warn(`could not write the drill report to ${options.reportDir}: ${errorMessage(error)}`);
   }
   return { report, files, exitCode: report.outcome === "passed" ? 0 : 1 };
 }

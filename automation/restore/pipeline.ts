@@ -2,13 +2,14 @@ import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { RESTORE_PROJECT } from "../../contracts/stacks";
 import { RestorePurpose, TagKeys } from "../../contracts/tags";
 import { DeployedEnvironment } from "../deployed-environment";
-import { OperationError, UsageError } from "../errors";
+import { errorMessage, OperationError, UsageError } from "../errors";
 import { Interruption, InterruptInstaller } from "../interrupt";
 import { ConcurrentUpdateError, Stack } from "../stacks/port";
 import { newRunId, parseRunId } from "./naming";
 import { planRestore } from "./plan";
 import { describeInstanceFacts } from "./rds-facts";
-import { describeRecoverySource, RecoveryRequest } from "./recovery-point";
+import { describeRecoverySource } from "./recovery-point";
+import type { RecoveryRequest } from "./recovery-request";
 import { createRestoreStack, destroyRestoreStack, openRestoreStack, RestoredDatabase, upRestoreStack } from "./restore-stack";
 import { RestoreRunDeps } from "./run-deps";
 import { RestoreSpec } from "./spec";
@@ -19,6 +20,7 @@ import type { ValidationSummary } from "../validation/verdict";
 
 export type { PipelineStep } from "./steps";
 import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";
+import { capitalise } from "../../contracts/text";
 
 /**
  * The one restore pipeline behind `restore` and `drill`:
@@ -273,7 +275,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
       }
     } catch (error) {
       run.failure = error;
-      run.error = error instanceof Error ? error.message : String(error);
+      run.error = errorMessage(error);
     }
 
     if (run.failure instanceof UsageError && stack === undefined) {
@@ -325,11 +327,7 @@ async function cleanUp(deps: PipelineDeps, policy: RestorePolicy, steps: StepRec
   } catch (error) {
     return {
       status: "failed",
-      detail: `${error instanceof Error ? error.message : String(error)} — the restore stack ${run.restoreStack} may still hold an RDS instance; run gametracker-dr cleanup`,
+      detail: `${errorMessage(error)} — the restore stack ${run.restoreStack} may still hold an RDS instance; run gametracker-dr cleanup`,
     };
   }
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

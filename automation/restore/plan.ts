@@ -6,9 +6,12 @@ import { describeInstance, describeSubnetGroup } from "../aws/rds";
 import { securityGroupVpcs } from "../aws/ec2";
 import { instanceClassProblem } from "../../contracts/aws-names";
 import { RestorePurpose, TagKeys } from "../../contracts/tags";
-import { chooseRecoveryPoint, isSqlServerEngine, RecoveryRequest } from "./recovery-point";
+import { chooseRecoveryPoint } from "./recovery-choice";
+import { isSqlServerEngine } from "./recovery-point";
+import type { RecoveryRequest } from "./recovery-request";
 import { describeInstanceFacts, gatherRecoveryFacts, InstanceFacts, instanceFacts } from "./rds-facts";
 import { RestoreSpec } from "./spec";
+import { capitalise } from "../../contracts/text";
 
 /**
  * Everything a restore needs decided before anything is created: the recovery point,
@@ -180,8 +183,4 @@ export async function planRestore(input: PlanInput): Promise<RestoreSpec> {
     backupRetentionDays: retention,
     startedAt: input.now,
   };
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

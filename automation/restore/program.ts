@@ -6,6 +6,7 @@ import { RestoreOutputNames } from "../../contracts/stacks";
 import { TagKeys } from "../../contracts/tags";
 import type { PointInTimeSource } from "./recovery-point";
 import { decodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY } from "./spec";
+import { errorMessage } from "../errors";
 
 /**
  * The restore stacks' inline program (project `gametracker-restore`): the environment's
@@ -19,7 +20,7 @@ export function restoreProgram(): Record<string, unknown> {
   try {
     spec = decodeRestoreSpec(new pulumi.Config().require(SPEC_CONFIG_KEY), pulumi.getStack());
   } catch (error) {
-    throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
+    throw new pulumi.RunError(errorMessage(error));
   }
   const args = restoredDatabaseArgs(spec);
   const database = new Database("restored", args);

@@ -1,6 +1,7 @@
 import { DBInstance, RDSClient } from "@aws-sdk/client-rds";
 import { describeInstance, findSnapshotIn, listAutomatedBackups, listInstanceSnapshots, RestoreWindow, tagMap, windowOf } from "../aws/rds";
-import { RecoveryFacts, RecoveryRequest, SourceFacts } from "./recovery-point";
+import { RecoveryFacts, SourceFacts } from "./recovery-point";
+import type { RecoveryRequest } from "./recovery-request";
 
 /**
  * What restore and drill read from RDS, through the shared reads of aws/rds.ts: only

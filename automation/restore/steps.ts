@@ -1,4 +1,5 @@
 import { Clock } from "../clock";
+import { errorMessage } from "../errors";
 
 /** The steps of every restore run, in order (restore/pipeline.ts). */
 export const PIPELINE_STEPS = ["choose", "restore", "verify", "validate", "report", "cleanup"] as const;
@@ -32,7 +33,7 @@ export class StepRecorder {
       this.records.set(name, { name, status: "ok", startedAt: started.toISOString(), durationMs: this.clock.now().getTime() - started.getTime() });
       return value;
     } catch (error) {
-      const note = error instanceof Error ? error.message : String(error);
+      const note = errorMessage(error);
       this.records.set(name, { name, status: "failed", startedAt: started.toISOString(), durationMs: this.clock.now().getTime() - started.getTime(), note });
       this.failedStep ??= name;
       throw error;

@@ -6,6 +6,7 @@ import { RestorePurpose, TagKeys } from "../../contracts/tags";
 import type { RestoreSpec } from "./spec";
 import { describeInstanceFacts, InstanceFacts } from "./rds-facts";
 import type { RestoredDatabase } from "./restore-stack";
+import { errorMessage } from "../errors";
 
 /**
  * Is the restored instance what we asked for? The wait and the look-ups call AWS; the
@@ -38,10 +39,11 @@ export const CheckIds = {
   drillTags: "drill-tags",
   endpointResolves: "endpoint-resolves",
 } as const;
+export type CheckId = (typeof CheckIds)[keyof typeof CheckIds];
 
 /** The checks a restored instance of this purpose gets, in report order (a drill's tags are checked, a cut-over target's are not). */
-export function checkIdsFor(purpose: RestorePurpose): string[] {
-  const all = Object.values(CheckIds) as string[];
+export function checkIdsFor(purpose: RestorePurpose): CheckId[] {
+  const all: CheckId[] = Object.values(CheckIds);
   return purpose === "drill" ? all : all.filter((id) => id !== CheckIds.drillTags);
 }
 
@@ -112,7 +114,7 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].so
 
 /** The checks of a restored instance: a pure verdict over what RDS and the resolver answered. */
 export function evaluateRestoredInstance(actual: InstanceFacts | undefined, expected: VerifyExpectations, answer: DnsAnswer | undefined): Check[] {
-  const check = (id: string, name: string, ok: boolean, exp: string, act: string): Check => ({ id, name, status: ok ? "pass" : "fail", expected: exp, actual: act });
+  const check = (id: CheckId, name: string, ok: boolean, exp: string, act: string): Check => ({ id, name, status: ok ? "pass" : "fail", expected: exp, actual: act });
   if (actual === undefined) {
     return [check(CheckIds.available, `instance ${expected.identifier} is available`, false, "available", "does not exist")];
   }
@@ -121,7 +123,7 @@ export function evaluateRestoredInstance(actual: InstanceFacts | undefined, expe
     check(CheckIds.engine, "engine equals the source's", actual.engine === expected.engine, expected.engine, show(actual.engine)),
     check(CheckIds.engineVersion, "engine version equals the source's", actual.engineVersion === expected.engineVersion, expected.engineVersion, show(actual.engineVersion)),
     check(
-      "storage",
+      CheckIds.storage,
       "allocated storage at least the recovery point's",
       actual.allocatedStorageGiB >= expected.minStorageGiB,
       `>= ${expected.minStorageGiB} GiB`,
@@ -129,14 +131,14 @@ export function evaluateRestoredInstance(actual: InstanceFacts | undefined, expe
     ),
     check(CheckIds.backupRetention, "automated backups on", actual.backupRetentionDays > 0, ">= 1 day", `${actual.backupRetentionDays} days`),
     check(
-      "subnet-group",
+      CheckIds.subnetGroup,
       "on the environment's subnet group",
       (actual.subnetGroupName ?? "") === (expected.subnetGroupName ?? ""),
       show(expected.subnetGroupName),
       show(actual.subnetGroupName),
     ),
     check(
-      "security-groups",
+      CheckIds.securityGroups,
       "on the environment's security groups",
       sameSet(actual.securityGroupIds, expected.securityGroupIds),
       show(expected.securityGroupIds.join(", ")),
@@ -147,7 +149,7 @@ export function evaluateRestoredInstance(actual: InstanceFacts | undefined, expe
     checks.push(
       check(CheckIds.deletionProtection, "deletion protection off (a drill must be able to clean up)", !actual.deletionProtection, "off", actual.deletionProtection ? "on" : "off"),
       check(
-        "drill-tags",
+        CheckIds.drillTags,
         `tagged ${TagKeys.drillId} and ${TagKeys.recoveryPoint}`,
         actual.tags[TagKeys.drillId] === expected.drillId && actual.tags[TagKeys.recoveryPoint] === expected.recoveryPoint,
         `${expected.drillId ?? "?"}, ${expected.recoveryPoint}`,
@@ -215,7 +217,7 @@ export async function verifyRestoredInstance(deps: VerifyDeps, expected: VerifyE
       answer = { host: instance.address, resolver: deps.resolver.name, addresses: await deps.resolver.resolve(instance.address) };
     } catch (error) {
       const code = (error as { code?: string }).code;
-      answer = { host: instance.address, resolver: deps.resolver.name, error: code ?? (error instanceof Error ? error.message : String(error)) };
+      answer = { host: instance.address, resolver: deps.resolver.name, error: code ?? (errorMessage(error)) };
     }
   }
   const checks = evaluateRestoredInstance(instance, expected, answer);

@@ -5,8 +5,6 @@
  * Keep it narrow: every verb added here must be implemented twice.
  */
 
-export { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
-
 export interface StackId {
   project: string;
   /** The stack's short name (`dev`, `prod`, `dev-drill-7f3a`). */

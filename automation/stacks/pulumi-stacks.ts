@@ -14,7 +14,6 @@ import {
 import { UsageError } from "../errors";
 import {
   ConcurrentUpdateError,
-  ENVIRONMENT_PROJECT,
   PlanViolationError,
   PreviewOptions,
   PreviewResult,
@@ -29,6 +28,7 @@ import {
   UpOptions,
   UpResult,
 } from "./port";
+import { ENVIRONMENT_PROJECT } from "../../contracts/stacks";
 
 /**
  * The real `Stacks`, over `@pulumi/pulumi/automation`. Deliberately thin: it maps the

@@ -5,6 +5,7 @@ import { redactText } from "../../contracts/redact";
 import { DEFAULT_VALIDATION_TIMEOUT_MS } from "../../contracts/validation-config";
 import { parseAnswer, ValidationRequest } from "../../contracts/validation-exchange";
 import { answered, failed, HookOutcome } from "./verdict";
+import { errorMessage } from "../errors";
 
 /**
  * Runs a validator deployed as a Lambda function (the operator's, or the bundled one the
@@ -42,7 +43,7 @@ export async function runLambdaHook(lambda: LambdaClient, functionName: string, 
     if (first === "aborted") return failed("aborted", `stopped waiting for Lambda function ${functionName}: the drill was interrupted`);
     invocation = first;
   } catch (error) {
-    return failed("invoke", redactText(error instanceof Error ? error.message : String(error)));
+    return failed("invoke", redactText(errorMessage(error)));
   } finally {
     clearTimeout(timer);
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);

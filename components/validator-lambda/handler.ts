@@ -6,6 +6,7 @@ import { readDatabaseCredentials, secretsClientFor } from "./secrets";
 import { connectionCheckName, evaluateSqlChecks, setupFailure } from "./sql-evaluate";
 import { runSqlChecks } from "./sql-run";
 import { openSqlSession, OpenSession } from "./sql-server";
+import { errorMessage } from "../errors";
 
 /**
  * The bundled SQL validator: a Lambda function the drill deploys into its restore stack
@@ -15,8 +16,8 @@ import { openSqlSession, OpenSession } from "./sql-server";
  * answers — a bad request, an unreadable secret or an unreachable server is a `fail`
  * with the reason — because a thrown error would reach the drill as a bare "Unhandled"
  * and lose that reason. The password is passed to the driver and nowhere else: never
- * logged, never in the answer. It imports only contracts/ and its own folder: it is a
- * program of its own, not a part of the driver.
+ * logged, never in the answer. It imports nothing of the driver's (automation/): it is a
+ * program of its own.
  */
 
 /** Kept back from the function's remaining time so the answer is sent before Lambda stops the function. */
@@ -36,14 +37,14 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
     const raw: unknown = JSON.parse(process.env[ValidatorEnvironment.checks] ?? "");
     checks = parseSqlChecks(raw as Record<string, unknown>, { defaultDatabase: "", refuse: (_key, message) => new Error(message) });
   } catch (error) {
-    return setupFailure(`read the checks from ${ValidatorEnvironment.checks}`, "the checks the validator was deployed with", messageOf(error));
+    return setupFailure(`read the checks from ${ValidatorEnvironment.checks}`, "the checks the validator was deployed with", redactedMessage(error));
   }
 
   let credentials;
   try {
     credentials = await readDatabaseCredentials(secretsClientFor(request.secretArn), request.secretArn);
   } catch (error) {
-    return setupFailure("read the master-user secret", `the secret ${request.secretArn}`, messageOf(error));
+    return setupFailure("read the master-user secret", `the secret ${request.secretArn}`, redactedMessage(error));
   }
 
   const target = { address: request.endpoint.address, port: request.endpoint.port };
@@ -58,19 +59,19 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
       requestTimeoutMs: Math.max(1000, remaining - ANSWER_MARGIN_MS),
     });
   } catch (error) {
-    return masked(setupFailure(connectionCheckName(target), "connected, server certificate verified", messageOf(error)), credentials.password);
+    return masked(setupFailure(connectionCheckName(target), "connected, server certificate verified", redactedMessage(error)), credentials.password);
   }
   try {
     return masked(evaluateSqlChecks(checks, target, await runSqlChecks(session, checks)), credentials.password);
   } catch (error) {
-    return masked(setupFailure("run the checks", "every query answered", messageOf(error)), credentials.password);
+    return masked(setupFailure("run the checks", "every query answered", redactedMessage(error)), credentials.password);
   } finally {
     session.close();
   }
 }
 
-function messageOf(error: unknown): string {
-  return redactText(error instanceof Error ? error.message : String(error));
+function redactedMessage(error: unknown): string {
+  return redactText(errorMessage(error));
 }
 
 /** Belt and braces: whatever a driver or server message might echo, the password itself never leaves. */

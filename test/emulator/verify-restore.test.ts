@@ -4,7 +4,7 @@ import { ManualClock } from "../support/manual-clock";
 import { UsageError } from "../../automation/errors";
 import { planRestore } from "../../automation/restore/plan";
 import { requireInstance } from "../../automation/aws/rds";
-import { RecoveryRequest } from "../../automation/restore/recovery-point";
+import { RecoveryRequest } from "../../automation/restore/recovery-request";
 import { gatherRecoveryFacts } from "../../automation/restore/rds-facts";
 import { HostResolver, verifyRestoredInstance, VerifyExpectations } from "../../automation/restore/verify";
 import { useEmulator } from "../support/emulator";
@@ -12,6 +12,7 @@ import { FaultInjector } from "../support/faults";
 import { combineMiddleware, createManualSnapshot, createSqlServerInstance, PendingStatus, SQLSERVER_ENGINE_VERSION } from "../support/rds-fixtures";
 import { createDbNetwork, DbNetwork } from "../support/rds-fixtures";
 import { rdsEndpointDns } from "../support/rds-dns";
+import { drillExpectations } from "../support/verify-fixtures";
 import { DeployedEnvironment } from "../../automation/deployed-environment";
 
 const SOURCE = "gametracker-mssql";
@@ -30,17 +31,13 @@ async function restoreInMoto(rds: RDSClient, network: DbNetwork | undefined, tag
 }
 
 function expectations(network: DbNetwork): VerifyExpectations {
-  return {
+  return drillExpectations({
     identifier: TARGET,
-    engine: "sqlserver-ex",
     engineVersion: SQLSERVER_ENGINE_VERSION,
-    minStorageGiB: 20,
     subnetGroupName: network.subnetGroupName,
     securityGroupIds: [network.securityGroupId],
-    purpose: "drill",
-    drillId: "202611251200abcd",
     recoveryPoint: "latest-restorable",
-  };
+  });
 }
 
 const DRILL_TAGS = { "gametracker:drill-id": "202611251200abcd", "gametracker:recovery-point": "latest-restorable" };

@@ -13,6 +13,7 @@ import { ENVIRONMENT_PROJECT } from "../../contracts/stacks";
 import { environmentProgram } from "../../environment-program";
 import { useEngine } from "../support/engine/harness";
 import { REPO_ROOT } from "../support/moto";
+import { errorMessage } from "../../automation/errors";
 
 describe("engine tier: the environment project from the repository's Pulumi.yaml and stack files", function () {
   this.timeout(60_000);
@@ -39,7 +40,7 @@ describe("engine tier: the environment project from the repository's Pulumi.yaml
     await bad.setConfig("databaseBackupRetentionDays", "0");
     const failure = await bad.up().then(
       () => undefined,
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      (error: unknown) => (errorMessage(error)),
     );
     await bad.removeConfig("databaseBackupRetentionDays");
     expect(failure, "up must fail").to.be.a("string");

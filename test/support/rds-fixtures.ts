@@ -41,8 +41,8 @@ import {
 } from "@aws-sdk/client-s3";
 import type { MiddlewareStack } from "@smithy/types";
 import { AwsClients } from "../../automation/aws/clients";
-import { EnvironmentOutputNames } from "../../contracts/stacks";
-import { ENVIRONMENT_PROJECT, Stack, StackId, StackNotFoundError, StackOutputs, Stacks } from "../../automation/stacks/port";
+import { ENVIRONMENT_PROJECT, EnvironmentOutputNames } from "../../contracts/stacks";
+import { Stack, StackId, StackNotFoundError, StackOutputs, Stacks } from "../../automation/stacks/port";
 
 export const SQLSERVER_ENGINE = "sqlserver-ex";
 export const SQLSERVER_ENGINE_VERSION = "16.00.4165.4.v1";

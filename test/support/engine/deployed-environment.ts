@@ -7,8 +7,8 @@
 import { RDSClient } from "@aws-sdk/client-rds";
 import { AwsClientOptions, AwsClients, createAwsClients } from "../../../automation/aws/clients";
 import { restoreProgram } from "../../../automation/restore/program";
-import { Stacks } from "../../../automation/stacks/port";
-import { ENVIRONMENT_PROJECT, RESTORE_PROJECT, StackOutputs } from "../../../automation/stacks/port";
+import { StackOutputs, Stacks } from "../../../automation/stacks/port";
+import { ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../../contracts/stacks";
 import { environmentProgram } from "../../../environment-program";
 import { CliRun, CliRunOptions, runCli } from "../cli";
 import { FakeInterrupts } from "../interrupts";

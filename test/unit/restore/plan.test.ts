@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { UsageError } from "../../../automation/errors";
 import { parseInstanceClass, placement, placementProblem, regionConflict, sourceRegionConflict, targetConflict } from "../../../automation/restore/plan";
-import { parseRecoveryRequest } from "../../../automation/restore/recovery-point";
+import { parseRecoveryRequest } from "../../../automation/restore/recovery-request";
 import { DeployedEnvironment } from "../../../automation/deployed-environment";
 import { InstanceFacts } from "../../../automation/restore/rds-facts";
+import { instanceFactsOf } from "../../support/verify-fixtures";
 
 describe("restore plan: pure parts (restore/plan.ts)", () => {
   const env = (overrides: Partial<DeployedEnvironment> = {}): DeployedEnvironment => ({
@@ -25,25 +26,18 @@ describe("restore plan: pure parts (restore/plan.ts)", () => {
     multiAz: false,
     ...overrides,
   });
-  const source = (overrides: Partial<InstanceFacts> = {}): InstanceFacts => ({
-    identifier: "gametracker-mssql",
-    arn: undefined,
-    status: "available",
-    engine: "sqlserver-ex",
-    engineVersion: "16.00.4165.4.v1",
-    instanceClass: "db.t3.micro",
-    multiAz: false,
-    allocatedStorageGiB: 20,
-    backupRetentionDays: 7,
-    subnetGroupName: "source-subnets",
-    securityGroupIds: ["sg-source"],
-    address: undefined,
-    port: undefined,
-    deletionProtection: true,
-    latestRestorableTime: undefined,
-    tags: {},
-    ...overrides,
-  });
+  const source = (overrides: Partial<InstanceFacts> = {}): InstanceFacts =>
+    instanceFactsOf({
+      identifier: "gametracker-mssql",
+      arn: undefined,
+      subnetGroupName: "source-subnets",
+      securityGroupIds: ["sg-source"],
+      address: undefined,
+      port: undefined,
+      deletionProtection: true,
+      tags: {},
+      ...overrides,
+    });
 
   it("places the restore on the environment's subnet group and security groups, else the source's", () => {
     expect(placement(env(), source())).to.deep.equal({ dbSubnetGroupName: "env-subnets", securityGroupIds: ["sg-env"] });

@@ -1,39 +1,8 @@
 import { expect } from "chai";
-import { InstanceFacts } from "../../../automation/restore/rds-facts";
-import { checkIdsFor, DnsAnswer, evaluateRestoredInstance, VerifyExpectations } from "../../../automation/restore/verify";
-const expected: VerifyExpectations = {
-  identifier: "gametracker-mssql-drill-202611251200abcd",
-  engine: "sqlserver-ex",
-  engineVersion: "16.00.4165.4.v1",
-  minStorageGiB: 20,
-  subnetGroupName: "gametracker-mssql-subnets",
-  securityGroupIds: ["sg-a", "sg-b"],
-  purpose: "drill",
-  drillId: "202611251200abcd",
-  recoveryPoint: "snapshot:gametracker-manual-backup-v1",
-};
-
-function restored(overrides: Partial<InstanceFacts> = {}): InstanceFacts {
-  return {
-    identifier: expected.identifier,
-    arn: "arn:aws:rds:us-east-1:123456789012:db:" + expected.identifier,
-    status: "available",
-    engine: "sqlserver-ex",
-    engineVersion: "16.00.4165.4.v1",
-    instanceClass: "db.t3.micro",
-    multiAz: false,
-    allocatedStorageGiB: 20,
-    backupRetentionDays: 7,
-    subnetGroupName: "gametracker-mssql-subnets",
-    securityGroupIds: ["sg-b", "sg-a"],
-    address: "x.abc.us-east-1.rds.amazonaws.com",
-    port: 1433,
-    deletionProtection: false,
-    latestRestorableTime: undefined,
-    tags: { "gametracker:drill-id": "202611251200abcd", "gametracker:recovery-point": "snapshot:gametracker-manual-backup-v1" },
-    ...overrides,
-  };
-}
+import { checkIdsFor, DnsAnswer, evaluateRestoredInstance } from "../../../automation/restore/verify";
+import { drillExpectations, instanceFactsOf } from "../../support/verify-fixtures";
+const expected = drillExpectations();
+const restored = instanceFactsOf;
 
 const resolved: DnsAnswer = { host: "x.abc.us-east-1.rds.amazonaws.com", resolver: "test resolver", addresses: ["10.0.1.23"] };
 const failing = (checks: ReturnType<typeof evaluateRestoredInstance>) => checks.filter((c) => c.status === "fail").map((c) => c.id);

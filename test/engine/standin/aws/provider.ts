@@ -23,6 +23,7 @@ import type { InvokeHandler } from "./invokes";
 import type { ResourceHandler } from "./resources/types";
 import { PartialCreateError, ResourceContext } from "./resources/types";
 import { AWS_SCHEMA, schemaOf } from "./schema";
+import { errorMessage } from "../../../../automation/errors";
 
 /** The version of @pulumi/aws the programs use; the engine asks every plugin for it. */
 export const STANDIN_AWS_VERSION = "7.48.0";
@@ -89,7 +90,7 @@ export class AwsStandIn {
       await beforeOperation({ op, type, name, preview });
       return await meterStorage.run(meter, action);
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      error = errorMessage(e);
       throw e;
     } finally {
       writeRecord({ plugin: "aws", op, type, name, preview, start, ms: performance.now() - started, motoMs: meter.ms, motoCalls: meter.calls, motoIntervals: meter.intervals, ...(error ? { error } : {}) });
@@ -298,7 +299,7 @@ function inputsFromState(type: string, state: Props): Props {
 }
 
 function toGrpcError(error: unknown): grpc.ServiceError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const metadata = new grpc.Metadata();
   if (error instanceof PartialCreateError) {
     // The engine looks for this detail to record a resource that exists despite the error.

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeOperation } from "../control";
 import { writeRecord } from "../metrics";
 import { StandinVpc, VPC_TYPE } from "./vpc";
+import { errorMessage } from "../../../../automation/errors";
 
 class AwsxStandIn implements provider.Provider {
   readonly version = "3.9.0";
@@ -23,7 +24,7 @@ class AwsxStandIn implements provider.Provider {
       const vpc = new StandinVpc(name, inputs, options);
       return { urn: vpc.urn, state: await vpc.ready };
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      error = errorMessage(e);
       throw e;
     } finally {
       writeRecord({ plugin: "awsx", op: "construct", type, name, preview: pulumi.runtime.isDryRun(), start, ms: performance.now() - started, motoMs: 0, motoCalls: 0, motoIntervals: [], ...(error ? { error } : {}) });
