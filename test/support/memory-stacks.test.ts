@@ -10,9 +10,7 @@ import {
   applyIgnoreChanges,
   classifyChange,
   diffProperties,
-  formatPath,
   MemoryStacks,
-  parsePath,
   ResourceLifecycle,
 } from "./memory-stacks";
 
@@ -70,13 +68,6 @@ function recordingLifecycle(type: string, log: string[]): ResourceLifecycle {
 }
 
 describe("memory stacks: pure diffing", () => {
-  it("formats and parses engine property paths", () => {
-    expect(formatPath(["environment", "variables", "SPRING_DATASOURCE_URL"])).to.equal("environment.variables.SPRING_DATASOURCE_URL");
-    expect(formatPath(["tags", "gametracker:drill-id"])).to.equal('tags["gametracker:drill-id"]');
-    expect(formatPath(["vpcSecurityGroupIds", 1])).to.equal("vpcSecurityGroupIds[1]");
-    expect(parsePath('tags["gametracker:drill-id"].x[2]')).to.deep.equal(["tags", "gametracker:drill-id", "x", 2]);
-  });
-
   it("reports leaf paths with their kind", () => {
     const changes = diffProperties(
       { environment: { variables: { A: "1", B: "2" } }, ids: ["a"], name: "n" },

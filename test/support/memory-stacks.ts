@@ -31,7 +31,6 @@
  * table (terraform-provider-aws's ForceNew attributes), shared with the engine tier.
  */
 import * as fs from "node:fs";
-import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
 import { Clock, systemClock } from "../../automation/clock";
@@ -53,6 +52,7 @@ import {
   UpResult,
 } from "../../automation/stacks/port";
 import { forceNewProperties } from "../engine/standin/aws/schema";
+import { deepEqual, formatPath, isPlainObject, parsePath, Segment } from "./property-values";
 import { RegistrationOptions, runProgram } from "./pulumi-mocks";
 
 // ---------------------------------------------------------------------------------------
@@ -131,34 +131,6 @@ export async function canonicalInputs(input: unknown): Promise<unknown> {
   return value;
 }
 
-/** One segment of a property path: an object key or an array index. */
-type Segment = string | number;
-
-/** The engine's property path syntax: `environment.variables.SPRING_DATASOURCE_URL`, `tags["a:b"]`, `ids[0]`. */
-export function formatPath(segments: readonly Segment[]): string {
-  let out = "";
-  for (const s of segments) {
-    if (typeof s === "number") out += `[${s}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s)) out += out === "" ? s : `.${s}`;
-    else out += `[${JSON.stringify(s)}]`;
-  }
-  return out;
-}
-
-/** Parses what `formatPath` writes (and the `ignoreChanges` entries programs use). */
-export function parsePath(path: string): Segment[] {
-  const segments: Segment[] = [];
-  const re = /([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\[\*\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path)) !== null) {
-    if (m[1] !== undefined) segments.push(m[1]);
-    else if (m[2] !== undefined) segments.push(Number(m[2]));
-    else if (m[3] !== undefined) segments.push(JSON.parse(`"${m[3]}"`) as string);
-    else segments.push("*");
-  }
-  return segments;
-}
-
 export interface PropertyChange {
   path: string;
   kind: "add" | "delete" | "update";
@@ -205,21 +177,6 @@ export function classifyChange(type: string, changedPaths: readonly string[]): "
 /** Top-level property names of a set of paths (the engine's `diffs`). */
 export function topLevelKeys(paths: readonly string[]): string[] {
   return [...new Set(paths.map((p) => String(parsePath(p)[0] ?? p)))];
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 function getPath(value: unknown, segments: readonly Segment[]): unknown {
@@ -970,7 +927,7 @@ function planViolation(planned: readonly PlannedStep[], steps: readonly Rendered
     if (!allowedUnder(plan.op).includes(step.op)) return `${step.op} is not allowed by the plan: this resource is constrained to ${plan.op}`;
     if (step.op === "create") continue;
     // plan.go checkDiff: a change the plan does not list, or lists with another value.
-    const unplanned = step.changes.filter((c) => !plan.changes.some((p) => p.path === c.path && p.kind === c.kind && isDeepStrictEqual(p.new, c.new)));
+    const unplanned = step.changes.filter((c) => !plan.changes.some((p) => p.path === c.path && p.kind === c.kind && deepEqual(p.new, c.new)));
     if (unplanned.length > 0) return `resource ${step.urn} violates plan: properties changed: ${unplanned.map((c) => c.path).join(", ")}`;
   }
   return undefined;

@@ -8,7 +8,7 @@ import { checkInputs, DEFAULTS_KEY } from "./check";
 import { diffResource } from "./diff";
 import { AWS_SCHEMA, forceNewProperties, schemaOf } from "./schema";
 import { ARCHIVE_SIG, SPECIAL_SIG, UNKNOWN } from "../protocol/wire";
-import { formatPath, parsePath } from "../protocol/property-path";
+import { formatPath, parsePath } from "../../../support/property-values";
 
 const RDS = "aws:rds/instance:Instance";
 const LAMBDA = "aws:lambda/function:Function";

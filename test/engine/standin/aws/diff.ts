@@ -6,7 +6,7 @@
  * path with ADD/DELETE/UPDATE and their _REPLACE forms — the paths the cut-over guard reads.
  */
 import { ARCHIVE_SIG, ASSET_SIG, Path, Props, SPECIAL_SIG, isObject, isUnknown } from "../protocol/wire";
-import { formatPath, parsePath, underPath } from "../protocol/property-path";
+import { deepEqual, formatPath, parsePath, underPath } from "../../../support/property-values";
 import { AttrSpec, ResourceSchema } from "./schema";
 
 export type ChangeKind = "add" | "delete" | "update";
@@ -122,10 +122,6 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (!isObject(value)) return value;
   return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
 }
 
 /** An asset or archive is the same when its hash (or, without one, its contents) is. */
