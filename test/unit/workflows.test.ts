@@ -7,7 +7,20 @@ import { ManualClock } from "../support/manual-clock";
 
 const ROOT = path.resolve(__dirname, "../..");
 const WORKFLOWS = path.join(ROOT, ".github/workflows");
-const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string> };
+const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  scripts: Record<string, string>;
+  bin?: Record<string, string>;
+  dependencies: Record<string, string>;
+};
+
+/**
+ * The project's own commands: the bins of the packages it holds itself (`file:` dependencies),
+ * which npm links into node_modules/.bin, where npx finds them without installing anything.
+ */
+function ownCommands(): Record<string, string> {
+  const local = Object.values(packageJson.dependencies).filter((spec) => spec.startsWith("file:"));
+  return Object.assign({}, ...local.map((spec) => (JSON.parse(fs.readFileSync(path.join(ROOT, spec.slice("file:".length), "package.json"), "utf8")) as { bin?: Record<string, string> }).bin ?? {}));
+}
 
 interface Step {
   name?: string;
@@ -298,8 +311,18 @@ describe("GitHub workflows", () => {
         const [tool, first, second] = line.split(/\s+/);
         if (tool === "npm" && first === "run") expect(packageJson.scripts, line).to.have.property(second!);
         else if (tool === "npm" && first !== "ci") expect(packageJson.scripts, line).to.have.property(first!);
-        if (tool === "npx") expect(packageJson.bin, line).to.have.property(first!);
+        if (tool === "npx") expect(ownCommands(), line).to.have.property(first!);
       }
+    });
+
+    it("gametracker-dr is linked from a local package, not the root's bin, so npx neither installs the project into its cache nor asks a registry", () => {
+      // npx runs a bin of the root package by installing the project into ~/.npm/_npx first,
+      // which checks the project's engines against the Node running npm (libnpmexec's
+      // "self-execution of a local bin"); a dependency's bin it runs from node_modules/.bin.
+      expect(packageJson.bin).to.equal(undefined);
+      expect(ownCommands()).to.deep.equal({ "gametracker-dr": "gametracker-dr.js" });
+      expect(packageJson.dependencies["gametracker-dr-bin"]).to.equal("file:bin");
+      expect(fs.realpathSync(path.join(ROOT, "node_modules", ".bin", "gametracker-dr"))).to.equal(path.join(ROOT, "bin", "gametracker-dr.js"));
     });
 
     it("gametracker-dr drill accepts every option the drill workflow passes", async () => {
