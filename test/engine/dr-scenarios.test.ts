@@ -22,6 +22,8 @@ import { REPO_ROOT } from "../support/moto";
 import { primaryFingerprint } from "../support/rds-fixtures";
 import { ENGINE_WORKDIR_VARIABLE } from "../support/engine/cli-process";
 import { useDeployedEnvironment } from "../support/engine/deployed-environment";
+import { readRecords } from "../support/engine/timings";
+import type { OperationRecord } from "./standin/metrics";
 
 const SNAPSHOT = "gametracker-manual-backup-v1";
 
@@ -84,11 +86,20 @@ describe("engine scenarios: drill, restore, cut-over, rollback, resume, lock and
   let restoreStack = "";
   let restoredAddress = "";
 
-  it("restore → cut-over: the engine's own preview passes the guard, --preview-only prints its diff as Markdown, and the Lambda in AWS then names the restored endpoint", async () => {
-    const restored = await world.run(["restore", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--yes", "--json"]);
+  it("restore of the live primary to a point in time → cut-over: the restore converges in one update, the engine's own preview passes the guard, --preview-only prints its diff as Markdown, and the Lambda in AWS then names the restored endpoint", async () => {
+    const records = readRecords(world.engine.metricsFile).length;
+    const restored = await world.run(["restore", "--stack", "dev", "--from", "latest-restorable", "--yes", "--json"]);
     expect(restored.code, restored.stderr).to.equal(0);
     const result = restored.json<RestoreResult>();
     expect(result.passed).to.equal(true);
+    expect(result.recoveryPoint).to.deep.include({ label: "latest-restorable", source: "primary" });
+    // One `up` made the instance what the stack declares: the engine created it and never updated it (moto-gaps: rds-point-in-time-restore-is-no-replica).
+    const instanceOps = readRecords(world.engine.metricsFile)
+      .slice(records)
+      .filter((r): r is OperationRecord => r.op === "create" || r.op === "update")
+      .filter((r) => r.type === "aws:rds/instance:Instance" && !r.preview);
+    expect(instanceOps.map((r) => `${r.op} ${r.name}`)).to.deep.equal(["create restored-instance"]);
+    expect(restored.stderr).to.not.contain("again: the restore left");
     restoreStack = result.stackName;
     restoredAddress = result.endpoint!.address;
 

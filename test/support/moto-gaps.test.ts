@@ -6,7 +6,16 @@
 import { expect } from "chai";
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateVpcCommand, DescribeSecurityGroupRulesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
-import { CreateDBInstanceCommand, CreateDBSnapshotCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient, RestoreDBInstanceFromDBSnapshotCommand } from "@aws-sdk/client-rds";
+import {
+  CreateDBInstanceCommand,
+  CreateDBInstanceReadReplicaCommand,
+  CreateDBSnapshotCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBInstanceCommand,
+  RDSClient,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  RestoreDBInstanceToPointInTimeCommand,
+} from "@aws-sdk/client-rds";
 import { CreateBucketCommand, GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -62,6 +71,23 @@ describe("moto gaps and the behaviours that restore the AWS rules", function () 
     expect((await restore(gapped, "fixed-copy")).DBInstance!.MasterUserSecret).to.equal(undefined);
     const modified = await gapped.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "fixed-copy", ManageMasterUserPassword: true, ApplyImmediately: true }));
     expect(modified.DBInstance!.MasterUserSecret?.SecretArn).to.be.a("string");
+  });
+
+  it("rds-point-in-time-restore-is-no-replica: an instance restored to a point in time is standalone; a real read replica stays one", async () => {
+    const bare = client(new RDSClient(config()));
+    await bare.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: "live", Engine: "sqlserver-ex", DBInstanceClass: "db.t3.micro", AllocatedStorage: 20, MasterUsername: "a", MasterUserPassword: "password1", BackupRetentionPeriod: 7 }));
+    const restored = await bare.send(new RestoreDBInstanceToPointInTimeCommand({ SourceDBInstanceIdentifier: "live", TargetDBInstanceIdentifier: "pit", UseLatestRestorableTime: true }));
+    expect(restored.DBInstance!.ReadReplicaSourceDBInstanceIdentifier, "moto's answer").to.equal("live");
+    await bare.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: "replica", SourceDBInstanceIdentifier: "live" }));
+    const gapped = client(new RDSClient(config()));
+    applyMotoGaps(gapped, region);
+    const source = (id: string) => gapped.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })).then((r) => r.DBInstances![0]!.ReadReplicaSourceDBInstanceIdentifier);
+    expect(await source("pit")).to.equal(undefined);
+    expect(await source("replica")).to.equal("live");
+    const all = (await gapped.send(new DescribeDBInstancesCommand({}))).DBInstances!.map((d) => [d.DBInstanceIdentifier, d.ReadReplicaSourceDBInstanceIdentifier ?? "-"]);
+    expect(all.sort()).to.deep.equal([["live", "-"], ["pit", "-"], ["replica", "live"]]);
+    const again = await gapped.send(new RestoreDBInstanceToPointInTimeCommand({ SourceDBInstanceIdentifier: "live", TargetDBInstanceIdentifier: "pit-2", UseLatestRestorableTime: true }));
+    expect(again.DBInstance!.ReadReplicaSourceDBInstanceIdentifier, "the restore's own answer").to.equal(undefined);
   });
 
   it("rds-unique-dbi-resource-id: every instance its own id, and the dbi-resource-id filter finds one", async () => {

@@ -46,6 +46,12 @@ export const MOTO_GAPS: readonly MotoGap[] = [
       "RDS manages the master user password in Secrets Manager when you create or modify a DB instance or restore one from Amazon S3 (RDS User Guide, Password management with Secrets Manager); RestoreDBInstanceFromDBSnapshot's ManageMasterUserPassword \"applies to RDS for Oracle only\" (RDS API Reference). So a restored SQL Server instance has no managed secret until a ModifyDBInstance asks for one (terraform-provider-aws issue 31509): the copied secret is removed right after moto's restore.",
   },
   {
+    name: "rds-point-in-time-restore-is-no-replica",
+    moto: "RestoreDBInstanceToPointInTime keeps the request's SourceDBInstanceIdentifier on the new instance, so DescribeDBInstances reports it as a read replica of its source (ReadReplicaSourceDBInstanceIdentifier), although the source does not list it among its ReadReplicaDBInstanceIdentifiers.",
+    restores:
+      "ReadReplicaSourceDBInstanceIdentifier \"contains the identifier of the source DB instance if this DB instance is a read replica\" (RDS API Reference, DBInstance); RestoreDBInstanceToPointInTime \"restores a DB instance to an arbitrary point in time\" as a new standalone instance, not a replica (RDS API Reference). An instance is answered as a replica only when its source, described in the same region, lists it among its ReadReplicaDBInstanceIdentifiers.",
+  },
+  {
     name: "iam-aws-managed-policies",
     moto: "AWS managed policies (arn:aws:iam::aws:policy/...) exist only with MOTO_IAM_LOAD_MANAGED_POLICIES=true, which costs about a second on the first IAM call after every reset (measured: the orchestration tier went from 28 s to 60 s), so the shared moto runs without them and AttachRolePolicy of one fails with NoSuchEntity.",
     restores:
@@ -80,6 +86,7 @@ export function applyMotoGaps(client: RDSClient, region: string): void {
   client.middlewareStack.add(uniqueDbiResourceIds(region) as never, { step: "initialize", name: "motoGap:rds-unique-dbi-resource-id", priority: "high" });
   client.middlewareStack.add(restoreTakesRequestValues(client) as never, { step: "initialize", name: "motoGap:rds-restore-takes-request-values" });
   client.middlewareStack.add(restoreWithoutManagedSecret(client) as never, { step: "initialize", name: "motoGap:rds-restore-without-managed-secret" });
+  client.middlewareStack.add(pointInTimeRestoreIsNoReplica(client) as never, { step: "initialize", name: "motoGap:rds-point-in-time-restore-is-no-replica" });
 }
 
 /**
@@ -90,6 +97,7 @@ export function applyRestoreGaps(client: RDSClient): void {
   if (client.middlewareStack.identify().some((entry) => entry.startsWith("motoGap:rds-restore-takes-request-values"))) return;
   client.middlewareStack.add(restoreTakesRequestValues(client) as never, { step: "initialize", name: "motoGap:rds-restore-takes-request-values" });
   client.middlewareStack.add(restoreWithoutManagedSecret(client) as never, { step: "initialize", name: "motoGap:rds-restore-without-managed-secret" });
+  client.middlewareStack.add(pointInTimeRestoreIsNoReplica(client) as never, { step: "initialize", name: "motoGap:rds-point-in-time-restore-is-no-replica" });
 }
 
 /** Installs the EC2 gap behaviours. */
@@ -203,6 +211,34 @@ function restoreWithoutManagedSecret(client: RDSClient) {
       result.output.DBInstance = described.DBInstances?.[0] ?? db;
       return result;
     };
+}
+
+// ---------------------------------------------------------------------------------------
+// rds-point-in-time-restore-is-no-replica
+
+function pointInTimeRestoreIsNoReplica(client: RDSClient) {
+  return (next: Handler) =>
+    async (args: { input: any }) => {
+      const result = await next(args);
+      const instances: DBInstance[] = [...(result.output?.DBInstance ? [result.output.DBInstance] : []), ...(result.output?.DBInstances ?? [])];
+      for (const db of instances) {
+        const source = db.ReadReplicaSourceDBInstanceIdentifier;
+        // A source named by ARN is a cross-region replica's: moto's restore never writes one.
+        if (source === undefined || source.startsWith("arn:") || (await listsReplica(client, source, db.DBInstanceIdentifier))) continue;
+        delete db.ReadReplicaSourceDBInstanceIdentifier;
+      }
+      return result;
+    };
+}
+
+async function listsReplica(client: RDSClient, source: string, replica: string | undefined): Promise<boolean> {
+  try {
+    const described = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: source }));
+    return (described.DBInstances?.[0]?.ReadReplicaDBInstanceIdentifiers ?? []).includes(replica ?? "");
+  } catch (error) {
+    if ((error as { name?: string }).name === "DBInstanceNotFoundFault") return false;
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
