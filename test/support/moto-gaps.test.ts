@@ -11,6 +11,7 @@ import {
   CreateDBInstanceReadReplicaCommand,
   CreateDBSnapshotCommand,
   DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
   ModifyDBInstanceCommand,
   RDSClient,
   RestoreDBInstanceFromDBSnapshotCommand,
@@ -20,7 +21,7 @@ import { CreateBucketCommand, GetBucketLifecycleConfigurationCommand, PutBucketL
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { applyEc2MotoGaps, applyIamMotoGaps, applyMotoGaps, applyS3MotoGaps, MOTO_GAPS } from "./moto-gaps";
+import { applyEc2MotoGaps, applyIamMotoGaps, applyMotoGaps, applyS3MotoGaps, defaultRdsKeyArn, MOTO_GAPS } from "./moto-gaps";
 import { useEmulator } from "./emulator";
 
 const region = "us-east-1";
@@ -71,6 +72,29 @@ describe("moto gaps and the behaviours that restore the AWS rules", function () 
     expect((await restore(gapped, "fixed-copy")).DBInstance!.MasterUserSecret).to.equal(undefined);
     const modified = await gapped.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "fixed-copy", ManageMasterUserPassword: true, ApplyImmediately: true }));
     expect(modified.DBInstance!.MasterUserSecret?.SecretArn).to.be.a("string");
+  });
+
+  it("rds-default-kms-key-arn: an instance encrypted with the default key names it by its key ARN, and so do its snapshots and restores", async () => {
+    const create = (rds: RDSClient, id: string) =>
+      rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, Engine: "sqlserver-se", DBInstanceClass: "db.m5.large", AllocatedStorage: 20, MasterUsername: "a", MasterUserPassword: "password1", StorageEncrypted: true, BackupRetentionPeriod: 7 }));
+    const bare = client(new RDSClient(config()));
+    expect((await create(bare, "bare-encrypted")).DBInstance!.KmsKeyId, "moto's placeholder").to.equal("default_kms_key_id");
+    const gapped = client(new RDSClient(config()));
+    applyMotoGaps(gapped, region);
+    const key = (await create(gapped, "encrypted")).DBInstance!.KmsKeyId!;
+    expect(key).to.match(/^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(key).to.equal(defaultRdsKeyArn("us-east-1", "123456789012"));
+    // Stored in moto: a client without the gap reads the same ARN, and it travels with the data.
+    await bare.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: "encrypted", DBSnapshotIdentifier: "encrypted-snap" }));
+    expect((await bare.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: "encrypted-snap" }))).DBSnapshots![0]!.KmsKeyId).to.equal(key);
+    const restored = await bare.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: "encrypted-copy", DBSnapshotIdentifier: "encrypted-snap" }));
+    expect(restored.DBInstance!.KmsKeyId).to.equal(key);
+    // A key the request names is left alone, as is an unencrypted instance.
+    const named = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-4333-8444-555555555555";
+    const own = await gapped.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: "own-key", Engine: "sqlserver-se", DBInstanceClass: "db.m5.large", AllocatedStorage: 20, MasterUsername: "a", MasterUserPassword: "password1", StorageEncrypted: true, KmsKeyId: named }));
+    expect(own.DBInstance!.KmsKeyId).to.equal(named);
+    const plain = await gapped.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: "plain", Engine: "sqlserver-ex", DBInstanceClass: "db.t3.micro", AllocatedStorage: 20, MasterUsername: "a", MasterUserPassword: "password1" }));
+    expect(plain.DBInstance!.KmsKeyId).to.equal(undefined);
   });
 
   it("rds-point-in-time-restore-is-no-replica: an instance restored to a point in time is standalone; a real read replica stays one", async () => {

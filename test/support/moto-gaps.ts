@@ -16,6 +16,7 @@ import { DescribeSecurityGroupsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CreatePolicyCommand, IAMClient, ListPoliciesCommand } from "@aws-sdk/client-iam";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { DBInstance, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { MiddlewareStack } from "@smithy/types";
 
 export interface MotoGap {
@@ -44,6 +45,12 @@ export const MOTO_GAPS: readonly MotoGap[] = [
     moto: "A restore copies ManageMasterUserPassword from the source and gives the new instance a Secrets Manager secret at once.",
     restores:
       "RDS manages the master user password in Secrets Manager when you create or modify a DB instance or restore one from Amazon S3 (RDS User Guide, Password management with Secrets Manager); RestoreDBInstanceFromDBSnapshot's ManageMasterUserPassword \"applies to RDS for Oracle only\" (RDS API Reference). So a restored SQL Server instance has no managed secret until a ModifyDBInstance asks for one (terraform-provider-aws issue 31509): the copied secret is removed right after moto's restore.",
+  },
+  {
+    name: "rds-default-kms-key-arn",
+    moto: "An encrypted DB instance created without KmsKeyId gets the KmsKeyId \"default_kms_key_id\", which its snapshots, automated backups and restored instances carry on; that is no ARN, so the provider's kms_key_id validation (verify.ValidARN) refuses it when a restore declares the key of its backup.",
+    restores:
+      "\"If you don't specify a value for the KmsKeyId parameter, then Amazon RDS uses your default KMS key\" (RDS API Reference, CreateDBInstance), the account's aws/rds key, and DescribeDBInstances names it by its key ARN. A CreateDBInstance with StorageEncrypted and no KmsKeyId is sent with the key ARN of a stand-in for that key (arn:aws:kms:<region>:<account>:key/<id derived from both>), so moto stores and answers an ARN everywhere after.",
   },
   {
     name: "rds-point-in-time-restore-is-no-replica",
@@ -84,6 +91,7 @@ export const KNOWN_UNCORRECTED_GAPS: readonly MotoGap[] = [
 /** Installs the RDS gap behaviours on an RDS client's middleware stack. */
 export function applyMotoGaps(client: RDSClient, region: string): void {
   client.middlewareStack.add(uniqueDbiResourceIds(region) as never, { step: "initialize", name: "motoGap:rds-unique-dbi-resource-id", priority: "high" });
+  client.middlewareStack.add(defaultKmsKeyArn(client, region) as never, { step: "initialize", name: "motoGap:rds-default-kms-key-arn" });
   client.middlewareStack.add(restoreTakesRequestValues(client) as never, { step: "initialize", name: "motoGap:rds-restore-takes-request-values" });
   client.middlewareStack.add(restoreWithoutManagedSecret(client) as never, { step: "initialize", name: "motoGap:rds-restore-without-managed-secret" });
   client.middlewareStack.add(pointInTimeRestoreIsNoReplica(client) as never, { step: "initialize", name: "motoGap:rds-point-in-time-restore-is-no-replica" });
@@ -210,6 +218,34 @@ function restoreWithoutManagedSecret(client: RDSClient) {
       const described = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: db.DBInstanceIdentifier }));
       result.output.DBInstance = described.DBInstances?.[0] ?? db;
       return result;
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// rds-default-kms-key-arn
+
+/** The key ARN that stands for the account's aws/rds key in a region: stable, and shaped as KMS's key ARNs are. */
+export function defaultRdsKeyArn(region: string, account: string): string {
+  const hex = createHash("sha256").update(`aws/rds ${account} ${region}`).digest("hex");
+  return `arn:aws:kms:${region}:${account}:key/${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function defaultKmsKeyArn(client: RDSClient, region: string) {
+  let account: Promise<string> | undefined;
+  // moto's account, as the same endpoint and credentials see it (STS GetCallerIdentity).
+  const accountId = () =>
+    (account ??= (async () => {
+      const sts = new STSClient({ region, endpoint: client.config.endpoint, credentials: client.config.credentials });
+      try {
+        return (await sts.send(new GetCallerIdentityCommand({}))).Account!;
+      } finally {
+        sts.destroy();
+      }
+    })());
+  return (next: Handler, context: { commandName?: string }) =>
+    async (args: { input: any }) => {
+      if (context.commandName !== "CreateDBInstanceCommand" || args.input?.StorageEncrypted !== true || args.input.KmsKeyId !== undefined) return next(args);
+      return next({ ...args, input: { ...args.input, KmsKeyId: defaultRdsKeyArn(region, await accountId()) } });
     };
 }
 

@@ -17,6 +17,7 @@ import { parseSqlChecks } from "../../../../contracts/validation-config";
 import { RESTORE_PROJECT, RestoreOutputNames } from "../../../../contracts/stacks";
 import { HANDLERS } from "./resources";
 import { AWS_SCHEMA } from "./schema";
+import { inputRuleFailures } from "./check";
 import { StandinVpc } from "../awsx/vpc";
 import { RegisteredResource, runProgram } from "../../../support/pulumi-mocks";
 import { drillRestoreSpec } from "../../../support/restore-spec";
@@ -103,6 +104,16 @@ describe("stand-in aws provider: the schema table covers the programs", function
       }
     }
     expect(unknown).to.deep.equal([]);
+  });
+
+  it("passes every input rule of the provider (Check's validations and conflicts) with what the programs set", () => {
+    const broken: string[] = [];
+    for (const { scenario, resources } of runs) {
+      for (const r of resources.filter((x) => !NOT_AWS(x.type))) {
+        for (const f of inputRuleFailures(AWS_SCHEMA[r.type]!.attrs, r.inputs)) broken.push(`${scenario}: ${r.type}.${f.property}: ${f.reason}`);
+      }
+    }
+    expect(broken).to.deep.equal([]);
   });
 
   it("pairs each table entry with a handler, and cites a terraform-provider-aws schema file", () => {

@@ -21,10 +21,41 @@
  *   ("Changing the value of region will force resource replacement", website/docs/guides/
  *   enhanced-region-support.html.markdown); IAM is global and has none.
  *
+ * - `validate`: the attribute's ValidateFunc / ValidateDiagFunc, as data naming the function
+ *   of terraform-provider-aws (or of terraform-plugin-sdk's helper/validation) it reproduces;
+ *   Check applies each to a known value with that function's message (check.ts).
+ *   `conflictsWith`: ConflictsWith, the sibling inputs that may not be set beside it. `tf`:
+ *   the Terraform name where it is not the snake_case of Pulumi's (function_name, rule), for
+ *   the messages, which name attributes as the provider does.
+ *
  * Only attributes a program may set need listing; Check refuses any other input so a new
  * argument in a program cannot slip past the table. `outputs` are the computed-only
  * attributes, unknown during a create preview.
  */
+import { ObjectOwnership, ServerSideEncryption } from "@aws-sdk/client-s3";
+import { Runtime } from "@aws-sdk/client-lambda";
+
+/**
+ * A plan-time input rule of the real provider. `fn` names the Go function; its arguments
+ * are those in the provider's schema. Enum validations (enum.Validate[T]) are StringInSlice
+ * over the API model's enum values, which the AWS SDK for JavaScript carries too.
+ */
+export type Validation =
+  | { fn: "validation.IntBetween"; min: number; max: number }
+  | { fn: "validation.IntInSlice"; values: readonly number[] }
+  | { fn: "validation.StringInSlice"; values: readonly string[]; enum?: string }
+  | { fn: "validation.StringLenBetween"; min: number; max: number }
+  | { fn: "validation.StringMatch"; pattern: RegExp; message: string }
+  | { fn: "validation.StringDoesNotMatch"; pattern: RegExp; message: string }
+  | { fn: "verify.ValidARN" }
+  | { fn: "verify.ValidOnceADayWindowFormat" }
+  | { fn: "verify.ValidOnceAWeekWindowFormat" }
+  | { fn: "verify.ValidUTCTimestamp" }
+  | { fn: "verify.ValidIAMPolicyJSON" }
+  | { fn: "rds.validIdentifier" }
+  | { fn: "rds.validSubnetGroupName" }
+  | { fn: "logs.validLogGroupName" }
+  | { fn: "lambda.validFunctionName" };
 
 export interface AttrSpec {
   forceNew?: true;
@@ -40,6 +71,9 @@ export interface AttrSpec {
   /** A nested block: an object (MaxItems=1) or, with `list`, a list/set of objects. */
   nested?: Record<string, AttrSpec>;
   list?: true;
+  validate?: readonly Validation[];
+  conflictsWith?: readonly string[];
+  tf?: string;
 }
 
 export interface ResourceSchema {
@@ -58,6 +92,10 @@ export interface ResourceSchema {
 
 const tags: AttrSpec = { map: true };
 const region: AttrSpec = { computed: true, forceNew: true };
+
+const arn: readonly Validation[] = [{ fn: "verify.ValidARN" }];
+const policyJson: readonly Validation[] = [{ fn: "verify.ValidIAMPolicyJSON" }];
+const enumOf = (name: string, values: Record<string, string>): readonly Validation[] => [{ fn: "validation.StringInSlice", values: Object.values(values), enum: name }];
 
 const ec2 = "internal/service/ec2";
 const rds = "internal/service/rds";
@@ -224,10 +262,10 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     autoName: { property: "name", maxLength: 255 },
     attrs: {
       region,
-      name: { computed: true, forceNew: true },
+      name: { computed: true, forceNew: true, validate: [{ fn: "validation.StringLenBetween", min: 0, max: 255 }] },
       namePrefix: { computed: true, forceNew: true },
       // TF's default is "Managed by Terraform"; pulumi-aws overrides it (resources.go).
-      description: { forceNew: true, default: "Managed by Pulumi" },
+      description: { forceNew: true, default: "Managed by Pulumi", validate: [{ fn: "validation.StringLenBetween", min: 0, max: 255 }] },
       vpcId: { computed: true, forceNew: true },
       ingress: { computed: true, set: true },
       egress: { computed: true, set: true },
@@ -286,7 +324,7 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     autoName: { property: "name", maxLength: 255, lower: true },
     attrs: {
       region,
-      name: { computed: true, forceNew: true },
+      name: { computed: true, forceNew: true, validate: [{ fn: "rds.validSubnetGroupName" }] },
       namePrefix: { computed: true, forceNew: true },
       description: { default: "Managed by Pulumi" },
       subnetIds: { required: true, set: true },
@@ -303,16 +341,16 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     attrs: {
       region,
       // Renamed in place (ModifyDBInstance NewDBInstanceIdentifier) since TF v5: NOT ForceNew.
-      identifier: { computed: true },
+      identifier: { computed: true, validate: [{ fn: "rds.validIdentifier" }] },
       identifierPrefix: { computed: true },
       allocatedStorage: { computed: true },
       allowMajorVersionUpgrade: {},
       applyImmediately: { default: false },
       autoMinorVersionUpgrade: { default: true },
       availabilityZone: { computed: true, forceNew: true },
-      backupRetentionPeriod: { computed: true },
+      backupRetentionPeriod: { computed: true, validate: [{ fn: "validation.IntBetween", min: 0, max: 35 }] },
       backupTarget: { computed: true, forceNew: true },
-      backupWindow: { computed: true },
+      backupWindow: { computed: true, validate: [{ fn: "verify.ValidOnceADayWindowFormat" }] },
       caCertIdentifier: { computed: true },
       characterSetName: { computed: true, forceNew: true },
       copyTagsToSnapshot: { default: false },
@@ -327,14 +365,22 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
       enabledCloudwatchLogsExports: { set: true },
       engine: { computed: true, forceNew: true, lower: true },
       engineVersion: { computed: true },
-      finalSnapshotIdentifier: {},
+      finalSnapshotIdentifier: {
+        validate: [
+          { fn: "validation.StringMatch", pattern: /^[A-Za-z]/, message: "must begin with alphabetic character" },
+          { fn: "validation.StringMatch", pattern: /^[0-9A-Za-z-]+$/, message: "must only contain alphanumeric characters and hyphens" },
+          { fn: "validation.StringDoesNotMatch", pattern: /--/, message: "cannot contain two consecutive hyphens" },
+          { fn: "validation.StringDoesNotMatch", pattern: /-$/, message: "cannot end in a hyphen" },
+        ],
+      },
       iamDatabaseAuthenticationEnabled: {},
       instanceClass: { required: true },
       iops: { computed: true },
-      kmsKeyId: { computed: true, forceNew: true },
+      // Any ARN passes, an alias ARN too; RDS reports the key ARN back, which then differs (config.ts asks for the key ARN).
+      kmsKeyId: { computed: true, forceNew: true, validate: arn },
       licenseModel: { computed: true },
-      maintenanceWindow: { computed: true, lower: true },
-      manageMasterUserPassword: {},
+      maintenanceWindow: { computed: true, lower: true, validate: [{ fn: "verify.ValidOnceAWeekWindowFormat" }] },
+      manageMasterUserPassword: { conflictsWith: ["password"] },
       masterUserSecretKmsKeyId: { computed: true },
       maxAllocatedStorage: {},
       monitoringInterval: { default: 0 },
@@ -354,12 +400,13 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
       replicateSourceDb: {},
       restoreToPointInTime: {
         forceNew: true,
+        conflictsWith: ["snapshotIdentifier", "replicateSourceDb"],
         nested: {
-          restoreTime: {},
+          restoreTime: { validate: [{ fn: "verify.ValidUTCTimestamp" }], conflictsWith: ["useLatestRestorableTime"] },
           sourceDbInstanceAutomatedBackupsArn: {},
           sourceDbInstanceIdentifier: {},
           sourceDbiResourceId: {},
-          useLatestRestorableTime: {},
+          useLatestRestorableTime: { conflictsWith: ["restoreTime"] },
         },
       },
       skipFinalSnapshot: { default: false },
@@ -370,7 +417,7 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
       storageType: { computed: true },
       tags,
       timezone: { computed: true, forceNew: true },
-      username: { computed: true, forceNew: true },
+      username: { computed: true, forceNew: true, conflictsWith: ["replicateSourceDb"] },
       vpcSecurityGroupIds: { computed: true, set: true },
     },
     outputs: ["address", "arn", "endpoint", "engineVersionActual", "hostedZoneId", "latestRestorableTime", "listenerEndpoints", "masterUserSecrets", "replicas", "resourceId", "status", "tagsAll"],
@@ -417,8 +464,8 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     regional: true,
     attrs: {
       region,
-      sourceDbInstanceArn: { required: true, forceNew: true },
-      kmsKeyId: { computed: true, forceNew: true },
+      sourceDbInstanceArn: { required: true, forceNew: true, validate: arn },
+      kmsKeyId: { computed: true, forceNew: true, validate: arn },
       preSignedUrl: { forceNew: true },
       retentionPeriod: { forceNew: true, default: 7 },
     },
@@ -434,7 +481,18 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     autoName: { property: "bucket", maxLength: 63, lower: true },
     attrs: {
       region,
-      bucket: { computed: true, forceNew: true },
+      bucket: {
+        computed: true,
+        forceNew: true,
+        validate: [
+          { fn: "validation.StringLenBetween", min: 0, max: 63 },
+          {
+            fn: "validation.StringDoesNotMatch",
+            pattern: /^(?:[0-9a-z.-]+)--(?:[0-9a-za-z]+(?:-[0-9a-za-z]+)+)--x-s3$/,
+            message: "must not be in the format [bucket_name]--[azid]--x-s3. Use the aws_s3_directory_bucket resource to manage S3 Express buckets",
+          },
+        ],
+      },
       bucketPrefix: { computed: true, forceNew: true },
       forceDestroy: { default: false },
       objectLockEnabled: { computed: true, forceNew: true },
@@ -449,10 +507,13 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     regional: true,
     attrs: {
       region,
-      bucket: { required: true, forceNew: true },
+      bucket: { required: true, forceNew: true, validate: [{ fn: "validation.StringLenBetween", min: 1, max: 63 }] },
       expectedBucketOwner: { forceNew: true },
       mfa: {},
-      versioningConfiguration: { required: true, nested: { status: { required: true }, mfaDelete: { computed: true } } },
+      versioningConfiguration: {
+        required: true,
+        nested: { status: { required: true, validate: [{ fn: "validation.StringInSlice", values: ["Enabled", "Suspended", "Disabled"] }] }, mfaDelete: { computed: true } },
+      },
     },
     outputs: [],
   },
@@ -469,8 +530,9 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
         required: true,
         list: true,
         set: true,
+        tf: "rule",
         nested: {
-          applyServerSideEncryptionByDefault: { nested: { sseAlgorithm: { required: true }, kmsMasterKeyId: {} } },
+          applyServerSideEncryptionByDefault: { nested: { sseAlgorithm: { required: true, validate: enumOf("types.ServerSideEncryption", ServerSideEncryption) }, kmsMasterKeyId: {} } },
           bucketKeyEnabled: {},
         },
       },
@@ -501,7 +563,7 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     attrs: {
       region,
       bucket: { required: true, forceNew: true },
-      rule: { required: true, nested: { objectOwnership: { required: true } } },
+      rule: { required: true, nested: { objectOwnership: { required: true, validate: enumOf("types.ObjectOwnership", ObjectOwnership) } } },
     },
     outputs: [],
   },
@@ -537,7 +599,7 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     source: `${s3}/bucket_policy.go`,
     moto: true,
     regional: true,
-    attrs: { region, bucket: { required: true, forceNew: true }, policy: { required: true, json: true } },
+    attrs: { region, bucket: { required: true, forceNew: true }, policy: { required: true, json: true, validate: policyJson } },
     outputs: [],
   },
 
@@ -552,8 +614,13 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
       name: { computed: true, forceNew: true },
       namePrefix: { computed: true, forceNew: true },
       path: { forceNew: true, default: "/" },
-      assumeRolePolicy: { required: true, json: true },
-      description: {},
+      assumeRolePolicy: { required: true, json: true, validate: policyJson },
+      description: {
+        validate: [
+          { fn: "validation.StringLenBetween", min: 0, max: 1000 },
+          { fn: "validation.StringDoesNotMatch", pattern: /[“‘]/, message: "cannot contain specially formatted single or double quotes: [“‘]" },
+        ],
+      },
       forceDetachPolicies: { default: false },
       managedPolicyArns: { computed: true, set: true },
       inlinePolicies: { computed: true, set: true },
@@ -568,7 +635,7 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     source: `${iam}/role_policy_attachment.go`,
     moto: true,
     regional: false,
-    attrs: { role: { required: true, forceNew: true }, policyArn: { required: true, forceNew: true } },
+    attrs: { role: { required: true, forceNew: true }, policyArn: { required: true, forceNew: true, validate: arn } },
     outputs: [],
   },
   "aws:iam/rolePolicy:RolePolicy": {
@@ -580,7 +647,7 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     attrs: {
       name: { computed: true, forceNew: true },
       namePrefix: { forceNew: true },
-      policy: { required: true, json: true },
+      policy: { required: true, json: true, validate: policyJson },
       role: { required: true, forceNew: true },
     },
     outputs: [],
@@ -595,11 +662,14 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     autoName: { property: "name", maxLength: 512 },
     attrs: {
       region,
-      name: { computed: true, forceNew: true },
+      name: { computed: true, forceNew: true, validate: [{ fn: "logs.validLogGroupName" }] },
       namePrefix: { computed: true, forceNew: true },
       kmsKeyId: {},
       logGroupClass: { computed: true, forceNew: true },
-      retentionInDays: { default: 0 },
+      retentionInDays: {
+        default: 0,
+        validate: [{ fn: "validation.IntInSlice", values: [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] }],
+      },
       skipDestroy: { default: false },
       tags,
     },
@@ -614,10 +684,10 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     attrs: {
       region,
       // function_name: Required+ForceNew in TF; optional in Pulumi only because it is auto-named.
-      name: { forceNew: true },
-      role: { required: true },
-      runtime: {},
-      handler: {},
+      name: { forceNew: true, tf: "function_name", validate: [{ fn: "lambda.validFunctionName" }] },
+      role: { required: true, validate: arn },
+      runtime: { validate: enumOf("awstypes.Runtime", Runtime) },
+      handler: { validate: [{ fn: "validation.StringLenBetween", min: 1, max: 128 }] },
       // filename, an asset archive in Pulumi: a new archive hash is a change.
       code: { asset: true },
       s3Bucket: {},
@@ -630,8 +700,8 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
       description: {},
       environment: { nested: { variables: { map: true } } },
       vpcConfig: { nested: { subnetIds: { set: true, required: true }, securityGroupIds: { set: true, required: true }, ipv6AllowedForDualStack: { default: false } } },
-      memorySize: { default: 128 },
-      timeout: { default: 3 },
+      memorySize: { default: 128, validate: [{ fn: "validation.IntBetween", min: 128, max: 10240 }] },
+      timeout: { default: 3, validate: [{ fn: "validation.IntBetween", min: 1, max: 900 }] },
       publish: { default: false },
       layers: {},
       kmsKeyArn: {},
