@@ -22,7 +22,7 @@ import {
 import { DEFAULT_AVAILABILITY_ZONES, DEFAULT_CIDR_BLOCK, NAT_STRATEGIES, NatStrategy, validateNetworkArgs } from "./components/network";
 import { validateDatabaseName } from "./components/datasource";
 import { DATABASE_ROLES, DATABASE_SOURCE_KEY, DatabaseRole, ENVIRONMENT_PROJECT, isDrillStackOf, isRestoreStackOf, NO_DATABASE_SOURCE, PRIMARY_SOURCE } from "./contracts/stacks";
-import { regionNameProblem } from "./contracts/aws-names";
+import { lambdaRuntimeProblem, MAX_LAMBDA_HANDLER_LENGTH, regionNameProblem } from "./contracts/aws-names";
 import { parseValidationSettings, VALIDATION_CONFIG_SCHEMA, ValidationSettings } from "./contracts/validation-config";
 
 import type { ConfigKeySchema } from "./contracts/config-schema";
@@ -39,12 +39,12 @@ export const CONFIG_SCHEMA = {
   "databaseBackupWindow": { type: "string", default: DEFAULT_BACKUP_WINDOW, description: "Daily UTC backup window hh24:mi-hh24:mi, at least 30 minutes, not overlapping the maintenance window." },
   "databaseMaintenanceWindow": { type: "string", default: DEFAULT_MAINTENANCE_WINDOW, description: "Weekly UTC maintenance window ddd:hh24:mi-ddd:hh24:mi, at least 30 minutes." },
   "databaseStorageEncrypted": { type: "string", default: "auto", description: "Encryption at rest: auto (on for every edition except express, which has none), true or false. true on express is refused." },
-  "databaseKmsKeyId": { type: "string", default: "", description: "KMS key ARN for storage encryption; empty uses the account's aws/rds key." },
+  "databaseKmsKeyId": { type: "string", default: "", description: "KMS key for storage encryption, by its key ARN (arn:aws:kms:<region>:<account>:key/<id>; an alias or a key id is refused, because RDS reports the key ARN and anything else plans a replacement on every preview); empty uses the account's aws/rds key." },
   "databaseDeletionProtection": { type: "boolean", default: true, description: "RDS deletion protection on the primary." },
   "databaseMultiAz": { type: "boolean", default: false, description: "Multi-AZ deployment of the primary." },
   "databaseManualSnapshots": { type: "array", items: "string", default: [...DEFAULT_MANUAL_SNAPSHOTS], description: "Manual snapshots to take of the primary, each once when first listed; kept on destroy and when removed from the list." },
   "databaseBackupReplicationRegion": { type: "string", default: "", description: "Region to replicate automated backups to (e.g. us-west-2); empty turns replication off." },
-  "databaseBackupReplicationKmsKeyId": { type: "string", default: "", description: "KMS key ARN in the replication region; required when storage is encrypted and replication is on." },
+  "databaseBackupReplicationKmsKeyId": { type: "string", default: "", description: "KMS key of the replication region, by its key ARN (not an alias or a key id); required when storage is encrypted and replication is on." },
   "databaseSnapshotCopyRegions": { type: "array", items: "string", default: [], description: "Regions that keep copies of the primary's snapshots (gametracker-dr snapshots copy); gametracker-dr check reports how many there are and how old the newest is." },
   "databaseName": { type: "string", default: "gametracker", description: "Database name in the API's JDBC URL." },
   "databaseRole": { type: "string", default: "primary", description: "primary: this stack owns the database. standby: a DR stack in another region that owns no database; it makes the network, DB subnet group and security group that restores of the primary's replicated backups or snapshot copies land on, and an API that waits (databaseSource none) until it is cut over to one." },
@@ -54,8 +54,8 @@ export const CONFIG_SCHEMA = {
   "assetsNoncurrentVersionsToKeep": { type: "integer", default: DEFAULT_NONCURRENT_VERSIONS_TO_KEEP, description: "Newest noncurrent versions of each asset kept regardless of age (1-100)." },
   "assetsAbortIncompleteUploadDays": { type: "integer", default: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS, description: "Days before the parts of an unfinished multipart upload are removed." },
   "apiArtifactPath": { type: "string", default: "", description: "Path to the Spring Boot Lambda artifact (zip/jar); empty deploys the bundled health handler." },
-  "apiRuntime": { type: "string", default: "java21", description: "Lambda runtime of the Spring Boot artifact." },
-  "apiHandler": { type: "string", default: "", description: "Lambda handler of the Spring Boot artifact; required with apiArtifactPath." },
+  "apiRuntime": { type: "string", default: "java21", description: "Lambda runtime identifier of the Spring Boot artifact (one of the Lambda API's, e.g. java21)." },
+  "apiHandler": { type: "string", default: "", description: "Lambda handler of the Spring Boot artifact (at most 128 characters); required with apiArtifactPath." },
   "apiMemorySize": { type: "integer", default: 1024, description: "Lambda memory in MB (128-10240)." },
   "apiTimeoutSeconds": { type: "integer", default: 30, description: "Lambda timeout in seconds (1-900)." },
   "apiLogRetentionDays": { type: "integer", default: 30, description: "CloudWatch log retention of the Lambda in days." },
@@ -288,8 +288,10 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
     throw new InvalidConfigError(k("apiHandler"), `${k("apiHandler")} is ${show(handler)}, but ${k("apiArtifactPath")} is empty, so the bundled health handler is deployed and the handler would be ignored; set the artifact or drop the handler.`);
   }
   const runtime = str("apiRuntime");
-  if (!/^[a-z]+[0-9.]*(\.x)?$/.test(runtime) && !/^provided(\.al20\d\d)?$/.test(runtime)) {
-    throw new InvalidConfigError(k("apiRuntime"), `${k("apiRuntime")} is ${show(runtime)}, but it must be a Lambda runtime identifier such as java21.`);
+  const runtimeProblem = lambdaRuntimeProblem(runtime);
+  if (runtimeProblem !== undefined) throw new InvalidConfigError(k("apiRuntime"), `${k("apiRuntime")} is ${show(runtime)}, but ${runtimeProblem}.`);
+  if (handler !== undefined && handler.length > MAX_LAMBDA_HANDLER_LENGTH) {
+    throw new InvalidConfigError(k("apiHandler"), `${k("apiHandler")} is ${handler.length} characters long, but Lambda takes a handler of at most ${MAX_LAMBDA_HANDLER_LENGTH} characters (<class>::<method>).`);
   }
   const logRetentionDays = int("apiLogRetentionDays");
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {

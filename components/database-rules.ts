@@ -7,7 +7,16 @@
  * direct component use (key `DatabaseArgs.…`).
  */
 import { InvalidConfigError, show } from "./errors";
-import { instanceClassProblem, instanceIdentifierProblem, MAX_INSTANCE_IDENTIFIER_LENGTH, MAX_SNAPSHOT_IDENTIFIER_LENGTH, rdsIdentifierRule, snapshotIdentifierProblem } from "../contracts/aws-names";
+import {
+  instanceClassProblem,
+  instanceIdentifierProblem,
+  kmsKeyArnProblem,
+  MAX_INSTANCE_IDENTIFIER_LENGTH,
+  MAX_SNAPSHOT_IDENTIFIER_LENGTH,
+  parseKmsArn,
+  rdsIdentifierRule,
+  snapshotIdentifierProblem,
+} from "../contracts/aws-names";
 import type { DatabasePurpose } from "../contracts/tags";
 
 export const EDITIONS = ["express", "web", "standard", "enterprise"] as const;
@@ -95,6 +104,28 @@ export function validateSnapshotIdentifier(value: unknown, key: string): string 
   const problem = snapshotIdentifierProblem(value, "lowercase");
   if (problem !== undefined) throw new InvalidConfigError(key, `${key} has ${show(value)}, but each snapshot identifier must be ${rule} (${problem}).`);
   return value;
+}
+
+/**
+ * A KMS key as the operator names it for RDS: its key ARN, and a key of `region` where one
+ * is given (a key exists in one region only). RDS reports the key ARN back, so an alias, an
+ * alias ARN or a bare key id would differ from it on every preview, and `kmsKeyId` forces a
+ * replacement: the provider would plan to replace what the key encrypts each time.
+ */
+export function validateKmsKeyArn(value: unknown, key: string, region?: string, encrypts = "the instance"): string {
+  const text = typeof value === "string" ? value : "";
+  const problem = kmsKeyArnProblem(text);
+  if (problem !== undefined) {
+    throw new InvalidConfigError(
+      key,
+      `${key} is ${show(value)}, but ${problem}, and it must be the key's ARN (arn:aws:kms:<region>:<account>:key/<key id>): RDS reports the key ARN back, so any other form differs from it on every preview and plans a replacement of ${encrypts}.`,
+    );
+  }
+  const keyRegion = parseKmsArn(text)!.region;
+  if (region !== undefined && keyRegion !== region) {
+    throw new InvalidConfigError(key, `${key} is a key of ${keyRegion}, but it must be a key of ${region}, where RDS uses it; give the ARN of a key in ${region}.`);
+  }
+  return text;
 }
 
 /**

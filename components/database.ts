@@ -25,6 +25,7 @@ import {
   SQLSERVER_PORT,
   validateIdentifier,
   validateInstanceClass,
+  validateKmsKeyArn,
   validateRestoreTime,
   validateRetentionDays,
   validateSnapshotIdentifier,
@@ -183,6 +184,8 @@ export function planDatabaseValues(args: DatabaseArgs, key: ArgKey = ARG): Omit<
   if (args.kmsKeyId !== undefined && storageEncrypted !== true) {
     throw new InvalidConfigError(ARG("kmsKeyId"), `${ARG("kmsKeyId")} is set, but storage is not encrypted; a KMS key only applies to encrypted storage, so drop it or set ${ARG("storageEncrypted")}.`);
   }
+  // The operator's keys; a restored instance declares the key AWS reported for its backup.
+  if (restore === undefined && typeof args.kmsKeyId === "string") validateKmsKeyArn(args.kmsKeyId, ARG("kmsKeyId"));
 
   if (args.allocatedStorage !== undefined) validateWholeNumber(args.allocatedStorage, ARG("allocatedStorage"), 20, 16384, "GiB");
   if (args.instanceClass !== undefined) validateInstanceClass(args.instanceClass, ARG("instanceClass"));
@@ -214,6 +217,7 @@ export function planDatabaseValues(args: DatabaseArgs, key: ArgKey = ARG): Omit<
   if (args.backupReplicationRegion !== undefined && storageEncrypted === true && args.backupReplicationKmsKeyId === undefined) {
     throw new InvalidConfigError(ARG("backupReplicationKmsKeyId"), `${ARG("backupReplicationKmsKeyId")} is unset, but replicating encrypted backups to ${args.backupReplicationRegion} needs a KMS key ARN in that region.`);
   }
+  if (typeof args.backupReplicationKmsKeyId === "string") validateKmsKeyArn(args.backupReplicationKmsKeyId, ARG("backupReplicationKmsKeyId"), args.backupReplicationRegion, "the backup replication");
 
   return {
     identifier,

@@ -87,3 +87,45 @@ export function parseRdsArn(text: string): { partition: string; region: string; 
   const m = /^arn:(aws[a-z-]*):rds:([a-z0-9-]+):(\d{12}):([a-z-]+):(.+)$/.exec(text);
   return m ? { partition: m[1]!, region: m[2]!, account: m[3]!, resourceType: m[4]!, name: m[5]! } : undefined;
 }
+
+/** The parts of a KMS ARN (`arn:aws:kms:us-west-2:123456789012:key/<id>` or `…:alias/<name>`), or undefined when `text` is not one. Pure. */
+export function parseKmsArn(text: string): { partition: string; region: string; account: string; resourceType: "key" | "alias"; id: string } | undefined {
+  const m = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(key|alias)\/(.+)$/.exec(text);
+  return m ? { partition: m[1]!, region: m[2]!, account: m[3]!, resourceType: m[4] as "key" | "alias", id: m[5]! } : undefined;
+}
+
+/**
+ * Why `text` is not a KMS key ARN, or undefined. KMS takes a key by id, alias name, alias
+ * ARN or key ARN, but RDS reports the key it used by its key ARN: any other form differs
+ * from what the provider reads back, and for a ForceNew `kmsKeyId` that difference is a
+ * replacement planned on every preview.
+ */
+export function kmsKeyArnProblem(text: string): string | undefined {
+  const arn = parseKmsArn(text);
+  if (arn?.resourceType === "key") return undefined;
+  if (arn?.resourceType === "alias") return "it is an alias ARN";
+  if (text.startsWith("alias/")) return "it is an alias";
+  if (/^(mrk-)?[0-9a-f]{32}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) return "it is a bare key id";
+  return "it is not a KMS key ARN";
+}
+
+/**
+ * The Lambda API's Runtime values (its model's enum, which the provider validates `runtime`
+ * against); test/unit/contracts/aws-names.test.ts keeps this list equal to the SDK's.
+ */
+export const LAMBDA_RUNTIMES: readonly string[] = [
+  "dotnet10", "dotnet6", "dotnet8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "go1.x",
+  "java11", "java11.al2023", "java17", "java17.al2023", "java21", "java25", "java8", "java8.al2", "java8.al2023",
+  "nodejs", "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "nodejs26.x",
+  "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "provided", "provided.al2", "provided.al2023",
+  "python2.7", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14", "python3.15", "python3.6", "python3.7", "python3.8", "python3.9",
+  "ruby2.5", "ruby2.7", "ruby3.2", "ruby3.3", "ruby3.4", "ruby4.0",
+];
+
+/** Lambda's limit on a function's handler (CreateFunction Handler, 128 characters). */
+export const MAX_LAMBDA_HANDLER_LENGTH = 128;
+
+/** Why `runtime` is not a Lambda runtime identifier, or undefined. */
+export function lambdaRuntimeProblem(runtime: string): string | undefined {
+  return LAMBDA_RUNTIMES.includes(runtime) ? undefined : "it is not one of the Lambda API's runtime identifiers, such as java21, java17 or provided.al2023";
+}

@@ -1,6 +1,6 @@
 import { OperationError, UsageError } from "../errors";
 import { countRegionManualSnapshots, findSnapshot, listInstanceSnapshots, RdsTarget, SnapshotInfo, startSnapshotCopy, unknownInstance } from "../aws/rds";
-import { normalizeRdsIdentifier, regionNameProblem } from "../../contracts/aws-names";
+import { normalizeRdsIdentifier, parseKmsArn, regionNameProblem } from "../../contracts/aws-names";
 import { CREATED_BY_TAG, TagKeys } from "../../contracts/tags";
 import { SnapshotWaitOptions, waitForSnapshotAvailable } from "./create";
 import { newestFirst } from "./model";
@@ -61,7 +61,7 @@ export function copyProblem(source: SnapshotInfo, request: { toRegion: string; k
   if (source.encrypted && request.kmsKeyId === undefined) {
     return `Snapshot ${source.identifier} is encrypted, and its KMS key exists only in ${sourceRegion}; pass --kms-key <ARN or alias of a key in ${request.toRegion}> to encrypt the copy there.`;
   }
-  const keyRegion = request.kmsKeyId === undefined ? undefined : parseKmsArnRegion(request.kmsKeyId);
+  const keyRegion = request.kmsKeyId === undefined ? undefined : parseKmsArn(request.kmsKeyId)?.region;
   if (keyRegion !== undefined && keyRegion !== request.toRegion) {
     return `--kms-key ${request.kmsKeyId} is a key of ${keyRegion}, but the copy is made in ${request.toRegion}; pass a key of ${request.toRegion}.`;
   }
@@ -69,10 +69,6 @@ export function copyProblem(source: SnapshotInfo, request: { toRegion: string; k
     return `--kms-key was given, but snapshot ${source.identifier} is of SQL Server Express, which has no encryption at rest; leave --kms-key out.`;
   }
   return undefined;
-}
-
-function parseKmsArnRegion(key: string): string | undefined {
-  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:/.exec(key)?.[1];
 }
 
 /** The snapshot to copy: the one named, else the newest available one of the instance; UsageError when there is none. */

@@ -38,6 +38,16 @@ describe("engine tier: RDS instances", function () {
       opts,
     );
 
+  it("the engine's preview stops at the provider's input rules (Check), naming each attribute, and nothing is created", async () => {
+    const stack = await stackFor(async () => ({ id: instance("engine-invalid", { backupRetentionPeriod: 40, kmsKeyId: "alias/gametracker", storageEncrypted: true, backupWindow: "3:00-4:00" }).identifier }));
+    let error: unknown;
+    await stack.preview().catch((e) => (error = e));
+    for (const reason of ["property backupRetentionPeriod value {40} has a problem: expected backup_retention_period to be in the range (0 - 35), got 40", 'property kmsKeyId value {alias/gametracker} has a problem: "kms_key_id" (alias/gametracker) is an invalid ARN: arn: invalid prefix', 'property backupWindow value {3:00-4:00} has a problem: (3:00-4:00) must satisfy the format of "hh24:mi-hh24:mi"']) {
+      expect(String(error)).to.contain(reason);
+    }
+    expect((await rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.map((d) => d.DBInstanceIdentifier)).to.not.include("engine-invalid");
+  });
+
   it("the engine refuses a ForceNew change of a protected instance, and moto's instance stays as it was", async () => {
     const settings = { engine: "sqlserver-ex" };
     const stack = await stackFor(async () => ({ id: instance("engine-protected", { engine: settings.engine }, { protect: true }).identifier }));

@@ -9,6 +9,7 @@ import {
   resolveStorageEncrypted,
   supportsEncryptionAtRest,
   validateIdentifier,
+  validateKmsKeyArn,
   validateRestoreTime,
   validateRetentionDays,
   validateSnapshotIdentifier,
@@ -192,6 +193,25 @@ describe("database rules (pure)", () => {
       for (const bad of ["2025-06-01 12:34:56", "2025-06-01T12:34:56+02:00", "yesterday", "2025-13-01T00:00:00Z"]) {
         expect(refusal(() => validateRestoreTime(bad, "restoreTime")), bad).to.include("ISO-8601");
       }
+    });
+  });
+
+  describe("KMS keys", () => {
+    const KEY = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    it("takes a key ARN, of the region it is used in when one is named", () => {
+      expect(validateKmsKeyArn(KEY, "k")).to.equal(KEY);
+      expect(validateKmsKeyArn(KEY, "k", "us-west-2")).to.equal(KEY);
+      expect(refusal(() => validateKmsKeyArn(KEY, "replicationKey", "eu-west-1"))).to.equal(
+        "replicationKey is a key of us-west-2, but it must be a key of eu-west-1, where RDS uses it; give the ARN of a key in eu-west-1.",
+      );
+    });
+
+    it("refuses aliases, alias ARNs and bare key ids with one sentence that asks for the key ARN and says what it encrypts", () => {
+      expect(refusal(() => validateKmsKeyArn("arn:aws:kms:us-west-2:123456789012:alias/dr", "DatabaseArgs.backupReplicationKmsKeyId", "us-west-2", "the backup replication"))).to.equal(
+        'DatabaseArgs.backupReplicationKmsKeyId is "arn:aws:kms:us-west-2:123456789012:alias/dr", but it is an alias ARN, and it must be the key\'s ARN (arn:aws:kms:<region>:<account>:key/<key id>): RDS reports the key ARN back, so any other form differs from it on every preview and plans a replacement of the backup replication.',
+      );
+      for (const bad of ["alias/gametracker", "1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:s3:::bucket"]) expect(refusal(() => validateKmsKeyArn(bad, "k")), bad).to.include("it must be the key's ARN");
     });
   });
 });

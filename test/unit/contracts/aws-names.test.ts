@@ -1,6 +1,11 @@
 import { expect } from "chai";
+import { Runtime } from "@aws-sdk/client-lambda";
 import {
   bucketNameProblem,
+  kmsKeyArnProblem,
+  LAMBDA_RUNTIMES,
+  lambdaRuntimeProblem,
+  parseKmsArn,
   parseRdsArn,
   regionNameProblem,
   instanceClassProblem,
@@ -95,6 +100,37 @@ describe("AWS name rules (contracts/aws-names)", () => {
       expect(parseRdsArn("arn:aws:rds:us-west-2:123456789012:auto-backup:ab-7kqzj4")?.resourceType).to.equal("auto-backup");
       expect(parseRdsArn("arn:aws:s3:::bucket")).to.equal(undefined);
       expect(parseRdsArn("gametracker-manual-backup-v1")).to.equal(undefined);
+    });
+  });
+
+  describe("KMS keys and Lambda runtimes", () => {
+    const KEY = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    it("takes a KMS key ARN apart, and an alias ARN as an alias", () => {
+      expect(parseKmsArn(KEY)).to.deep.equal({ partition: "aws", region: "us-west-2", account: "123456789012", resourceType: "key", id: "1234abcd-12ab-34cd-56ef-1234567890ab" });
+      expect(parseKmsArn("arn:aws:kms:us-east-1:123456789012:alias/gametracker")).to.deep.include({ resourceType: "alias", id: "gametracker" });
+      expect(parseKmsArn("arn:aws:s3:::bucket")).to.equal(undefined);
+    });
+
+    it("accepts only a key ARN, and says which other form a key was given in", () => {
+      expect(kmsKeyArnProblem(KEY)).to.equal(undefined);
+      expect(kmsKeyArnProblem("arn:aws:kms:us-west-2:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab")).to.equal(undefined);
+      const cases: Array<[string, string]> = [
+        ["arn:aws:kms:us-west-2:123456789012:alias/gametracker", "it is an alias ARN"],
+        ["alias/gametracker", "it is an alias"],
+        ["alias/aws/rds", "it is an alias"],
+        ["1234abcd-12ab-34cd-56ef-1234567890ab", "it is a bare key id"],
+        ["mrk-1234abcd12ab34cd56ef1234567890ab", "it is a bare key id"],
+        ["arn:aws:rds:us-west-2:123456789012:db:x", "it is not a KMS key ARN"],
+        ["", "it is not a KMS key ARN"],
+      ];
+      for (const [text, why] of cases) expect(kmsKeyArnProblem(text), text).to.equal(why);
+    });
+
+    it("knows the Lambda API's runtime identifiers: exactly the SDK model's Runtime enum", () => {
+      expect([...LAMBDA_RUNTIMES].sort()).to.deep.equal(Object.values(Runtime).sort());
+      expect(lambdaRuntimeProblem("java21")).to.equal(undefined);
+      for (const bad of ["java22", "Java21", "node22", ""]) expect(lambdaRuntimeProblem(bad), bad).to.match(/^it is not one of the Lambda API's runtime identifiers/);
     });
   });
 });

@@ -5,6 +5,8 @@
  * provider's own message, and a test fails when a rule is added to the table without one.
  */
 import { expect } from "chai";
+import { parseEnvironmentConfig } from "../../../../config";
+import { InvalidConfigError } from "../../../../components/errors";
 import { checkInputs, CheckFailure, inputRuleFailures } from "./check";
 import { AttrSpec, AWS_SCHEMA } from "./schema";
 import type { Props } from "../protocol/wire";
@@ -184,5 +186,67 @@ describe("stand-in aws provider: Check applies the provider's input rules", () =
     const { inputs, failures } = checkInputs(AWS_SCHEMA[T.lambda]!, { type: T.lambda, name: "api", olds: {}, news: BASE[T.lambda]!, randomSeed: new Uint8Array([1]), providerRegion: "us-east-1" });
     expect(failures).to.deep.equal([]);
     expect(inputs).to.include({ memorySize: 128, timeout: 3 });
+  });
+
+  /**
+   * A config key whose value reaches one of these attributes is refused by config.ts before
+   * anything is registered, with a sentence naming the key, for every value the provider
+   * would refuse at preview (and sometimes more: a retention of 0 turns backups off).
+   */
+  describe("config.ts refuses first what the provider would refuse", () => {
+    const ENCRYPTED = { databaseEdition: "standard" };
+    const REACHES: Array<{ key: string; value: string; extra?: Record<string, string>; type: string; attr: Props }> = [
+      { key: "databaseIdentifier", value: "GameTracker", type: T.instance, attr: { identifier: "GameTracker" } },
+      { key: "databaseIdentifier", value: "1gametracker", type: T.instance, attr: { identifier: "1gametracker" } },
+      { key: "databaseIdentifier", value: "game--tracker", type: T.instance, attr: { identifier: "game--tracker" } },
+      { key: "databaseIdentifier", value: "gametracker-", type: T.instance, attr: { identifier: "gametracker-" } },
+      { key: "databaseBackupRetentionDays", value: "36", type: T.instance, attr: { backupRetentionPeriod: 36 } },
+      { key: "databaseBackupWindow", value: "3:00-4:00", type: T.instance, attr: { backupWindow: "3:00-4:00" } },
+      { key: "databaseMaintenanceWindow", value: "sunday:05:00-sunday:06:00", type: T.instance, attr: { maintenanceWindow: "sunday:05:00-sunday:06:00" } },
+      { key: "databaseKmsKeyId", value: "alias/gametracker", extra: ENCRYPTED, type: T.instance, attr: { kmsKeyId: "alias/gametracker" } },
+      { key: "databaseKmsKeyId", value: "1234abcd-12ab-34cd-56ef-1234567890ab", extra: ENCRYPTED, type: T.instance, attr: { kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" } },
+      {
+        key: "databaseBackupReplicationKmsKeyId",
+        value: "alias/dr",
+        extra: { ...ENCRYPTED, databaseBackupReplicationRegion: "us-west-2" },
+        type: T.replication,
+        attr: { kmsKeyId: "alias/dr" },
+      },
+      { key: "apiRuntime", value: "java22", type: T.lambda, attr: { runtime: "java22" } },
+      { key: "apiHandler", value: `com.gametracker.${"h".repeat(113)}`, extra: { apiArtifactPath: "build/api.zip" }, type: T.lambda, attr: { handler: `com.gametracker.${"h".repeat(113)}` } },
+      { key: "apiMemorySize", value: "64", type: T.lambda, attr: { memorySize: 64 } },
+      { key: "apiTimeoutSeconds", value: "901", type: T.lambda, attr: { timeout: 901 } },
+      { key: "apiLogRetentionDays", value: "2", type: T.logGroup, attr: { retentionInDays: 2 } },
+      { key: "assetsBucketName", value: "g".repeat(64), type: T.bucket, attr: { bucket: "g".repeat(64) } },
+      { key: "assetsBucketName", value: "assets--use1-az4--x-s3", type: T.bucket, attr: { bucket: "assets--use1-az4--x-s3" } },
+    ];
+
+    const refusal = (raw: Record<string, string>): InvalidConfigError | undefined => {
+      try {
+        parseEnvironmentConfig(raw, "dev");
+        return undefined;
+      } catch (error) {
+        if (error instanceof InvalidConfigError) return error;
+        throw error;
+      }
+    };
+
+    for (const r of REACHES) {
+      it(`gametracker:${r.key} ${JSON.stringify(r.value).slice(0, 40)}`, () => {
+        expect(check(r.type, r.attr), "the provider refuses it").to.not.deep.equal([]);
+        const error = refusal({ ...r.extra, [r.key]: r.value });
+        expect(error?.message, "config.ts refuses it").to.be.a("string");
+        expect(error!.message).to.match(new RegExp(`^gametracker:${r.key} `));
+      });
+    }
+
+    it("an alias ARN: the provider lets it through (then plans a replacement on every preview), config.ts refuses both alias forms", () => {
+      const aliasArn = "arn:aws:kms:us-east-1:123456789012:alias/gametracker";
+      expect(check(T.instance, { kmsKeyId: aliasArn })).to.deep.equal([]);
+      expect(refusal({ ...ENCRYPTED, databaseKmsKeyId: aliasArn })?.message).to.contain("but it is an alias ARN, and it must be the key's ARN");
+      expect(refusal({ ...ENCRYPTED, databaseKmsKeyId: "alias/gametracker" })?.message).to.contain("but it is an alias, and it must be the key's ARN");
+      const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      expect(refusal({ ...ENCRYPTED, databaseKmsKeyId: key })).to.equal(undefined);
+    });
   });
 });
