@@ -18,6 +18,8 @@ import { configureRestoreStack, readRestoreSpec } from "../../automation/restore
 import { RESTORE_PROJECT } from "../../contracts/stacks";
 import { runCli } from "../support/cli";
 import { rdsEndpointDns } from "../support/rds-dns";
+import { MotoLambdaRuntime } from "../support/lambda-runtime";
+import { uploadedCodeDir } from "./standin/control";
 
 describe("engine scenario: the environment from its stack files (pulumi up -s dev / -s prod)", function () {
   this.timeout(10 * 60_000);
@@ -69,15 +71,27 @@ describe("engine scenario: the environment from its stack files (pulumi up -s de
       // An encrypted backup restores encrypted; the restore stack declares it, so its next
       // update plans nothing (storageEncrypted and kmsKeyId force a replacement when they differ).
       const aws = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1" });
+      // The validator the engine deploys runs from the code the stand-in uploaded, in the test-only Lambda runtime.
+      const runtime = new MotoLambdaRuntime(() => aws.lambda, { uploadedCodeDir: uploadedCodeDir(engine.levers.dir) });
       try {
         const world = () => engine.stacks({ environmentProgram: async () => environmentProgram(), inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
         const restored = await runCli(["restore", "--stack", stack, "--from", "snapshot:gametracker-manual-backup-v1", "--yes", "--json"], {
-          clients: (o) => createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", ...o }),
+          clients: (o) => createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", ...o, middleware: runtime.middleware }),
           stacks: world,
           resolver: rdsEndpointDns(aws.rds),
         });
-        expect(restored.code, restored.stderr).to.equal(0);
         const result = restored.json<RestoreResult>();
+        // Pulumi.prod.yaml's validationWith bundled: the SQL validator ran beside the restored
+        // instance with prod's checks and, with no SQL Server to reach here, failed honestly
+        // at the connection; every other check passed and the instance is kept (exit 1).
+        expect(restored.code, restored.stderr).to.equal(1);
+        expect(runtime.invocations.map((i) => i.functionName)).to.deep.equal([`${result.stackName}-validator`]);
+        const failed = result.checks.filter((c) => c.status === "fail");
+        expect(failed.map((c) => c.name.replace(/ \(Lambda function .*\)$/, "")), JSON.stringify(result.checks)).to.deep.equal([
+          "data validated by the bundled SQL validator",
+          `connect to ${result.endpoint!.address}:1433 over TLS with the master user`,
+        ]);
+        expect(failed[1]!.actual).to.match(/ENOTFOUND/);
         const instance = (await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: result.targetInstance }))).DBInstances![0]!;
         expect(instance.StorageEncrypted).to.equal(true);
         // From a fresh process, as the next `restore --resume` or a reviewer would run it.
@@ -87,6 +101,7 @@ describe("engine scenario: the environment from its stack files (pulumi up -s de
         const planned = next.steps.filter((step) => step.op !== "same");
         expect(planned, JSON.stringify(planned, null, 1)).to.deep.equal([]);
       } finally {
+        runtime.cleanup();
         aws.destroy();
       }
     });

@@ -134,6 +134,18 @@ describe("environment config", () => {
       expect(prod.network).to.deep.equal({ cidrBlock: "10.20.0.0/16", availabilityZones: 3, natGateways: "one-per-az" });
       expect(prod.database).to.include({ backupReplicationRegion: "us-west-2" });
       expect(prod.database.snapshotCopyRegions).to.deep.equal(["us-west-2"]);
+      // prod's drills prove its data by default: the bundled validator, with table and freshness checks of GameTracker's schema.
+      expect(prod.validation.hook).to.deep.equal({ kind: "bundled" });
+      expect(prod.validation.sql).to.deep.equal({
+        database: "gametracker",
+        minRows: [
+          { table: { schema: "dbo", table: "Players" }, min: 1000 },
+          { table: { schema: "dbo", table: "Characters" }, min: 1000 },
+          { table: { schema: "dbo", table: "Matches" }, min: 1 },
+        ],
+        freshness: [{ table: { schema: "dbo", table: "Matches" }, column: "endedAt" }],
+        checkDb: false,
+      });
       const dr = parseEnvironmentConfig(asPulumiPasses(stackConfig("Pulumi.prod-dr.yaml")), "prod-dr");
       expect(dr).to.deep.include({ role: "standby", source: { kind: "none" } });
       expect(dr.database).to.include({ identifier: "gametracker-mssql", instanceClass: "db.m6i.large", multiAz: true, backupRetentionDays: 14 });
