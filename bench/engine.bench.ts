@@ -4,13 +4,15 @@
  * answering (the union of the stand-in's request intervals) and the rest — engine,
  * program, plugin start-ups and gRPC. Scenarios: the stand-in aws plugin's start-up alone,
  * a two-resource stack, and every component of the environment (up, no-change preview, an
- * in-place update of the Lambda's environment, its preview).
+ * in-place update of the Lambda's environment, its preview); then the DR scenarios through
+ * the CLI, ending with a restore SIGKILLed mid-create and resumed.
  */
 import { spawn } from "node:child_process";
 import * as aws from "@pulumi/aws";
 import * as path from "node:path";
 import { table } from "../automation/output";
 import { EngineSession } from "../test/support/engine/harness";
+import { killUpdate } from "../test/support/engine/kill";
 import { standinPlugins } from "../test/support/engine/plugins";
 import { componentsProgram } from "../test/support/engine/programs";
 import { OperationTiming } from "../test/support/engine/timings";
@@ -81,7 +83,8 @@ const bench: Benchmark = {
       await session.fresh();
       const scenarioRows: string[][] = [];
       const adapter = () => session.stacks({ environmentProgram: async () => environmentProgram(), inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
-      const clients = (o: AwsClientOptions = {}) => createAwsClients({ endpoint: moto.endpoint, region: "us-east-1", ...o });
+      // RDS as the stand-in's instances see it (distinct DbiResourceIds, as RDS has them): a resume imports by that id.
+      const clients = (o: AwsClientOptions = {}) => createAwsClients({ endpoint: moto.endpoint, region: "us-east-1", ...o, middleware: session.rdsBackups.middleware });
       const dns = clients();
       const cli = (argv: string[]) => runCli(argv, { clients, stacks: adapter, clock: new ManualClock(new Date()), resolver: rdsEndpointDns(dns.rds), interrupts: () => () => undefined });
       const dev = await adapter().createOrSelect({ project: ENVIRONMENT_PROJECT, stack: "dev" });
@@ -99,6 +102,18 @@ const bench: Benchmark = {
       await step("cutover --preview-only", ["cutover", "--stack", "dev", "--to", to, "--preview-only"]);
       const cut = await step("cutover (preview + guard + up + Lambda read back)", ["cutover", "--stack", "dev", "--to", to, "--yes"]);
       await step("rollback", ["rollback", "--stack", "dev", "--yes"]);
+      // A restore killed where its instance exists and its follow-up modify has not run
+      // (SIGKILL of pulumi and the held plugin), then resumed: the stale lock cleared, the
+      // instance imported and converged, verified. (The killed run itself winds down in this
+      // process after the kill; a killed process would not, so the clock starts at the resume.)
+      const hold = session.levers.hold({ op: "create", type: "aws:rds/instance:Instance", step: "before-follow-up-modify" });
+      const killedRun = cli(["restore", "--stack", "dev", "--from", "snapshot:gametracker-manual-backup-v1", "--target-id", "gametracker-mssql-killed", "--yes", "--json"]);
+      await hold.reached(120_000);
+      killUpdate(hold);
+      const killed = await killedRun;
+      const id = /--resume (\d{12}[a-z0-9]{4})/.exec(killed.stderr)?.[1];
+      if (id === undefined) throw new Error(`the killed restore named no id to resume: ${killed.stderr}`);
+      await step("restore --resume after a SIGKILL (recover, up, verify)", ["restore", "--stack", "dev", "--resume", id, "--json"]);
       dns.destroy();
       console.log(table(["scenario", "wall", "engine+program", "moto", "moto requests", "plugin starts (ms)"], scenarioRows));
       const cutover = scenarioRows.find((r) => r[0]!.startsWith("cutover (preview"))!;

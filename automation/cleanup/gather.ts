@@ -6,13 +6,17 @@
 import { DBInstance, RDSClient } from "@aws-sdk/client-rds";
 import { listInstances } from "../aws/rds";
 import { errorMessage, OperationError, UsageError } from "../errors";
+import { thisHost } from "../recovery/finish";
+import { HostFacts, isoSeconds, judgeLock, lockedSentence } from "../recovery/lock";
+import { runStartOfStack } from "../restore/naming";
 import { readRestoreSpec } from "../restore/restore-stack";
+import { RestoreSpec } from "../restore/spec";
 import { TagKeys } from "../../contracts/tags";
 import { plainOutput, Stack, StackNotFoundError, Stacks } from "../stacks/port";
 import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, EnvironmentOutputNames, PRIMARY_SOURCE, RESTORE_PROJECT, RestoreOutputNames } from "../../contracts/stacks";
-import { CleanupFacts, EnvironmentFact, InstanceFact, RestoreStackFact } from "./select";
+import { CleanupFacts, EnvironmentFact, InstanceFact, RestoreStackFact, StackLockFact } from "./select";
 
-export async function gatherCleanupFacts(stacks: Stacks, rds: RDSClient): Promise<CleanupFacts> {
+export async function gatherCleanupFacts(stacks: Stacks, rds: RDSClient, here: HostFacts = thisHost): Promise<CleanupFacts> {
   const environments: EnvironmentFact[] = [];
   for (const summary of await stacks.list(ENVIRONMENT_PROJECT)) {
     try {
@@ -32,28 +36,50 @@ export async function gatherCleanupFacts(stacks: Stacks, rds: RDSClient): Promis
   const restoreStacks: RestoreStackFact[] = [];
   for (const summary of await stacks.list(RESTORE_PROJECT)) {
     let instanceIdentifier: string | undefined;
+    let spec: RestoreSpec | undefined;
+    let lock: StackLockFact;
     try {
       const stack = await stacks.select({ project: RESTORE_PROJECT, stack: summary.name });
       const id = plainOutput(await stack.outputs(), RestoreOutputNames.identifier);
-      instanceIdentifier = typeof id === "string" && id !== "" ? id : await targetOfUnfinished(stack);
+      spec = await specOf(stack);
+      instanceIdentifier = typeof id === "string" && id !== "" ? id : spec?.targetIdentifier;
+      lock = await lockFact(stack, here);
     } catch (error) {
       if (error instanceof StackNotFoundError) continue;
       throw error;
     }
-    restoreStacks.push({ name: summary.name, lastUpdate: summary.lastUpdate, updateInProgress: summary.updateInProgress, resourceCount: summary.resourceCount, instanceIdentifier });
+    restoreStacks.push({
+      name: summary.name,
+      lastUpdate: summary.lastUpdate,
+      startedAt: spec?.startedAt ?? runStartOfStack(summary.name),
+      lock,
+      resourceCount: summary.resourceCount,
+      instanceIdentifier,
+    });
   }
 
   return { environments, restoreStacks, instances: (await listInstances({ rds })).map(instanceFact) };
 }
 
-/** The instance an unfinished restore stack (no outputs yet) was making, from its recorded spec; undefined when it records none. */
-async function targetOfUnfinished(stack: Stack): Promise<string | undefined> {
+/** The spec a restore stack records; undefined when it records none (interrupted before it was written) or one this tool can't read. */
+async function specOf(stack: Stack): Promise<RestoreSpec | undefined> {
   try {
-    return (await readRestoreSpec(stack)).targetIdentifier;
+    return await readRestoreSpec(stack);
   } catch (error) {
     if (error instanceof UsageError) return undefined;
     throw error;
   }
+}
+
+/** Whether a lock holds the stack, and whether it is stale (recovery/lock.ts). */
+async function lockFact(stack: Stack, here: HostFacts): Promise<StackLockFact> {
+  const verdict = judgeLock(await stack.lockState(), here);
+  if (verdict.kind === "live") return { state: "held", sentence: lockedSentence(await stack.qualifiedName(), verdict) };
+  if (verdict.kind === "stale") {
+    const holder = verdict.holders[0]!;
+    return { state: "stale", note: `pid ${holder.pid} on this host${holder.since ? `, taken ${isoSeconds(holder.since)},` : ""} is gone` };
+  }
+  return { state: "free" };
 }
 
 export function instanceFact(db: DBInstance): InstanceFact {

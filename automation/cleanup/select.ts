@@ -4,9 +4,12 @@
  * Every candidate gets a reason, kept or not, so the plan explains itself.
  *
  * What is never removed: a restore stack any environment's `databaseSource` points at
- * (the API is using it), anything an environment names as its database, anything with
- * an update in progress or of unknown age, anything with deletion protection on (it is
- * reported, never forced), and anything younger than the age.
+ * (the API is using it), anything an environment names as its database, anything of
+ * unknown age, anything with deletion protection on (it is reported, never forced), and
+ * anything younger than the age. A stack old enough to go whose lock is held by a run this
+ * host cannot prove dead is left, and says so (`leave`: exit 1, with the command that
+ * frees it); a stale lock is cleared first. A stack that was never deployed is as old as
+ * the run id in its name says.
  */
 import { formatDurationSpec } from "../../contracts/duration";
 import { formatDuration } from "../output";
@@ -32,10 +35,15 @@ export interface InstanceFact {
   environment: string | undefined;
 }
 
+/** A restore stack's lock as cleanup judges it (recovery/lock.ts). */
+export type StackLockFact = { state: "free" } | { state: "stale"; note: string } | { state: "held"; sentence: string };
+
 export interface RestoreStackFact {
   name: string;
   lastUpdate: Date | undefined;
-  updateInProgress: boolean;
+  /** When its run started: its spec's record, else the run id in its name. */
+  startedAt: Date | undefined;
+  lock: StackLockFact;
   resourceCount: number | undefined;
   /** The instance the stack manages: its `identifier` output, else its `restore.targetIdentifier` config. */
   instanceIdentifier: string | undefined;
@@ -55,7 +63,8 @@ export interface CleanupPolicy {
   environment?: string;
 }
 
-export type CleanupAction = "destroy-stack" | "delete-instance" | "keep";
+/** `leave`: it would be removed, but something this run must not override holds it. */
+export type CleanupAction = "destroy-stack" | "delete-instance" | "keep" | "leave";
 
 export interface CleanupItem {
   kind: "restore-stack" | "drill-instance";
@@ -107,7 +116,10 @@ export function planCleanup(facts: CleanupFacts, policy: CleanupPolicy): Cleanup
 
   for (const stack of [...facts.restoreStacks].sort((a, b) => a.name.localeCompare(b.name))) {
     if (policy.environment !== undefined && environmentOfStack(stack.name, envNames) !== policy.environment) continue;
-    const ageMs = stack.lastUpdate === undefined ? undefined : now - stack.lastUpdate.getTime();
+    const deployed = stack.lastUpdate !== undefined;
+    const since = stack.lastUpdate ?? stack.startedAt;
+    const ageMs = since === undefined ? undefined : now - since.getTime();
+    const aged = deployed ? "last updated" : "never deployed, started";
     const instance = stack.instanceIdentifier === undefined ? undefined : instancesById.get(stack.instanceIdentifier);
     const item = (action: CleanupAction, reason: string): CleanupItem => ({
       kind: "restore-stack",
@@ -122,17 +134,18 @@ export function planCleanup(facts: CleanupFacts, policy: CleanupPolicy): Cleanup
       items.push(item("keep", `environment ${user}'s databaseSource points at it (the API uses it); roll back first with gametracker-dr rollback --stack ${user}`));
     } else if (stack.instanceIdentifier !== undefined && usedInstance.has(stack.instanceIdentifier)) {
       items.push(item("keep", `its instance ${stack.instanceIdentifier} is ${usedInstance.get(stack.instanceIdentifier)}`));
-    } else if (stack.updateInProgress) {
-      items.push(item("keep", "an update is in progress (a drill or restore may be running now)"));
     } else if (ageMs === undefined) {
-      items.push(item("keep", "it was never deployed, so its age is unknown (a drill may be starting); remove it by hand with pulumi stack rm if it is abandoned"));
+      items.push(item("keep", "it was never deployed and its name carries no run id, so its age is unknown; remove it by hand with pulumi stack rm if it is abandoned"));
     } else if (ageMs < policy.olderThanMs) {
-      items.push(item("keep", `younger than ${minAge} (last updated ${formatAge(ageMs)} ago)`));
+      items.push(item("keep", `younger than ${minAge} (${aged} ${formatAge(ageMs)} ago)`));
+    } else if (stack.lock.state === "held") {
+      items.push(item("leave", stack.lock.sentence));
     } else if (instance?.deletionProtection === true) {
       items.push(item("keep", `its instance ${instance.identifier} has deletion protection on; cleanup never turns it off: check the instance is not needed, turn protection off, and re-run`));
     } else {
       const what = stack.instanceIdentifier === undefined || instance === undefined ? "it manages no existing instance" : `destroys instance ${instance.identifier}`;
-      items.push(item("destroy-stack", `left behind: last updated ${formatAge(ageMs)} ago, not in use; ${what}`));
+      const lock = stack.lock.state === "stale" ? `; its lock is stale and is cleared first (${stack.lock.note})` : "";
+      items.push(item("destroy-stack", `left behind: ${aged} ${formatAge(ageMs)} ago, not in use; ${what}${lock}`));
     }
   }
 

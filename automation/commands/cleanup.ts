@@ -31,6 +31,7 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
         clock: ctx.clock,
         output: ctx.output,
         confirm: (q) => ctx.confirm(q),
+        rdsIn: (region) => ctx.awsIn(region).rds,
         ...verbosePulumiOutput(args, ctx),
       },
       { olderThanMs, dryRun: args.dryRun, ...(args.stack !== undefined ? { environment: args.stack } : {}) },

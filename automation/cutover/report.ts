@@ -35,9 +35,11 @@ export function commitReminder(result: Pick<SwitchResult, "environment" | "from"
 /** The terminal rendering of a switch. */
 export function renderSwitch(result: SwitchResult): string {
   const command = result.to === PRIMARY_SOURCE ? "rollback" : "cutover";
+  const recovered = (result.recovered ?? []).map((r) => `recovered: ${r}`);
   switch (result.outcome) {
     case "already":
       return [
+        ...recovered,
         `${result.environment} is already on ${result.to}: nothing to do.`,
         `the API (${result.functionName}) uses ${database(result)} at ${endpoint(result)} — ${result.datasource?.message ?? ""}`.trimEnd(),
       ].join("\n");
@@ -47,6 +49,7 @@ export function renderSwitch(result: SwitchResult): string {
       return previewMarkdown(result);
     case "switched":
       return [
+        ...recovered,
         `${command} done: ${result.environment} moved from ${result.from} to ${result.to}${result.forced ? " (forced past the preview guard)" : ""}`,
         `the API (${result.functionName}) now uses ${database(result)} at ${endpoint(result)}`,
         `confirmed from AWS: ${result.datasource?.message ?? "not checked"}`,

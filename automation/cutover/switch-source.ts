@@ -6,7 +6,11 @@
  *
  * Whenever it stops before a successful `up` — bad preview, refusal, no confirmation,
  * a failed or concurrent update — the config is put back, so the stack never holds a
- * switch that was not applied (a later `pulumi up` by someone else would apply it).
+ * switch that was not applied (a later `pulumi up` by someone else would apply it). A
+ * process killed in between cannot put it back: the switch is recorded in a stack tag for
+ * as long as it is in flight, and the next cut-over or rollback settles it before anything
+ * else (switch-in-flight.ts), after finishing what the killed update left in the stack
+ * (its lock, its pending operations: recovery/finish.ts).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -34,6 +38,8 @@ import { checkDatasource, DatasourceCheck } from "./lambda-datasource";
 import { GuardVerdict, judgeCutoverPreview } from "./preview-guard";
 import { primaryTarget, restoreTarget, SourceTarget } from "./target";
 import { capitalise } from "../../contracts/text";
+import { DEFAULT_RECOVERY_WAIT_MS, finishInterruptedRun, lockedNow } from "../recovery/finish";
+import { decodeSwitch, encodeSwitch, settleSwitch, SWITCH_TAG } from "./switch-in-flight";
 
 export interface SwitchDeps {
   stacks: Stacks;
@@ -72,7 +78,10 @@ export interface SwitchResult {
   preview?: { changeSummary: Partial<Record<StepOp, number>>; diffText: string; verdict: GuardVerdict };
   forced: boolean;
   durationMs: number;
+  /** What this run finished of an interrupted one first (a stale lock, pending operations, a switch left in flight). */
+  recovered?: string[];
 }
+
 
 /** Everything the validation found, for the apply phase. */
 interface Validated {
@@ -87,6 +96,10 @@ interface Validated {
   expected: { host: string; port?: number };
   /** Lambda in the environment's region, where its API runs. */
   lambda: LambdaClient;
+  /** An interrupted switch to the same target was finished in AWS only: apply the stack even if the config already says so. */
+  mustApply: boolean;
+  /** A preview found a switch in flight that it leaves for the next real run: its record must stay as it is. */
+  keepsInFlight: boolean;
   result(outcome: SwitchOutcome, extra?: Partial<SwitchResult>): SwitchResult;
 }
 
@@ -94,7 +107,7 @@ interface Validated {
 export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequest): Promise<SwitchResult> {
   const v = await validate(deps, request);
   // Already there: config and the Lambda both say so.
-  if (v.from === request.to) {
+  if (v.from === request.to && !v.mustApply) {
     const now = checkDatasource(v.functionName, await readFunctionVariables(v.lambda, v.functionName), v.expected);
     if (now.ok) return v.result("already", { datasource: now });
     if (!now.ok) deps.output.warn(`${request.environment}'s ${DATABASE_SOURCE_KEY} is already ${request.to}, but ${now.message} Continuing so the stack is applied.`);
@@ -134,11 +147,6 @@ async function validate(deps: SwitchDeps, request: SwitchRequest): Promise<Valid
     }
     throw error;
   }
-  const summary = (await deps.stacks.list(ENVIRONMENT_PROJECT)).find((s) => s.name === environment);
-  if (summary?.updateInProgress) throw new ConcurrentUpdateError(envId);
-
-  const configured = await envStack.getConfig(DATABASE_SOURCE_KEY);
-  const from = configured ?? PRIMARY_SOURCE;
   const envOutputs = await envStack.outputs();
   const functionName = stringOutput(envOutputs, EnvironmentOutputNames.apiFunctionName);
   if (functionName === undefined) {
@@ -146,6 +154,48 @@ async function validate(deps: SwitchDeps, request: SwitchRequest): Promise<Valid
   }
   const envRegion = stringOutput(envOutputs, EnvironmentOutputNames.awsRegion);
   const { rds, lambda } = deps.clientsIn(envRegion);
+
+  // What a killed cut-over, rollback or `pulumi up` left: its lock and pending operations, then a switch in flight.
+  // A preview changes nothing: it only says what the next real run will settle.
+  const recovered: string[] = [];
+  let mustApply = false;
+  // Read beside the recovery below (a CLI call each); awaited where it is used.
+  const tags = envStack.getTags();
+  tags.catch(() => undefined);
+  if (request.previewOnly) {
+    const inFlight = decodeSwitch((await tags)[SWITCH_TAG]);
+    if (inFlight !== undefined) deps.output.warn(`a switch of ${DATABASE_SOURCE_KEY} from ${inFlight.from} to ${inFlight.to} was interrupted; the next cutover or rollback settles it first`);
+  } else {
+    const recovery = await finishInterruptedRun(
+      {
+        rdsIn: (region) => ({ rds: deps.clientsIn(region ?? envRegion).rds }),
+        clock: deps.clock,
+        waitTimeoutMs: DEFAULT_RECOVERY_WAIT_MS,
+        onProgress: (m) => deps.output.progress(m),
+        ...(deps.onPulumiOutput ? { onPulumiOutput: deps.onPulumiOutput } : {}),
+      },
+      envStack,
+    );
+    for (const warning of recovery.warnings) deps.output.warn(warning);
+    recovered.push(...recovery.actions);
+    const inFlight = decodeSwitch((await tags)[SWITCH_TAG]);
+    if (inFlight !== undefined) {
+      const reached = inFlight.host !== undefined && checkDatasource(functionName, await readFunctionVariables(lambda, functionName), { host: inFlight.host }).ok;
+      const settled = settleSwitch(inFlight, await envStack.getConfig(DATABASE_SOURCE_KEY), reached);
+      if (settled.action === "finish" && settled.setConfig !== undefined) await envStack.setConfig(DATABASE_SOURCE_KEY, settled.setConfig);
+      if (settled.action === "undo" && settled.restore !== undefined) {
+        if (settled.restore.value === null) await envStack.removeConfig(DATABASE_SOURCE_KEY);
+        else await envStack.setConfig(DATABASE_SOURCE_KEY, settled.restore.value);
+      }
+      await envStack.removeTags([SWITCH_TAG]);
+      mustApply = settled.action === "finish";
+      recovered.push(settled.note);
+      deps.output.progress(`${environment}: ${settled.note}`);
+    }
+  }
+
+  const configured = await envStack.getConfig(DATABASE_SOURCE_KEY);
+  const from = configured ?? PRIMARY_SOURCE;
   if (to === PRIMARY_SOURCE && stringOutput(envOutputs, EnvironmentOutputNames.databaseRole) === "standby") {
     throw new UsageError(
       `Stack ${environment} is a standby (databaseRole standby) and owns no primary to roll back to; to move the API back to the home region, point clients at that region's environment again, or cut this stack over to another of its restore stacks.`,
@@ -169,6 +219,8 @@ async function validate(deps: SwitchDeps, request: SwitchRequest): Promise<Valid
     target,
     expected: { host: target.address, ...(target.port !== undefined ? { port: target.port } : {}) },
     lambda,
+    mustApply,
+    keepsInFlight: request.previewOnly && decodeSwitch((await tags)[SWITCH_TAG]) !== undefined,
     result: (outcome, extra = {}) => ({
       environment,
       from,
@@ -178,6 +230,7 @@ async function validate(deps: SwitchDeps, request: SwitchRequest): Promise<Valid
       functionName,
       forced: false,
       durationMs: deps.clock.now().getTime() - started,
+      ...(recovered.length > 0 ? { recovered } : {}),
       ...extra,
     }),
   };
@@ -195,10 +248,13 @@ async function apply(
   const { environment, to } = request;
   const { envStack, from, functionName, expected } = v;
   const changesConfig = from !== to;
+  // The switch is recorded as in flight for as long as the config says `to` and no update applied it.
+  const recordsSwitch = changesConfig && !v.keepsInFlight;
   const putBack = async (): Promise<string> => {
     if (!changesConfig) return `${DATABASE_SOURCE_KEY} was not changed (still ${from})`;
     if (v.configured === undefined) await envStack.removeConfig(DATABASE_SOURCE_KEY);
     else await envStack.setConfig(DATABASE_SOURCE_KEY, v.configured);
+    if (recordsSwitch) await envStack.removeTags([SWITCH_TAG]);
     return `${DATABASE_SOURCE_KEY} is back to ${from}`;
   };
   const interrupted = async (): Promise<never> => {
@@ -218,6 +274,8 @@ async function apply(
 
   if (changesConfig) {
     deps.output.progress(`${environment}: setting ${DATABASE_SOURCE_KEY} = ${to} (was ${from})`);
+    // Recorded before the config changes, so a kill from here on is settled by the next switch.
+    if (recordsSwitch) await envStack.setTags({ [SWITCH_TAG]: encodeSwitch({ from, to, was: v.configured ?? null, host: v.target.address, at: deps.clock.now().toISOString() }) });
     await envStack.setConfig(DATABASE_SOURCE_KEY, to);
   }
 
@@ -228,11 +286,18 @@ async function apply(
   } catch (error) {
     if (interruption.interrupted) throw error;
     const back = await putBack();
-    if (error instanceof ConcurrentUpdateError) throw error;
+    if (error instanceof ConcurrentUpdateError) throw await lockedNow(envStack, {}, error);
     throw new OperationError(`Preview of stack ${environment} failed, so nothing was applied (${back}): ${errorMessage(error)}`, { cause: error });
   }
   const verdict = judgeCutoverPreview(preview);
   const previewed = { changeSummary: preview.changeSummary, diffText: preview.diffText, verdict };
+
+  if (v.mustApply && !changesConfig && !request.previewOnly && preview.steps.every((s) => s.op === "same" || s.op === "read")) {
+    // An interrupted switch reached AWS and the state: only the stack's outputs may lag behind.
+    deps.output.progress(`${environment}: applying (pulumi up) to bring the stack's outputs up to date`);
+    await envStack.up(deps.onPulumiOutput, planFile !== undefined ? { plan: planFile } : {});
+    return v.result("already", { datasource: checkDatasource(functionName, await readFunctionVariables(v.lambda, functionName), expected), preview: previewed });
+  }
 
   if (request.previewOnly) {
     await putBack();
@@ -276,7 +341,7 @@ async function apply(
     } catch {
       // The failure above is what the operator needs; the Lambda read is a courtesy.
     }
-    if (error instanceof ConcurrentUpdateError) throw error;
+    if (error instanceof ConcurrentUpdateError) throw await lockedNow(envStack, {}, error);
     if (error instanceof PlanViolationError) {
       throw new OperationError(
         `Refusing to apply to ${environment} what its preview did not show: the stack, its config or its code changed after the preview (another update?), and the engine stopped at ${error.detail} (${back}).${where} Run gametracker-dr ${to === PRIMARY_SOURCE ? "rollback" : `cutover --to ${to}`} --stack ${environment} again to review the new diff.`,
@@ -287,6 +352,7 @@ async function apply(
   } finally {
     phase.applying = false;
   }
+  if (recordsSwitch) await envStack.removeTags([SWITCH_TAG]);
 
   const after = checkDatasource(functionName, await readFunctionVariables(v.lambda, functionName), expected);
   if (!after.ok) {

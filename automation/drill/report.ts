@@ -39,6 +39,8 @@ export interface DrillReport {
   checks: Check[];
   endpoint?: { address: string; port: number | undefined };
   secretArn?: string;
+  /** What a resumed drill finished of the interrupted run (a stale lock cleared, interrupted creates imported or cleared). */
+  recovered?: string[];
   cleanup: { status: CleanupStatus; detail: string };
 }
 
@@ -81,6 +83,7 @@ export function drillReport(run: PipelineRun, finishedAt: Date): DrillReport {
     checks: run.checks,
     cleanup: run.cleanup,
   };
+  if (run.recovery !== undefined && run.recovery.actions.length > 0) report.recovered = run.recovery.actions;
   if (run.failedStep !== undefined) report.failedStep = run.failedStep;
   if (run.error !== undefined) report.error = run.error;
   const spec = run.spec;

@@ -23,6 +23,25 @@ export function newRunId(now: Date, random: () => number): string {
 /** The shape of an id this tool generates (also accepted from `--resume`). */
 export const RUN_ID_PATTERN = /^\d{12}[a-z0-9]{4}$/;
 
+/** When the run of an id started (its UTC minute), or undefined for a string this tool could not have made. */
+export function runIdTime(id: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})[a-z0-9]{4}$/.exec(id);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const time = new Date(Date.UTC(year, month - 1, day, hour, minute));
+  // Date.UTC rolls over (month 13, hour 25): such an id was not made by newRunId.
+  return time.getUTCMonth() === month - 1 && time.getUTCDate() === day && time.getUTCHours() === hour ? time : undefined;
+}
+
+/**
+ * When the run that made a restore or drill stack started, from the id at the end of its
+ * name (`dev-drill-202612071922k3x9`): the age of a stack that was never deployed.
+ */
+export function runStartOfStack(stackName: string): Date | undefined {
+  const id = /-(?:restore|drill)-([0-9]{12}[a-z0-9]{4})$/.exec(stackName)?.[1];
+  return id === undefined ? undefined : runIdTime(id);
+}
+
 /** Refuses a `--resume` id that this tool could not have printed. */
 export function parseRunId(id: string, flag = "--resume"): string {
   if (!RUN_ID_PATTERN.test(id)) {

@@ -4,6 +4,8 @@ import { RestorePurpose, TagKeys } from "../../contracts/tags";
 import { DeployedEnvironment } from "../deployed-environment";
 import { errorMessage, OperationError, UsageError } from "../errors";
 import { Interruption, InterruptInstaller } from "../interrupt";
+import { finishInterruptedRun, lockedNow, Recovery } from "../recovery/finish";
+import { StackLockedError } from "../recovery/lock";
 import { ConcurrentUpdateError, Stack } from "../stacks/port";
 import { newRunId, parseRunId } from "./naming";
 import { planRestore } from "./plan";
@@ -103,6 +105,8 @@ export interface PipelineRun {
   cleanup: { status: CleanupStatus; detail: string };
   /** The operator declined before anything was created. */
   cancelled: boolean;
+  /** What a resumed run finished of the interrupted one (a stale lock, pending operations). */
+  recovery?: Recovery;
 }
 
 /** Opens the stack of an interrupted run and checks it is this environment's run of this kind. Refuses before anything changes. */
@@ -235,8 +239,23 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
         guarded(
           (async () => {
             stack ??= await createRestoreStack(deps.stacks, stackName, chosen, (created) => (stack = created));
+            const restoring = stack;
+            if (resumed) {
+              // A killed run left its lock and its interrupted creates: finish those first, so the
+              // update below neither meets the lock nor creates the instance a second time.
+              run.recovery = await finishInterruptedRun(
+                { rdsIn: () => ({ rds: deps.rds }), clock, waitTimeoutMs: deps.verifyTimeoutMs, random: deps.random, notBefore: chosen.startedAt, onProgress: (m) => output.progress(m), ...(deps.onPulumiOutput ? { onPulumiOutput: deps.onPulumiOutput } : {}) },
+                restoring,
+              );
+              for (const warning of run.recovery.warnings) output.warn(warning);
+            }
             output.progress(`pulumi up ${restoreStack} (an RDS restore takes 10–40 minutes)`);
-            return upRestoreStack(stack, chosen, deps.onPulumiOutput, (m) => output.progress(m));
+            try {
+              return await upRestoreStack(restoring, chosen, deps.onPulumiOutput, (m) => output.progress(m));
+            } catch (error) {
+              if (error instanceof ConcurrentUpdateError) throw await lockedNow(restoring, {}, error);
+              throw error;
+            }
           })(),
         ),
       );
@@ -310,7 +329,7 @@ async function cleanUp(deps: PipelineDeps, policy: RestorePolicy, steps: StepRec
     steps.skip("cleanup", "nothing was created");
     return { status: "nothing-to-clean", detail: "" };
   }
-  if (run.failure instanceof ConcurrentUpdateError) {
+  if (run.failure instanceof ConcurrentUpdateError || run.failure instanceof StackLockedError) {
     // Another process holds the stack's lock; fighting it would make things worse.
     steps.skip("cleanup", "another update holds the stack");
     return { status: "failed", detail: `not attempted: another update is running on ${run.restoreStack}; when it ends, run ${resume} or gametracker-dr cleanup` };

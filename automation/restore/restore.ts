@@ -33,6 +33,8 @@ export interface RestoreResult {
   checks: Check[];
   passed: boolean;
   resumed: boolean;
+  /** What this run finished of an interrupted one (`--resume`): a stale lock cleared, interrupted creates imported or cleared. */
+  recovered?: string[];
   cancelled?: boolean;
 }
 
@@ -69,6 +71,7 @@ export function restoreResult(run: PipelineRun): RestoreResult {
     checks: run.checks,
     passed: run.failure === undefined && !run.cancelled,
     resumed: run.resumed,
+    ...(run.recovery !== undefined && run.recovery.actions.length > 0 ? { recovered: run.recovery.actions } : {}),
     ...(run.cancelled ? { cancelled: true } : {}),
   };
 }
@@ -88,6 +91,7 @@ export function renderRestoreResult(result: RestoreResult): string {
     `endpoint       ${result.endpoint ? `${result.endpoint.address}:${result.endpoint.port ?? "?"}` : "n/a"}`,
     `credentials    ${result.secretArn ?? "n/a"} (Secrets Manager)`,
     `restore stack  ${result.restoreStack}`,
+    ...(result.recovered ?? []).map((action, i) => `${i === 0 ? "recovered     " : "              "} ${action}`),
     "",
     table(["check", "result", "expected", "actual"], result.checks.map((c) => [c.name, c.status, c.expected, c.actual])),
     "",

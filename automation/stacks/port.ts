@@ -82,8 +82,62 @@ export interface StackSummary {
   resourceCount: number | undefined;
 }
 
+/** Who holds a stack's lock, as the backend records it (a DIY backend's lock file: `.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`). */
+export interface LockHolder {
+  pid: number | undefined;
+  username: string | undefined;
+  hostname: string | undefined;
+  /** When the lock was taken. */
+  since: Date | undefined;
+  /** The backend's name for this lock (the lock file's uuid), for `clearStaleLock`. */
+  lockId: string | undefined;
+}
+
+/**
+ * A stack's lock. A DIY backend on a file system says who holds it; Pulumi Cloud says only
+ * that an update is in progress (`holders` empty); a DIY backend on object storage says
+ * nothing until an update meets the lock (`unknown`).
+ */
+export type StackLock = { state: "free" } | { state: "held"; holders: LockHolder[] } | { state: "unknown" };
+
+/** What the engine was doing to a resource when its update was interrupted (the state's `pending_operations`). */
+export type PendingOperationKind = "creating" | "updating" | "deleting" | "reading" | "importing";
+
+export interface PendingOperation {
+  urn: string;
+  /** Resource type token, e.g. `aws:rds/instance:Instance`. */
+  type: string;
+  operation: PendingOperationKind;
+  /** The resource's id when the engine knew it (not for a create). */
+  id: string | undefined;
+  /** The inputs the engine sent the provider (after its Check: auto-names and `region` filled in); secret values left out. */
+  inputs: Record<string, unknown>;
+}
+
+/**
+ * What to do with one pending operation: `import` puts an interrupted create into the state
+ * as the resource `id`, with `prior` as its recorded inputs and outputs, and then reads it
+ * from the provider (a refresh of that resource: gone means dropped from the state);
+ * `clear` drops the operation (a resource that an update or delete was interrupted on stays
+ * in the state and is read from the provider).
+ */
+export type PendingResolution = { urn: string; action: "import"; id: string; prior: Record<string, unknown> } | { urn: string; action: "clear" };
+
 export interface Stack {
   readonly id: StackId;
+  /** The name the Pulumi CLI takes for this stack from any directory: `<org>/<project>/<stack>` (`organization/…` on a DIY backend). */
+  qualifiedName(): Promise<string>;
+  /** Whether an update holds the stack's lock, and whose. */
+  lockState(): Promise<StackLock>;
+  /** Removes exactly this lock (one a `lockState` reported, with its `lockId`); only a DIY backend's locks can be removed one by one. */
+  clearStaleLock(holder: LockHolder): Promise<void>;
+  /** The operations an interrupted update left in the state. */
+  pendingOperations(): Promise<PendingOperation[]>;
+  /**
+   * Resolves every pending operation as told (each needs a resolution), then reads the
+   * resources it touched from their provider. Only while no update holds the lock.
+   */
+  resolvePendingOperations(resolutions: readonly PendingResolution[], onOutput?: (line: string) => void): Promise<void>;
   /** A config value; `key` is project-relative (`databaseSource`) or fully qualified (`aws:region`). */
   getConfig(key: string): Promise<string | undefined>;
   setConfig(key: string, value: string, options?: { secret?: boolean }): Promise<void>;
@@ -96,6 +150,8 @@ export interface Stack {
    */
   getTags(): Promise<Record<string, string>>;
   setTags(tags: Record<string, string>): Promise<void>;
+  /** Removes these tags (those the stack doesn't have are ignored). */
+  removeTags(keys: readonly string[]): Promise<void>;
   preview(onOutput?: (line: string) => void, options?: PreviewOptions): Promise<PreviewResult>;
   up(onOutput?: (line: string) => void, options?: UpOptions): Promise<UpResult>;
   outputs(): Promise<StackOutputs>;
@@ -123,7 +179,8 @@ export class StackNotFoundError extends Error {
 export class ConcurrentUpdateError extends Error {
   override readonly name = "ConcurrentUpdateError";
   constructor(readonly id: StackId) {
-    super(`Stack ${id.project}/${id.stack} has an update in progress; wait for it to finish (or, if it was interrupted, run pulumi cancel -s ${id.stack}) and try again. Nothing was changed.`);
+    // The CLI finds a stack of another project only by its full name (`organization/…` on a DIY backend, the real organization on Pulumi Cloud).
+    super(`Stack ${id.project}/${id.stack} has an update in progress; wait for it to finish, or if it was interrupted, run pulumi cancel --yes -s <organization>/${id.project}/${id.stack} (organization on a DIY backend) and try again — nothing was changed.`);
   }
 }
 

@@ -1,3 +1,4 @@
+import * as os from "node:os";
 import * as path from "node:path";
 import {
   ConcurrentUpdateError as PulumiConcurrentUpdateError,
@@ -14,12 +15,16 @@ import {
 import { UsageError } from "../errors";
 import {
   ConcurrentUpdateError,
+  LockHolder,
+  PendingOperation,
+  PendingResolution,
   PlanViolationError,
   PreviewOptions,
   PreviewResult,
   PreviewStep,
   Stack,
   StackId,
+  StackLock,
   StackNotFoundError,
   StackOutputs,
   Stacks,
@@ -29,6 +34,7 @@ import {
   UpResult,
 } from "./port";
 import { ENVIRONMENT_PROJECT } from "../../contracts/stacks";
+import { BackendInfo, backendInfo, DIY_ORGANIZATION, pendingOperationsOf, readFileLocks, removeFileLock, resolvePendingIn } from "./pulumi-state";
 
 /**
  * The real `Stacks`, over `@pulumi/pulumi/automation`. Deliberately thin: it maps the
@@ -109,9 +115,14 @@ export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
     }
   };
 
+  // The backend is the same for every stack of this adapter: asked once (`pulumi whoami`).
+  let backend: Promise<BackendInfo> | undefined;
+  const backendOf = (stack: PulumiStack) =>
+    (backend ??= stack.workspace.whoAmI().then((me) => backendInfo(me.url ?? "", options.envVars?.HOME ?? os.homedir())));
+
   return {
-    select: async (id) => new AutomationStack(id, await open(id, false)),
-    createOrSelect: async (id) => new AutomationStack(id, await open(id, true)),
+    select: async (id) => new AutomationStack(id, await open(id, false), backendOf),
+    createOrSelect: async (id) => new AutomationStack(id, await open(id, true), backendOf),
     async list(project): Promise<StackSummary[]> {
       const workspace = await LocalWorkspace.create(await workspaceOptions(project));
       const stacks = await workspace.listStacks({ all: false });
@@ -150,6 +161,7 @@ class AutomationStack implements Stack {
   constructor(
     readonly id: StackId,
     private readonly stack: PulumiStack,
+    private readonly backendOf: (stack: PulumiStack) => Promise<BackendInfo>,
   ) {}
 
   private async guard<T>(action: () => Promise<T>): Promise<T> {
@@ -181,6 +193,46 @@ class AutomationStack implements Stack {
   async setTags(tags: Record<string, string>): Promise<void> {
     // One CLI call per tag: Pulumi has no bulk tag verb, and concurrent calls would race on the stack's record.
     for (const [key, value] of Object.entries(tags)) await this.guard(() => this.stack.setTag(key, value));
+  }
+
+  async removeTags(keys: readonly string[]): Promise<void> {
+    // `pulumi stack tag rm` of a tag the stack doesn't have succeeds (stack_tag.go deletes from a map).
+    for (const key of keys) await this.guard(() => this.stack.removeTag(key));
+  }
+
+  async qualifiedName(): Promise<string> {
+    const backend = await this.guard(() => this.backendOf(this.stack));
+    const organization = backend.kind === "cloud" ? await this.guard(() => this.stack.orgGetDefault()) : DIY_ORGANIZATION;
+    return `${organization}/${this.id.project}/${this.id.stack}`;
+  }
+
+  async lockState(): Promise<StackLock> {
+    const backend = await this.guard(() => this.backendOf(this.stack));
+    if (backend.kind === "file") return readFileLocks(backend.root!, this.id);
+    if (backend.kind === "object-store") return { state: "unknown" };
+    // Pulumi Cloud says whether an update is in progress, not whose.
+    const summary = (await this.guard(() => this.stack.workspace.listStacks())).find((s) => s.name === this.id.stack || s.name.endsWith(`/${this.id.stack}`));
+    return summary?.updateInProgress ? { state: "held", holders: [] } : { state: "free" };
+  }
+
+  async clearStaleLock(holder: LockHolder): Promise<void> {
+    const backend = await this.guard(() => this.backendOf(this.stack));
+    if (backend.kind !== "file" || holder.lockId === undefined) {
+      throw new Error(`Stack ${this.id.project}/${this.id.stack}: only a lock file of a file:// backend can be removed on its own; use pulumi cancel.`);
+    }
+    removeFileLock(backend.root!, this.id, holder.lockId);
+  }
+
+  async pendingOperations(): Promise<PendingOperation[]> {
+    const state = await this.guard(() => this.stack.exportStack());
+    return pendingOperationsOf(state.deployment);
+  }
+
+  async resolvePendingOperations(resolutions: readonly PendingResolution[], onOutput?: (line: string) => void): Promise<void> {
+    const state = await this.guard(() => this.stack.exportStack());
+    const { deployment, refresh } = resolvePendingIn(state.deployment, resolutions);
+    await this.guard(() => this.stack.importStack({ ...state, deployment }));
+    if (refresh.length > 0) await this.guard(() => this.stack.refresh({ target: refresh, ...(onOutput ? { onOutput } : {}) }));
   }
 
   removeConfig(key: string): Promise<void> {

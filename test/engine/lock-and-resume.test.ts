@@ -1,15 +1,21 @@
 /**
  * What the engine itself guarantees between processes: an update in progress holds the
  * stack's lock, so a second update (another adapter, as another process would be) is
- * refused and changes nothing; an update that fails half-way keeps what it created, and a
+ * refused and changes nothing, and the recovery of interrupted runs refuses that live
+ * holder in one sentence; an update that fails half-way keeps what it created, and a
  * fresh workspace later finds it in the backend and finishes the job. The stand-in's
  * levers hold and fail provider operations to make both happen on demand.
  */
 import { expect } from "chai";
 import * as aws from "@pulumi/aws";
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import * as os from "node:os";
+import { systemClock } from "../../automation/clock";
+import { finishInterruptedRun } from "../../automation/recovery/finish";
+import { StackLockedError } from "../../automation/recovery/lock";
 import { ConcurrentUpdateError } from "../../automation/stacks/port";
 import { useEngine } from "../support/engine/harness";
+import { pulumiProcesses } from "../support/engine/kill";
 
 const PROJECT = "engine-lock";
 const program = async () => {
@@ -46,6 +52,18 @@ describe("engine tier: the engine's lock and resuming from the backend", functio
     // The DIY backend's lock ("the stack is currently locked"), which the Automation API and the adapter translate.
     expect(refused).to.be.instanceOf(ConcurrentUpdateError);
     expect((refused as Error).message).to.contain(`Stack ${PROJECT}/dev has an update in progress`);
+    // The recovery of interrupted runs reads the lock file and refuses a live holder in one
+    // sentence: who (this host, the running pulumi's pid), since when, the command that works.
+    const [pid] = pulumiProcesses();
+    const name = `organization/${PROJECT}/dev`;
+    const recovery = await finishInterruptedRun({ rdsIn: () => ({ rds: undefined as never }), clock: systemClock, waitTimeoutMs: 1000 }, second).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(recovery).to.be.instanceOf(StackLockedError);
+    expect((recovery as Error).message).to.match(
+      new RegExp(`^Stack ${name} is locked by an update of [^@]+@${os.hostname()} \\(pid ${pid}\\) since \\d{4}-[\\d-]+T[\\d:]+Z that is still running on this host; wait for it to finish, or stop it and run pulumi cancel --yes -s ${name}, then run this command again — nothing was changed\\.$`),
+    );
     hold.release();
     const done = await running;
     expect(done.changeSummary).to.deep.equal({ create: 3 });

@@ -11,9 +11,18 @@
  * one resource), and the engine's spelling of a replacement as create-replacement /
  * replace / delete-replaced for one URN, which MemoryStacks reports as the one `replace`
  * the guard judges the same way.
+ *
+ * And what a killed update leaves, which the recovery of interrupted runs decides on: the
+ * lock of a process that is gone (`list` never says an update is in progress on a DIY
+ * backend), the pending create, the refusal of updates while the lock stays, the second
+ * create an update tries while the create stays pending, and an import that ends it.
  */
 import { expect } from "chai";
+import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { createAwsClients } from "../../automation/aws/clients";
+import { describeInstance, tagMap } from "../../automation/aws/rds";
+import { thisHost } from "../../automation/recovery/finish";
+import { decidePending, lookupFor } from "../../automation/recovery/pending";
 import { restoreProgram } from "../../automation/restore/program";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -21,11 +30,13 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { configureRestoreStack, createRestoreStack, upRestoreStack } from "../../automation/restore/restore-stack";
 import { RestoreSpec } from "../../automation/restore/spec";
-import { PlanViolationError, PreviewResult, Stacks } from "../../automation/stacks/port";
+import { ConcurrentUpdateError, PlanViolationError, PreviewResult, Stacks } from "../../automation/stacks/port";
 import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, EnvironmentOutputNames, RESTORE_PROJECT } from "../../contracts/stacks";
 import { environmentProgram } from "../../environment-program";
 import { REPO_ROOT } from "../support/moto";
 import { useEngine } from "../support/engine/harness";
+import { killUpdate } from "../support/engine/kill";
+import { spawnSync } from "node:child_process";
 import { MemoryStacks } from "../support/memory-stacks";
 import { motoBehaviours } from "../support/moto-behaviours";
 import { createDbNetwork, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
@@ -164,6 +175,84 @@ describe("contract: MemoryStacks plans a restore stack as the engine does", func
     } finally {
       behaviours.destroy();
       clients.destroy();
+    }
+  });
+  it("a killed update: both leave the lock of a process that is gone and the pending create, refuse updates, create twice until the create is resolved, and import it", async () => {
+    // One view of RDS for both sides, with distinct DbiResourceIds as the stand-in sees them.
+    const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", middleware: engine.rdsBackups.middleware });
+    const behaviours = motoBehaviours(clients);
+    try {
+      await createSqlServerInstance(clients.rds, { identifier: "gametracker-mssql" });
+      await createManualSnapshot(clients.rds, "gametracker-mssql", "gametracker-manual-backup-v1");
+      const network = await createDbNetwork(clients.rds, engine.motoEndpoint);
+      const RDS = "aws:rds/instance:Instance";
+      const memory = new MemoryStacks({ programs: { [RESTORE_PROJECT]: restoreProgram }, behaviours });
+      const real = () => engine.stacks({ inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
+
+      const walk = async (stacks: () => Stacks, id: string, kill: (up: Promise<unknown>) => Promise<void>) => {
+        const spec = drillRestoreSpec({ drillId: id, targetIdentifier: `gametracker-mssql-drill-${id}`, dbSubnetGroupName: network.subnetGroupName, securityGroupIds: [network.securityGroupId], startedAt: new Date(Date.now() - 60_000) });
+        const name = `dev-drill-${id}`;
+        const first = await createRestoreStack(stacks(), name, spec);
+        await configureRestoreStack(first, spec);
+        const up = first.up();
+        up.catch(() => undefined);
+        await kill(up);
+        // The next process: an inline project's config is gone with the one that wrote it.
+        const stack = await stacks().select({ project: RESTORE_PROJECT, stack: name });
+        await configureRestoreStack(stack, spec);
+        const facts: Record<string, unknown> = {};
+        const lock = await stack.lockState();
+        const holders = lock.state === "held" ? lock.holders : [];
+        facts.lock = { state: lock.state, holders: holders.map((h) => ({ here: h.hostname === os.hostname(), running: h.pid !== undefined && thisHost.isRunning(h.pid), since: h.since !== undefined, lockId: h.lockId !== undefined })) };
+        facts.listed = (await stacks().list(RESTORE_PROJECT)).map((s) => s.updateInProgress);
+        facts.name = await stack.qualifiedName();
+        const pending = await stack.pendingOperations();
+        facts.pending = pending.map((p) => ({ urn: p.urn.replace(name, "<stack>"), type: p.type, operation: p.operation, identifier: p.inputs.identifier === spec.targetIdentifier, region: p.inputs.region, tags: JSON.parse(JSON.stringify(p.inputs.tags).replace(id, "<id>")) }));
+        facts.lockedUp = await stack.up().then(() => "applied", (e: unknown) => (e instanceof ConcurrentUpdateError ? "refused" : String(e)));
+        for (const holder of holders) await stack.clearStaleLock(holder);
+        facts.cleared = (await stack.lockState()).state;
+        facts.pendingUp = await stack.up().then(() => "applied", (e: unknown) => (/already exists/i.test(String(e)) ? "already exists" : String(e)));
+        facts.stillPending = (await stack.pendingOperations()).length;
+        const op = pending[0]!;
+        const db = await describeInstance(clients, lookupFor(op)!.identifier);
+        const decision = decidePending(op, db && { identifier: db.DBInstanceIdentifier!, resourceId: db.DbiResourceId, status: db.DBInstanceStatus!, tags: tagMap(db.TagList), createdAt: db.InstanceCreateTime }, { stack: String(facts.name) });
+        facts.decision = decision.action;
+        if (decision.action !== "refuse") await stack.resolvePendingOperations([decision.resolution]);
+        facts.afterImport = { pending: (await stack.pendingOperations()).length, lock: (await stack.lockState()).state };
+        // Nothing is made twice. (The engine's kill came before the follow-up modify, which the next update applies; MemoryStacks' after the whole create.)
+        facts.nextUp = Object.keys((await stack.up()).changeSummary).filter((k) => k !== "same" && k !== "update").sort();
+        facts.instances = ((await clients.rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).filter((d) => d.DBInstanceIdentifier === spec.targetIdentifier).length;
+        await stack.destroy();
+        return { ...facts, name: String(facts.name).replace(name, "<stack>") };
+      };
+
+      // On the memory side the kill is a lever, set before its walk: right after RDS made the instance.
+      memory.interruptNext(`${RESTORE_PROJECT}/*`, { type: RDS, when: "after-create" }, { pid: spawnSync(process.execPath, ["-e", ""]).pid!, hostname: os.hostname() });
+      const memoryFacts = await walk(() => memory, "202612011200mmmm", async (up) => {
+        await up.catch(() => undefined);
+      });
+      const engineFacts = await walk(real, "202612011202eeee", async (up) => {
+        const hold = engine.levers.hold({ op: "create", type: RDS, step: "before-follow-up-modify" });
+        await hold.reached(120_000);
+        killUpdate(hold);
+        await up.catch(() => undefined);
+      });
+      expect(memoryFacts, JSON.stringify({ memoryFacts, engineFacts }, null, 1)).to.deep.equal(engineFacts);
+      // And the walk says something: each fact is the one the recovery relies on.
+      expect(engineFacts).to.deep.include({
+        lock: { state: "held", holders: [{ here: true, running: false, since: true, lockId: true }] },
+        listed: [false],
+        name: "organization/gametracker-restore/<stack>",
+        lockedUp: "refused",
+        cleared: "free",
+        pendingUp: "already exists",
+        stillPending: 1,
+        decision: "import",
+        afterImport: { pending: 0, lock: "free" },
+        instances: 1,
+      });
+    } finally {
+      behaviours.destroy();
     }
   });
 });

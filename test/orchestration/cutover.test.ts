@@ -8,7 +8,8 @@ import { expect } from "chai";
 import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, StartDBInstanceCommand, StopDBInstanceCommand } from "@aws-sdk/client-rds";
 import type { MiddlewareStack } from "@smithy/types";
 import { plainOutput, StackOutputs } from "../../automation/stacks/port";
-import { EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
+import { SWITCH_TAG } from "../../automation/cutover/switch-in-flight";
+import { DATABASE_SOURCE_KEY, EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
 import { useEmulator } from "../support/emulator";
 import { runCli } from "../support/rds-fixtures";
 import { databaseSource, deployEnvironment, deployRestore, envId, lambdaEnvironment, newWorld, restoreId, World } from "./cutover-fixtures";
@@ -39,7 +40,9 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
   const datasourceHost = async () => /^jdbc:sqlserver:\/\/([^:;]+)/.exec((await lambdaEnvironment(emulator.clients(), functionName)).SPRING_DATASOURCE_URL ?? "")?.[1];
   const instances = async () =>
     ((await emulator.clients().rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((d) => `${d.DBInstanceIdentifier}:${d.DBInstanceStatus}:${d.DeletionProtection}`).sort();
-  const mutatingVerbs = () => world.stacks.mutations().map((e) => `${e.verb} ${e.project}/${e.stack}${e.key ? ` ${e.key}=${e.value ?? ""}` : ""}`);
+  const mutatingVerbs = () => world.stacks.mutations().map((e) => `${e.verb} ${e.project}/${e.stack}${e.key ? ` ${e.key}${e.value !== undefined ? `=${e.value}` : ""}` : ""}`);
+  /** A switch's writes: the switch recorded as in flight, the config, the update, the record removed. */
+  const switchWrites = (to: string) => ["setTags gametracker/dev gametracker:switch-in-flight", `setConfig gametracker/dev databaseSource=${to}`, "up gametracker/dev", "removeTags gametracker/dev gametracker:switch-in-flight"];
 
   it("cuts over: only the Lambda's environment changes, the Lambda in AWS names the restored endpoint, nothing else is touched", async () => {
     expect(await datasourceHost()).to.equal(primaryAddress);
@@ -69,7 +72,7 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     expect(result.datasource.ok).to.equal(true);
 
     // Stacks: the environment got the config and one up; the restore stack was only read.
-    expect(mutatingVerbs()).to.deep.equal([`setConfig gametracker/dev databaseSource=${restoreStack}`, "up gametracker/dev"]);
+    expect(mutatingVerbs()).to.deep.equal(switchWrites(restoreStack));
     expect(await databaseSource(world.stacks)).to.equal(restoreStack);
     expect(plainOutput(world.stacks.inspect(envId())!.outputs, EnvironmentOutputNames.activeDatabaseEndpoint)).to.equal(restoredAddress);
   });
@@ -83,7 +86,7 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     expect(back.stdout).to.contain(`restore stack ${restoreStack} and its instance are kept (deletion protection on)`);
     expect(await datasourceHost()).to.equal(primaryAddress);
     expect(await databaseSource(world.stacks)).to.equal("primary");
-    expect(mutatingVerbs()).to.deep.equal(["setConfig gametracker/dev databaseSource=primary", "up gametracker/dev"]);
+    expect(mutatingVerbs()).to.deep.equal(switchWrites("primary"));
     expect(world.stacks.exists(restoreId(restoreStack))).to.equal(true);
 
     world.stacks.clearHistory();
@@ -164,16 +167,18 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
     expect(await databaseSource(world.stacks)).to.equal("primary");
   });
 
-  it("a concurrent update on the environment stack: a message naming the stack, nothing done", async () => {
+  it("a concurrent update on the environment stack: one sentence naming who holds its lock and the command that works, nothing done", async () => {
     world.stacks.lock(envId());
     const run = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
     expect(run.code).to.equal(1);
-    expect(run.stderr).to.contain("Stack gametracker/dev has an update in progress");
+    expect(run.stderr).to.match(
+      /^error: Stack organization\/gametracker\/dev is locked by an update of .+ \(pid \d+\) since .+ that is still running on this host; wait for it to finish, or stop it and run pulumi cancel --yes -s organization\/gametracker\/dev, then run this command again — nothing was changed\.$/m,
+    );
     expect(mutatingVerbs()).to.deep.equal([]);
     expect(await datasourceHost()).to.equal(primaryAddress);
     const rollback = await cli(["rollback", "--stack", "dev", "--yes"]);
     expect(rollback.code).to.equal(1);
-    expect(rollback.stderr).to.contain("Stack gametracker/dev has an update in progress");
+    expect(rollback.stderr).to.contain("Stack organization/gametracker/dev is locked by an update of");
     expect(mutatingVerbs()).to.deep.equal([]);
   });
 
@@ -320,6 +325,85 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
       await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, DeletionProtection: false, ApplyImmediately: true }));
       await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, SkipFinalSnapshot: true }));
       await refusedBeforeChange(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"], `Restore stack ${restoreStack}'s instance ${identifier} no longer exists in RDS`);
+    });
+  });
+
+  describe("a cut-over or rollback killed mid-way is settled by the next one", () => {
+    const switchTag = async () => (await (await world.stacks.select(envId())).getTags())[SWITCH_TAG];
+
+    /** A cut-over whose process is killed at `verb` of the environment stack (before it, or after it with `after`). */
+    async function killedCutover(verb: "preview" | "up", after = false): Promise<void> {
+      world.stacks.dieAt(envId(), verb, { after });
+      const killed = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes"]);
+      expect(killed.code).to.equal(1);
+      world.stacks.revive();
+      // What the kill left: the switch in flight in the stack's tags, and in its config.
+      expect(JSON.parse((await switchTag())!)).to.deep.include({ from: "primary", to: restoreStack, was: "primary", host: restoredAddress });
+      expect(await databaseSource(world.stacks)).to.equal(restoreStack);
+      world.stacks.clearHistory();
+    }
+
+    it("killed before its update: the next rollback undoes the switch that never reached the API, and has nothing else to do", async () => {
+      await killedCutover("preview");
+      expect(await datasourceHost()).to.equal(primaryAddress);
+      const back = await cli(["rollback", "--stack", "dev", "--yes"]);
+      expect(back.code, back.stderr).to.equal(0);
+      expect(back.stdout).to.contain(`recovered: undid an interrupted switch of ${DATABASE_SOURCE_KEY} from primary to ${restoreStack}`);
+      expect(back.stdout).to.contain("which never reached the API's Lambda: databaseSource is back to primary");
+      expect(back.stdout).to.contain("dev is already on primary: nothing to do.");
+      expect(await databaseSource(world.stacks)).to.equal("primary");
+      expect(await switchTag()).to.equal(undefined);
+      expect(await datasourceHost()).to.equal(primaryAddress);
+    });
+
+    it("a --preview-only meanwhile leaves it as it is, and says the next real run settles it", async () => {
+      await killedCutover("preview");
+      const tag = await switchTag();
+      // (Its preview shows no change, the config naming the switch's target: the guard's exit 1.)
+      const preview = await cli(["rollback", "--stack", "dev", "--preview-only"]);
+      expect(preview.stderr).to.contain(`warning: a switch of ${DATABASE_SOURCE_KEY} from primary to ${restoreStack} was interrupted; the next cutover or rollback settles it first`);
+      expect(await switchTag()).to.equal(tag);
+      expect(await databaseSource(world.stacks)).to.equal(restoreStack);
+      expect((await cli(["rollback", "--stack", "dev", "--yes"])).stdout).to.contain("recovered: undid an interrupted switch");
+    });
+
+    it("killed before its update: the next cut-over undoes it first, then switches as asked", async () => {
+      await killedCutover("preview");
+      const again = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes", "--json"]);
+      expect(again.code, again.stderr).to.equal(0);
+      const result = again.json();
+      expect(result).to.deep.include({ outcome: "switched", from: "primary", to: restoreStack });
+      expect(result.recovered[0]).to.match(/^undid an interrupted switch/);
+      expect(await datasourceHost()).to.equal(restoredAddress);
+      expect(await switchTag()).to.equal(undefined);
+    });
+
+    it("killed after its update reached the Lambda: the next cut-over finishes it and applies the stack; a rollback then moves back", async () => {
+      await killedCutover("up", true);
+      expect(await datasourceHost()).to.equal(restoredAddress);
+      const again = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes", "--json"]);
+      expect(again.code, again.stderr).to.equal(0);
+      const result = again.json();
+      expect(result.outcome).to.equal("already");
+      expect(result.recovered).to.deep.equal([
+        `an interrupted switch of ${DATABASE_SOURCE_KEY} from primary to ${restoreStack} (started ${world.clock.now().toISOString()}) had already reached the API's Lambda; it is finished: ${DATABASE_SOURCE_KEY} is ${restoreStack} and the stack is applied again`,
+      ]);
+      expect(world.stacks.mutations().map((e) => e.verb)).to.include("up");
+      expect(await switchTag()).to.equal(undefined);
+      const back = await cli(["rollback", "--stack", "dev", "--yes", "--json"]);
+      expect(back.code, back.stderr).to.equal(0);
+      expect(back.json()).to.deep.include({ outcome: "switched", from: restoreStack, to: "primary" });
+      expect(await datasourceHost()).to.equal(primaryAddress);
+    });
+
+    it("a plain pulumi up meanwhile completes the interrupted switch (its config says so); the next cut-over finds it done", async () => {
+      await killedCutover("preview");
+      await (await world.stacks.select(envId())).up();
+      expect(await datasourceHost()).to.equal(restoredAddress);
+      const again = await cli(["cutover", "--stack", "dev", "--to", restoreStack, "--yes", "--json"]);
+      expect(again.code, again.stderr).to.equal(0);
+      expect(again.json().recovered[0]).to.match(/had already reached the API's Lambda; it is finished/);
+      expect(await switchTag()).to.equal(undefined);
     });
   });
 });

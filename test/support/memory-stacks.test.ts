@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ManualClock } from "./manual-clock";
-import { ConcurrentUpdateError, PlanViolationError, StackNotFoundError } from "../../automation/stacks/port";
+import { ConcurrentUpdateError, LockHolder, PlanViolationError, StackNotFoundError } from "../../automation/stacks/port";
 import {
   applyIgnoreChanges,
   classifyChange,
@@ -315,17 +315,59 @@ describe("memory stacks", () => {
     expect(stacks.exists(ENV)).to.equal(true);
   });
 
-  it("select of a missing stack is StackNotFoundError; list reports age, lock and size", async () => {
+  it("select of a missing stack is StackNotFoundError; list reports age and size, and never an update in progress (a DIY backend's stack ls doesn't); lockState says who holds the lock", async () => {
     let error: unknown;
     await stacks.select(ENV).catch((e) => (error = e));
     expect(error).to.be.instanceOf(StackNotFoundError);
     await deployed();
     clock.advance(60_000);
     await stacks.createOrSelect(RESTORE);
-    stacks.lock(RESTORE);
+    stacks.lock(RESTORE, { pid: 4242, hostname: "runner-7" });
     const listed = await stacks.list("app");
     expect(listed).to.deep.equal([{ name: "dev", lastUpdate: new Date("2026-11-25T12:00:00Z"), updateInProgress: false, resourceCount: 2 }]);
-    expect((await stacks.list("restore"))[0]).to.include({ name: "dev-restore-1", updateInProgress: true, resourceCount: 0 });
+    expect((await stacks.list("restore"))[0]).to.include({ name: "dev-restore-1", updateInProgress: false, resourceCount: 0 });
+    const lock = await (await stacks.select(RESTORE)).lockState();
+    expect(lock.state === "held" && lock.holders.map((h) => [h.pid, h.hostname, h.since?.toISOString()])).to.deep.equal([[4242, "runner-7", clock.now().toISOString()]]);
+    expect(await (await stacks.select(ENV)).lockState()).to.deep.equal({ state: "free" });
+  });
+
+  it("interruptNext: the update dies at a create, which stays pending with its URN and inputs, with the lock of the given holder; a resolution is needed for each", async () => {
+    const stack = await stacks.createOrSelect(ENV);
+    stacks.interruptNext(ENV, { type: "aws:lambda/function:Function", when: "after-create" }, { pid: 4242 });
+    let error: unknown;
+    await stack.up().catch((e) => (error = e));
+    expect(String(error)).to.contain("killed (SIGKILL)");
+    expect(log).to.deep.equal(["create db", "create api"]);
+    expect(stacks.inspect(ENV)!.resources.map((r) => r.type)).to.include("aws:rds/instance:Instance").and.not.include("aws:lambda/function:Function");
+    const [pending] = await stack.pendingOperations();
+    expect(pending).to.deep.include({ urn: "urn:pulumi:dev::app::aws:lambda/function:Function::api", operation: "creating", id: undefined });
+    expect(pending!.inputs).to.include({ name: "app-api", handler: "h" });
+    const lock = await stack.lockState();
+    expect(lock.state === "held" && lock.holders[0]!.pid).to.equal(4242);
+    await stack.up().catch((e) => (error = e));
+    expect(error).to.be.instanceOf(ConcurrentUpdateError);
+    await stack.clearStaleLock((lock as { holders: LockHolder[] }).holders[0]!);
+    await stack.resolvePendingOperations([]).catch((e) => (error = e));
+    expect(String(error)).to.contain("has no resolution");
+    await stack.resolvePendingOperations([{ urn: pending!.urn, action: "import", id: "api-real", prior: pending!.inputs }]);
+    expect(await stack.pendingOperations()).to.deep.equal([]);
+    log.length = 0;
+    const up = await stack.up();
+    expect(up.changeSummary.create ?? 0, "the imported function is not created again").to.equal(0);
+    expect(log).to.deep.equal([]);
+  });
+
+  it("dieAt: the process is gone from that verb on, the backend keeps what happened; revive is the next process", async () => {
+    const stack = await deployed();
+    stacks.dieAt(ENV, "up", { after: true });
+    await stack.setConfig("databaseSource", "primary");
+    let error: unknown;
+    await stack.up().catch((e) => (error = e));
+    expect(String(error)).to.contain("killed after up");
+    await stack.getConfig("x").catch((e) => (error = e));
+    expect(String(error)).to.contain("after the process was killed");
+    stacks.revive();
+    expect(await stack.getConfig("databaseSource")).to.equal("primary");
   });
 
   it("lock makes engine operations fail with ConcurrentUpdateError naming the stack; config still works", async () => {

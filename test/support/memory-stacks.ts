@@ -23,26 +23,40 @@
  *   where the plan holds an unknown; under the mocks nothing is unknown). The contract test
  *   pins the case the tool meets, a change to the one resource the plan updates.
  *
- * Test levers: `failNext`, `beforeNext`, `lock` (ConcurrentUpdateError), `setLastUpdate`,
- * and `history`, the log of every verb, so a test can prove e.g. that a drill never
- * touched the environment stack.
+ * Test levers: `failNext`, `beforeNext`, `lock` (ConcurrentUpdateError, with a holder),
+ * `interruptNext` (a SIGKILL of `pulumi up` at a create: lock, pending create and what
+ * was made stay), `dieAt`/`revive` (the tool's process killed between two verbs),
+ * `setLastUpdate`, and `history`, the log of every verb, so a test can prove e.g. that a
+ * drill never touched the environment stack.
+ *
+ * Locks and interrupted updates behave as on a DIY backend (pinned by the contract test):
+ * `list` never says an update is in progress, `lockState` says who holds the lock, an
+ * `up` after a killed create creates again (RDS: "already exists") while the pending create
+ * stays, `resolvePendingOperations` imports (read through the lifecycle's `import`) or
+ * clears.
  *
  * Which property changes force a replacement comes from the stand-in aws provider's schema
  * table (terraform-provider-aws's ForceNew attributes), shared with the engine tier.
  */
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
 import { Clock, systemClock } from "../../automation/clock";
 import { redact } from "../../contracts/redact";
 import {
   ConcurrentUpdateError,
+  LockHolder,
+  PendingOperation,
+  PendingResolution,
   PlanViolationError,
   PreviewOptions,
   PreviewResult,
   PreviewStep,
   Stack,
   StackId,
+  StackLock,
   StackNotFoundError,
   StackOutputs,
   Stacks,
@@ -98,6 +112,13 @@ export interface ResourceLifecycle {
   ): Promise<LifecycleResult>;
   /** Missing: deleting only forgets the resource. */
   delete?(resource: { id: string; inputs: Record<string, unknown>; state: Record<string, unknown> }, context: LifecycleContext): Promise<void>;
+  /**
+   * Reads a resource by the id its provider knows it by (what `pulumi refresh` reads after an
+   * interrupted create is imported); undefined when it does not exist. `inputs` are the input
+   * properties as AWS shows them, which the resource's recorded inputs take on (the engine's
+   * bridge diffs the next update against the read state). Missing: the import is recorded as given.
+   */
+  import?(id: string, prior: Record<string, unknown>, context: LifecycleContext): Promise<(LifecycleResult & { inputs: Record<string, unknown> }) | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -269,17 +290,22 @@ export type StackVerb =
   | "up"
   | "outputs"
   | "destroy"
-  | "remove";
+  | "remove"
+  | "removeTags"
+  | "lockState"
+  | "clearStaleLock"
+  | "pendingOperations"
+  | "resolvePendingOperations";
 
 /** The verbs that change a stack (plus a `createOrSelect` that created one). */
-export const MUTATING_VERBS: readonly StackVerb[] = ["setConfig", "removeConfig", "setTags", "up", "destroy", "remove"];
+export const MUTATING_VERBS: readonly StackVerb[] = ["setConfig", "removeConfig", "setTags", "removeTags", "up", "destroy", "remove", "clearStaleLock", "resolvePendingOperations"];
 
 export interface HistoryEntry {
   verb: StackVerb;
   project: string;
   /** Empty for `list`. */
   stack: string;
-  /** The config key of getConfig/setConfig/removeConfig. */
+  /** The config key of getConfig/setConfig/removeConfig; the tag keys of setTags/removeTags. */
   key?: string;
   /** The value of setConfig (secrets as `[secret]`). */
   value?: string;
@@ -287,7 +313,7 @@ export interface HistoryEntry {
   created?: boolean;
 }
 
-/** A stack for the levers: a StackId, `"project/stack"`, or a bare stack name (any project). */
+/** A stack for the levers: a StackId, `"project/stack"`, `"project/*"` (its every stack), or a bare stack name (any project). */
 export type StackTarget = StackId | string;
 
 export interface MemoryResource {
@@ -315,7 +341,31 @@ interface StackRecord {
   resources: Map<string, MemoryResource>;
   outputs: StackOutputs;
   lastUpdate: Date | undefined;
-  locked: boolean;
+  /** Who holds the stack's lock (a DIY backend's lock file), if anyone. */
+  lock: LockHolder | undefined;
+  /** What an interrupted update left in the state (`pending_operations`). */
+  pending: MemoryPending[];
+}
+
+interface MemoryPending extends PendingOperation {
+  /** The resource as it would have been recorded. */
+  resource: MemoryResource;
+}
+
+/** Stops the next `up` like a SIGKILL of `pulumi up` at one resource's create. */
+interface Interrupt {
+  target: StackTarget;
+  type: string;
+  name: string | undefined;
+  /** Before the provider's create, or after it (the resource exists; the engine never heard back). */
+  when: "before-create" | "after-create";
+  holder: LockHolder;
+}
+
+class KilledError extends Error {
+  constructor(readonly holder: LockHolder) {
+    super("killed (SIGKILL) in the middle of the update");
+  }
 }
 
 export interface MemoryStacksOptions {
@@ -335,6 +385,8 @@ export class MemoryStacks implements Stacks {
   readonly history: HistoryEntry[] = [];
   private readonly stacks = new Map<string, StackRecord>();
   private readonly levers: Lever[] = [];
+  private readonly interrupts: Interrupt[] = [];
+  private dead = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly organization: string;
   private readonly clock: Clock;
@@ -359,7 +411,7 @@ export class MemoryStacks implements Stacks {
     await this.runLevers(id, "createOrSelect");
     const created = !this.stacks.has(keyOf(id));
     this.log({ verb: "createOrSelect", ...id, created });
-    if (created) this.stacks.set(keyOf(id), { id: { ...id }, config: new Map(), tags: {}, resources: new Map(), outputs: {}, lastUpdate: undefined, locked: false });
+    if (created) this.stacks.set(keyOf(id), { id: { ...id }, config: new Map(), tags: {}, resources: new Map(), outputs: {}, lastUpdate: undefined, lock: undefined, pending: [] });
     return new MemoryStack(this, { ...id });
   }
 
@@ -367,7 +419,8 @@ export class MemoryStacks implements Stacks {
     this.log({ verb: "list", project, stack: "" });
     return [...this.stacks.values()]
       .filter((s) => s.id.project === project)
-      .map((s) => ({ name: s.id.stack, lastUpdate: s.lastUpdate, updateInProgress: s.locked, resourceCount: s.resources.size }));
+      // A DIY backend's `stack ls` never says an update is in progress (measured); only lockState does.
+      .map((s) => ({ name: s.id.stack, lastUpdate: s.lastUpdate, updateInProgress: false, resourceCount: s.resources.size }));
   }
 
   // --- levers and inspection for tests -------------------------------------------------
@@ -389,13 +442,50 @@ export class MemoryStacks implements Stacks {
     this.levers.push({ target, verb, after: false, run: fn });
   }
 
-  /** Simulates another update in progress: preview/up/destroy/remove fail with ConcurrentUpdateError. */
-  lock(target: StackTarget): void {
-    for (const s of this.matching(target)) s.locked = true;
+  /**
+   * Another update holds the stack's lock: preview/up/destroy/remove fail with
+   * ConcurrentUpdateError. The holder defaults to a live process on this host (this one).
+   */
+  lock(target: StackTarget, holder: Partial<LockHolder> = {}): void {
+    for (const s of this.matching(target)) s.lock = { ...liveHolder(this.now()), ...holder };
   }
 
   unlock(target: StackTarget): void {
-    for (const s of this.matching(target)) s.locked = false;
+    for (const s of this.matching(target)) s.lock = undefined;
+  }
+
+  /**
+   * The next `up` of the stack is killed at the create of a resource of `type` (and `name`):
+   * before the provider creates it, or after (it exists, the engine never heard back). As
+   * after a SIGKILL of `pulumi up`: what was made before stays in the state, the create stays
+   * in the state as a pending operation, and the lock stays, held by `holder` (give it the
+   * pid of a process that has exited, on os.hostname(), to make it stale).
+   */
+  interruptNext(target: StackTarget, at: { type: string; name?: string; when: Interrupt["when"] }, holder: Partial<LockHolder> = {}): void {
+    this.interrupts.push({ target, type: at.type, name: at.name, when: at.when, holder: { ...liveHolder(this.now()), ...holder } });
+  }
+
+  /**
+   * The process driving these stacks is killed right before the next `verb` on the stack
+   * (with `after`: right after it): that verb and every later one fail until `revive()`,
+   * and the backend keeps what had happened by then — as after a SIGKILL between two of
+   * the tool's own steps.
+   */
+  dieAt(target: StackTarget, verb: StackVerb, options: { after?: boolean } = {}): void {
+    this.levers.push({
+      target,
+      verb,
+      after: options.after ?? false,
+      run: () => {
+        this.dead = true;
+        throw new Error(`killed ${options.after ? "after" : "before"} ${verb} (a test's dieAt)`);
+      },
+    });
+  }
+
+  /** A new process on the same backend, after `dieAt`. */
+  revive(): void {
+    this.dead = false;
   }
 
   /** Back-dates (or sets) a stack's last update, for age-based cleanup tests. */
@@ -439,8 +529,9 @@ export class MemoryStacks implements Stacks {
     return s;
   }
 
-  /** @internal */
+  /** @internal Every verb starts here. */
   log(entry: HistoryEntry): void {
+    if (this.dead) throw new Error(`MemoryStacks: ${entry.verb} after the process was killed (dieAt); revive() first`);
     this.history.push(entry);
   }
 
@@ -449,7 +540,7 @@ export class MemoryStacks implements Stacks {
     const run = async () => {
       const due = this.takeLevers(id, verb);
       for (const lever of due.filter((l) => !l.after)) await lever.run();
-      if (engine && this.record(id).locked) throw new ConcurrentUpdateError(id);
+      if (engine && this.record(id).lock !== undefined) throw new ConcurrentUpdateError(id);
       const result = await action();
       for (const lever of due.filter((l) => l.after)) await lever.run();
       return result;
@@ -459,6 +550,12 @@ export class MemoryStacks implements Stacks {
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** @internal The interrupt due at this create, taken. */
+  takeInterrupt(id: StackId, type: string, name: string): Interrupt | undefined {
+    const i = this.interrupts.findIndex((x) => matches(x.target, id) && x.type === type && (x.name === undefined || x.name === name));
+    return i < 0 ? undefined : this.interrupts.splice(i, 1)[0];
   }
 
   /** @internal */
@@ -522,12 +619,25 @@ export class MemoryStacks implements Stacks {
   }
 }
 
+/** A lock holder that is this very process: alive, on this host. */
+function liveHolder(now: Date): LockHolder {
+  return { pid: process.pid, username: os.userInfo().username, hostname: os.hostname(), since: now, lockId: randomUUID() };
+}
+
+/** A URN as the engine makes it: the parent's type chain (unless it is the stack) before the type. */
+function urnOf(id: StackId, parent: string, type: string, name: string): string {
+  const parentType = parent === "" ? undefined : parent.split("::")[2];
+  const chain = parentType === undefined || parentType === "pulumi:pulumi:Stack" ? type : `${parentType}$${type}`;
+  return `urn:pulumi:${id.stack}::${id.project}::${chain}::${name}`;
+}
+
 function keyOf(id: StackId): string {
   return `${id.project}/${id.stack}`;
 }
 
 function matches(target: StackTarget, id: { project: string; stack: string }): boolean {
   if (typeof target !== "string") return target.project === id.project && target.stack === id.stack;
+  if (target.endsWith("/*")) return target.slice(0, -2) === id.project;
   return target.includes("/") ? target === keyOf(id) : target === id.stack;
 }
 
@@ -568,10 +678,79 @@ class MemoryStack implements Stack {
   }
 
   async setTags(tags: Record<string, string>): Promise<void> {
-    this.owner.log({ verb: "setTags", ...this.id });
+    this.owner.log({ verb: "setTags", ...this.id, key: Object.keys(tags).join(",") });
     await this.owner.operate(this.id, "setTags", async () => {
       Object.assign(this.owner.record(this.id).tags, tags);
     });
+  }
+
+  async removeTags(keys: readonly string[]): Promise<void> {
+    this.owner.log({ verb: "removeTags", ...this.id, key: keys.join(",") });
+    await this.owner.operate(this.id, "removeTags", async () => {
+      const tags = this.owner.record(this.id).tags;
+      for (const key of keys) delete tags[key];
+    });
+  }
+
+  async qualifiedName(): Promise<string> {
+    return `${this.owner.organizationName}/${this.id.project}/${this.id.stack}`;
+  }
+
+  async lockState(): Promise<StackLock> {
+    this.owner.log({ verb: "lockState", ...this.id });
+    const lock = this.owner.record(this.id).lock;
+    return lock === undefined ? { state: "free" } : { state: "held", holders: [{ ...lock }] };
+  }
+
+  async clearStaleLock(holder: LockHolder): Promise<void> {
+    this.owner.log({ verb: "clearStaleLock", ...this.id });
+    const record = this.owner.record(this.id);
+    if (record.lock !== undefined && record.lock.lockId === holder.lockId) record.lock = undefined;
+  }
+
+  async pendingOperations(): Promise<PendingOperation[]> {
+    this.owner.log({ verb: "pendingOperations", ...this.id });
+    return this.owner.record(this.id).pending.map(({ resource: _resource, ...op }) => structuredClone(op));
+  }
+
+  /**
+   * As the real adapter: every pending operation needs a resolution; an import enters the
+   * state and is read by its lifecycle (gone: dropped), a clear drops the operation.
+   */
+  async resolvePendingOperations(resolutions: readonly PendingResolution[], onOutput?: (line: string) => void): Promise<void> {
+    this.owner.log({ verb: "resolvePendingOperations", ...this.id });
+    await this.owner.operate(
+      this.id,
+      "resolvePendingOperations",
+      async () => {
+        const record = this.owner.record(this.id);
+        for (const op of record.pending) {
+          const resolution = resolutions.find((r) => r.urn === op.urn);
+          if (resolution === undefined) throw new Error(`pending ${op.operation} of ${op.urn} has no resolution`);
+          if (op.operation !== "creating" || resolution.action === "clear") continue;
+          const key = `${op.resource.type}::${op.resource.name}`;
+          const context = { stack: this.id, type: op.type, name: op.resource.name, config: this.configValues() };
+          const lifecycle = this.lifecycleFor(op.type, resolution.prior, context);
+          // The registered inputs the prior keeps (the engine also records the `region` its provider's Check added; the program never registers it).
+          const recorded = Object.fromEntries(Object.entries(op.resource.inputs).filter(([key]) => key in resolution.prior));
+          let entry: MemoryResource | undefined = { ...op.resource, id: resolution.id, inputs: recorded, state: { ...recorded } };
+          if (lifecycle?.import !== undefined) {
+            const read = await lifecycle.import(resolution.id, resolution.prior, context);
+            entry = read === undefined ? undefined : { ...entry, id: read.id, inputs: { ...recorded, ...read.inputs }, state: read.state };
+          }
+          if (entry === undefined) {
+            onOutput?.(`  - ${op.type} ${op.resource.name} deleted (read: it does not exist)`);
+            continue;
+          }
+          const replaced = record.resources.get(key);
+          if (replaced !== undefined) record.resources.set(`${key}#replaced`, replaced);
+          record.resources.set(key, entry);
+          onOutput?.(`  ~ ${op.type} ${op.resource.name} refreshed`);
+        }
+        record.pending = [];
+      },
+      true,
+    );
   }
 
   async removeConfig(key: string): Promise<void> {
@@ -620,7 +799,22 @@ class MemoryStack implements Stack {
           const violation = planViolation(planned, (await this.evaluate("preview")).steps);
           if (violation !== undefined) throw new PlanViolationError(this.id, violation);
         }
-        const { steps, summary } = await this.evaluate("up", onOutput);
+        let evaluation: Evaluation;
+        try {
+          evaluation = await this.evaluate("up", onOutput);
+        } catch (error) {
+          const killed = (error as { cause?: unknown }).cause;
+          if (killed instanceof KilledError) {
+            // What the kill leaves: the lock file of the process that is gone.
+            this.owner.record(this.id).lock = killed.holder;
+            throw killed;
+          }
+          throw error;
+        }
+        const { steps, summary } = evaluation;
+        // The engine drops every pending operation but an unresolved create after an update.
+        const record = this.owner.record(this.id);
+        record.pending = record.pending.filter((p) => p.operation === "creating");
         for (const step of steps) if (PAST[step.op] !== undefined) onOutput?.(`  ${SYMBOL[step.op]} ${step.type} ${step.name} ${PAST[step.op]}`);
         return { changeSummary: summary, outputs: structuredClone(this.owner.record(this.id).outputs) };
       },
@@ -670,6 +864,30 @@ class MemoryStack implements Stack {
       },
       true,
     );
+  }
+
+  /** Records the create a kill interrupted as a pending operation; the error ends the update. */
+  private killedAt(args: MockResourceArgs, options: RegistrationOptions, inputs: Record<string, unknown>, interrupt: Interrupt): KilledError {
+    const urn = urnOf(this.id, options.parent, args.type, args.name);
+    const resource: MemoryResource = {
+      urn,
+      type: args.type,
+      name: args.name,
+      id: "",
+      custom: args.custom ?? true,
+      parent: options.parent,
+      inputs,
+      state: {},
+      protect: options.protect,
+      retainOnDelete: options.retainOnDelete,
+      ignoreChanges: options.ignoreChanges,
+      read: false,
+    };
+    // The engine records the inputs its provider's Check returned: pulumi-aws v7 fills in `region`.
+    const region = this.configValues()["aws:region"];
+    const withRegion = inputs.region === undefined && region !== undefined && args.type.startsWith("aws:") ? { ...inputs, region } : inputs;
+    this.owner.record(this.id).pending.push({ urn, type: args.type, operation: "creating", id: undefined, inputs: structuredClone(withRegion), resource });
+    return new KilledError(interrupt.holder);
   }
 
   private configValues(): Record<string, string> {
@@ -737,7 +955,10 @@ class MemoryStack implements Stack {
             ? await lifecycle.update({ id: prior!.id, inputs: args.inputs, oldInputs: prior!.inputs, oldState: prior!.state, changedPaths: changes.map((c) => c.path) }, context)
             : { id: prior!.id, state: { ...prior!.state, ...args.inputs } };
         } else {
+          const interrupt = op === "create" ? this.owner.takeInterrupt(this.id, args.type, args.name) : undefined;
+          if (interrupt?.when === "before-create") throw this.killedAt(args, options, canonical, interrupt);
           result = lifecycle ? await lifecycle.create(args.inputs, context) : undefined;
+          if (interrupt !== undefined) throw this.killedAt(args, options, canonical, interrupt);
           if (op === "replace") replaced.push(prior!);
         }
         if (mode === "up") {

@@ -269,6 +269,7 @@ export function rdsInstanceLifecycle(at: ClientsAt): ResourceLifecycle {
         CopyTagsToSnapshot: changed(changedPaths, "copyTagsToSnapshot") ? inputs.copyTagsToSnapshot : undefined,
         VpcSecurityGroupIds: changed(changedPaths, "vpcSecurityGroupIds") ? inputs.vpcSecurityGroupIds : undefined,
         EngineVersion: changed(changedPaths, "engineVersion") ? inputs.engineVersion : undefined,
+        ManageMasterUserPassword: changed(changedPaths, "manageMasterUserPassword") ? inputs.manageMasterUserPassword : undefined,
       });
       if (Object.keys(modify).length > 0) await clients.rds.send(new ModifyDBInstanceCommand({ ...modify, DBInstanceIdentifier: id, ApplyImmediately: true }));
       if (changed(changedPaths, "tags")) {
@@ -281,6 +282,27 @@ export function rdsInstanceLifecycle(at: ClientsAt): ResourceLifecycle {
         if (tags) await clients.rds.send(new AddTagsToResourceCommand({ ResourceName: db.DBInstanceArn!, Tags: tags }));
       }
       return instanceState(inputs, await describeInstance(clients, id));
+    },
+    // By the engine's id of an instance (its DbiResourceId), as pulumi-aws reads one.
+    async import(id, prior, context) {
+      const clients = at(prior, context);
+      const found = ((await clients.rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).filter((d) => d.DbiResourceId === id);
+      // Bare moto gives every instance one DbiResourceId: importing by it would take any instance.
+      if (found.length > 1) throw new Error(`moto reports DbiResourceId ${id} for ${found.length} instances; give the clients moto-rds-backups' middleware (distinct ids, as RDS has)`);
+      const db = found[0];
+      if (db === undefined) return undefined;
+      // What the bridge's read sets from AWS; manage_master_user_password only when there is a managed secret.
+      const inputs = defined({
+        instanceClass: db.DBInstanceClass,
+        backupRetentionPeriod: db.BackupRetentionPeriod,
+        backupWindow: db.PreferredBackupWindow,
+        maintenanceWindow: db.PreferredMaintenanceWindow,
+        multiAz: db.MultiAZ,
+        deletionProtection: db.DeletionProtection,
+        copyTagsToSnapshot: db.CopyTagsToSnapshot,
+        manageMasterUserPassword: db.MasterUserSecret !== undefined ? true : undefined,
+      });
+      return { ...instanceState(prior, db), inputs };
     },
     async delete({ id, inputs }, context) {
       const clients = at(inputs, context);

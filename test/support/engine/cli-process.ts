@@ -9,7 +9,7 @@
  *
  *   node --require ./register-ts.js test/support/engine/cli-process.ts restore --stack dev ...
  */
-import { createAwsClients } from "../../../automation/aws/clients";
+import { AwsClientOptions, createAwsClients } from "../../../automation/aws/clients";
 import { allCommands } from "../../../automation/cli/commands";
 import { main } from "../../../automation/cli/main";
 import { createDrillCommand } from "../../../automation/commands/drill";
@@ -18,6 +18,8 @@ import { restoreProgram } from "../../../automation/restore/program";
 import { createPulumiStacks } from "../../../automation/stacks/pulumi-stacks";
 import { RESTORE_PROJECT } from "../../../contracts/stacks";
 import { environmentProgram } from "../../../environment-program";
+import { MotoRdsBackups } from "../moto-rds-backups";
+import { combineMiddleware } from "../rds-fixtures";
 import { rdsEndpointDns } from "../rds-dns";
 
 export const ENGINE_WORKDIR_VARIABLE = "GAMETRACKER_TEST_ENGINE_WORKDIR";
@@ -25,6 +27,11 @@ export const ENGINE_WORKDIR_VARIABLE = "GAMETRACKER_TEST_ENGINE_WORKDIR";
 async function run(): Promise<number> {
   const workDir = process.env[ENGINE_WORKDIR_VARIABLE];
   if (workDir === undefined) throw new Error(`${ENGINE_WORKDIR_VARIABLE} is not set: this entry point is for the engine tests only`);
+  // RDS as the stand-in's instances see it: distinct DbiResourceIds, shared with the plugins
+  // through the harness's state file (bare moto gives every instance one, and the recovery of
+  // a killed run imports an instance by its id).
+  const backups = new MotoRdsBackups(process.env.AWS_ENDPOINT_URL ?? "", { stateFile: process.env.GAMETRACKER_STANDIN_RDS_BACKUPS });
+  const awsClients = (options: AwsClientOptions) => createAwsClients({ ...options, middleware: combineMiddleware(backups.middleware, options.middleware) });
   const lookups = [createAwsClients({ region: "us-east-1" }), createAwsClients({ region: "us-west-2" })];
   const resolver = rdsEndpointDns(lookups.map((c) => c.rds));
   const commands = allCommands.map((c) => (c.command === "restore" ? createRestoreCommand({ resolver }) : c.command === "drill" ? createDrillCommand({ resolver }) : c));
@@ -32,6 +39,7 @@ async function run(): Promise<number> {
     return await main(
       process.argv.slice(2),
       {
+        awsClients,
         stacks: () =>
           createPulumiStacks({
             environmentDir: workDir,
@@ -43,6 +51,7 @@ async function run(): Promise<number> {
     );
   } finally {
     for (const c of lookups) c.destroy();
+    backups.destroy();
   }
 }
 

@@ -14,6 +14,8 @@ export interface Hold {
   /** Resolves once a plugin is waiting on this rule. */
   reached(timeoutMs?: number): Promise<void>;
   release(): void;
+  /** The pid of the plugin process waiting at the hold (it runs in a process group of its own); after `reached`. */
+  pluginPid(): number;
 }
 
 export class Levers {
@@ -58,6 +60,7 @@ export class Levers {
         }
       },
       release: () => fs.writeFileSync(path.join(this.dir, `${id}.release`), ""),
+      pluginPid: () => Number(fs.readFileSync(path.join(this.dir, `${id}.reached`), "utf8")),
     };
   }
 

@@ -10,7 +10,8 @@ const DAY = 24 * 3_600_000;
 const stack = (name: string, lastUpdateHoursAgo: number | undefined, extra: Partial<RestoreStackFact> = {}): RestoreStackFact => ({
   name,
   lastUpdate: lastUpdateHoursAgo === undefined ? undefined : hoursAgo(lastUpdateHoursAgo),
-  updateInProgress: false,
+  startedAt: undefined,
+  lock: { state: "free" },
   resourceCount: 3,
   instanceIdentifier: undefined,
   ...extra,
@@ -69,21 +70,44 @@ describe("cleanup selection", () => {
     ]);
   });
 
-  it("keeps stacks that are young, updating, never deployed, or whose instance is protected", () => {
+  it("keeps stacks that are young, of unknown age, or whose instance is protected", () => {
     const f = facts({
       restoreStacks: [
         stack("dev-drill-young", 2),
-        stack("dev-drill-busy", 48, { updateInProgress: true }),
         stack("dev-drill-new", undefined),
         stack("dev-restore-old", 48, { instanceIdentifier: "gametracker-mssql-restore-old" }),
+        stack("dev-drill-busy-young", 2, { lock: { state: "held", sentence: "locked by a run" } }),
       ],
       instances: [instance("gametracker-mssql-restore-old", 48, { deletionProtection: true })],
     });
     expect(plan(f)).to.deep.equal([
-      "keep restore-stack dev-drill-busy: an update is in progress (a drill or restore may be running now)",
-      "keep restore-stack dev-drill-new: it was never deployed, so its age is unknown (a drill may be starting); remove it by hand with pulumi stack rm if it is abandoned",
+      `keep restore-stack dev-drill-busy-young: younger than 1d (last updated ${formatAge(2 * 3_600_000)} ago)`,
+      "keep restore-stack dev-drill-new: it was never deployed and its name carries no run id, so its age is unknown; remove it by hand with pulumi stack rm if it is abandoned",
       `keep restore-stack dev-drill-young: younger than 1d (last updated ${formatAge(2 * 3_600_000)} ago)`,
       "keep restore-stack dev-restore-old: its instance gametracker-mssql-restore-old has deletion protection on; cleanup never turns it off: check the instance is not needed, turn protection off, and re-run",
+    ]);
+  });
+
+  it("ages a stack that was never deployed by the run id in its name, so one killed before its first update is not kept forever", () => {
+    const f = facts({
+      restoreStacks: [stack("dev-drill-202611231200abcd", undefined, { startedAt: new Date("2026-11-23T12:00:00Z") }), stack("dev-drill-202611251100abcd", undefined, { startedAt: new Date("2026-11-25T11:00:00Z") })],
+    });
+    expect(plan(f)).to.deep.equal([
+      "destroy-stack restore-stack dev-drill-202611231200abcd: left behind: never deployed, started 2d ago, not in use; it manages no existing instance",
+      `keep restore-stack dev-drill-202611251100abcd: younger than 1d (never deployed, started ${formatAge(3_600_000)} ago)`,
+    ]);
+  });
+
+  it("leaves an old stack whose lock a live run holds, with the sentence that names the command; clears a stale one first", () => {
+    const f = facts({
+      restoreStacks: [
+        stack("dev-drill-held", 48, { lock: { state: "held", sentence: "Stack organization/gametracker-restore/dev-drill-held is locked by an update of ci@runner-2 (pid 77) on another host; run pulumi cancel --yes -s organization/gametracker-restore/dev-drill-held." } }),
+        stack("dev-drill-stale", 48, { lock: { state: "stale", note: "pid 4242 on this host is gone" } }),
+      ],
+    });
+    expect(plan(f)).to.deep.equal([
+      "leave restore-stack dev-drill-held: Stack organization/gametracker-restore/dev-drill-held is locked by an update of ci@runner-2 (pid 77) on another host; run pulumi cancel --yes -s organization/gametracker-restore/dev-drill-held.",
+      "destroy-stack restore-stack dev-drill-stale: left behind: last updated 2d ago, not in use; it manages no existing instance; its lock is stale and is cleared first (pid 4242 on this host is gone)",
     ]);
   });
 
@@ -163,6 +187,19 @@ describe("cleanup report", () => {
     expect(text).to.contain("older than 1d (every environment) — dry run, nothing was removed");
     expect(text).to.match(/restore-stack\s+dev-drill-a\s+2d\s+destroy\s+planned\s+left behind/);
     expect(text).to.contain("1 to remove, 0 kept; run again without --dry-run to remove them.");
+  });
+
+  it("a dry run with nothing to remove says so, instead of asking to run again", () => {
+    const text = renderCleanup(result({ dryRun: true, items: [{ ...item, action: "keep", outcome: "kept" }, { ...item, name: "b", action: "keep", outcome: "kept" }] }));
+    expect(text).to.contain("nothing to remove; 2 kept.");
+    expect(text).not.to.contain("run again without --dry-run");
+  });
+
+  it("exits 1 when it had to leave something it was asked to remove, and says so in the footer", () => {
+    const left = result({ items: [{ ...item, action: "leave", outcome: "left", reason: "Stack x is locked …; run pulumi cancel --yes -s x" }] });
+    expect(cleanupExitCode(left)).to.equal(1);
+    expect(renderCleanup(left)).to.contain("1 left although old enough: see its reason for the command that frees it.");
+    expect(cleanupExitCode({ ...left, dryRun: true }), "a dry run only reports").to.equal(0);
   });
 
   it("counts outcomes, and exits 1 when a removal failed or the operator said no", () => {

@@ -8,10 +8,20 @@ import {
   parseTargetIdentifier,
   restoreTargetIdentifier,
   RUN_ID_PATTERN,
+  runIdTime,
+  runStartOfStack,
 } from "../../../automation/restore/naming";
 import { instanceIdentifierProblem } from "../../../contracts/aws-names";
 
 describe("restore naming", () => {
+  it("a run id says when its run started, and so does the name of its stack", () => {
+    const id = newRunId(new Date("2026-12-07T19:22:41Z"), () => 0.1);
+    expect(runIdTime(id)).to.deep.equal(new Date("2026-12-07T19:22:00Z"));
+    expect(runStartOfStack(`dev-drill-${id}`)).to.deep.equal(new Date("2026-12-07T19:22:00Z"));
+    expect(runStartOfStack(`prod-eu-restore-${id}`)).to.deep.equal(new Date("2026-12-07T19:22:00Z"));
+    for (const name of ["dev-drill-abandoned", "dev-restore-1", "dev-drill-202613011200abcd", "dev-drill-202612312560abcd", "dev"]) expect(runStartOfStack(name), name).to.equal(undefined);
+  });
+
   it("drill ids are the UTC minute plus four random characters, and sort by time", () => {
     const a = newRunId(new Date("2026-11-25T12:00:59Z"), () => 0);
     const b = newRunId(new Date("2026-11-25T12:01:00Z"), () => 0.9999);
