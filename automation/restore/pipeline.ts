@@ -3,7 +3,7 @@ import { RESTORE_PROJECT } from "../../contracts/stacks";
 import { RestorePurpose, TagKeys } from "../../contracts/tags";
 import { DeployedEnvironment } from "../deployed-environment";
 import { errorMessage, OperationError, UsageError } from "../errors";
-import { Interruption, InterruptInstaller } from "../interrupt";
+import { INTERRUPT_GRACE_MS, InterruptedError, Interruption, InterruptInstaller, WaitKind } from "../interrupt";
 import { ConcurrentUpdateError, Stack } from "../stacks/port";
 import { newRunId, parseRunId } from "./naming";
 import { planRestore } from "./plan";
@@ -100,7 +100,8 @@ export interface PipelineRun {
   /** The failure that stopped the run, as one sentence. */
   error: string | undefined;
   failure: unknown;
-  cleanup: { status: CleanupStatus; detail: string };
+  /** `stoppedWaiting`: a second Ctrl-C ended the run before its cleanup; `detail` says what continues it. */
+  cleanup: { status: CleanupStatus; detail: string; stoppedWaiting?: true };
   /** The operator declined before anything was created. */
   cancelled: boolean;
 }
@@ -178,21 +179,24 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
   const validation = resumed ? spec!.validation : options.validation;
   if (validation !== undefined) await checkValidationHook(validation, deps.lambda);
   const keeps = policy.atEnd === "keep" || options.keep === true;
+  // A stack is named only once it exists (a resumed run's does).
   output.progress(
-    `${policy.noun} ${id}${resumed ? " (resumed)" : ""}: environment ${env.stack}, source ${run.sourceInstance}, restore stack ${restoreStack}, instance ${run.targetInstance}, region ${deps.region}`,
+    `${policy.noun} ${id}${resumed ? " (resumed)" : ""}: environment ${env.stack}, source ${run.sourceInstance}${resumed ? `, restore stack ${restoreStack}` : ""}, instance ${run.targetInstance}, region ${deps.region}`,
   );
 
-  // The stack verb or AWS wait in flight; cleanup waits for it, since a stack runs one operation at a time.
+  // What the run waits for. Cleanup waits for a stack operation or a validator in flight (a
+  // stack runs one operation at a time), never for an AWS read or poll: those change nothing.
   let inFlight: Promise<unknown> = Promise.resolve();
-  const guarded = <T>(work: Promise<T>): Promise<T> => {
-    inFlight = work.catch(() => undefined);
+  let waiting: { kind: WaitKind; what: string } = { kind: "aws", what: "starting" };
+  let creating = false;
+  const guarded = <T>(work: Promise<T>, kind: WaitKind, what: string): Promise<T> => {
+    waiting = { kind, what };
+    if (kind !== "aws") inFlight = work.catch(() => undefined);
     return interruption.race(work);
   };
-  const uninstall = deps.onInterrupt(() => {
-    const consequence = keeps ? `keeping restore stack ${restoreStack} (continue with --resume ${id}, or remove it with gametracker-dr cleanup)` : `cleaning up restore stack ${restoreStack}`;
-    if (interruption.trigger()) output.warn(`interrupted: stopping ${policy.noun} ${id} once the current step settles, and ${consequence} (Ctrl-C twice more abandons it)`);
-    else output.warn(`already stopping ${policy.noun} ${id}; if you abandon it, run gametracker-dr cleanup afterwards`);
-  });
+  const notice = (press: number): string =>
+    interruptNotice(press, { noun: policy.noun, id, environment: env.stack, restoreStack, stackExists: stack !== undefined || creating, keeps, waiting });
+  const uninstall = deps.onInterrupt((signal) => output.warn(notice(interruption.trigger(signal))));
 
   try {
     try {
@@ -214,6 +218,8 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
               now,
               random: deps.random,
             }),
+            "aws",
+            "choosing the recovery point",
           ),
         );
         spec = withValidation(spec, validation, env.region);
@@ -225,19 +231,24 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
           steps.skip("restore", "cancelled: nothing was created");
           return finish(run, steps);
         }
-        output.progress(
-          `recovery point ${spec.point.label} (${spec.point.time.toISOString()}) from ${describeRecoverySource(spec.point, spec.region)}; restoring in ${spec.region} — if interrupted, continue with --resume ${id}`,
-        );
+        output.progress(`recovery point ${spec.point.label} (${spec.point.time.toISOString()}) from ${describeRecoverySource(spec.point, spec.region)}; restoring in ${spec.region}`);
       }
       const chosen = spec!;
 
+      if (interruption.interrupted) throw new InterruptedError();
+      creating = true;
       run.restored = await steps.run("restore", () =>
         guarded(
           (async () => {
-            stack ??= await createRestoreStack(deps.stacks, stackName, chosen, (created) => (stack = created));
+            stack ??= await createRestoreStack(deps.stacks, stackName, chosen, (created) => {
+              stack = created;
+              output.progress(`created restore stack ${restoreStack} — if interrupted, continue with ${resumeCommand(policy, env.stack, id)}`);
+            });
             output.progress(`pulumi up ${restoreStack} (an RDS restore takes 10–40 minutes)`);
-            return upRestoreStack(stack, chosen, deps.onPulumiOutput, (m) => output.progress(m));
+            return upRestoreStack(stack, chosen, deps.onPulumiOutput, (m) => output.progress(m), interruption.signal);
           })(),
+          "pulumi",
+          `the Pulumi update of restore stack ${restoreStack}`,
         ),
       );
 
@@ -247,6 +258,8 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
             { rds: deps.rds, clock, random: deps.random, resolver: deps.resolver, timeoutMs: deps.verifyTimeoutMs, onProgress: (m) => output.progress(m) },
             verifyExpectations(chosen, run.restored),
           ),
+          "aws",
+          `instance ${run.targetInstance} to be available`,
         );
         run.checks = verification.checks;
         if (!verification.passed) {
@@ -260,7 +273,11 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
       else {
         await steps.run("validate", async () => {
           // The validator gets the abort signal: on Ctrl-C it is stopped, and cleanup waits until it has.
-          const summary = await guarded(validateRestoredData({ lambda: deps.lambda, clock, signal: interruption.signal }, validation, { runId: id, spec: chosen, restored: run.restored! }));
+          const summary = await guarded(
+            validateRestoredData({ lambda: deps.lambda, clock, signal: interruption.signal }, validation, { runId: id, spec: chosen, restored: run.restored! }),
+            "validator",
+            "the data validator",
+          );
           run.validation = summary;
           run.checks = [...run.checks, ...summary.checks];
           if (!summary.passed) throw new OperationError(`data validation failed: ${summary.note}.`);
@@ -270,7 +287,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
 
       if (policy.report === undefined) steps.skip("report", `a ${policy.noun} writes no report`);
       else {
-        const note = await steps.run("report", () => guarded(policy.report!(finish(run, steps))));
+        const note = await steps.run("report", () => guarded(policy.report!(finish(run, steps)), "aws", "the report"));
         if (note !== undefined) steps.note("report", note);
       }
     } catch (error) {
@@ -282,8 +299,13 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
       // Bad input, refused before anything was created: nothing to clean up, exit 2.
       throw run.failure;
     }
-    await inFlight;
-    run.cleanup = await cleanUp(deps, policy, steps, stack, run, keeps);
+    // A second Ctrl-C ends the run here: nothing more is started (and nothing waited for past the grace).
+    if ((await interruption.settle(inFlight, INTERRUPT_GRACE_MS[waiting.kind])) === "abandoned" || (interruption.abandoned && (stack !== undefined || creating))) {
+      steps.skip("cleanup", "the second Ctrl-C stopped waiting");
+      run.cleanup = abandoned(policy, run, keeps, waiting.what);
+      return finish(run, steps);
+    }
+    run.cleanup = await cleanUp(deps, policy, steps, stack, run, keeps, interruption);
     return finish(run, steps);
   } finally {
     uninstall();
@@ -304,8 +326,16 @@ function finish(run: PipelineRun, steps: StepRecorder): PipelineRun {
   return run;
 }
 
-async function cleanUp(deps: PipelineDeps, policy: RestorePolicy, steps: StepRecorder, stack: Stack | undefined, run: PipelineRun, keeps: boolean): Promise<PipelineRun["cleanup"]> {
-  const resume = `gametracker-dr ${policy.noun} --stack ${run.environment} --resume ${run.id}`;
+async function cleanUp(
+  deps: PipelineDeps,
+  policy: RestorePolicy,
+  steps: StepRecorder,
+  stack: Stack | undefined,
+  run: PipelineRun,
+  keeps: boolean,
+  interruption: Interruption,
+): Promise<PipelineRun["cleanup"]> {
+  const resume = resumeCommand(policy, run.environment, run.id);
   if (stack === undefined) {
     steps.skip("cleanup", "nothing was created");
     return { status: "nothing-to-clean", detail: "" };
@@ -322,7 +352,11 @@ async function cleanUp(deps: PipelineDeps, policy: RestorePolicy, steps: StepRec
   }
   deps.output.progress(`destroying and removing restore stack ${run.restoreStack}`);
   try {
-    await steps.run("cleanup", () => destroyRestoreStack(stack, deps.onPulumiOutput));
+    // After a first Ctrl-C the destroy is what the run waits for; a second one cancels it, and the run stops waiting after its grace.
+    const destroying = steps.run("cleanup", () => destroyRestoreStack(stack, deps.onPulumiOutput, interruption.abandonSignal));
+    destroying.catch(() => undefined);
+    if ((await interruption.settle(destroying, INTERRUPT_GRACE_MS.pulumi)) === "abandoned") return abandoned(policy, run, keeps, `pulumi destroy of ${run.restoreStack}`);
+    await destroying;
     return { status: "destroyed", detail: run.restoreStack };
   } catch (error) {
     return {
@@ -330,4 +364,51 @@ async function cleanUp(deps: PipelineDeps, policy: RestorePolicy, steps: StepRec
       detail: `${errorMessage(error)} — the restore stack ${run.restoreStack} may still hold an RDS instance; run gametracker-dr cleanup`,
     };
   }
+}
+
+/** `gametracker-dr restore --stack dev --resume <id>`: the command that continues a run. */
+export function resumeCommand(policy: Pick<RestorePolicy, "noun">, environment: string, id: string): string {
+  return `gametracker-dr ${policy.noun} --stack ${environment} --resume ${id}`;
+}
+
+/** The cleanup of a run that stopped waiting (second Ctrl-C): its stack is left as a killed run leaves it. */
+function abandoned(policy: RestorePolicy, run: PipelineRun, keeps: boolean, what: string): PipelineRun["cleanup"] {
+  const detail = `stopped waiting for ${what}: ${run.restoreStack} is left as a killed run leaves it (perhaps locked, with a pending operation, which the next run resolves); continue with ${resumeCommand(policy, run.environment, run.id)}, or remove it with gametracker-dr cleanup`;
+  return { status: keeps ? "kept" : "failed", detail, stoppedWaiting: true };
+}
+
+export interface InterruptSituation {
+  noun: RestorePolicy["noun"];
+  id: string;
+  environment: string;
+  restoreStack: string;
+  /** Whether the restore stack exists (or is being created): no message may name a stack that doesn't. */
+  stackExists: boolean;
+  keeps: boolean;
+  waiting: { kind: WaitKind; what: string };
+}
+
+/** What the operator reads at each Ctrl-C (interrupt.ts): what the run waits for, and what the next press does. Pure. */
+export function interruptNotice(press: number, s: InterruptSituation): string {
+  const resume = resumeCommand(s, s.environment, s.id);
+  const leftBehind = `continue with ${resume}, or remove it with gametracker-dr cleanup`;
+  if (!s.stackExists) {
+    if (press === 1) return `interrupted: stopping ${s.noun} ${s.id} before anything is created (it was ${s.waiting.what}); nothing to clean up`;
+    return press === 2 ? `already stopping ${s.noun} ${s.id}; nothing was created` : "exiting now; nothing was created";
+  }
+  const then = s.keeps ? `keep restore stack ${s.restoreStack} for ${resume}` : `destroy restore stack ${s.restoreStack}`;
+  const grace = INTERRUPT_GRACE_MS[s.waiting.kind] / 1000;
+  if (press === 1) {
+    const stopAfter = `press Ctrl-C again to stop waiting (the ${s.noun} then ends within ${grace} s${s.keeps ? ", continued the same way" : ` and can be continued with ${resume}`})`;
+    switch (s.waiting.kind) {
+      case "pulumi":
+        return `interrupted: waiting for ${s.waiting.what} to stop after the steps in flight (Pulumi records them; an RDS create or delete takes 10–40 minutes), then the ${s.noun} will ${then}; ${stopAfter}`;
+      case "validator":
+        return `interrupted: stopping ${s.waiting.what}, then the ${s.noun} will ${then}; ${stopAfter}`;
+      default:
+        return `interrupted: stopping ${s.noun} ${s.id} (it was waiting for ${s.waiting.what}); it will ${then}${s.keeps ? "" : `, and a second Ctrl-C stops waiting for that (${leftBehind})`}`;
+    }
+  }
+  const left = `restore stack ${s.restoreStack} is left as a killed run leaves it — ${leftBehind}`;
+  return press === 2 ? `stopping: not waiting any longer (at most ${grace} s more for the step in flight); ${left}` : `exiting now: ${left}`;
 }

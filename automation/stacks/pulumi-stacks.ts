@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import {
+  CommandError,
   ConcurrentUpdateError as PulumiConcurrentUpdateError,
   EngineEvent,
   LocalWorkspace,
@@ -12,8 +13,12 @@ import {
   StackNotFoundError as PulumiStackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import { UsageError } from "../errors";
+import { writeFailureLog } from "../failure-log";
+import { redactText } from "../../contracts/redact";
+import { EngineDiagnostic, parsePulumiFailure, PulumiOperationError } from "./pulumi-errors";
 import {
   ConcurrentUpdateError,
+  OperationOptions,
   PlanViolationError,
   PreviewOptions,
   PreviewResult,
@@ -105,7 +110,7 @@ export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
       const args = { stackName: id.stack, projectName: id.project, program };
       return create ? await LocalWorkspace.createOrSelectStack(args, opts) : await LocalWorkspace.selectStack(args, opts);
     } catch (error) {
-      throw translate(error, id);
+      throw translate(error, id, create ? "stack select --create" : "stack select");
     }
   };
 
@@ -131,19 +136,61 @@ function findEnvironmentDir(): string {
   return path.basename(here) === "dist" ? path.dirname(here) : here;
 }
 
-function translate(error: unknown, id: StackId): unknown {
+/**
+ * The port's errors for what the CLI said: a missing stack, another update's lock and a
+ * plan violation as their own types (callers decide on them), any other failure as one
+ * sentence with the engine's diagnostic and a log file of the whole output.
+ */
+function translate(error: unknown, id: StackId, operation: string, diagnostics: EngineDiagnostic[] = []): unknown {
   if (error instanceof PulumiStackNotFoundError) return new StackNotFoundError(id);
   if (error instanceof PulumiConcurrentUpdateError) return new ConcurrentUpdateError(id);
-  const violation = planViolation(error);
-  if (violation !== undefined) return new PlanViolationError(id, violation);
-  return error;
+  if (!(error instanceof CommandError)) return error;
+  const output = (error as unknown as { commandResult?: { stderr?: string } }).commandResult?.stderr || error.message;
+  const failure = parsePulumiFailure(output, diagnostics);
+  if (failure.kind === "plan-violation") return new PlanViolationError(id, failure.diagnostic);
+  if (failure.kind === "locked") return new ConcurrentUpdateError(id);
+  const detail = redactText(output);
+  const logFile = writeFailureLog(`pulumi-${operation.replace(/ /g, "-")}-${id.stack}`, detail);
+  return new PulumiOperationError(operation, `${id.project}/${id.stack}`, failure, detail, logFile, { cause: error });
 }
 
-/** The engine's sentence when `up --plan` meets a step the plan does not hold (step_generator.go). */
-function planViolation(error: unknown): string | undefined {
-  const text = error instanceof Error ? error.message : "";
-  const line = text.split("\n").find((l) => /violates plan|is not allowed by the plan|no plan for resource/.test(l));
-  return line?.trim().replace(/^error:\s*/, "").replace(/\.$/, "");
+/** How long to look for the CLI's own "^C received; cancelling" before passing an interruption on to it. */
+export const CLI_SIGNAL_GRACE_MS = 3_000;
+
+/**
+ * The Automation API's abort sends the CLI one SIGINT. A terminal's Ctrl-C has already
+ * reached the CLI (it shares the process group), and a second SIGINT would make it
+ * terminate at once, mid-operation ("^C received; terminating"): so the interruption is
+ * passed on only when the CLI has not said within CLI_SIGNAL_GRACE_MS that it is
+ * cancelling (a `kill` of this process alone, a CI runner's SIGTERM to it).
+ */
+function forwardInterruption(options: OperationOptions, onOutput: ((line: string) => void) | undefined): { signal?: AbortSignal; onOutput: (text: string) => void; done(): void } {
+  let heard = "";
+  let cliHeardIt = false;
+  const watch = (text: string) => {
+    heard = (heard + text).slice(-400);
+    if (/(\^C|SIGTERM) received; cancelling/.test(heard)) cliHeardIt = true;
+    onOutput?.(text);
+  };
+  const outer = options.signal;
+  if (outer === undefined) return { onOutput: watch, done: () => undefined };
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    timer = setTimeout(() => {
+      if (!cliHeardIt) controller.abort();
+    }, CLI_SIGNAL_GRACE_MS);
+  };
+  if (outer.aborted) onAbort();
+  else outer.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    onOutput: watch,
+    done: () => {
+      clearTimeout(timer);
+      outer.removeEventListener("abort", onAbort);
+    },
+  };
 }
 
 class AutomationStack implements Stack {
@@ -152,68 +199,90 @@ class AutomationStack implements Stack {
     private readonly stack: PulumiStack,
   ) {}
 
-  private async guard<T>(action: () => Promise<T>): Promise<T> {
+  private async guard<T>(action: () => Promise<T>, operation: string, diagnostics?: EngineDiagnostic[]): Promise<T> {
     try {
       return await action();
     } catch (error) {
-      throw translate(error, this.id);
+      throw translate(error, this.id, operation, diagnostics);
+    }
+  }
+
+  /**
+   * An engine operation: the interruption passed on (forwardInterruption), the engine's
+   * diagnostics collected from its events (`onEvent` also gets every event), failures translated.
+   */
+  private async operate<T>(
+    operation: string,
+    options: OperationOptions,
+    onOutput: ((line: string) => void) | undefined,
+    run: (forwarded: { signal?: AbortSignal; onOutput: (text: string) => void; onEvent: (event: EngineEvent) => void }) => Promise<T>,
+    onEvent?: (event: EngineEvent) => void,
+  ): Promise<T> {
+    const forwarded = forwardInterruption(options, onOutput);
+    const diagnostics: EngineDiagnostic[] = [];
+    const collect = (event: EngineEvent) => {
+      const d = event.diagnosticEvent;
+      if (d !== undefined && (d.severity === "error" || d.severity === "warning")) diagnostics.push({ urn: d.urn, severity: d.severity, message: d.message });
+      onEvent?.(event);
+    };
+    try {
+      return await this.guard(() => run({ ...(forwarded.signal !== undefined ? { signal: forwarded.signal } : {}), onOutput: forwarded.onOutput, onEvent: collect }), operation, diagnostics);
+    } finally {
+      forwarded.done();
     }
   }
 
   async getConfig(key: string): Promise<string | undefined> {
-    const all = await this.guard(() => this.stack.getAllConfig());
+    const all = await this.guard(() => this.stack.getAllConfig(), "config");
     return all[key.includes(":") ? key : `${this.id.project}:${key}`]?.value;
   }
 
   setConfig(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
-    return this.guard(() => this.stack.setConfig(key, { value, secret: options.secret ?? false }, false));
+    return this.guard(() => this.stack.setConfig(key, { value, secret: options.secret ?? false }, false), "config set");
   }
 
   setAllConfig(values: Record<string, string>): Promise<void> {
     const config = Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, secret: false }]));
-    return this.guard(() => this.stack.setAllConfig(config, false));
+    return this.guard(() => this.stack.setAllConfig(config, false), "config set-all");
   }
 
   getTags(): Promise<Record<string, string>> {
-    return this.guard(() => this.stack.listTags());
+    return this.guard(() => this.stack.listTags(), "stack tag ls");
   }
 
   async setTags(tags: Record<string, string>): Promise<void> {
     // One CLI call per tag: Pulumi has no bulk tag verb, and concurrent calls would race on the stack's record.
-    for (const [key, value] of Object.entries(tags)) await this.guard(() => this.stack.setTag(key, value));
+    for (const [key, value] of Object.entries(tags)) await this.guard(() => this.stack.setTag(key, value), "stack tag set");
   }
 
   removeConfig(key: string): Promise<void> {
-    return this.guard(() => this.stack.removeConfig(key, false));
+    return this.guard(() => this.stack.removeConfig(key, false), "config rm");
   }
 
   async preview(onOutput?: (line: string) => void, options: PreviewOptions = {}): Promise<PreviewResult> {
     const steps: PreviewStep[] = [];
-    const result = await this.guard(() =>
-      this.stack.preview({
-        diff: true,
-        ...(options.savePlan !== undefined ? { plan: options.savePlan } : {}),
-        onEvent: (event: EngineEvent) => {
-          const meta = event.resourcePreEvent?.metadata;
-          if (meta === undefined) return;
-          steps.push({
-            urn: meta.urn,
-            type: meta.type,
-            op: meta.op as OpType as StepOp,
-            diffs: meta.diffs ?? [],
-            detailedPaths: Object.keys(meta.detailedDiff ?? {}),
-          });
-        },
-        ...(onOutput ? { onOutput } : {}),
-      }),
+    const result = await this.operate(
+      "preview",
+      options,
+      onOutput,
+      (forwarded) => this.stack.preview({ diff: true, ...(options.savePlan !== undefined ? { plan: options.savePlan } : {}), ...forwarded }),
+      (event: EngineEvent) => {
+        const meta = event.resourcePreEvent?.metadata;
+        if (meta === undefined) return;
+        steps.push({
+          urn: meta.urn,
+          type: meta.type,
+          op: meta.op as OpType as StepOp,
+          diffs: meta.diffs ?? [],
+          detailedPaths: Object.keys(meta.detailedDiff ?? {}),
+        });
+      },
     );
     return { changeSummary: result.changeSummary as PreviewResult["changeSummary"], steps, diffText: result.stdout };
   }
 
   async up(onOutput?: (line: string) => void, options: UpOptions = {}): Promise<UpResult> {
-    const result = await this.guard(() =>
-      this.stack.up({ diff: true, ...(options.plan !== undefined ? { plan: options.plan } : {}), ...(onOutput ? { onOutput } : {}) }),
-    );
+    const result = await this.operate("up", options, onOutput, (forwarded) => this.stack.up({ diff: true, ...(options.plan !== undefined ? { plan: options.plan } : {}), ...forwarded }));
     return {
       changeSummary: (result.summary.resourceChanges ?? {}) as UpResult["changeSummary"],
       outputs: toOutputs(result.outputs),
@@ -221,15 +290,15 @@ class AutomationStack implements Stack {
   }
 
   async outputs(): Promise<StackOutputs> {
-    return toOutputs(await this.guard(() => this.stack.outputs()));
+    return toOutputs(await this.guard(() => this.stack.outputs(), "stack output"));
   }
 
-  async destroy(onOutput?: (line: string) => void): Promise<void> {
-    await this.guard(() => this.stack.destroy(onOutput ? { onOutput } : {}));
+  async destroy(onOutput?: (line: string) => void, options: OperationOptions = {}): Promise<void> {
+    await this.operate("destroy", options, onOutput, (forwarded) => this.stack.destroy(forwarded));
   }
 
   remove(): Promise<void> {
-    return this.guard(() => this.stack.workspace.removeStack(this.id.stack));
+    return this.guard(() => this.stack.workspace.removeStack(this.id.stack), "stack rm");
   }
 }
 
