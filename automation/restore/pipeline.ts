@@ -4,6 +4,7 @@ import { RestorePurpose, TagKeys } from "../../contracts/tags";
 import { DeployedEnvironment } from "../deployed-environment";
 import { errorMessage, OperationError, UsageError } from "../errors";
 import { INTERRUPT_GRACE_MS, InterruptedError, Interruption, InterruptInstaller, WaitKind } from "../interrupt";
+import { interruptNotice, resumeCommand } from "./interrupt-notice";
 import { ConcurrentUpdateError, Stack } from "../stacks/port";
 import { newRunId, parseRunId } from "./naming";
 import { planRestore } from "./plan";
@@ -366,49 +367,8 @@ async function cleanUp(
   }
 }
 
-/** `gametracker-dr restore --stack dev --resume <id>`: the command that continues a run. */
-export function resumeCommand(policy: Pick<RestorePolicy, "noun">, environment: string, id: string): string {
-  return `gametracker-dr ${policy.noun} --stack ${environment} --resume ${id}`;
-}
-
 /** The cleanup of a run that stopped waiting (second Ctrl-C): its stack is left as a killed run leaves it. */
 function abandoned(policy: RestorePolicy, run: PipelineRun, keeps: boolean, what: string): PipelineRun["cleanup"] {
   const detail = `stopped waiting for ${what}: ${run.restoreStack} is left as a killed run leaves it (perhaps locked, with a pending operation, which the next run resolves); continue with ${resumeCommand(policy, run.environment, run.id)}, or remove it with gametracker-dr cleanup`;
   return { status: keeps ? "kept" : "failed", detail, stoppedWaiting: true };
-}
-
-export interface InterruptSituation {
-  noun: RestorePolicy["noun"];
-  id: string;
-  environment: string;
-  restoreStack: string;
-  /** Whether the restore stack exists (or is being created): no message may name a stack that doesn't. */
-  stackExists: boolean;
-  keeps: boolean;
-  waiting: { kind: WaitKind; what: string };
-}
-
-/** What the operator reads at each Ctrl-C (interrupt.ts): what the run waits for, and what the next press does. Pure. */
-export function interruptNotice(press: number, s: InterruptSituation): string {
-  const resume = resumeCommand(s, s.environment, s.id);
-  const leftBehind = `continue with ${resume}, or remove it with gametracker-dr cleanup`;
-  if (!s.stackExists) {
-    if (press === 1) return `interrupted: stopping ${s.noun} ${s.id} before anything is created (it was ${s.waiting.what}); nothing to clean up`;
-    return press === 2 ? `already stopping ${s.noun} ${s.id}; nothing was created` : "exiting now; nothing was created";
-  }
-  const then = s.keeps ? `keep restore stack ${s.restoreStack} for ${resume}` : `destroy restore stack ${s.restoreStack}`;
-  const grace = INTERRUPT_GRACE_MS[s.waiting.kind] / 1000;
-  if (press === 1) {
-    const stopAfter = `press Ctrl-C again to stop waiting (the ${s.noun} then ends within ${grace} s${s.keeps ? ", continued the same way" : ` and can be continued with ${resume}`})`;
-    switch (s.waiting.kind) {
-      case "pulumi":
-        return `interrupted: waiting for ${s.waiting.what} to stop after the steps in flight (Pulumi records them; an RDS create or delete takes 10–40 minutes), then the ${s.noun} will ${then}; ${stopAfter}`;
-      case "validator":
-        return `interrupted: stopping ${s.waiting.what}, then the ${s.noun} will ${then}; ${stopAfter}`;
-      default:
-        return `interrupted: stopping ${s.noun} ${s.id} (it was waiting for ${s.waiting.what}); it will ${then}${s.keeps ? "" : `, and a second Ctrl-C stops waiting for that (${leftBehind})`}`;
-    }
-  }
-  const left = `restore stack ${s.restoreStack} is left as a killed run leaves it — ${leftBehind}`;
-  return press === 2 ? `stopping: not waiting any longer (at most ${grace} s more for the step in flight); ${left}` : `exiting now: ${left}`;
 }

@@ -1,6 +1,7 @@
 import { restoreStackName } from "../../contracts/stacks";
 import { OperationError } from "../errors";
 import { table } from "../output";
+import { resumeCommand } from "./interrupt-notice";
 import { restoreTargetIdentifier } from "./naming";
 import { PipelineDeps, PipelineOptions, PipelineRun, RestorePolicy, runRestorePipeline } from "./pipeline";
 import { StepRecord } from "./steps";
@@ -59,7 +60,7 @@ export function restoreResult(run: PipelineRun): RestoreResult {
       );
     }
     throw new OperationError(
-      `Restore stack ${run.restoreStack} failed at step ${run.failedStep ?? "restore"}: ${error} — ${run.cleanup.stoppedWaiting ? run.cleanup.detail : `continue with gametracker-dr restore --stack ${run.environment} --resume ${run.id}, or remove it with gametracker-dr cleanup`}.`,
+      `Restore stack ${run.restoreStack} failed at step ${run.failedStep ?? "restore"}: ${error} — ${run.cleanup.stoppedWaiting ? run.cleanup.detail : `continue with ${resumeCommand(CUTOVER_RESTORE_POLICY, run.environment, run.id)}, or remove it with gametracker-dr cleanup`}.`,
       { cause: run.failure },
     );
   }

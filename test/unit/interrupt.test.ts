@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Interruption, processInterrupts } from "../../automation/interrupt";
-import { interruptNotice, InterruptSituation } from "../../automation/restore/pipeline";
+import { interruptNotice, InterruptSituation } from "../../automation/restore/interrupt-notice";
 import { switchInterruptNotice } from "../../automation/cutover/switch-source";
 
 describe("process interrupts (the real Ctrl-C hook)", () => {
