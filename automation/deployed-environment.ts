@@ -54,7 +54,9 @@ async function environmentOutputs(stack: string | undefined, stacks: Stacks | un
     return await (await stacks.select({ project: ENVIRONMENT_PROJECT, stack })).outputs();
   } catch (error) {
     if (error instanceof StackNotFoundError) {
-      throw new UsageError(`Unknown environment stack ${stack}: ${error.message} Or pass ${instead} to work without stack state.`);
+      throw new UsageError(
+        `Unknown environment stack ${stack}: there is no ${ENVIRONMENT_PROJECT}/${stack} stack in this Pulumi backend; check --stack and PULUMI_BACKEND_URL (pulumi stack ls lists the stacks), or pass ${instead} to work without stack state.`,
+      );
     }
     throw error;
   }

@@ -36,3 +36,25 @@ export function exitCodeOf(error: unknown): ExitCode {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * What caused an error, one line each (`caused by: <name>: <message>`), for `--verbose`. An
+ * error that carries the full text of what went wrong (`detail`: a failed Pulumi run's
+ * output) prints that instead of descending further: its cause is the same text again.
+ */
+export function causeChain(error: unknown): string[] {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && current instanceof Error; depth++) {
+    const detail = (current as { detail?: unknown }).detail;
+    if (typeof detail === "string" && detail !== "") {
+      lines.push(`full output of ${current.name}:`, detail.trimEnd());
+      break;
+    }
+    const cause: unknown = current.cause;
+    if (cause === undefined) break;
+    lines.push(`caused by: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`);
+    current = cause;
+  }
+  return lines;
+}

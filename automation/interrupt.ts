@@ -2,10 +2,20 @@ import { OperationError } from "./errors";
 
 /**
  * Ctrl-C must neither leave an RDS instance running (and billing) unnoticed nor a stack
- * half-updated. The handler does not exit: it makes the current wait give up, so the
- * caller's own cleanup runs as it does for any failure (a drill destroys its restore
- * stack, a restore keeps it for --resume, a cut-over puts its config back). It triggers
- * that once; pressing again only says what is going on.
+ * half-updated, and it must never leave the operator guessing. Three presses:
+ *
+ * 1. The run stops what it can stop at once (AWS waits: they change nothing) and waits for
+ *    what it must (a Pulumi operation stops after the steps in flight and records them; a
+ *    validator is stopped), then the caller's own cleanup runs as it does for any failure (a
+ *    drill destroys its restore stack, a restore keeps it for --resume, a cut-over puts its
+ *    config back). The handler says what it waits for.
+ * 2. It stops waiting once the operation in flight has had its grace (INTERRUPT_GRACE_MS)
+ *    and ends, leaving what a killed run leaves; the handler says the exact command that
+ *    continues or removes it.
+ * 3. It exits at once (processInterrupts), after the handler has said the same command.
+ *
+ * CI runners cancel with SIGINT, then SIGTERM 7.5 s later, then SIGKILL 2.5 s after that:
+ * the second press's grace fits in those 2.5 s.
  */
 export class InterruptedError extends OperationError {
   constructor(signal = "SIGINT") {
@@ -13,10 +23,22 @@ export class InterruptedError extends OperationError {
   }
 }
 
+/** What a run waits for when Ctrl-C comes, and so how long a second Ctrl-C still waits for it. */
+export type WaitKind = "aws" | "pulumi" | "validator";
+
+/**
+ * The grace of each kind of wait after the second Ctrl-C: none for AWS reads and polls
+ * (nothing to lose); a Pulumi operation gets the time to write its checkpoint after the
+ * CLI's own second signal ("terminating"); a validator's process group is already being
+ * stopped. All under the 2.5 s a CI runner leaves before SIGKILL.
+ */
+export const INTERRUPT_GRACE_MS: Readonly<Record<WaitKind, number>> = { aws: 0, pulumi: 2_000, validator: 2_000 };
+
 export class Interruption {
   private rejectWith: ((error: Error) => void) | undefined;
-  private triggered = false;
-  private readonly controller = new AbortController();
+  private pressed = 0;
+  private readonly first = new AbortController();
+  private readonly second = new AbortController();
   /** Rejects when the interruption is triggered; never resolves. */
   readonly promise: Promise<never>;
 
@@ -29,46 +51,81 @@ export class Interruption {
   }
 
   get interrupted(): boolean {
-    return this.triggered;
+    return this.pressed >= 1;
   }
 
-  /** Aborted when the interruption is triggered, for work that can stop itself (a validator's process group) rather than only be left behind. */
+  /** The second press: stop waiting. */
+  get abandoned(): boolean {
+    return this.pressed >= 2;
+  }
+
+  /** Aborted at the first press, for work that can stop itself (a validator's process group, a Pulumi operation) rather than only be left behind. */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.first.signal;
   }
 
-  /** Returns true the first time only. */
-  trigger(signal = "SIGINT"): boolean {
-    if (this.triggered) return false;
-    this.triggered = true;
-    this.rejectWith?.(new InterruptedError(signal));
-    this.controller.abort();
-    return true;
+  /** Aborted at the second press, for the work started after the first (a drill's cleanup). */
+  get abandonSignal(): AbortSignal {
+    return this.second.signal;
+  }
+
+  /** Counts a press and returns which one it was (1, 2, 3, …). */
+  trigger(signal = "SIGINT"): number {
+    this.pressed += 1;
+    if (this.pressed === 1) {
+      this.rejectWith?.(new InterruptedError(signal));
+      this.first.abort();
+    } else if (this.pressed === 2) {
+      this.second.abort();
+    }
+    return this.pressed;
   }
 
   /** `work`, unless the interruption comes first. The work itself keeps running; callers wait for it before cleaning up. */
   race<T>(work: Promise<T>): Promise<T> {
     return Promise.race([work, this.promise]);
   }
+
+  /**
+   * Waits for `work` to settle, but after the second press for at most `graceMs` more:
+   * `settled`, or `abandoned` when the run stopped waiting and `work` may still be running.
+   */
+  async settle(work: Promise<unknown>, graceMs: number): Promise<"settled" | "abandoned"> {
+    let timer: NodeJS.Timeout | undefined;
+    let onAbandon: (() => void) | undefined;
+    const abandoned = new Promise<"abandoned">((resolve) => {
+      onAbandon = () => {
+        timer = setTimeout(() => resolve("abandoned"), graceMs);
+      };
+      if (this.second.signal.aborted) onAbandon();
+      else this.second.signal.addEventListener("abort", onAbandon, { once: true });
+    });
+    try {
+      return await Promise.race([work.then(() => "settled" as const, () => "settled" as const), abandoned]);
+    } finally {
+      clearTimeout(timer);
+      if (onAbandon !== undefined) this.second.signal.removeEventListener("abort", onAbandon);
+    }
+  }
 }
 
 /** Installs a handler for an interrupt; returns the function that uninstalls it. */
-export type InterruptInstaller = (handler: () => void) => () => void;
+export type InterruptInstaller = (handler: (signal?: string) => void) => () => void;
 
 /**
- * The process's SIGINT (and SIGTERM, which CI runners send on cancel). A third Ctrl-C
- * restores Node's default and re-raises, for an operator who really wants out.
+ * The process's SIGINT (and SIGTERM, which CI runners send on cancel). The third press
+ * restores Node's default and re-raises, for an operator who really wants out, after the
+ * handler has had its say (what is left behind and the command that continues it).
  */
 export const processInterrupts: InterruptInstaller = (handler) => {
   let count = 0;
   const listener = (signal: NodeJS.Signals) => {
     count += 1;
+    handler(signal);
     if (count >= 3) {
       uninstall();
       process.kill(process.pid, signal);
-      return;
     }
-    handler();
   };
   const uninstall = () => {
     process.removeListener("SIGINT", listener);

@@ -43,6 +43,27 @@ export function drillStackName(environment: string, drillId: string): string {
   return `${environment}-drill-${drillId}`;
 }
 
+/** Pulumi's limit on a stack name (tokens.ParseStackName). */
+export const MAX_STACK_NAME_LENGTH = 100;
+/** The longest suffix this tool appends to an environment's name: `-restore-<16-character id>`. */
+const LONGEST_SUFFIX = "-restore-".length + 16;
+
+/**
+ * Why `name` can't be an environment stack's name, or undefined: Pulumi's stack name rules
+ * (1 to 100 letters, digits, hyphens, underscores or periods; no organization or project
+ * part, since the restore stacks are named after it), short enough that its restore
+ * stacks' names stay within them. Pure.
+ */
+export function environmentStackNameProblem(name: string): string | undefined {
+  if (name === "") return "it is empty";
+  if (name.includes("/")) return "it has a /, but it must be the environment stack's own name (dev, prod), not a path or an organization/project/stack name";
+  const bad = /[^A-Za-z0-9_.-]/.exec(name);
+  if (bad !== null) return `it contains ${JSON.stringify(bad[0])} at position ${bad.index + 1} (a stack name takes letters, digits, hyphens, underscores and periods only)`;
+  const max = MAX_STACK_NAME_LENGTH - LONGEST_SUFFIX;
+  if (name.length > max) return `it is ${name.length} characters long (at most ${max}, so that its restore stacks' names stay within Pulumi's ${MAX_STACK_NAME_LENGTH})`;
+  return undefined;
+}
+
 const ID = "[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?";
 
 /** Whether `name` is a cut-over restore stack of `environment` (drill stacks are not: they are disposable). */

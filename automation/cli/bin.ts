@@ -1,13 +1,14 @@
 import { main } from "./main";
 import { errorMessage } from "../errors";
 
-// The process entry point: the only place that touches process.exitCode.
+// The process entry point: the only place that ends the process. It exits as soon as main
+// returns: a run that stopped waiting (a second Ctrl-C) may leave a Pulumi CLI and an inline
+// program's server running, and exiting is what stops them (the Automation API sends its
+// CLI SIGTERM when this process exits).
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`error: ${errorMessage(error)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

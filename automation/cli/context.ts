@@ -10,6 +10,8 @@ export interface GlobalArgs {
   stack?: string;
   region?: string;
   endpoint?: string;
+  /** `--aws-timeout`: how long an AWS endpoint may stay silent (checked in cli/global-options.ts). */
+  awsTimeout?: string;
   json: boolean;
   yes: boolean;
   verbose: boolean;
@@ -71,6 +73,8 @@ export class CommandContext {
     readonly args: GlobalArgs,
     readonly output: Output,
     readonly deps: CliDeps,
+    /** `--aws-timeout` or GAMETRACKER_AWS_TIMEOUT in ms, checked; undefined for the default. */
+    private readonly awsTimeoutMs?: number,
   ) {}
 
   get clock(): Clock {
@@ -78,10 +82,7 @@ export class CommandContext {
   }
 
   get aws(): AwsClients {
-    this.clientsCache ??= this.deps.awsClients({
-      ...(this.args.region !== undefined ? { region: this.args.region } : {}),
-      ...(this.args.endpoint !== undefined ? { endpoint: this.args.endpoint } : {}),
-    });
+    this.clientsCache ??= this.deps.awsClients({ ...(this.args.region !== undefined ? { region: this.args.region } : {}), ...this.connection() });
     return this.clientsCache;
   }
 
@@ -99,10 +100,15 @@ export class CommandContext {
     if (region === this.aws.region) return this.aws;
     let clients = this.regionalClients.get(region);
     if (clients === undefined) {
-      clients = this.deps.awsClients({ region, ...(this.args.endpoint !== undefined ? { endpoint: this.args.endpoint } : {}) });
+      clients = this.deps.awsClients({ region, ...this.connection() });
       this.regionalClients.set(region, clients);
     }
     return clients;
+  }
+
+  /** How every client reaches AWS: `--endpoint` and the timeout. */
+  private connection(): AwsClientOptions {
+    return { ...(this.args.endpoint !== undefined ? { endpoint: this.args.endpoint } : {}), ...(this.awsTimeoutMs !== undefined ? { timeoutMs: this.awsTimeoutMs } : {}) };
   }
 
   get stacks(): Stacks {

@@ -1,13 +1,15 @@
 import yargs, { Argv } from "yargs";
-import { errorMessage, ExitCode, exitCodeOf, UsageError } from "../errors";
+import { causeChain, errorMessage, ExitCode, exitCodeOf, UsageError } from "../errors";
 import { StreamOutput } from "../output";
 import { redactText } from "../../contracts/redact";
 import { StackNotFoundError } from "../stacks/port";
 import { CliCommand, CliCommandGroup } from "./command";
 import { allCommands } from "./commands";
 import { CliDeps, CommandContext, defaultDeps, GlobalArgs } from "./context";
+import { checkGlobalOptions } from "./global-options";
+import { checkParsedArguments, CLI, OptionFacts, orList, ParsingContext, rewriteParserMessage } from "./parser-messages";
 
-export const CLI_NAME = "gametracker-dr";
+export const CLI_NAME = CLI;
 
 /**
  * Runs the CLI and returns the exit code: 0 success, 1 a check or operation failed,
@@ -26,21 +28,38 @@ export async function main(
     exitCode = error instanceof StackNotFoundError ? ExitCode.usage : exitCodeOf(error);
     const message = errorMessage(error);
     deps.stderr.write(`error: ${redactText(message)}\n`);
+    // --verbose: the stack trace, then what caused it, down to the full text of a failed Pulumi run.
     if (verbose && error instanceof Error && error.stack) deps.stderr.write(redactText(error.stack) + "\n");
+    if (verbose) for (const line of causeChain(error)) deps.stderr.write(redactText(line) + "\n");
   };
 
+  // What yargs is parsing, for its messages (parser-messages.ts): the command path, its options and examples.
+  const all = { options: {} as Record<string, OptionFacts> };
+  let parsing: ParsingContext = { path: "", options: all.options, commands: commands.map((c) => c.command.split(" ")[0]!), positionals: [] };
+
   const handlerFor = (command: CliCommand) => async (args: GlobalArgs) => {
-    context = new CommandContext(args, new StreamOutput(args.json, deps.stdout, deps.stderr), deps);
+    checkParsedArguments(argv, args as unknown as Record<string, unknown>, parsing);
+    const globals = checkGlobalOptions(args, process.env);
+    context = new CommandContext(args, new StreamOutput(args.json, deps.stdout, deps.stderr), deps, globals.awsTimeoutMs);
     exitCode = await command.run(args, context);
   };
 
-  const register = (y: Argv<GlobalArgs>, command: CliCommand): Argv<GlobalArgs> =>
+  const register = (y: Argv<GlobalArgs>, command: CliCommand, group?: string): Argv<GlobalArgs> =>
     y.command(
       command.command,
       command.describe,
       (sub) => {
         const built = command.builder ? command.builder(sub) : sub;
         for (const [line, what] of command.examples) built.example(line, what);
+        const [name, ...positionals] = command.command.split(" ");
+        parsing = {
+          path: [group, name].filter(Boolean).join(" "),
+          options: optionFacts(built),
+          commands: [],
+          positionals,
+          ...(command.examples[0] !== undefined ? { example: command.examples[0][0].replace(/^\$0/, CLI) } : {}),
+          examples: command.examples.map(([line]) => line.replace(/^\$0/, CLI)),
+        };
         return built;
       },
       handlerFor(command) as any,
@@ -52,6 +71,12 @@ export async function main(
     .option("stack", { type: "string", describe: "Environment stack (dev, prod, …) whose outputs name the database and bucket", global: true })
     .option("region", { type: "string", describe: "AWS region (default: AWS_REGION, then us-east-1)", global: true })
     .option("endpoint", { type: "string", describe: "AWS endpoint override (default: AWS_ENDPOINT_URL); used for local emulators", global: true })
+    .option("aws-timeout", {
+      type: "string",
+      requiresArg: true,
+      describe: "How long an AWS endpoint may stay silent before a request is retried (3 attempts in all), 1s to 5m (default: GAMETRACKER_AWS_TIMEOUT, else 15s)",
+      global: true,
+    })
     .option("json", { type: "boolean", default: false, describe: "Machine-readable result on stdout; progress stays on stderr", global: true })
     .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation", global: true })
     .option("verbose", { type: "boolean", default: false, describe: "Show stack traces on errors", global: true }) as unknown as Argv<GlobalArgs>;
@@ -59,9 +84,11 @@ export async function main(
   for (const entry of commands) {
     if ("subcommands" in entry) {
       parser = parser.command(entry.command, entry.describe, (y) => {
+        parsing = { path: entry.command, options: optionFacts(y), commands: entry.subcommands.map((c) => c.command.split(" ")[0]!), positionals: [] };
         let sub = y as Argv<GlobalArgs>;
-        for (const command of entry.subcommands) sub = register(sub, command);
-        return sub.demandCommand(1, `Name a ${entry.command} subcommand: ${entry.subcommands.map((c) => c.command.split(" ")[0]).join(", ")}.`);
+        for (const command of entry.subcommands) sub = register(sub, command, entry.command);
+        const names = entry.subcommands.map((c) => c.command.split(" ")[0]!);
+        return sub.demandCommand(1, `Name a ${entry.command} subcommand: ${orList(names)} (${CLI} ${entry.command} --help describes them).`);
       });
     } else {
       parser = register(parser, entry);
@@ -69,7 +96,7 @@ export async function main(
   }
 
   parser = parser
-    .demandCommand(1, "Name a command; --help lists them.")
+    .demandCommand(1, `Name a command, e.g. ${CLI} drill --stack dev (${CLI} --help lists them).`)
     .strict()
     .recommendCommands()
     .help()
@@ -77,8 +104,12 @@ export async function main(
     .version(false)
     .wrap(Math.min(120, process.stdout.columns ?? 100))
     .exitProcess(false)
-    .fail((message, error) => {
-      throw error ?? new UsageError(message);
+    .fail((message, error, usage) => {
+      // yargs' own complaints (no error, or its YError) become one sentence with the fix; a command's errors pass through.
+      if (error === undefined || error === null || error.name === "YError") {
+        throw new UsageError(rewriteParserMessage(message ?? error?.message ?? "", withDescriptions(parsing, usage), argv));
+      }
+      throw error;
     });
 
   try {
@@ -97,4 +128,31 @@ export async function main(
     (context as CommandContext | undefined)?.dispose();
   }
   return exitCode;
+}
+
+/** The options a yargs instance knows, by dashed name (yargs keeps no public accessor; read defensively). */
+function optionFacts(y: unknown): Record<string, OptionFacts> {
+  const o = (y as { getOptions?: () => Record<string, any> }).getOptions?.();
+  if (o === undefined) return {};
+  const facts: Record<string, OptionFacts> = {};
+  for (const name of Object.keys(o.key ?? {})) {
+    if (!name.includes("-") && /[A-Z]/.test(name)) continue;
+    const type = (["boolean", "number", "string"] as const).find((t) => Array.isArray(o[t]) && o[t].includes(name));
+    facts[name] = {
+      ...(type !== undefined ? { type } : {}),
+      ...(o.default?.[name] !== undefined ? { default: o.default[name] } : {}),
+      ...(o.choices?.[name] !== undefined ? { choices: o.choices[name] } : {}),
+    };
+  }
+  return facts;
+}
+
+/** The options' descriptions, from the usage instance yargs hands its fail handler (internal, read defensively). */
+function withDescriptions(context: ParsingContext, usage: unknown): ParsingContext {
+  const descriptions = (usage as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {};
+  const options = { ...context.options };
+  for (const [name, text] of Object.entries(descriptions)) {
+    if (typeof text === "string" && options[name] !== undefined) options[name] = { ...options[name], describe: text };
+  }
+  return { ...context, options };
 }

@@ -134,7 +134,10 @@ interface RestorePrefixArgs extends BucketArgs {
 function batchArgs(args: RestorePrefixArgs): { roleArn: string; reportBucket: string; timeoutMs: number } | undefined {
   if (args.via !== "batch") {
     const stray = [args.batchRoleArn !== undefined && "--batch-role-arn", args.reportBucket !== undefined && "--report-bucket", args.batchTimeout !== undefined && "--batch-timeout"].filter(Boolean);
-    if (stray.length > 0) throw new UsageError(`${stray.join(" and ")} only apply with --via batch; add --via batch, or leave them out to copy from this machine.`);
+    if (stray.length > 0) {
+      const them = stray.length === 1 ? "applies only with --via batch; add --via batch, or leave it out" : "apply only with --via batch; add --via batch, or leave them out";
+      throw new UsageError(`${stray.join(" and ")} ${them} to copy from this machine.`);
+    }
     return undefined;
   }
   if (args.batchRoleArn === undefined || args.reportBucket === undefined) {
@@ -192,6 +195,7 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
       onPage: (n) => ctx.output.progress(`listing versions of s3://${bucket}/${prefix}: ${n} read (${formatDuration(ctx.clock.now().getTime() - planStarted)})`),
     });
     try {
+      if (planned.plan.keys === 0) throw new UsageError(noKeyUnder(bucket, prefix));
       // What killed runs left (their temp files, their open uploads) is finished once the input has proven good.
       const leftovers = await finishKilledRuns(s3, { bucket, prefix, endpoint: ctx.aws.endpoint }, { dryRun: args.dryRun });
       const cleaned = renderLeftovers(leftovers, { bucket, prefix });
@@ -249,6 +253,12 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
     }
   },
 };
+
+/** A prefix under which no key ever existed is a typo, not a restore that has nothing to do. */
+function noKeyUnder(bucket: string, prefix: string): string {
+  if (prefix === "") return `Bucket ${bucket} holds no object, version or delete marker at all, so there is nothing to restore; check --bucket (or --stack).`;
+  return `No key under s3://${bucket}/${prefix} has ever existed (no version, no delete marker), so there is nothing to restore; check --prefix: it is case-sensitive and matched from the start of the key (aws s3 ls s3://${bucket}/ shows the top-level prefixes).`;
+}
 
 export const assetsCommand: CliCommandGroup = {
   command: "assets",

@@ -47,6 +47,7 @@ export const checkCommand: CliCommand<CheckArgs> = {
     ["$0 check --stack prod", "check prod against its own configured retention"],
     ["$0 check --db-instance gametracker-mssql --bucket gametracker-assets-prod --json", "without stack state, as JSON"],
     ["$0 check --stack dev --max-restore-lag 10m --max-manual-snapshot-age 7d", "stricter thresholds"],
+    ["$0 check --stack prod --min-retention-days 14", "require two weeks of automated backups, whatever the stack says"],
   ],
   async run(args, ctx) {
     const maxRestoreLagMs = parseDuration(args.maxRestoreLag, "--max-restore-lag");
@@ -89,7 +90,7 @@ export function retentionThreshold(flag: number | undefined, stackOutput: number
 function retentionDaysProblem(days: number): void {
   if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
     throw new UsageError(
-      `Invalid --min-retention-days "${Number.isNaN(days) ? "(not a number)" : days}": RDS keeps automated backups for 1 to ${MAX_RETENTION_DAYS} days, so give a whole number in that range, e.g. 7.`,
+      `Invalid --min-retention-days "${days}": RDS keeps automated backups for 1 to ${MAX_RETENTION_DAYS} days, so give a whole number in that range, e.g. 7.`,
     );
   }
 }

@@ -11,7 +11,8 @@ import { executePrune, loadPrunePlan } from "../snapshots/prune";
 import { prunePlanJson, renderPrunePlan } from "../snapshots/prune-plan";
 import { manualSnapshotQuotaWarning } from "../snapshots/quota";
 import { loadSnapshotList } from "../snapshots/list";
-import { copySnapshot } from "../snapshots/copy";
+import { copySnapshot, toRegionProblem } from "../snapshots/copy";
+import { regionNameProblem } from "../../contracts/aws-names";
 import { renderSnapshotList } from "../snapshots/list-report";
 import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-flags";
 
@@ -129,6 +130,8 @@ const copy: CliCommand<CopyArgs> = {
   ],
   async run(args, ctx) {
     if (args.toRegion === undefined) throw new UsageError("snapshots copy needs --to-region <region> (e.g. --to-region us-west-2): the region the copy is made in.");
+    const regionProblem = regionNameProblem(args.toRegion);
+    if (regionProblem !== undefined) throw new UsageError(toRegionProblem(args.toRegion, regionProblem));
     const waiting = waitOptions(args, ctx);
     const env = await environmentFrom(args, ctx);
     const result = await copySnapshot(ctx.awsFor(env.region), ctx.awsIn(args.toRegion), {
@@ -235,7 +238,7 @@ function keepLastArg(value: number | undefined): number {
     throw new UsageError("snapshots prune needs --keep-last N (how many of this tool's newest manual snapshots to keep), e.g. --keep-last 5.");
   }
   if (!Number.isInteger(value) || value < 0) {
-    throw new UsageError(`Invalid --keep-last "${Number.isNaN(value) ? "(not a number)" : value}": it must be a whole number of snapshots, 0 or more, e.g. --keep-last 5.`);
+    throw new UsageError(`Invalid --keep-last "${value}": it must be a whole number of snapshots, 0 or more, e.g. --keep-last 5.`);
   }
   return value;
 }

@@ -32,7 +32,7 @@ import {
   StepOp,
 } from "../stacks/port";
 import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, EnvironmentOutputNames, PRIMARY_SOURCE } from "../../contracts/stacks";
-import { Interruption, InterruptInstaller } from "../interrupt";
+import { INTERRUPT_GRACE_MS, Interruption, InterruptInstaller } from "../interrupt";
 import { readFunctionVariables } from "../aws/lambda";
 import { checkDatasource, DatasourceCheck } from "./lambda-datasource";
 import { GuardVerdict, judgeCutoverPreview } from "./preview-guard";
@@ -114,12 +114,8 @@ export async function switchDatabaseSource(deps: SwitchDeps, request: SwitchRequ
   }
   const interruption = new Interruption();
   const phase = { applying: false };
-  const uninstall = deps.onInterrupt?.(() => {
-    if (phase.applying) {
-      deps.output.warn(`stack ${request.environment} is being updated; stopping now would leave the update half-applied, so it continues — wait for it (Ctrl-C twice more forces the exit).`);
-    } else if (interruption.trigger()) {
-      deps.output.warn(`interrupted: stopping before anything is applied and putting ${DATABASE_SOURCE_KEY} back to ${v.from}`);
-    }
+  const uninstall = deps.onInterrupt?.((signal) => {
+    deps.output.warn(switchInterruptNotice(interruption.trigger(signal), phase.applying, { environment: request.environment, from: v.from, to: request.to }));
   });
   // The preview's update plan: the up applies what the operator reviewed, or refuses what
   // changed since (a DIY backend's preview takes no lock, so another update may land between).
@@ -282,7 +278,7 @@ async function apply(
   let preview: PreviewResult;
   try {
     deps.output.progress(`${environment}: previewing the update`);
-    preview = await unlessInterrupted(envStack.preview(deps.onPulumiOutput, planFile !== undefined ? { savePlan: planFile } : {}));
+    preview = await unlessInterrupted(envStack.preview(deps.onPulumiOutput, { signal: interruption.signal, ...(planFile !== undefined ? { savePlan: planFile } : {}) }));
   } catch (error) {
     if (interruption.interrupted) throw error;
     const back = await putBack();
@@ -329,11 +325,22 @@ async function apply(
   }
   if (interruption.interrupted) return interrupted();
 
+  let stoppedWaiting = false;
   try {
     deps.output.progress(`${environment}: applying (pulumi up)`);
     phase.applying = true;
-    await envStack.up(deps.onPulumiOutput, planFile !== undefined ? { plan: planFile } : {});
+    // A first Ctrl-C lets the update finish (seconds: the Lambda's configuration); a second cancels it and stops waiting after its grace.
+    const updating = envStack.up(deps.onPulumiOutput, { signal: interruption.abandonSignal, ...(planFile !== undefined ? { plan: planFile } : {}) });
+    updating.catch(() => undefined);
+    if ((await interruption.settle(updating, INTERRUPT_GRACE_MS.pulumi)) === "abandoned") {
+      stoppedWaiting = true;
+      throw new OperationError(`Stopped waiting for the update of stack ${environment}: ${leftUnfinished({ environment, from, to })}.`);
+    }
+    await updating;
   } catch (error) {
+    if (stoppedWaiting) throw error;
+    // Cancelled by the second Ctrl-C: the engine stopped after the steps in flight; the config stays where the update was going.
+    if (interruption.abandoned) throw new OperationError(`The update of stack ${environment} was cancelled: ${leftUnfinished({ environment, from, to })}.`, { cause: error });
     const back = await putBack();
     let where = "";
     try {
@@ -361,6 +368,29 @@ async function apply(
     );
   }
   return v.result("switched", { datasource: after, preview: previewed, forced });
+}
+
+/** The command that switches an environment to `source` (`rollback` for the primary). */
+function switchCommand(environment: string, source: string): string {
+  return `gametracker-dr ${source === PRIMARY_SOURCE ? "rollback" : `cutover --to ${source}`} --stack ${environment}`;
+}
+
+/** What an abandoned update leaves, and the commands that finish or undo it. */
+function leftUnfinished(s: { environment: string; from: string; to: string }): string {
+  return `${DATABASE_SOURCE_KEY} is ${s.to} and the update may be unfinished (perhaps locked, which the next run resolves) — run ${switchCommand(s.environment, s.to)} to finish it, or ${switchCommand(s.environment, s.from)} to go back`;
+}
+
+/** What the operator reads at each Ctrl-C of a cut-over or rollback (interrupt.ts). Pure. */
+export function switchInterruptNotice(press: number, applying: boolean, s: { environment: string; from: string; to: string }): string {
+  if (applying) {
+    if (press === 1) {
+      return `interrupted: waiting for the update of stack ${s.environment} to finish (it changes the Lambda's configuration, in seconds); press Ctrl-C again to cancel it (Pulumi stops after the steps in flight) and stop waiting`;
+    }
+    return `${press === 2 ? `stopping: cancelling the update and not waiting longer than ${INTERRUPT_GRACE_MS.pulumi / 1000} s` : "exiting now"}; ${leftUnfinished(s)}`;
+  }
+  if (press === 1) return `interrupted: stopping before anything is applied and putting ${DATABASE_SOURCE_KEY} back to ${s.from}`;
+  if (press === 2) return `already stopping; putting ${DATABASE_SOURCE_KEY} back to ${s.from}`;
+  return `exiting now; if ${DATABASE_SOURCE_KEY} of stack ${s.environment} still says ${s.to}, run ${switchCommand(s.environment, s.from)} to put it back`;
 }
 
 function stringOutput(outputs: StackOutputs, key: string): string | undefined {

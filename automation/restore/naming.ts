@@ -46,7 +46,7 @@ export function runStartOfStack(stackName: string): Date | undefined {
 export function parseRunId(id: string, flag = "--resume"): string {
   if (!RUN_ID_PATTERN.test(id)) {
     throw new UsageError(
-      `${flag} ${JSON.stringify(id)} is not a drill id; pass the id printed when the drill started (12 digits and 4 lowercase letters or digits, e.g. 202611251200k3x9).`,
+      `${flag} ${JSON.stringify(id)} is not a run id; pass the id printed when the drill or restore started (12 digits and 4 lowercase letters or digits, e.g. 202611251200k3x9).`,
     );
   }
   return id;

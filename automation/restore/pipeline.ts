@@ -3,9 +3,10 @@ import { RESTORE_PROJECT } from "../../contracts/stacks";
 import { RestorePurpose, TagKeys } from "../../contracts/tags";
 import { DeployedEnvironment } from "../deployed-environment";
 import { errorMessage, OperationError, UsageError } from "../errors";
-import { Interruption, InterruptInstaller } from "../interrupt";
+import { INTERRUPT_GRACE_MS, InterruptedError, Interruption, InterruptInstaller, WaitKind } from "../interrupt";
 import { finishInterruptedRun, lockedNow, Recovery } from "../recovery/finish";
 import { StackLockedError } from "../recovery/lock";
+import { interruptNotice, resumeCommand } from "./interrupt-notice";
 import { ConcurrentUpdateError, Stack } from "../stacks/port";
 import { newRunId, parseRunId } from "./naming";
 import { planRestore } from "./plan";
@@ -102,7 +103,8 @@ export interface PipelineRun {
   /** The failure that stopped the run, as one sentence. */
   error: string | undefined;
   failure: unknown;
-  cleanup: { status: CleanupStatus; detail: string };
+  /** `stoppedWaiting`: a second Ctrl-C ended the run before its cleanup; `detail` says what continues it. */
+  cleanup: { status: CleanupStatus; detail: string; stoppedWaiting?: true };
   /** The operator declined before anything was created. */
   cancelled: boolean;
   /** What a resumed run finished of the interrupted one (a stale lock, pending operations). */
@@ -182,21 +184,24 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
   const validation = resumed ? spec!.validation : options.validation;
   if (validation !== undefined) await checkValidationHook(validation, deps.lambda);
   const keeps = policy.atEnd === "keep" || options.keep === true;
+  // A stack is named only once it exists (a resumed run's does).
   output.progress(
-    `${policy.noun} ${id}${resumed ? " (resumed)" : ""}: environment ${env.stack}, source ${run.sourceInstance}, restore stack ${restoreStack}, instance ${run.targetInstance}, region ${deps.region}`,
+    `${policy.noun} ${id}${resumed ? " (resumed)" : ""}: environment ${env.stack}, source ${run.sourceInstance}${resumed ? `, restore stack ${restoreStack}` : ""}, instance ${run.targetInstance}, region ${deps.region}`,
   );
 
-  // The stack verb or AWS wait in flight; cleanup waits for it, since a stack runs one operation at a time.
+  // What the run waits for. Cleanup waits for a stack operation or a validator in flight (a
+  // stack runs one operation at a time), never for an AWS read or poll: those change nothing.
   let inFlight: Promise<unknown> = Promise.resolve();
-  const guarded = <T>(work: Promise<T>): Promise<T> => {
-    inFlight = work.catch(() => undefined);
+  let waiting: { kind: WaitKind; what: string } = { kind: "aws", what: "starting" };
+  let creating = false;
+  const guarded = <T>(work: Promise<T>, kind: WaitKind, what: string): Promise<T> => {
+    waiting = { kind, what };
+    if (kind !== "aws") inFlight = work.catch(() => undefined);
     return interruption.race(work);
   };
-  const uninstall = deps.onInterrupt(() => {
-    const consequence = keeps ? `keeping restore stack ${restoreStack} (continue with --resume ${id}, or remove it with gametracker-dr cleanup)` : `cleaning up restore stack ${restoreStack}`;
-    if (interruption.trigger()) output.warn(`interrupted: stopping ${policy.noun} ${id} once the current step settles, and ${consequence} (Ctrl-C twice more abandons it)`);
-    else output.warn(`already stopping ${policy.noun} ${id}; if you abandon it, run gametracker-dr cleanup afterwards`);
-  });
+  const notice = (press: number): string =>
+    interruptNotice(press, { noun: policy.noun, id, environment: env.stack, restoreStack, stackExists: stack !== undefined || creating, keeps, waiting });
+  const uninstall = deps.onInterrupt((signal) => output.warn(notice(interruption.trigger(signal))));
 
   try {
     try {
@@ -218,6 +223,8 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
               now,
               random: deps.random,
             }),
+            "aws",
+            "choosing the recovery point",
           ),
         );
         spec = withValidation(spec, validation, env.region);
@@ -229,16 +236,19 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
           steps.skip("restore", "cancelled: nothing was created");
           return finish(run, steps);
         }
-        output.progress(
-          `recovery point ${spec.point.label} (${spec.point.time.toISOString()}) from ${describeRecoverySource(spec.point, spec.region)}; restoring in ${spec.region} — if interrupted, continue with --resume ${id}`,
-        );
+        output.progress(`recovery point ${spec.point.label} (${spec.point.time.toISOString()}) from ${describeRecoverySource(spec.point, spec.region)}; restoring in ${spec.region}`);
       }
       const chosen = spec!;
 
+      if (interruption.interrupted) throw new InterruptedError();
+      creating = true;
       run.restored = await steps.run("restore", () =>
         guarded(
           (async () => {
-            stack ??= await createRestoreStack(deps.stacks, stackName, chosen, (created) => (stack = created));
+            stack ??= await createRestoreStack(deps.stacks, stackName, chosen, (created) => {
+              stack = created;
+              output.progress(`created restore stack ${restoreStack} — if interrupted, continue with ${resumeCommand(policy, env.stack, id)}`);
+            });
             const restoring = stack;
             if (resumed) {
               // A killed run left its lock and its interrupted creates: finish those first, so the
@@ -251,12 +261,14 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
             }
             output.progress(`pulumi up ${restoreStack} (an RDS restore takes 10–40 minutes)`);
             try {
-              return await upRestoreStack(restoring, chosen, deps.onPulumiOutput, (m) => output.progress(m));
+              return await upRestoreStack(restoring, chosen, deps.onPulumiOutput, (m) => output.progress(m), interruption.signal);
             } catch (error) {
               if (error instanceof ConcurrentUpdateError) throw await lockedNow(restoring, {}, error);
               throw error;
             }
           })(),
+          "pulumi",
+          `the Pulumi update of restore stack ${restoreStack}`,
         ),
       );
 
@@ -266,6 +278,8 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
             { rds: deps.rds, clock, random: deps.random, resolver: deps.resolver, timeoutMs: deps.verifyTimeoutMs, onProgress: (m) => output.progress(m) },
             verifyExpectations(chosen, run.restored),
           ),
+          "aws",
+          `instance ${run.targetInstance} to be available`,
         );
         run.checks = verification.checks;
         if (!verification.passed) {
@@ -279,7 +293,11 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
       else {
         await steps.run("validate", async () => {
           // The validator gets the abort signal: on Ctrl-C it is stopped, and cleanup waits until it has.
-          const summary = await guarded(validateRestoredData({ lambda: deps.lambda, clock, signal: interruption.signal }, validation, { runId: id, spec: chosen, restored: run.restored! }));
+          const summary = await guarded(
+            validateRestoredData({ lambda: deps.lambda, clock, signal: interruption.signal }, validation, { runId: id, spec: chosen, restored: run.restored! }),
+            "validator",
+            "the data validator",
+          );
           run.validation = summary;
           run.checks = [...run.checks, ...summary.checks];
           if (!summary.passed) throw new OperationError(`data validation failed: ${summary.note}.`);
@@ -289,7 +307,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
 
       if (policy.report === undefined) steps.skip("report", `a ${policy.noun} writes no report`);
       else {
-        const note = await steps.run("report", () => guarded(policy.report!(finish(run, steps))));
+        const note = await steps.run("report", () => guarded(policy.report!(finish(run, steps)), "aws", "the report"));
         if (note !== undefined) steps.note("report", note);
       }
     } catch (error) {
@@ -301,8 +319,13 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
       // Bad input, refused before anything was created: nothing to clean up, exit 2.
       throw run.failure;
     }
-    await inFlight;
-    run.cleanup = await cleanUp(deps, policy, steps, stack, run, keeps);
+    // A second Ctrl-C ends the run here: nothing more is started (and nothing waited for past the grace).
+    if ((await interruption.settle(inFlight, INTERRUPT_GRACE_MS[waiting.kind])) === "abandoned" || (interruption.abandoned && (stack !== undefined || creating))) {
+      steps.skip("cleanup", "the second Ctrl-C stopped waiting");
+      run.cleanup = abandoned(policy, run, keeps, waiting.what);
+      return finish(run, steps);
+    }
+    run.cleanup = await cleanUp(deps, policy, steps, stack, run, keeps, interruption);
     return finish(run, steps);
   } finally {
     uninstall();
@@ -323,8 +346,16 @@ function finish(run: PipelineRun, steps: StepRecorder): PipelineRun {
   return run;
 }
 
-async function cleanUp(deps: PipelineDeps, policy: RestorePolicy, steps: StepRecorder, stack: Stack | undefined, run: PipelineRun, keeps: boolean): Promise<PipelineRun["cleanup"]> {
-  const resume = `gametracker-dr ${policy.noun} --stack ${run.environment} --resume ${run.id}`;
+async function cleanUp(
+  deps: PipelineDeps,
+  policy: RestorePolicy,
+  steps: StepRecorder,
+  stack: Stack | undefined,
+  run: PipelineRun,
+  keeps: boolean,
+  interruption: Interruption,
+): Promise<PipelineRun["cleanup"]> {
+  const resume = resumeCommand(policy, run.environment, run.id);
   if (stack === undefined) {
     steps.skip("cleanup", "nothing was created");
     return { status: "nothing-to-clean", detail: "" };
@@ -341,7 +372,11 @@ async function cleanUp(deps: PipelineDeps, policy: RestorePolicy, steps: StepRec
   }
   deps.output.progress(`destroying and removing restore stack ${run.restoreStack}`);
   try {
-    await steps.run("cleanup", () => destroyRestoreStack(stack, deps.onPulumiOutput));
+    // After a first Ctrl-C the destroy is what the run waits for; a second one cancels it, and the run stops waiting after its grace.
+    const destroying = steps.run("cleanup", () => destroyRestoreStack(stack, deps.onPulumiOutput, interruption.abandonSignal));
+    destroying.catch(() => undefined);
+    if ((await interruption.settle(destroying, INTERRUPT_GRACE_MS.pulumi)) === "abandoned") return abandoned(policy, run, keeps, `pulumi destroy of ${run.restoreStack}`);
+    await destroying;
     return { status: "destroyed", detail: run.restoreStack };
   } catch (error) {
     return {
@@ -349,4 +384,10 @@ async function cleanUp(deps: PipelineDeps, policy: RestorePolicy, steps: StepRec
       detail: `${errorMessage(error)} — the restore stack ${run.restoreStack} may still hold an RDS instance; run gametracker-dr cleanup`,
     };
   }
+}
+
+/** The cleanup of a run that stopped waiting (second Ctrl-C): its stack is left as a killed run leaves it. */
+function abandoned(policy: RestorePolicy, run: PipelineRun, keeps: boolean, what: string): PipelineRun["cleanup"] {
+  const detail = `stopped waiting for ${what}: ${run.restoreStack} is left as a killed run leaves it (perhaps locked, with a pending operation, which the next run resolves); continue with ${resumeCommand(policy, run.environment, run.id)}, or remove it with gametracker-dr cleanup`;
+  return { status: keeps ? "kept" : "failed", detail, stoppedWaiting: true };
 }

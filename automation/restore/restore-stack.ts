@@ -1,5 +1,6 @@
 import { RESTORE_PROJECT, RestoreOutputNames } from "../../contracts/stacks";
 import { OperationError, UsageError } from "../errors";
+import { InterruptedError } from "../interrupt";
 import { plainOutput, Stack, StackId, StackNotFoundError, StackOutputs, Stacks } from "../stacks/port";
 import { planConvergence } from "./convergence";
 import { decodeRestoreSpec, encodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY, specFromTags, specTags } from "./spec";
@@ -84,14 +85,23 @@ export async function configureRestoreStack(stack: Stack, spec: RestoreSpec): Pr
  * a preview: what the restore could not set is applied by one more `up`, so the restored
  * instance is what the stack declares before anything verifies or uses it (convergence.ts).
  */
-export async function upRestoreStack(stack: Stack, spec: RestoreSpec, onOutput?: (line: string) => void, onProgress?: (message: string) => void): Promise<RestoredDatabase> {
+export async function upRestoreStack(
+  stack: Stack,
+  spec: RestoreSpec,
+  onOutput?: (line: string) => void,
+  onProgress?: (message: string) => void,
+  signal?: AbortSignal,
+): Promise<RestoredDatabase> {
+  const interruptible = signal !== undefined ? { signal } : {};
   await configureRestoreStack(stack, spec);
-  let result = await stack.up(onOutput);
-  const convergence = planConvergence(stack.id.stack, (await stack.preview(onOutput)).steps);
+  let result = await stack.up(onOutput, interruptible);
+  // Interrupted while the update ran: it stopped where Pulumi stopped it; nothing more starts.
+  if (signal?.aborted) throw new InterruptedError();
+  const convergence = planConvergence(stack.id.stack, (await stack.preview(onOutput, interruptible)).steps);
   if (convergence.action === "refuse") throw new OperationError(convergence.reason);
   if (convergence.action === "update") {
     onProgress?.(`pulumi up ${RESTORE_PROJECT}/${stack.id.stack} again: the restore left ${convergence.summary} to apply`);
-    result = await stack.up(onOutput);
+    result = await stack.up(onOutput, interruptible);
   }
   return restoredDatabaseFrom(result.outputs, stack.id.stack);
 }
@@ -122,7 +132,7 @@ export async function openRestoreStack(stacks: Stacks, stackName: string, what: 
 }
 
 /** Destroys the stack's resources, then removes the stack (Pulumi refuses to remove a stack that still has resources). */
-export async function destroyRestoreStack(stack: Stack, onOutput?: (line: string) => void): Promise<void> {
-  await stack.destroy(onOutput);
+export async function destroyRestoreStack(stack: Stack, onOutput?: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  await stack.destroy(onOutput, signal !== undefined ? { signal } : {});
   await stack.remove();
 }

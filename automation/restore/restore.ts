@@ -1,6 +1,7 @@
 import { restoreStackName } from "../../contracts/stacks";
 import { OperationError } from "../errors";
 import { table } from "../output";
+import { resumeCommand } from "./interrupt-notice";
 import { restoreTargetIdentifier } from "./naming";
 import { PipelineDeps, PipelineOptions, PipelineRun, RestorePolicy, runRestorePipeline } from "./pipeline";
 import { StepRecord } from "./steps";
@@ -52,8 +53,16 @@ export const CUTOVER_RESTORE_POLICY: RestorePolicy = {
 /** The restore's result; a failed step other than the checks (verify's, the validator's) is an OperationError that says how to resume. */
 export function restoreResult(run: PipelineRun): RestoreResult {
   if (run.failure !== undefined && run.failedStep !== "verify" && run.failedStep !== "validate" && !run.cancelled) {
+    const error = (run.error ?? "").replace(/\.$/, "");
+    if (run.cleanup.status === "nothing-to-clean") {
+      // No restore stack exists, so there is nothing to resume: --resume would be refused.
+      throw new OperationError(
+        `Restore ${run.id} stopped at step ${run.failedStep ?? "choose"} before anything was created: ${error}; nothing to resume or remove — fix the cause and run gametracker-dr restore again.`,
+        { cause: run.failure },
+      );
+    }
     throw new OperationError(
-      `Restore stack ${run.restoreStack} failed at step ${run.failedStep ?? "restore"}: ${run.error} — continue with gametracker-dr restore --stack ${run.environment} --resume ${run.id}, or remove it with gametracker-dr cleanup.`,
+      `Restore stack ${run.restoreStack} failed at step ${run.failedStep ?? "restore"}: ${error} — ${run.cleanup.stoppedWaiting ? run.cleanup.detail : `continue with ${resumeCommand(CUTOVER_RESTORE_POLICY, run.environment, run.id)}, or remove it with gametracker-dr cleanup`}.`,
       { cause: run.failure },
     );
   }

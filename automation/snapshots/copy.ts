@@ -48,10 +48,15 @@ export function copyTags(source: SnapshotInfo, sourceArn: string, sourceRegion: 
   };
 }
 
+/** The sentence for a `--to-region` that is no region name. */
+export function toRegionProblem(toRegion: string, problem: string): string {
+  return `Invalid --to-region ${JSON.stringify(toRegion)}: ${problem}; give the region to copy to (aws ec2 describe-regions lists them).`;
+}
+
 /** Why this copy can't be made, or undefined; everything that needs no further AWS call. Pure. */
 export function copyProblem(source: SnapshotInfo, request: { toRegion: string; kmsKeyId?: string }, sourceRegion: string): string | undefined {
   const regionProblem = regionNameProblem(request.toRegion);
-  if (regionProblem !== undefined) return `--to-region ${JSON.stringify(request.toRegion)}: ${regionProblem}.`;
+  if (regionProblem !== undefined) return toRegionProblem(request.toRegion, regionProblem);
   if (request.toRegion === sourceRegion) {
     return `--to-region ${request.toRegion} is the region snapshot ${source.identifier} is already in; copy it to the region a restore must work in when ${sourceRegion} does not (e.g. the standby region).`;
   }

@@ -47,7 +47,17 @@ export interface PreviewResult {
   diffText: string;
 }
 
-export interface PreviewOptions {
+/**
+ * Every engine operation can be interrupted: when `signal` aborts, the engine stops after the
+ * steps in flight, records them and fails with "… canceled" (Pulumi's own Ctrl-C). A
+ * terminal's Ctrl-C reaches the CLI directly (same process group); the adapter passes the
+ * signal on only when the CLI did not get it itself.
+ */
+export interface OperationOptions {
+  signal?: AbortSignal;
+}
+
+export interface PreviewOptions extends OperationOptions {
   /**
    * Write the engine's update plan to this file (`pulumi preview --save-plan`), so that an
    * `up` given it may apply only the steps this preview showed.
@@ -55,7 +65,7 @@ export interface PreviewOptions {
   savePlan?: string;
 }
 
-export interface UpOptions {
+export interface UpOptions extends OperationOptions {
   /**
    * An update plan a preview wrote (`pulumi up --plan`): the engine refuses any step the plan
    * does not hold (another update, or changed config or code, since the preview) with
@@ -155,7 +165,7 @@ export interface Stack {
   preview(onOutput?: (line: string) => void, options?: PreviewOptions): Promise<PreviewResult>;
   up(onOutput?: (line: string) => void, options?: UpOptions): Promise<UpResult>;
   outputs(): Promise<StackOutputs>;
-  destroy(onOutput?: (line: string) => void): Promise<void>;
+  destroy(onOutput?: (line: string) => void, options?: OperationOptions): Promise<void>;
   /** Removes the stack and its config from the backend; only after `destroy`. */
   remove(): Promise<void>;
 }

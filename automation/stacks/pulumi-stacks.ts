@@ -1,6 +1,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+  CommandError,
   ConcurrentUpdateError as PulumiConcurrentUpdateError,
   EngineEvent,
   LocalWorkspace,
@@ -13,9 +14,13 @@ import {
   StackNotFoundError as PulumiStackNotFoundError,
 } from "@pulumi/pulumi/automation";
 import { UsageError } from "../errors";
+import { writeFailureLog } from "../failure-log";
+import { redactText } from "../../contracts/redact";
+import { EngineDiagnostic, parsePulumiFailure, PulumiOperationError } from "./pulumi-errors";
 import {
   ConcurrentUpdateError,
   LockHolder,
+  OperationOptions,
   PendingOperation,
   PendingResolution,
   PlanViolationError,
@@ -111,7 +116,7 @@ export function createPulumiStacks(options: PulumiStacksOptions = {}): Stacks {
       const args = { stackName: id.stack, projectName: id.project, program };
       return create ? await LocalWorkspace.createOrSelectStack(args, opts) : await LocalWorkspace.selectStack(args, opts);
     } catch (error) {
-      throw translate(error, id);
+      throw translate(error, id, create ? "stack select --create" : "stack select");
     }
   };
 
@@ -142,19 +147,61 @@ function findEnvironmentDir(): string {
   return path.basename(here) === "dist" ? path.dirname(here) : here;
 }
 
-function translate(error: unknown, id: StackId): unknown {
+/**
+ * The port's errors for what the CLI said: a missing stack, another update's lock and a
+ * plan violation as their own types (callers decide on them), any other failure as one
+ * sentence with the engine's diagnostic and a log file of the whole output.
+ */
+function translate(error: unknown, id: StackId, operation: string, diagnostics: EngineDiagnostic[] = []): unknown {
   if (error instanceof PulumiStackNotFoundError) return new StackNotFoundError(id);
   if (error instanceof PulumiConcurrentUpdateError) return new ConcurrentUpdateError(id);
-  const violation = planViolation(error);
-  if (violation !== undefined) return new PlanViolationError(id, violation);
-  return error;
+  if (!(error instanceof CommandError)) return error;
+  const output = (error as unknown as { commandResult?: { stderr?: string } }).commandResult?.stderr || error.message;
+  const failure = parsePulumiFailure(output, diagnostics);
+  if (failure.kind === "plan-violation") return new PlanViolationError(id, failure.diagnostic);
+  if (failure.kind === "locked") return new ConcurrentUpdateError(id);
+  const detail = redactText(output);
+  const logFile = writeFailureLog(`pulumi-${operation.replace(/ /g, "-")}-${id.stack}`, detail);
+  return new PulumiOperationError(operation, `${id.project}/${id.stack}`, failure, detail, logFile, { cause: error });
 }
 
-/** The engine's sentence when `up --plan` meets a step the plan does not hold (step_generator.go). */
-function planViolation(error: unknown): string | undefined {
-  const text = error instanceof Error ? error.message : "";
-  const line = text.split("\n").find((l) => /violates plan|is not allowed by the plan|no plan for resource/.test(l));
-  return line?.trim().replace(/^error:\s*/, "").replace(/\.$/, "");
+/** How long to look for the CLI's own "^C received; cancelling" before passing an interruption on to it. */
+export const CLI_SIGNAL_GRACE_MS = 3_000;
+
+/**
+ * The Automation API's abort sends the CLI one SIGINT. A terminal's Ctrl-C has already
+ * reached the CLI (it shares the process group), and a second SIGINT would make it
+ * terminate at once, mid-operation ("^C received; terminating"): so the interruption is
+ * passed on only when the CLI has not said within CLI_SIGNAL_GRACE_MS that it is
+ * cancelling (a `kill` of this process alone, a CI runner's SIGTERM to it).
+ */
+function forwardInterruption(options: OperationOptions, onOutput: ((line: string) => void) | undefined): { signal?: AbortSignal; onOutput: (text: string) => void; done(): void } {
+  let heard = "";
+  let cliHeardIt = false;
+  const watch = (text: string) => {
+    heard = (heard + text).slice(-400);
+    if (/(\^C|SIGTERM) received; cancelling/.test(heard)) cliHeardIt = true;
+    onOutput?.(text);
+  };
+  const outer = options.signal;
+  if (outer === undefined) return { onOutput: watch, done: () => undefined };
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    timer = setTimeout(() => {
+      if (!cliHeardIt) controller.abort();
+    }, CLI_SIGNAL_GRACE_MS);
+  };
+  if (outer.aborted) onAbort();
+  else outer.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    onOutput: watch,
+    done: () => {
+      clearTimeout(timer);
+      outer.removeEventListener("abort", onAbort);
+    },
+  };
 }
 
 class AutomationStack implements Stack {
@@ -164,59 +211,84 @@ class AutomationStack implements Stack {
     private readonly backendOf: (stack: PulumiStack) => Promise<BackendInfo>,
   ) {}
 
-  private async guard<T>(action: () => Promise<T>): Promise<T> {
+  private async guard<T>(action: () => Promise<T>, operation: string, diagnostics?: EngineDiagnostic[]): Promise<T> {
     try {
       return await action();
     } catch (error) {
-      throw translate(error, this.id);
+      throw translate(error, this.id, operation, diagnostics);
+    }
+  }
+
+  /**
+   * An engine operation: the interruption passed on (forwardInterruption), the engine's
+   * diagnostics collected from its events (`onEvent` also gets every event), failures translated.
+   */
+  private async operate<T>(
+    operation: string,
+    options: OperationOptions,
+    onOutput: ((line: string) => void) | undefined,
+    run: (forwarded: { signal?: AbortSignal; onOutput: (text: string) => void; onEvent: (event: EngineEvent) => void }) => Promise<T>,
+    onEvent?: (event: EngineEvent) => void,
+  ): Promise<T> {
+    const forwarded = forwardInterruption(options, onOutput);
+    const diagnostics: EngineDiagnostic[] = [];
+    const collect = (event: EngineEvent) => {
+      const d = event.diagnosticEvent;
+      if (d !== undefined && (d.severity === "error" || d.severity === "warning")) diagnostics.push({ urn: d.urn, severity: d.severity, message: d.message });
+      onEvent?.(event);
+    };
+    try {
+      return await this.guard(() => run({ ...(forwarded.signal !== undefined ? { signal: forwarded.signal } : {}), onOutput: forwarded.onOutput, onEvent: collect }), operation, diagnostics);
+    } finally {
+      forwarded.done();
     }
   }
 
   async getConfig(key: string): Promise<string | undefined> {
-    const all = await this.guard(() => this.stack.getAllConfig());
+    const all = await this.guard(() => this.stack.getAllConfig(), "config");
     return all[key.includes(":") ? key : `${this.id.project}:${key}`]?.value;
   }
 
   setConfig(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
-    return this.guard(() => this.stack.setConfig(key, { value, secret: options.secret ?? false }, false));
+    return this.guard(() => this.stack.setConfig(key, { value, secret: options.secret ?? false }, false), "config set");
   }
 
   setAllConfig(values: Record<string, string>): Promise<void> {
     const config = Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, secret: false }]));
-    return this.guard(() => this.stack.setAllConfig(config, false));
+    return this.guard(() => this.stack.setAllConfig(config, false), "config set-all");
   }
 
   getTags(): Promise<Record<string, string>> {
-    return this.guard(() => this.stack.listTags());
+    return this.guard(() => this.stack.listTags(), "stack tag ls");
   }
 
   async setTags(tags: Record<string, string>): Promise<void> {
     // One CLI call per tag: Pulumi has no bulk tag verb, and concurrent calls would race on the stack's record.
-    for (const [key, value] of Object.entries(tags)) await this.guard(() => this.stack.setTag(key, value));
+    for (const [key, value] of Object.entries(tags)) await this.guard(() => this.stack.setTag(key, value), "stack tag set");
   }
 
   async removeTags(keys: readonly string[]): Promise<void> {
     // `pulumi stack tag rm` of a tag the stack doesn't have succeeds (stack_tag.go deletes from a map).
-    for (const key of keys) await this.guard(() => this.stack.removeTag(key));
+    for (const key of keys) await this.guard(() => this.stack.removeTag(key), "stack tag rm");
   }
 
   async qualifiedName(): Promise<string> {
-    const backend = await this.guard(() => this.backendOf(this.stack));
-    const organization = backend.kind === "cloud" ? await this.guard(() => this.stack.orgGetDefault()) : DIY_ORGANIZATION;
+    const backend = await this.guard(() => this.backendOf(this.stack), "whoami");
+    const organization = backend.kind === "cloud" ? await this.guard(() => this.stack.orgGetDefault(), "org get-default") : DIY_ORGANIZATION;
     return `${organization}/${this.id.project}/${this.id.stack}`;
   }
 
   async lockState(): Promise<StackLock> {
-    const backend = await this.guard(() => this.backendOf(this.stack));
+    const backend = await this.guard(() => this.backendOf(this.stack), "whoami");
     if (backend.kind === "file") return readFileLocks(backend.root!, this.id);
     if (backend.kind === "object-store") return { state: "unknown" };
     // Pulumi Cloud says whether an update is in progress, not whose.
-    const summary = (await this.guard(() => this.stack.workspace.listStacks())).find((s) => s.name === this.id.stack || s.name.endsWith(`/${this.id.stack}`));
+    const summary = (await this.guard(() => this.stack.workspace.listStacks(), "stack ls")).find((s) => s.name === this.id.stack || s.name.endsWith(`/${this.id.stack}`));
     return summary?.updateInProgress ? { state: "held", holders: [] } : { state: "free" };
   }
 
   async clearStaleLock(holder: LockHolder): Promise<void> {
-    const backend = await this.guard(() => this.backendOf(this.stack));
+    const backend = await this.guard(() => this.backendOf(this.stack), "whoami");
     if (backend.kind !== "file" || holder.lockId === undefined) {
       throw new Error(`Stack ${this.id.project}/${this.id.stack}: only a lock file of a file:// backend can be removed on its own; use pulumi cancel.`);
     }
@@ -224,48 +296,45 @@ class AutomationStack implements Stack {
   }
 
   async pendingOperations(): Promise<PendingOperation[]> {
-    const state = await this.guard(() => this.stack.exportStack());
+    const state = await this.guard(() => this.stack.exportStack(), "stack export");
     return pendingOperationsOf(state.deployment);
   }
 
   async resolvePendingOperations(resolutions: readonly PendingResolution[], onOutput?: (line: string) => void): Promise<void> {
-    const state = await this.guard(() => this.stack.exportStack());
+    const state = await this.guard(() => this.stack.exportStack(), "stack export");
     const { deployment, refresh } = resolvePendingIn(state.deployment, resolutions);
-    await this.guard(() => this.stack.importStack({ ...state, deployment }));
-    if (refresh.length > 0) await this.guard(() => this.stack.refresh({ target: refresh, ...(onOutput ? { onOutput } : {}) }));
+    await this.guard(() => this.stack.importStack({ ...state, deployment }), "stack import");
+    if (refresh.length > 0) await this.guard(() => this.stack.refresh({ target: refresh, ...(onOutput ? { onOutput } : {}) }), "refresh");
   }
 
   removeConfig(key: string): Promise<void> {
-    return this.guard(() => this.stack.removeConfig(key, false));
+    return this.guard(() => this.stack.removeConfig(key, false), "config rm");
   }
 
   async preview(onOutput?: (line: string) => void, options: PreviewOptions = {}): Promise<PreviewResult> {
     const steps: PreviewStep[] = [];
-    const result = await this.guard(() =>
-      this.stack.preview({
-        diff: true,
-        ...(options.savePlan !== undefined ? { plan: options.savePlan } : {}),
-        onEvent: (event: EngineEvent) => {
-          const meta = event.resourcePreEvent?.metadata;
-          if (meta === undefined) return;
-          steps.push({
-            urn: meta.urn,
-            type: meta.type,
-            op: meta.op as OpType as StepOp,
-            diffs: meta.diffs ?? [],
-            detailedPaths: Object.keys(meta.detailedDiff ?? {}),
-          });
-        },
-        ...(onOutput ? { onOutput } : {}),
-      }),
+    const result = await this.operate(
+      "preview",
+      options,
+      onOutput,
+      (forwarded) => this.stack.preview({ diff: true, ...(options.savePlan !== undefined ? { plan: options.savePlan } : {}), ...forwarded }),
+      (event: EngineEvent) => {
+        const meta = event.resourcePreEvent?.metadata;
+        if (meta === undefined) return;
+        steps.push({
+          urn: meta.urn,
+          type: meta.type,
+          op: meta.op as OpType as StepOp,
+          diffs: meta.diffs ?? [],
+          detailedPaths: Object.keys(meta.detailedDiff ?? {}),
+        });
+      },
     );
     return { changeSummary: result.changeSummary as PreviewResult["changeSummary"], steps, diffText: result.stdout };
   }
 
   async up(onOutput?: (line: string) => void, options: UpOptions = {}): Promise<UpResult> {
-    const result = await this.guard(() =>
-      this.stack.up({ diff: true, ...(options.plan !== undefined ? { plan: options.plan } : {}), ...(onOutput ? { onOutput } : {}) }),
-    );
+    const result = await this.operate("up", options, onOutput, (forwarded) => this.stack.up({ diff: true, ...(options.plan !== undefined ? { plan: options.plan } : {}), ...forwarded }));
     return {
       changeSummary: (result.summary.resourceChanges ?? {}) as UpResult["changeSummary"],
       outputs: toOutputs(result.outputs),
@@ -273,15 +342,15 @@ class AutomationStack implements Stack {
   }
 
   async outputs(): Promise<StackOutputs> {
-    return toOutputs(await this.guard(() => this.stack.outputs()));
+    return toOutputs(await this.guard(() => this.stack.outputs(), "stack output"));
   }
 
-  async destroy(onOutput?: (line: string) => void): Promise<void> {
-    await this.guard(() => this.stack.destroy(onOutput ? { onOutput } : {}));
+  async destroy(onOutput?: (line: string) => void, options: OperationOptions = {}): Promise<void> {
+    await this.operate("destroy", options, onOutput, (forwarded) => this.stack.destroy(forwarded));
   }
 
   remove(): Promise<void> {
-    return this.guard(() => this.stack.workspace.removeStack(this.id.stack));
+    return this.guard(() => this.stack.workspace.removeStack(this.id.stack), "stack rm");
   }
 }
 

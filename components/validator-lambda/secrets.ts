@@ -29,7 +29,9 @@ export function secretRegion(secretArn: string): string | undefined {
 export function secretsClientFor(secretArn: string): SecretsManagerClient {
   const region = secretRegion(secretArn);
   if (region === undefined) throw new Error(`${secretArn} is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>).`);
-  return new SecretsManagerClient({ region, retryMode: "standard", maxAttempts: 3 });
+  // Bounded like the driver's clients (automation/aws/bounded-http.ts, not loaded here): a silent
+  // endpoint fails the validation in seconds instead of holding it until Lambda's own timeout.
+  return new SecretsManagerClient({ region, retryMode: "standard", maxAttempts: 3, requestHandler: { connectionTimeout: 10_000, socketTimeout: 10_000 } });
 }
 
 /** Reads an RDS master-user secret (`{"username": …, "password": …}`). */

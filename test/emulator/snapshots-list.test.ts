@@ -60,7 +60,7 @@ describe("snapshots list (moto)", () => {
     await setup();
     const cases: Array<[string[], RegExp]> = [
       [["--db-instance", "nope"], /^error: Unknown DB instance "nope" in us-east-1: RDS has no instance, snapshot or automated backups by that name; check --db-instance/],
-      [["--stack", "prod"], /^error: Unknown environment stack prod: Stack gametracker\/prod does not exist/],
+      [["--stack", "prod"], /^error: Unknown environment stack prod: there is no gametracker\/prod stack in this Pulumi backend/],
       [[], /^error: No environment given: pass --stack <environment stack> or --db-instance/],
       [["--db-instance", "bad_name"], /^error: Invalid --db-instance "bad_name": it contains "_" \(only letters, digits and hyphens are allowed\)/],
     ];

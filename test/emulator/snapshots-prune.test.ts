@@ -120,7 +120,7 @@ describe("snapshots prune (moto)", () => {
       [[], "error: snapshots prune needs --keep-last N (how many of this tool's newest manual snapshots to keep), e.g. --keep-last 5.\n"],
       [["--keep-last", "-1"], 'error: Invalid --keep-last "-1": it must be a whole number of snapshots, 0 or more, e.g. --keep-last 5.\n'],
       [["--keep-last", "2.5"], 'error: Invalid --keep-last "2.5": it must be a whole number of snapshots, 0 or more, e.g. --keep-last 5.\n'],
-      [["--keep-last", "many"], 'error: Invalid --keep-last "(not a number)": it must be a whole number of snapshots, 0 or more, e.g. --keep-last 5.\n'],
+      [["--keep-last", "many"], 'error: Invalid --keep-last "many": it is not a number; give a whole number, e.g. --keep-last 5.\n'],
       [["--keep-last", "2", "--older-than", "30"], 'error: Invalid --older-than "30": it has no unit; use a whole number followed by a unit (w, d, h, m or s), e.g. 30d, 24h, 15m or 1h30m.\n'],
     ];
     for (const [flags, message] of cases) {

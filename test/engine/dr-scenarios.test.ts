@@ -8,8 +8,9 @@
  */
 import { expect } from "chai";
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { DescribeDBInstancesCommand, ModifyDBInstanceCommand } from "@aws-sdk/client-rds";
+import { CreateDBInstanceCommand, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand } from "@aws-sdk/client-rds";
 import { CreateSecurityGroupCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import type { MiddlewareStack } from "@smithy/types";
@@ -194,16 +195,21 @@ describe("engine scenarios: drill, restore, cut-over, rollback, resume, lock and
       proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
       proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
       const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => proc.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr })));
-      return { proc, done };
+      return { proc, done, stderr: () => stderr };
     };
     const hold = world.engine.levers.hold({ op: "create", type: "aws:rds/instance:Instance", preview: false });
-    const first = child(["restore", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--target-id", `${primary()}-resumed`, "--yes"]);
+    // --verbose: Pulumi's own output on stderr, to see what the CLI was told.
+    const first = child(["restore", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--target-id", `${primary()}-resumed`, "--yes", "--verbose"]);
     await hold.reached(120_000);
+    // SIGINT to this process alone, as `kill` or a CI runner sends it: the CLI did not get it, so it is passed on, once.
     first.proc.kill("SIGINT");
+    for (let i = 0; i < 400 && !first.stderr().includes("received; cancelling"); i++) await new Promise((r) => setTimeout(r, 25));
     hold.release();
     const interrupted = await first.done;
     expect(interrupted.code, interrupted.stderr).to.equal(1);
-    expect(interrupted.stderr).to.contain("warning: interrupted: stopping restore");
+    expect(interrupted.stderr).to.contain("warning: interrupted: waiting for the Pulumi update of restore stack");
+    expect(interrupted.stderr).to.contain("^C received; cancelling");
+    expect(interrupted.stderr).not.to.contain("received; terminating");
     const id = /--resume (\d{12}[a-z0-9]{4})/.exec(interrupted.stderr)?.[1];
     expect(id, interrupted.stderr).to.be.a("string");
     expect(await restoreStacks()).to.include(`dev-restore-${id}`);
@@ -233,6 +239,37 @@ describe("engine scenarios: drill, restore, cut-over, rollback, resume, lock and
     expect(await restoreStacks()).to.not.include(drillStack);
     expect((await instanceIds()).filter((i) => i.includes("-drill-"))).to.deep.equal([]);
     expect(await instanceIds()).to.include(primary());
+  });
+
+  it("a failed pulumi up reaches the operator as one sentence: the engine's diagnostic, the resource, the next command and the log of the full output", async () => {
+    const taken = `${primary()}-taken`;
+    // The identifier is free when the restore checks it, and taken by the time RDS is asked (another operator, a killed run's instance).
+    const hold = world.engine.levers.hold({ op: "create", type: "aws:rds/instance:Instance", preview: false });
+    const running = world.run(["restore", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--target-id", taken, "--yes"]);
+    await hold.reached(120_000);
+    await rds().send(new CreateDBInstanceCommand({ DBInstanceIdentifier: taken, Engine: "sqlserver-ex", DBInstanceClass: "db.t3.micro", AllocatedStorage: 20, MasterUsername: "admin", MasterUserPassword: "Passw0rd-not-used" }));
+    hold.release();
+    const result = await running;
+    expect(result.code).to.equal(1);
+    const errors = result.stderr.split("\n").filter((l) => l.startsWith("error: "));
+    expect(errors, result.stderr).to.have.length(1);
+    const id = /restore (\d{12}[a-z0-9]{4}):/.exec(result.stderr)![1]!;
+    const stack = `${RESTORE_PROJECT}/dev-restore-${id}`;
+    const sentence = new RegExp(
+      `^error: Restore stack ${stack} failed at step restore: pulumi up of ${stack} failed at aws:rds/instance:Instance \\S+: DB instance already exists \\(full output: (\\S+\\.log)\\) — continue with gametracker-dr restore --stack dev --resume ${id}, or remove it with gametracker-dr cleanup\\.$`,
+    );
+    expect(errors[0], errors[0]).to.match(sentence);
+    // No Automation API dump reaches the operator; the whole of it is in the log file, redacted.
+    expect(result.stderr).not.to.match(/code: -2|\n stdout:|\n stderr:|err\?:/);
+    const log = fs.readFileSync(sentence.exec(errors[0]!)![1]!, "utf8");
+    expect(log).to.contain("error: DB instance already exists").and.to.contain("Updating (dev-restore-");
+    expect(log).not.to.contain("Passw0rd");
+
+    // Leave the deployment as the other tests expect it: no stray restore stack or instance.
+    const leftover = await world.stacks().select({ project: RESTORE_PROJECT, stack: `dev-restore-${id}` });
+    await leftover.destroy();
+    await leftover.remove();
+    await rds().send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: taken, SkipFinalSnapshot: true }));
   });
 });
 

@@ -270,9 +270,29 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
       world.stacks.beforeNext(envId(), "up", () => handler!());
       const r = await run();
       expect(r.code, r.stderr).to.equal(0);
-      expect(r.stderr).to.contain("warning: stack dev is being updated; stopping now would leave the update half-applied, so it continues");
+      expect(r.stderr).to.contain(
+        "warning: interrupted: waiting for the update of stack dev to finish (it changes the Lambda's configuration, in seconds); press Ctrl-C again to cancel it (Pulumi stops after the steps in flight) and stop waiting",
+      );
       expect(await datasourceHost()).to.equal(restoredAddress);
       expect(uninstalled).to.equal(1);
+    });
+
+    it("a second Ctrl-C during the update cancels it: databaseSource stays where the update was going, and the sentence names the commands that finish or undo it", async () => {
+      world.stacks.beforeNext(envId(), "up", () => {
+        handler!();
+        handler!();
+      });
+      const r = await run();
+      expect(r.code).to.equal(1);
+      const unfinished = `databaseSource is ${restoreStack} and the update may be unfinished (perhaps locked, which the next run resolves) — run gametracker-dr cutover --to ${restoreStack} --stack dev to finish it, or gametracker-dr rollback --stack dev to go back`;
+      expect(r.stderr).to.contain(`warning: stopping: cancelling the update and not waiting longer than 2 s; ${unfinished}`);
+      expect(r.stderr.trimEnd().split("\n").pop()).to.equal(`error: The update of stack dev was cancelled: ${unfinished}.`);
+      expect(await databaseSource(world.stacks)).to.equal(restoreStack);
+      expect(await datasourceHost()).to.equal(primaryAddress);
+      // What it says finishes the cut-over.
+      const again = await run();
+      expect(again.code, again.stderr).to.equal(0);
+      expect(await datasourceHost()).to.equal(restoredAddress);
     });
   });
 

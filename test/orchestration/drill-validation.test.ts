@@ -220,7 +220,7 @@ describe("drill and restore with data validation (in-memory stacks + moto)", () 
       const report = result.json<DrillReport>();
       expect(report).to.deep.include({ outcome: "failed", failedStep: "validate" });
       expect(report.error).to.equal("Interrupted (SIGINT).");
-      expect(result.stderr).to.contain(`warning: interrupted: stopping drill ${drillId} once the current step settles, and cleaning up restore stack`);
+      expect(result.stderr).to.contain(`warning: interrupted: stopping the data validator, then the drill will destroy restore stack`);
       expect(report.cleanup.status).to.equal("destroyed");
       expect(aliveAtDestroy, "validator processes alive when the stack was destroyed").to.deep.equal([]);
       for (const pid of [shell, child]) expect(await eventuallyGone(pid), `process ${pid}`).to.equal(true);

@@ -105,7 +105,8 @@ describe("drill (in-memory stacks + moto)", () => {
     const json = JSON.parse(fs.readFileSync(path.join(reportDir, `drill-${drillId}.json`), "utf8"));
     expect(json).to.deep.equal(report);
     expect(fs.readFileSync(path.join(reportDir, `drill-${drillId}.md`), "utf8")).to.contain(`## Restore drill ${drillId}: ✅ passed`);
-    expect(result.stderr).to.contain(`drill ${drillId}: environment dev, source ${PRIMARY}, restore stack ${RESTORE_PROJECT}/${stackName}`);
+    expect(result.stderr).to.contain(`drill ${drillId}: environment dev, source ${PRIMARY}, instance`);
+    expect(result.stderr).to.contain(`created restore stack ${RESTORE_PROJECT}/${stackName} — if interrupted, continue with gametracker-dr drill --stack dev --resume ${drillId}`);
     expect(result.stderr).to.contain(`--resume ${drillId}`);
 
     // The restore stack ran the real program: created, its spec recorded, configured, up, its
@@ -246,7 +247,25 @@ describe("drill (in-memory stacks + moto)", () => {
     });
   });
 
-  it("Ctrl-C during the restore: the handler triggers the cleanup once, after the running update settles", async () => {
+  it("Ctrl-C during the restore: says what it waits for, and cleans up once the running update has stopped", async () => {
+    const interrupts = new FakeInterrupts();
+    h.stacks.beforeNext(stackName, "up", () => interrupts.fire());
+    const result = await h.run(["drill", "--stack", "dev", "--json"], { interrupts });
+    expect(result.code).to.equal(1);
+    const report = result.json<DrillReport>();
+    expect(report).to.deep.include({ outcome: "failed", failedStep: "restore" });
+    expect(report.error).to.contain("Interrupted (SIGINT)");
+    expect(report.cleanup.status).to.equal("destroyed");
+    expect(result.stderr).to.contain(
+      `warning: interrupted: waiting for the Pulumi update of restore stack ${RESTORE_PROJECT}/${stackName} to stop after the steps in flight (Pulumi records them; an RDS create or delete takes 10–40 minutes), then the drill will destroy restore stack ${RESTORE_PROJECT}/${stackName}; press Ctrl-C again to stop waiting (the drill then ends within 2 s and can be continued with gametracker-dr drill --stack dev --resume ${drillId})`,
+    );
+    expect(interrupts.uninstalled).to.equal(1);
+    expect(interrupts.handlers).to.deep.equal([]);
+    await expectCleanedUp();
+    await expectPrimaryUntouched();
+  });
+
+  it("a second Ctrl-C stops waiting: the drill ends at once, its stack left as a killed run leaves it, and --resume finishes it", async () => {
     const interrupts = new FakeInterrupts();
     h.stacks.beforeNext(stackName, "up", () => {
       interrupts.fire();
@@ -256,12 +275,14 @@ describe("drill (in-memory stacks + moto)", () => {
     expect(result.code).to.equal(1);
     const report = result.json<DrillReport>();
     expect(report).to.deep.include({ outcome: "failed", failedStep: "restore" });
-    expect(report.error).to.contain("Interrupted (SIGINT)");
-    expect(report.cleanup.status).to.equal("destroyed");
-    expect(result.stderr).to.contain(`warning: interrupted: stopping drill ${drillId} once the current step settles, and cleaning up restore stack ${RESTORE_PROJECT}/${stackName}`);
-    expect(result.stderr).to.contain(`warning: already stopping drill ${drillId}`);
-    expect(interrupts.uninstalled).to.equal(1);
+    const resume = `gametracker-dr drill --stack dev --resume ${drillId}`;
+    expect(result.stderr).to.contain(`warning: stopping: not waiting any longer (at most 2 s more for the step in flight); restore stack ${RESTORE_PROJECT}/${stackName} is left as a killed run leaves it — continue with ${resume}, or remove it with gametracker-dr cleanup`);
+    expect(report.cleanup.status).to.equal("failed");
+    expect(h.stacks.exists(restoreStack())).to.equal(true);
     expect(interrupts.handlers).to.deep.equal([]);
+
+    const resumed = await h.run(["drill", "--stack", "dev", "--resume", drillId, "--json"]);
+    expect(resumed.code, resumed.stderr).to.equal(0);
     await expectCleanedUp();
     await expectPrimaryUntouched();
   });
@@ -375,14 +396,14 @@ describe("drill (in-memory stacks + moto)", () => {
     });
 
     it("an unknown environment stack", async () => {
-      await refused(["drill", "--stack", "staging"], /^error: Unknown environment stack staging: Stack gametracker\/staging does not exist/);
+      await refused(["drill", "--stack", "staging"], /^error: Unknown environment stack staging: there is no gametracker\/staging stack in this Pulumi backend/);
     });
 
     it("no --stack, --from with --random-within, a bad --random-within, a bad --resume id, an unknown drill", async () => {
       await refused(["drill"], "drill needs --stack <environment stack> (e.g. --stack dev): the drill's restore stack is named after it and placed on its network.");
       await refused(["drill", "--stack", "dev", "--from", "latest", "--random-within", "7d"], "--from latest and --random-within 7d both choose the recovery point; pass only one of them.");
       await refused(["drill", "--stack", "dev", "--random-within", "7"], /^error: Invalid --random-within "7": it has no unit/);
-      await refused(["drill", "--stack", "dev", "--resume", "dev-drill-1"], /^error: --resume "dev-drill-1" is not a drill id/);
+      await refused(["drill", "--stack", "dev", "--resume", "dev-drill-1"], /^error: --resume "dev-drill-1" is not a run id/);
       await refused(["drill", "--stack", "dev", "--resume", "202001010000zzzz"], /^error: There is no drill 202001010000zzzz of environment dev: restore stack gametracker-restore\/dev-drill-202001010000zzzz does not exist/);
     });
 

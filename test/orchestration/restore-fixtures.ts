@@ -54,6 +54,8 @@ export interface RunOptions {
   ask?: (question: string) => Promise<boolean>;
   /** The Stacks the CLI sees (default the harness's MemoryStacks); the benchmark wraps it to time it. */
   stacks?: Stacks;
+  /** The CLI's AWS timeout in ms, below what --aws-timeout accepts (a silent endpoint's test). */
+  timeoutMs?: number;
 }
 
 export interface HarnessOptions {
@@ -137,7 +139,7 @@ export async function drillHarness(emulatorClients: (options?: AwsClientOptions)
     configureValidation: (validation) => environment("dev", {}, validation),
     run(argv, options = {}) {
       return runCli(argv, {
-        clients,
+        clients: options.timeoutMs === undefined ? clients : (o) => clients({ ...o, timeoutMs: options.timeoutMs }),
         ...(options.middleware ? { middleware: options.middleware } : {}),
         clock,
         stacks: () => options.stacks ?? stacks,

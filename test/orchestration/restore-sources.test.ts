@@ -143,7 +143,7 @@ describe("restore sources: retained backups of a deleted primary, snapshot copie
       [["--to-region", "us-east-1"], "error: --to-region us-east-1 is the region snapshot weekly-2 is already in"],
       [["--to-region", "us-west-2"], "error: DB snapshot weekly-2 already exists in us-west-2 (manual, available, a copy from us-east-1)"],
       [["--name", "no-such", "--to-region", "us-west-2"], "error: Snapshot no-such does not exist in us-east-1"],
-      [["--to-region", "west"], 'error: --to-region "west": it is not an AWS region name such as us-west-2.'],
+      [["--to-region", "west"], 'error: Invalid --to-region "west": it is not an AWS region name such as us-west-2; give the region to copy to (aws ec2 describe-regions lists them).'],
       [[], "error: snapshots copy needs --to-region <region>"],
     ] as const) {
       const refused = await h.run(["snapshots", "copy", "--stack", "dev", ...argv]);

@@ -4,6 +4,7 @@ import { newRunId } from "../../automation/restore/naming";
 import { RestoreResult } from "../../automation/restore/restore";
 import { ENVIRONMENT_PROJECT, isRestoreStackOf, RESTORE_PROJECT, restoreStackName, RestoreOutputNames } from "../../contracts/stacks";
 import { useEmulator } from "../support/emulator";
+import { FakeInterrupts } from "../support/interrupts";
 import { createSqlServerInstance, primaryFingerprint } from "../support/rds-fixtures";
 import { drillHarness, Harness, PRIMARY } from "./restore-fixtures";
 
@@ -117,6 +118,31 @@ describe("restore (in-memory stacks + moto)", () => {
     // Its recorded spec is reused, not rewritten; the program's config is written again from it.
     expect(h.stacks.history.filter((e) => e.verb === "createOrSelect" || e.verb === "setTags")).to.deep.equal([]);
     expect(h.stacks.history.filter((e) => e.verb === "setConfig").map((e) => e.key)).to.deep.equal(["aws:region", "gametracker-restore:spec"]);
+    expect(await instances()).to.deep.equal([PRIMARY, "gametracker-mssql-restore"]);
+  });
+
+  it("Ctrl-C twice while the update hangs: the run stops waiting after the update's grace, names the exact command, and --resume finishes it", async () => {
+    const interrupts = new FakeInterrupts();
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    // An update that does not stop when told (a stuck engine): the second press waits its 2 s grace and no longer.
+    h.stacks.beforeNext(stackName, "up", async () => {
+      interrupts.fire();
+      interrupts.fire();
+      await hung;
+    });
+    const stopped = await h.run(["restore", "--stack", "dev", "--from", "latest", "--yes"], { interrupts });
+    release();
+    expect(stopped.code).to.equal(1);
+    const resume = `gametracker-dr restore --stack dev --resume ${restoreId}`;
+    const left = `${RESTORE_PROJECT}/${stackName} is left as a killed run leaves it (perhaps locked, with a pending operation, which the next run resolves); continue with ${resume}, or remove it with gametracker-dr cleanup`;
+    expect(stopped.stderr.trimEnd().split("\n").pop()).to.equal(
+      `error: Restore stack ${RESTORE_PROJECT}/${stackName} failed at step restore: Interrupted (SIGINT) — stopped waiting for the Pulumi update of restore stack ${RESTORE_PROJECT}/${stackName}: ${left}.`,
+    );
+    expect(h.stacks.exists({ project: RESTORE_PROJECT, stack: stackName })).to.equal(true);
+
+    const resumed = await h.run(["restore", "--stack", "dev", "--resume", restoreId, "--json"]);
+    expect(resumed.code, resumed.stderr).to.equal(0);
     expect(await instances()).to.deep.equal([PRIMARY, "gametracker-mssql-restore"]);
   });
 });

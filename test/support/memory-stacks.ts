@@ -60,11 +60,13 @@ import {
   StackNotFoundError,
   StackOutputs,
   Stacks,
+  OperationOptions,
   StackSummary,
   StepOp,
   UpOptions,
   UpResult,
 } from "../../automation/stacks/port";
+import { PulumiOperationError } from "../../automation/stacks/pulumi-errors";
 import { forceNewProperties } from "../engine/standin/aws/schema";
 import { deepEqual, formatPath, isPlainObject, parsePath, Segment } from "./property-values";
 import { RegistrationOptions, runProgram } from "./pulumi-mocks";
@@ -535,12 +537,21 @@ export class MemoryStacks implements Stacks {
     this.history.push(entry);
   }
 
-  /** @internal Runs an operation with the levers and the lock check, one engine operation at a time. */
-  async operate<T>(id: StackId, verb: StackVerb, action: () => Promise<T>, engine = false): Promise<T> {
+  /**
+   * @internal Runs an operation with the levers and the lock check, one engine operation at a time.
+   * An engine operation whose `signal` is already aborted when it would start is cancelled
+   * before its first step, as the engine's own cancellation does ("update canceled"); one
+   * aborted while it runs finishes (in memory every step is the step in flight).
+   */
+  async operate<T>(id: StackId, verb: StackVerb, action: () => Promise<T>, engine = false, signal?: AbortSignal): Promise<T> {
     const run = async () => {
       const due = this.takeLevers(id, verb);
       for (const lever of due.filter((l) => !l.after)) await lever.run();
       if (engine && this.record(id).lock !== undefined) throw new ConcurrentUpdateError(id);
+      if (engine && signal?.aborted) {
+        const diagnostic = `${verb === "up" ? "update" : verb} canceled`;
+        throw new PulumiOperationError(verb, keyOf(id), { kind: "canceled", diagnostic, resource: undefined, pending: [] }, diagnostic, undefined);
+      }
       const result = await action();
       for (const lever of due.filter((l) => l.after)) await lever.run();
       return result;
@@ -785,6 +796,7 @@ class MemoryStack implements Stack {
         };
       },
       true,
+      options.signal,
     );
   }
 
@@ -819,10 +831,11 @@ class MemoryStack implements Stack {
         return { changeSummary: summary, outputs: structuredClone(this.owner.record(this.id).outputs) };
       },
       true,
+      options.signal,
     );
   }
 
-  async destroy(onOutput?: (line: string) => void): Promise<void> {
+  async destroy(onOutput?: (line: string) => void, options: OperationOptions = {}): Promise<void> {
     this.owner.log({ verb: "destroy", ...this.id });
     await this.owner.operate(
       this.id,
@@ -845,6 +858,7 @@ class MemoryStack implements Stack {
         record.lastUpdate = this.owner.now();
       },
       true,
+      options.signal,
     );
   }
 

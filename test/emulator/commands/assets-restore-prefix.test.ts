@@ -285,12 +285,12 @@ describeOnS3Emulators("assets restore-prefix", (emulator) => {
       [["--at", now, "--concurrency", "0"], "Invalid --concurrency 0"],
       [["--at", now, "--concurrency", "2.5"], "Invalid --concurrency 2.5"],
       [["--at", now, "--via", "batch"], "--via batch needs --batch-role-arn"],
-      [["--at", now, ...role], "--batch-role-arn only apply with --via batch"],
+      [["--at", now, ...role], "--batch-role-arn applies only with --via batch"],
       [["--at", now, "--via", "batch", "--batch-role-arn", "restore", "--report-bucket", "reports"], 'Invalid --batch-role-arn "restore"'],
       [["--at", now, "--via", "batch", ...role, "--report-bucket", "Bad_Bucket"], 'Invalid --report-bucket "Bad_Bucket"'],
       [["--at", now, "--via", "batch", ...role, "--report-bucket", "reports", "--batch-timeout", "90"], "--batch-timeout"],
       [["--at", now, "--manifest-out", "/nonexistent-dir/m.csv"], "Can't write the manifest"],
-      [["--at", now, "--via", "ship"], "Invalid values"],
+      [["--at", now, "--via", "ship"], `Invalid --via "ship": choose direct or batch.`],
     ];
     for (const [extra, message] of cases) {
       const r = await cli(["assets", "restore-prefix", "--bucket", BUCKET, ...extra]);

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { main } from "../../../automation/cli/main";
 import { CliCommand, CliCommandGroup } from "../../../automation/cli/command";
 import { ExitCode, OperationError, UsageError } from "../../../automation/errors";
+import { PulumiOperationError } from "../../../automation/stacks/pulumi-errors";
 import { ManualClock } from "../../support/manual-clock";
 
 function capture() {
@@ -23,7 +24,7 @@ const calls: string[] = [];
 const probe: CliCommand<{ what: string }> = {
   command: "probe <what>",
   describe: "test command",
-  builder: (y) => y.positional("what", { type: "string", choices: ["ok", "fail", "usage", "crash", "secret", "confirm"] }),
+  builder: (y) => y.positional("what", { type: "string", choices: ["ok", "fail", "usage", "crash", "secret", "confirm", "caused", "pulumi"] }),
   examples: [["$0 probe ok", "succeeds"]],
   async run(args, ctx) {
     calls.push(args.what);
@@ -39,6 +40,13 @@ const probe: CliCommand<{ what: string }> = {
         return ExitCode.ok;
       case "confirm":
         return (await ctx.confirm("Delete it?")) ? ExitCode.ok : ExitCode.failed;
+      case "caused":
+        throw new OperationError("the restore failed", { cause: new Error("the socket closed", { cause: Object.assign(new Error("read ECONNRESET"), { name: "SystemError" }) }) });
+      case "pulumi": {
+        const output = "Updating (dev):\n    error: DB instance already exists\n    password=hunter2\nResources:\n    2 errored";
+        const failure = { kind: "resource" as const, diagnostic: "DB instance already exists", resource: "aws:rds/instance:Instance db", pending: [] };
+        throw new OperationError("Restore stack s failed at step restore", { cause: new PulumiOperationError("up", "s", failure, output, "/tmp/l.log", { cause: new Error("code: -2 the whole dump again") }) });
+      }
       default:
         ctx.output.result({ ok: true, stack: args.stack ?? null }, () => "all good");
         return ExitCode.ok;
@@ -78,6 +86,19 @@ describe("cli main", () => {
     const c = capture();
     expect(await main(["probe", "crash", "--verbose"], c.deps, [probe])).to.equal(1);
     expect(c.stderr()).to.contain("error: unexpected").and.to.contain("at ");
+  });
+
+  it("--verbose prints what caused an error, down to a failed Pulumi run's full output (redacted), and not its raw dump twice", async () => {
+    let c = capture();
+    expect(await main(["probe", "caused"], c.deps, [probe])).to.equal(1);
+    expect(c.stderr()).to.equal("error: the restore failed\n");
+    c = capture();
+    await main(["probe", "caused", "--verbose"], c.deps, [probe]);
+    expect(c.stderr()).to.contain("caused by: Error: the socket closed\ncaused by: SystemError: read ECONNRESET\n");
+    c = capture();
+    await main(["probe", "pulumi", "--verbose"], c.deps, [probe]);
+    expect(c.stderr()).to.contain("caused by: PulumiOperationError: pulumi up of s failed at aws:rds/instance:Instance db: DB instance already exists (full output: /tmp/l.log).\nfull output of PulumiOperationError:\nUpdating (dev):");
+    expect(c.stderr()).not.to.contain("hunter2").and.not.to.contain("code: -2");
   });
 
   it("refuses unknown commands, unknown options and bad choices with exit 2 before running anything", async () => {

@@ -42,7 +42,7 @@ describe("restore naming", () => {
   });
 
   it("refuses a --resume value that is not a drill id", () => {
-    expect(() => parseRunId("dev-drill-1")).to.throw(UsageError, '--resume "dev-drill-1" is not a drill id; pass the id printed when the drill started');
+    expect(() => parseRunId("dev-drill-1")).to.throw(UsageError, '--resume "dev-drill-1" is not a run id; pass the id printed when the drill or restore started');
     expect(parseRunId("202611251200k3x9")).to.equal("202611251200k3x9");
   });
 

@@ -28,13 +28,15 @@ describe("drill step recorder and interruption", () => {
     ]);
   });
 
-  it("an interruption triggers once and makes the current wait give up, while the work itself continues", async () => {
+  it("an interruption counts its presses and makes the current wait give up at the first, while the work itself continues", async () => {
     const interruption = new Interruption();
     let finish!: (v: string) => void;
     const work = new Promise<string>((resolve) => (finish = resolve));
     const raced = interruption.race(work);
-    expect(interruption.trigger()).to.equal(true);
-    expect(interruption.trigger()).to.equal(false);
+    expect(interruption.trigger()).to.equal(1);
+    expect(interruption.abandoned).to.equal(false);
+    expect(interruption.trigger()).to.equal(2);
+    expect(interruption.abandoned).to.equal(true);
     let error: unknown;
     try {
       await raced;

@@ -49,6 +49,6 @@ describe("snapshots copy: the pure decisions", () => {
       "--kms-key arn:aws:kms:eu-west-1:123456789012:key/k is a key of eu-west-1, but the copy is made in us-west-2; pass a key of us-west-2.",
     );
     expect(problem(snap({ engine: "sqlserver-ex" }), { toRegion: "us-west-2", kmsKeyId: "alias/x" })).to.contain("SQL Server Express, which has no encryption at rest");
-    expect(problem(snap(), { toRegion: "mars-1" })).to.equal('--to-region "mars-1": it is not an AWS region name such as us-west-2.');
+    expect(problem(snap(), { toRegion: "mars-1" })).to.equal('Invalid --to-region "mars-1": it is not an AWS region name such as us-west-2; give the region to copy to (aws ec2 describe-regions lists them).');
   });
 });
