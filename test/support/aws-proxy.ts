@@ -120,21 +120,21 @@ export class AwsProxy {
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.endpoint;
+  }
+
+  /** The proxy's URL, once listening: what AWS_ENDPOINT_URL names. */
+  get endpoint(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error("the proxy is not listening yet");
+    return `http://127.0.0.1:${address.port}`;
   }
 
   /** The next matching request (after `skip`) waits until released: its request before moto sees it, or (`at: "answer"`) moto's answer, when `answered` accepts it. */
   hold(match: AwsMatch, options: { at?: "request" | "answer"; answered?: (status: number, body: string) => boolean } = {}): Hold {
-    const rule: Rule = { match, kind: "hold", at: options.at ?? "request", ...(options.answered ? { answered: options.answered } : {}), seen: 0, reached: false, released: false, waiters: [], onReached: [] };
-    this.rules.push(rule);
+    const rule = this.add({ match, kind: "hold", at: options.at ?? "request", ...(options.answered ? { answered: options.answered } : {}) });
     return {
-      reached: (timeoutMs = 60_000) =>
-        rule.reached
-          ? Promise.resolve()
-          : new Promise<void>((resolve, reject) => {
-              const timer = setTimeout(() => reject(new Error(`no request reached the proxy's hold ${JSON.stringify(match)} within ${timeoutMs} ms`)), timeoutMs);
-              rule.onReached.push(() => (clearTimeout(timer), resolve()));
-            }),
+      reached: (timeoutMs) => this.reached(rule, timeoutMs),
       release: () => {
         rule.released = true;
         for (const w of rule.waiters.splice(0)) w();
@@ -142,9 +142,24 @@ export class AwsProxy {
     };
   }
 
-  /** Every matching request from now on is taken and never answered. */
-  hang(match: AwsMatch): void {
-    this.rules.push({ match, kind: "hang", at: "request", seen: 0, reached: false, released: false, waiters: [], onReached: [] });
+  /** Every matching request from now on (after `skip`) is taken and never answered; `reached` resolves at the first. */
+  hang(match: AwsMatch): Pick<Hold, "reached"> {
+    const rule = this.add({ match, kind: "hang", at: "request" });
+    return { reached: (timeoutMs) => this.reached(rule, timeoutMs) };
+  }
+
+  private add(rule: Pick<Rule, "match" | "kind" | "at" | "answered">): Rule {
+    const full: Rule = { ...rule, seen: 0, reached: false, released: false, waiters: [], onReached: [] };
+    this.rules.push(full);
+    return full;
+  }
+
+  private reached(rule: Rule, timeoutMs = 60_000): Promise<void> {
+    if (rule.reached) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no request reached the proxy's ${rule.kind} ${JSON.stringify(rule.match)} within ${timeoutMs} ms`)), timeoutMs);
+      rule.onReached.push(() => (clearTimeout(timer), resolve()));
+    });
   }
 
   /** Forgets every rule (what is held stays held: release it, or close the proxy) and the request log. */
@@ -165,12 +180,8 @@ export class AwsProxy {
   private ruleFor(request: AwsRequest, at: Rule["at"]): Rule | undefined {
     for (const rule of this.rules) {
       if (rule.at !== at || !matches(rule.match, request)) continue;
-      if (rule.kind === "hang") return rule;
-      if (rule.reached) continue;
-      if (at === "request") {
-        rule.seen += 1;
-        if (rule.seen <= (rule.match.skip ?? 0)) continue;
-      }
+      if (rule.kind === "hold" && rule.reached) continue;
+      if (at === "request" && rule.seen++ < (rule.match.skip ?? 0)) continue;
       return rule;
     }
     return undefined;
@@ -192,7 +203,7 @@ export class AwsProxy {
       this.requests.push(request);
       const rule = this.ruleFor(request, "request");
       if (rule?.kind === "hang") {
-        this.parked.add(res);
+        void this.park(rule, res);
         return;
       }
       const go = () => this.forward(req, body, request, res);
