@@ -4,12 +4,16 @@
  * answering (the union of the stand-in's request intervals) and the rest — engine,
  * program, plugin start-ups and gRPC. Scenarios: the stand-in aws plugin's start-up alone,
  * a two-resource stack, and every component of the environment (up, no-change preview, an
- * in-place update of the Lambda's environment, its preview).
+ * in-place update of the Lambda's environment, its preview); then the DR scenarios through
+ * the CLI in-process on the inline program, and the cut-over and rollback again on the
+ * production path (bin/gametracker-dr.js as an OS process, index.ts run by the Node.js
+ * language host), side by side.
  */
 import { spawn } from "node:child_process";
 import * as aws from "@pulumi/aws";
 import * as path from "node:path";
 import { table } from "../automation/output";
+import { gametrackerDr } from "../test/support/engine/dr-process";
 import { EngineSession } from "../test/support/engine/harness";
 import { standinPlugins } from "../test/support/engine/plugins";
 import { componentsProgram } from "../test/support/engine/programs";
@@ -99,10 +103,23 @@ const bench: Benchmark = {
       await step("cutover --preview-only", ["cutover", "--stack", "dev", "--to", to, "--preview-only"]);
       const cut = await step("cutover (preview + guard + up + Lambda read back)", ["cutover", "--stack", "dev", "--to", to, "--yes"]);
       await step("rollback", ["rollback", "--stack", "dev", "--yes"]);
+      // The same two on the production path: bin/gametracker-dr.js as an OS process, the
+      // environment program run by the Node.js language host for the preview and the update.
+      if (session.languageHostUnavailable === undefined) {
+        const osProcess = async (label: string, argv: string[]) => {
+          const { result, timing } = await session.timed(() => gametrackerDr(session, argv).done);
+          if (result.code !== 0) throw new Error(`${argv.join(" ")} failed: ${result.stderr}`);
+          scenarioRows.push(row(label, timing));
+        };
+        await osProcess("cutover, production path (bin/, language host)", ["cutover", "--stack", "dev", "--to", to, "--yes"]);
+        await osProcess("rollback, production path (bin/, language host)", ["rollback", "--stack", "dev", "--yes"]);
+      } else console.log(`production-path rows skipped: ${session.languageHostUnavailable}`);
       dns.destroy();
       console.log(table(["scenario", "wall", "engine+program", "moto", "moto requests", "plugin starts (ms)"], scenarioRows));
       const cutover = scenarioRows.find((r) => r[0]!.startsWith("cutover (preview"))!;
       console.log(`cut-over's own time on the engine: ${cutover[1]} wall, ${cutover[2]} engine+program (target <= 15 s)${cut.code === 0 ? "" : " FAILED"}`);
+      const production = scenarioRows.find((r) => r[0]!.startsWith("cutover, production path"));
+      if (production !== undefined) console.log(`the same cut-over on the production path: ${production[1]} wall (its program started by the language host for the preview and the update, the CLI's own start-up)`);
       session.cleanup();
     } finally {
       await moto.stop();
