@@ -8,9 +8,8 @@
  * create left behind); after `up`, before verify (nothing left but the stack).
  */
 import { table } from "../automation/output";
-import { EngineSession } from "../test/support/engine/harness";
 import { gametrackerDr, pulumiUp } from "../test/support/engine/dr-process";
-import { startMoto } from "../test/support/moto";
+import { median, withEngineSession } from "./support/engine-session";
 import type { ControlRule } from "../test/engine/standin/control";
 import type { Benchmark } from "./run";
 
@@ -21,21 +20,12 @@ const KILL_POINTS: Array<{ label: string; lever: Pick<ControlRule, "op" | "type"
   { label: "after up, before verify", lever: { op: "diff", type: "aws:rds/instance:Instance" } },
 ];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 const bench: Benchmark = {
   title: "SIGKILL of a restore (the CLI, the engine, the plugins) to a finished --resume, beside an uninterrupted restore",
-  async run() {
-    process.env.AWS_ACCESS_KEY_ID ??= "testing";
-    process.env.AWS_SECRET_ACCESS_KEY ??= "testing";
-    process.env.AWS_REGION ??= "us-east-1";
-    const moto = await startMoto();
-    process.env.AWS_ENDPOINT_URL = moto.endpoint;
-    process.env.GAMETRACKER_TEST_MOTO = moto.endpoint;
-    try {
-      const session = await EngineSession.start((l) => console.log(l));
-      if ("unavailable" in session) return void console.log(`skipped: ${session.unavailable}`);
+  run: () =>
+    withEngineSession(async (session) => {
       if (session.languageHostUnavailable !== undefined) return void console.log(`skipped: ${session.languageHostUnavailable}`);
       await session.fresh();
       await pulumiUp(session, "dev");
@@ -73,11 +63,7 @@ const bench: Benchmark = {
         );
       }
       console.log(table([`SIGKILL to a finished --resume (${RUNS} runs)`, "median", "range", "note"], rows));
-      session.cleanup();
-    } finally {
-      await moto.stop();
-    }
-  },
+    }),
 };
 
 export default bench;

@@ -14,11 +14,9 @@ import * as aws from "@pulumi/aws";
 import * as path from "node:path";
 import { table } from "../automation/output";
 import { gametrackerDr } from "../test/support/engine/dr-process";
-import { EngineSession } from "../test/support/engine/harness";
 import { standinPlugins } from "../test/support/engine/plugins";
 import { componentsProgram } from "../test/support/engine/programs";
 import { OperationTiming } from "../test/support/engine/timings";
-import { startMoto } from "../test/support/moto";
 import { AwsClientOptions, createAwsClients } from "../automation/aws/clients";
 import { restoreProgram } from "../automation/restore/program";
 import { ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../contracts/stacks";
@@ -26,6 +24,7 @@ import { environmentProgram } from "../environment-program";
 import { runCli } from "../test/support/cli";
 import { ManualClock } from "../test/support/manual-clock";
 import { rdsEndpointDns } from "../test/support/rds-dns";
+import { median, withEngineSession } from "./support/engine-session";
 import type { Benchmark } from "./run";
 
 async function pluginStartMs(binary: string): Promise<number> {
@@ -37,7 +36,6 @@ async function pluginStartMs(binary: string): Promise<number> {
   return ms;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function row(label: string, t: OperationTiming): string[] {
   return [label, `${t.wallMs} ms`, `${t.engineAndProgramMs} ms`, `${t.motoMs} ms`, String(t.motoCalls), t.pluginStarts.join("/") || "-"];
@@ -45,16 +43,8 @@ function row(label: string, t: OperationTiming): string[] {
 
 const bench: Benchmark = {
   title: "engine operations on the real CLI with the stand-in providers: wall = engine+program + moto",
-  async run() {
-    process.env.AWS_ACCESS_KEY_ID ??= "testing";
-    process.env.AWS_SECRET_ACCESS_KEY ??= "testing";
-    process.env.AWS_REGION ??= "us-east-1";
-    const moto = await startMoto();
-    process.env.AWS_ENDPOINT_URL = moto.endpoint;
-    process.env.GAMETRACKER_TEST_MOTO = moto.endpoint;
-    try {
-      const session = await EngineSession.start((l) => console.log(l));
-      if ("unavailable" in session) return void console.log(`skipped: ${session.unavailable}`);
+  run: () =>
+    withEngineSession(async (session, moto) => {
       const { binDir } = await standinPlugins();
       const starts: number[] = [];
       for (let i = 0; i < 7; i++) starts.push(await pluginStartMs(path.join(binDir, "pulumi-resource-aws")));
@@ -120,11 +110,7 @@ const bench: Benchmark = {
       console.log(`cut-over's own time on the engine: ${cutover[1]} wall, ${cutover[2]} engine+program (target <= 15 s)${cut.code === 0 ? "" : " FAILED"}`);
       const production = scenarioRows.find((r) => r[0]!.startsWith("cutover, production path"));
       if (production !== undefined) console.log(`the same cut-over on the production path: ${production[1]} wall (its program started by the language host for the preview and the update, the CLI's own start-up)`);
-      session.cleanup();
-    } finally {
-      await moto.stop();
-    }
-  },
+    }),
 };
 
 export default bench;
