@@ -3,9 +3,11 @@
  * (checkout.ts) and `pulumi` itself, each as an OS process in its own process group
  * (a session of its own), as a user's shell or a CI step starts them. What a test
  * machine lacks comes from outside the product: AWS is moto (or the test's proxy in front
- * of it, aws-proxy.ts), and DNS for moto's RDS endpoints is a `--require` preload through
- * NODE_OPTIONS (rds-dns-preload.ts). The backend, passphrase, PATH (the stand-in plugins,
- * the language host, the CLI) are the harness's envVars.
+ * of it, aws-proxy.ts); DNS for moto's RDS endpoints and RDS's automated backups where moto
+ * falls short are `--require` preloads through NODE_OPTIONS (rds-dns-preload.ts,
+ * rds-backups-preload.ts), which the processes the CLI starts don't get. The backend,
+ * passphrase and PATH (the stand-in plugins, the language host, the CLI) are the harness's
+ * envVars.
  *
  * Every process a run starts carries a marker in its environment (GAMETRACKER_TEST_RUN),
  * inherited by pulumi, the language host, the program and the plugins, which run in
@@ -161,7 +163,7 @@ export interface DrProcessOptions {
 export function gametrackerDr(engine: Engine, args: string[], options: DrProcessOptions = {}): RunningProcess {
   const checkout = engine.checkout();
   const before = process.env.NODE_OPTIONS ?? "";
-  const preload = `--require ${path.join(REPO_ROOT, "register-ts.js")} --require ${path.join(__dirname, "rds-dns-preload.ts")}`;
+  const preload = ["register-ts.js", "test/support/engine/rds-dns-preload.ts", "test/support/engine/rds-backups-preload.ts"].map((file) => `--require ${path.join(REPO_ROOT, file)}`).join(" ");
   return new RunningProcess(process.execPath, [path.join(checkout, "bin", "gametracker-dr.js"), ...args], {
     cwd: checkout,
     env: {
