@@ -47,7 +47,7 @@ export const AWAITED = {
   tempFiles: {
     who: "engineer F",
     what: "the next restore-prefix removes a killed run's temp plan files and aborts or names its open multipart uploads (issue 18 §1)",
-    ready: false,
+    ready: true,
   },
 } satisfies Record<string, AwaitedWork>;
 
