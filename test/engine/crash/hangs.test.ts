@@ -18,16 +18,18 @@ interface HangCase {
   command: string[];
   /** Only these calls hang (default: every call to the service). */
   match?: Omit<AwsMatch, "service">;
+  /** A drill says why it failed in its report (`--json`: `error`), not on stderr. */
+  drill?: true;
 }
 
 const CASES: HangCase[] = [
   { service: "rds", command: ["restore", "--stack", "dev", "--from", "latest", "--yes"] },
-  { service: "rds", command: ["drill", "--stack", "dev", "--from", "latest"] },
+  { service: "rds", command: ["drill", "--stack", "dev", "--from", "latest", "--json"], drill: true },
   { service: "rds", command: ["snapshots", "list", "--stack", "dev"] },
   { service: "rds", command: ["check", "--stack", "dev"] },
   { service: "rds", command: ["cleanup", "--older-than", "1h", "--dry-run"] },
   { service: "ec2", command: ["restore", "--stack", "dev", "--from", SNAPSHOT, "--yes"] },
-  { service: "ec2", command: ["drill", "--stack", "dev", "--from", SNAPSHOT] },
+  { service: "ec2", command: ["drill", "--stack", "dev", "--from", SNAPSHOT, "--json"], drill: true },
   { service: "lambda", command: ["rollback", "--stack", "dev", "--yes"] },
   { service: "s3", command: ["assets", "restore-prefix", "--stack", "dev", "--prefix", "characters/", "--at", "2026-01-01T00:00:00Z", "--dry-run"] },
   { service: "s3", command: ["assets", "versions", "characters/1/portrait.png", "--stack", "dev"] },
@@ -45,10 +47,11 @@ describe("crash tier: a silent AWS service, for each command that calls it, on d
       await silent.reached(1_000);
       const endpoint = new URL(world.proxy.endpoint);
       expect(run.code, run.stderr).to.equal(1);
-      const error = run.stderr.trimEnd().split("\n").filter((l) => l.startsWith("error: "));
+      const error = c.drill ? [`error: ${run.json<{ error?: string }>().error}`] : run.stderr.trimEnd().split("\n").filter((l) => l.startsWith("error: "));
       expect(error, run.stderr).to.have.length(1);
       expect(error[0]).to.match(/^error: [^\n]+\.$/);
       expect(error[0]).to.contain(endpoint.host);
+      if (c.drill) expect(run.json()).to.deep.include({ outcome: "failed", failedStep: "choose" });
       expect(run.stderr, "no advice to resume a run that made nothing").not.to.contain("--resume");
       expect(world.restoreStacks()).to.deep.equal([]);
       expect(await world.instances()).to.deep.equal(instances);
