@@ -55,6 +55,7 @@ export function ensureBuiltCli(log: (line: string) => void = () => {}): void {
 
 /** Makes `dir` a runnable checkout (see the header); idempotent. Returns `dir`. */
 export function makeCheckout(dir: string): string {
+  if (fs.existsSync(path.join(dir, "dist"))) return dir;
   ensureBuiltCli((line) => process.stderr.write(`${line}\n`));
   for (const entry of LINKED) {
     const at = path.join(dir, entry);
