@@ -17,9 +17,14 @@ import { restoreProgram } from "../../automation/restore/program";
 import { RestoreResult } from "../../automation/restore/restore";
 import { configureRestoreStack, readRestoreSpec } from "../../automation/restore/restore-stack";
 import { EnvironmentOutputNames, RESTORE_PROJECT } from "../../contracts/stacks";
-import { gametrackerDr, pulumiPreview, pulumiUp } from "../support/engine/dr-process";
+import { environmentProgram } from "../../environment-program";
+import { runCli } from "../support/cli";
+import { pulumiPreview, pulumiUp } from "../support/engine/dr-process";
 import { expectEnvironmentAsConfigured } from "../support/engine/environment-checks";
 import { useEngine } from "../support/engine/harness";
+import { MotoLambdaRuntime } from "../support/lambda-runtime";
+import { rdsEndpointDns } from "../support/rds-dns";
+import { uploadedCodeDir } from "./standin/control";
 
 describe("engine tier, production path: pulumi up -s prod and -s prod-dr through the Node.js language host", function () {
   this.timeout(5 * 60_000);
@@ -35,25 +40,46 @@ describe("engine tier, production path: pulumi up -s prod and -s prod-dr through
     expect(preview.code, `pulumi preview -s ${stack} --expect-no-changes:\n${preview.stdout}\n${preview.stderr}`).to.equal(0);
   };
 
-  it("prod: up makes the environment in moto as Pulumi.prod.yaml says, the next preview changes nothing, and an encrypted restore's next preview plans nothing; then prod-dr, its standby in us-west-2, the same", async () => {
+  it("prod: up makes the environment in moto as Pulumi.prod.yaml says, the next preview changes nothing, and an encrypted restore (its data validated by the bundled validator, failing honestly at the connection) plans nothing next; then prod-dr, its standby in us-west-2, the same", async () => {
     await expectEnvironmentAsConfigured(engine, "prod", await pulumiUp(engine, "prod"));
     await noChanges("prod");
 
     // An encrypted backup restores encrypted; the restore stack declares it, so its next
     // update plans nothing (storageEncrypted and kmsKeyId force a replacement when they differ).
-    const restored = await gametrackerDr(engine, ["restore", "--stack", "prod", "--from", "snapshot:gametracker-manual-backup-v1", "--yes", "--json"]).done;
-    expect(restored.code, restored.stderr).to.equal(0);
-    const result = restored.json<RestoreResult>();
-    const east = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1" });
+    // In-process: the bundled validator the engine deploys runs from the code the stand-in
+    // uploaded, in the test-only Lambda runtime, which sits in the CLI's AWS clients.
+    const aws = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1" });
+    const runtime = new MotoLambdaRuntime(() => aws.lambda, { uploadedCodeDir: uploadedCodeDir(engine.levers.dir) });
     try {
-      expect((await east.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: result.targetInstance }))).DBInstances![0]!.StorageEncrypted).to.equal(true);
+      const world = () => engine.stacks({ environmentProgram: async () => environmentProgram(), inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
+      const restored = await runCli(["restore", "--stack", "prod", "--from", "snapshot:gametracker-manual-backup-v1", "--yes", "--json"], {
+        clients: (o) => createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", ...o, middleware: runtime.middleware }),
+        stacks: world,
+        resolver: rdsEndpointDns(aws.rds),
+      });
+      const result = restored.json<RestoreResult>();
+      // Pulumi.prod.yaml's validationWith bundled: the SQL validator ran beside the restored
+      // instance with prod's checks and, with no SQL Server to reach here, failed honestly
+      // at the connection; every other check passed and the instance is kept (exit 1).
+      expect(restored.code, restored.stderr).to.equal(1);
+      expect(runtime.invocations.map((i) => i.functionName)).to.deep.equal([`${result.stackName}-validator`]);
+      const failed = result.checks.filter((c) => c.status === "fail");
+      expect(failed.map((c) => c.name.replace(/ \(Lambda function .*\)$/, "")), JSON.stringify(result.checks)).to.deep.equal([
+        "data validated by the bundled SQL validator",
+        `connect to ${result.endpoint!.address}:1433 over TLS with the master user`,
+      ]);
+      expect(failed[1]!.actual).to.match(/ENOTFOUND/);
+      const instance = (await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: result.targetInstance }))).DBInstances![0]!;
+      expect(instance.StorageEncrypted).to.equal(true);
+      // From a fresh process, as the next `restore --resume` or a reviewer would run it.
+      const restoreStack = await world().select({ project: RESTORE_PROJECT, stack: result.stackName });
+      await configureRestoreStack(restoreStack, await readRestoreSpec(restoreStack));
+      const planned = (await restoreStack.preview()).steps.filter((step) => step.op !== "same");
+      expect(planned, JSON.stringify(planned, null, 1)).to.deep.equal([]);
     } finally {
-      east.destroy();
+      runtime.cleanup();
+      aws.destroy();
     }
-    const next = await engine.stacks({ inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } }).select({ project: RESTORE_PROJECT, stack: result.stackName });
-    await configureRestoreStack(next, await readRestoreSpec(next));
-    const planned = (await next.preview()).steps.filter((step) => step.op !== "same");
-    expect(planned, JSON.stringify(planned, null, 1)).to.deep.equal([]);
 
     // prod-dr, as the runbook prepares it: no database of its own, its DB subnet group and
     // an API waiting for one (databaseSource none), in us-west-2.
