@@ -4,9 +4,11 @@
  * one after the other but the second beside the first test process:
  *
  *   emulators: moto and s3-pit-restore into .venv-moto, versitygw into ~/.cache/gametracker-dr
- *   engine:    the Pulumi CLI (built from the Go module proxy when missing) and the stand-in
- *              provider plugins; a missing CLI with no Go to build it is not an error here:
- *              the engine tests then skip with that sentence
+ *   engine:    the Pulumi CLI and the Node.js language host (each built from the Go module
+ *              proxy when missing), the stand-in provider plugins, and dist/ when it is older
+ *              than the sources (the crash tier runs bin/gametracker-dr.js); a missing CLI or
+ *              host with no Go to build it is not an error here: the tests that need it then
+ *              skip with that sentence
  *
  * With no argument, both.
  */
@@ -15,6 +17,8 @@ import { ensureVersitygw } from "../test/support/versitygw";
 import { ensurePulumiCli, PulumiCliUnavailableError } from "../test/support/engine/pulumi-cli";
 import { standinPlugins } from "../test/support/engine/plugins";
 import { errorMessage } from "../automation/errors";
+import { ensureBuiltCli } from "../test/support/engine/checkout";
+import { ensureLanguageHost, LanguageHostUnavailableError } from "../test/support/engine/language-host";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -32,7 +36,15 @@ async function main(part: string | undefined): Promise<void> {
   } catch (error) {
     if (!(error instanceof PulumiCliUnavailableError)) throw error;
     log(`engine tests will be skipped: ${error.message}`);
+    return;
   }
+  try {
+    log(`Node.js language host: ${ensureLanguageHost(log)}`);
+  } catch (error) {
+    if (!(error instanceof LanguageHostUnavailableError)) throw error;
+    log(`the engine tests of the production paths will be skipped: ${error.message}`);
+  }
+  ensureBuiltCli(log);
 }
 
 main(process.argv[2]).catch((error: unknown) => {

@@ -1,15 +1,13 @@
 /**
- * Engine scenarios of issue 9 §4: the drill, restore → cut-over → rollback, a restore
- * interrupted and resumed by another OS process, the engine's own lock refusing a second
- * update, and cleanup of leftovers — all on an environment deployed by the REAL program
- * from Pulumi.dev.yaml through the real engine, with state asserted in moto and in the
- * backend. One deployment serves the describe(); the tests build on each other's state
+ * Engine scenarios of issue 9 §4: the drill, restore → cut-over → rollback, the engine's
+ * own lock refusing a second update, and cleanup of leftovers — all on an environment
+ * deployed by the REAL program from Pulumi.dev.yaml through the real engine, with state
+ * asserted in moto and in the backend (a restore interrupted in one OS process and resumed
+ * by another: the crash tier, test/engine/crash/). One deployment serves the describe(); the tests build on each other's state
  * only where they say so.
  */
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { CreateDBInstanceCommand, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand } from "@aws-sdk/client-rds";
 import { CreateSecurityGroupCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
@@ -19,9 +17,7 @@ import { DrillReport } from "../../automation/drill/report";
 import { RestoreResult } from "../../automation/restore/restore";
 import { checkIdsFor } from "../../automation/restore/verify";
 import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, EnvironmentOutputNames, RESTORE_PROJECT } from "../../contracts/stacks";
-import { REPO_ROOT } from "../support/moto";
 import { primaryFingerprint } from "../support/rds-fixtures";
-import { ENGINE_WORKDIR_VARIABLE } from "../support/engine/cli-process";
 import { useDeployedEnvironment } from "../support/engine/deployed-environment";
 import { readRecords } from "../support/engine/timings";
 import type { OperationRecord } from "./standin/metrics";
@@ -181,46 +177,6 @@ describe("engine scenarios: drill, restore, cut-over, rollback, resume, lock and
     const again = await env.preview();
     expect(again.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.type}`)).to.deep.equal(["discard pulumi:pulumi:StackReference"]);
     await env.up();
-  });
-
-  it("a restore interrupted in one OS process (SIGINT mid-update) is resumed by another from the stack's recorded spec", async () => {
-    const child = (args: string[]) => {
-      const proc = spawn(process.execPath, ["--require", path.join(REPO_ROOT, "register-ts.js"), path.join(REPO_ROOT, "test/support/engine/cli-process.ts"), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...world.engine.envVars, [ENGINE_WORKDIR_VARIABLE]: world.engine.workDir },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => proc.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr })));
-      return { proc, done, stderr: () => stderr };
-    };
-    const hold = world.engine.levers.hold({ op: "create", type: "aws:rds/instance:Instance", preview: false });
-    // --verbose: Pulumi's own output on stderr, to see what the CLI was told.
-    const first = child(["restore", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--target-id", `${primary()}-resumed`, "--yes", "--verbose"]);
-    await hold.reached(120_000);
-    // SIGINT to this process alone, as `kill` or a CI runner sends it: the CLI did not get it, so it is passed on, once.
-    first.proc.kill("SIGINT");
-    for (let i = 0; i < 400 && !first.stderr().includes("received; cancelling"); i++) await new Promise((r) => setTimeout(r, 25));
-    hold.release();
-    const interrupted = await first.done;
-    expect(interrupted.code, interrupted.stderr).to.equal(1);
-    expect(interrupted.stderr).to.contain("warning: interrupted: waiting for the Pulumi update of restore stack");
-    expect(interrupted.stderr).to.contain("^C received; cancelling");
-    expect(interrupted.stderr).not.to.contain("received; terminating");
-    const id = /--resume (\d{12}[a-z0-9]{4})/.exec(interrupted.stderr)?.[1];
-    expect(id, interrupted.stderr).to.be.a("string");
-    expect(await restoreStacks()).to.include(`dev-restore-${id}`);
-
-    const second = child(["restore", "--stack", "dev", "--resume", id!, "--json"]);
-    const resumed = await second.done;
-    expect(resumed.code, resumed.stderr).to.equal(0);
-    const result = JSON.parse(resumed.stdout) as RestoreResult;
-    expect(result).to.deep.include({ restoreId: id, resumed: true, passed: true, targetInstance: `${primary()}-resumed` });
-    expect(result.recoveryPoint?.label).to.equal(`snapshot:${SNAPSHOT}`);
-    expect(await instanceIds()).to.include(`${primary()}-resumed`);
   });
 
   it("cleanup finds what drills and restores left behind, keeps what is in use or protected, and destroys the rest", async () => {

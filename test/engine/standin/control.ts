@@ -24,8 +24,9 @@ export interface ControlRule {
   /** Only during preview (true), only outside preview (false), or both (unset). */
   preview?: boolean;
   /**
-   * A named point inside the operation (e.g. `after-restore`: the RDS instance exists, its
-   * follow-up ModifyDBInstance has not run); unset matches only the operation's start.
+   * A named point inside the operation (the RDS instance's create offers
+   * `before-follow-up-modify`: the instance exists, its follow-up ModifyDBInstance has not
+   * run); unset matches only the operation's start.
    */
   step?: string;
   /** fail: the operation returns this error; delay: waits `ms` first; hold: waits until released. */

@@ -6,10 +6,13 @@
  * moto the test run started (test/support/global.ts).
  *
  * The environment project runs as an inline program over a temporary copy of the
- * repository's own Pulumi.yaml and Pulumi.<stack>.yaml (no Node language host exists here;
- * inline programs need none), so project settings, the config schema and stack files pass
- * through the engine as `pulumi up` passes them. Everything the CLI and plugins see is
- * passed as the workspace's envVars: nothing leaks into this process's environment.
+ * repository's own Pulumi.yaml and Pulumi.<stack>.yaml where that is fast enough (inline
+ * programs need no language host), so project settings, the config schema and stack files
+ * pass through the engine as `pulumi up` passes them; `checkout()` makes that copy a
+ * checkout for the production paths (`pulumi up` through the Node.js language host,
+ * language-host.ts, and bin/gametracker-dr.js as an OS process, dr-process.ts).
+ * Everything the CLI and plugins see is passed as the workspace's envVars: nothing leaks
+ * into this process's environment.
  *
  *   const engine = useEngine();                 // in a describe(); skips when no CLI can be had
  *   const stacks = engine.stacks({ inlinePrograms: { "t": program } });
@@ -28,6 +31,8 @@ import { motoEndpoint } from "../emulator";
 import { REPO_ROOT } from "../moto";
 import { MotoRdsBackups } from "../moto-rds-backups";
 import { Levers } from "./levers";
+import { makeCheckout } from "./checkout";
+import { ensureLanguageHost, installLanguageHost, LanguageHostUnavailableError } from "./language-host";
 import { PulumiCliUnavailableError, ensurePulumiCli } from "./pulumi-cli";
 import { standinPlugins } from "./plugins";
 import { OperationTiming, timed } from "./timings";
@@ -55,6 +60,14 @@ export interface Engine {
   readonly backendUrl: string;
   /** The temporary copy of Pulumi.yaml and Pulumi.<stack>.yaml the environment project runs over. */
   readonly workDir: string;
+  /**
+   * Makes workDir a checkout as `npm ci` leaves one (checkout.ts): the program's sources,
+   * node_modules, and a copy of bin/ and dist/, for `pulumi up` through the language host
+   * and bin/gametracker-dr.js as an OS process. Returns workDir.
+   */
+  checkout(): string;
+  /** Why the Node.js language host is not on the engine's PATH, or undefined when it is (language-host.ts). */
+  readonly languageHostUnavailable: string | undefined;
   /** Everything the CLI and the plugins get on top of this process's environment. */
   readonly envVars: Readonly<Record<string, string>>;
   readonly levers: Levers;
@@ -88,6 +101,7 @@ interface SharedSetup {
   command: PulumiCommand;
   home: string;
   binDir: string;
+  languageHostUnavailable: string | undefined;
 }
 
 let sharedSetup: Promise<SharedSetup | { unavailable: string }> | undefined;
@@ -108,7 +122,17 @@ async function setUp(log: (line: string) => void): Promise<SharedSetup | { unava
   // A test-only PULUMI_HOME: no plugins, credentials or workspace settings from the machine's ~/.pulumi.
   const home = path.join(root, "pulumi-home");
   fs.mkdirSync(home);
-  return { cli, command, home, binDir: (await standinPlugins()).binDir };
+  const { binDir } = await standinPlugins();
+  // The language host goes beside the plugins, first on the engine's PATH; without it only
+  // the tests of the production paths skip.
+  let languageHostUnavailable: string | undefined;
+  try {
+    await installLanguageHost(binDir, ensureLanguageHost(log));
+  } catch (error) {
+    if (!(error instanceof LanguageHostUnavailableError)) throw error;
+    languageHostUnavailable = error.message;
+  }
+  return { cli, command, home, binDir, languageHostUnavailable };
 }
 
 /**
@@ -126,13 +150,14 @@ export class EngineSession implements Engine {
     private readonly command: PulumiCommand,
     private readonly home: string,
     private readonly binDir: string,
+    readonly languageHostUnavailable: string | undefined,
   ) {}
 
   /** A session, or the sentence saying why the engine tier cannot run here. The CLI, its check and the plugins are shared by all sessions of a process. */
   static async start(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<EngineSession | { unavailable: string }> {
     if (motoEndpoint() === undefined) return { unavailable: "no emulator (GAMETRACKER_TEST_NO_EMULATOR=1)" };
     const shared = await (sharedSetup ??= setUp(log));
-    return "unavailable" in shared ? shared : new EngineSession(shared.cli, shared.command, shared.home, shared.binDir);
+    return "unavailable" in shared ? shared : new EngineSession(shared.cli, shared.command, shared.home, shared.binDir, shared.languageHostUnavailable);
   }
 
   async fresh(): Promise<void> {
@@ -176,6 +201,9 @@ export class EngineSession implements Engine {
   }
   get metricsFile(): string {
     return this.ready().metricsFile;
+  }
+  checkout(): string {
+    return makeCheckout(this.ready().workDir);
   }
   get levers(): Levers {
     this.ready();
@@ -263,6 +291,10 @@ export function useEngine(options: EngineOptions = {}): Engine {
     },
     get workDir() {
       return current().workDir;
+    },
+    checkout: () => current().checkout(),
+    get languageHostUnavailable() {
+      return current().languageHostUnavailable;
     },
     get envVars() {
       return current().envVars;

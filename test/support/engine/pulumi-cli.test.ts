@@ -6,7 +6,8 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { atLeast, ensurePulumiCli, parseVersion, PINNED_PULUMI_VERSION, pinnedCliPath, PulumiCliUnavailableError, withLock } from "./pulumi-cli";
+import { withLock } from "../go-build";
+import { atLeast, ensurePulumiCli, parseVersion, PINNED_PULUMI_VERSION, pinnedCliPath, PulumiCliUnavailableError } from "./pulumi-cli";
 
 describe("engine tier: getting the Pulumi CLI", () => {
   let dir: string;

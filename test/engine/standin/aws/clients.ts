@@ -15,6 +15,12 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { MotoMeter } from "../metrics";
 
+/**
+ * Added to the User-Agent of every request, as pulumi-aws adds its own: the crash tier's
+ * proxy (test/support/aws-proxy.ts) tells the provider's calls from the CLI's by it.
+ */
+export const STANDIN_USER_AGENT = "gametracker-standin";
+
 /** The meter of the operation the current async context belongs to. */
 export const meterStorage = new AsyncLocalStorage<MotoMeter>();
 
@@ -56,7 +62,7 @@ export class ClientPool {
   private create(region: string): RegionClients {
     const { motoGaps, s3UsePathStyle: pathStyle } = this.options;
     const endpoint = this.options.endpoint;
-    const common = { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 3 };
+    const common = { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 3, customUserAgent: STANDIN_USER_AGENT };
     const byIp = endpoint !== undefined && /^https?:\/\/(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]|localhost)(:\d+)?/i.test(endpoint);
     const made = new Map<string, AnyClient>();
     this.created.push(made);
