@@ -38,6 +38,10 @@ export interface DeployedEnvironment {
   apiSecurityGroupId?: string | undefined;
   /** The environment's data validation as its program exported it (read by validation/plan.ts); absent without a stack or before it exported one. */
   validation?: Readonly<Record<string, unknown>> | undefined;
+  /** A primary's S3 Replication destination: the standby's bucket and its region (`check` reads it there); absent when off or without a stack. */
+  assetsReplication?: { bucket: string; region: string } | undefined;
+  /** A standby's bucket is the replica of this bucket in this region (the drill compares them); absent otherwise. */
+  assetsReplicaOf?: { bucket: string; region: string } | undefined;
 }
 
 export interface EnvironmentFlags {
@@ -123,5 +127,11 @@ export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks
     apiSubnetIds: Array.isArray(apiSubnets) ? apiSubnets.filter((id): id is string => typeof id === "string" && id !== "") : [],
     apiSecurityGroupId: str(EnvironmentOutputNames.apiSecurityGroupId),
     validation: validation !== null && typeof validation === "object" && !Array.isArray(validation) ? (validation as Record<string, unknown>) : undefined,
+    assetsReplication: bucketAndRegion(str(EnvironmentOutputNames.assetsReplicationBucket), str(EnvironmentOutputNames.assetsReplicationRegion)),
+    assetsReplicaOf: bucketAndRegion(str(EnvironmentOutputNames.assetsReplicaSourceBucket), str(EnvironmentOutputNames.assetsReplicaSourceRegion)),
   };
+}
+
+function bucketAndRegion(bucket: string | undefined, region: string | undefined): { bucket: string; region: string } | undefined {
+  return bucket !== undefined && region !== undefined ? { bucket, region } : undefined;
 }

@@ -2,11 +2,13 @@
  * Scenario: `pulumi up -s dev` and `-s prod` of the REAL environment program, from the
  * repository's own Pulumi.yaml and stack files, through the real engine and the stand-in
  * providers into moto — then a preview with no changes (no perpetual diff). This is the
- * run that could not work before the config keys were flat.
+ * run that could not work before the config keys were flat. prod replicates its assets to
+ * prod-dr's bucket, so prod-dr is deployed first, as the README's runbook says (S3 refuses
+ * a replication destination that doesn't exist or isn't versioned).
  */
 import { expect } from "chai";
 import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
-import { GetBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetBucketReplicationCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT } from "../../contracts/stacks";
 import { environmentProgram } from "../../environment-program";
@@ -20,15 +22,17 @@ import { runCli } from "../support/cli";
 import { rdsEndpointDns } from "../support/rds-dns";
 import { MotoLambdaRuntime } from "../support/lambda-runtime";
 import { uploadedCodeDir } from "./standin/control";
+import { applyS3MotoGaps } from "../support/moto-gaps";
 
 describe("engine scenario: the environment from its stack files (pulumi up -s dev / -s prod)", function () {
   this.timeout(10 * 60_000);
   const engine = useEngine();
-  const clients = () => ({
-    rds: new RDSClient({ region: "us-east-1", endpoint: engine.motoEndpoint }),
-    s3: new S3Client({ region: "us-east-1", endpoint: engine.motoEndpoint, forcePathStyle: true }),
-    lambda: new LambdaClient({ region: "us-east-1", endpoint: engine.motoEndpoint }),
-  });
+  const clients = () => {
+    // S3 as the stand-in plugins see it: moto with its gaps corrected on the state they share.
+    const s3 = new S3Client({ region: "us-east-1", endpoint: engine.motoEndpoint, forcePathStyle: true });
+    applyS3MotoGaps(s3, engine.envVars.GAMETRACKER_STANDIN_GAP_STATE);
+    return { rds: new RDSClient({ region: "us-east-1", endpoint: engine.motoEndpoint }), s3, lambda: new LambdaClient({ region: "us-east-1", endpoint: engine.motoEndpoint }) };
+  };
 
   for (const [stack, expected] of [
     ["dev", { engine: "sqlserver-ex", encrypted: false, retention: 7, multiAz: false, bucket: "gametracker-assets-dev-example" }],
@@ -36,6 +40,8 @@ describe("engine scenario: the environment from its stack files (pulumi up -s de
   ] as const) {
     it(`${stack}: up makes the environment in moto as Pulumi.${stack}.yaml says, and a second preview changes nothing`, async () => {
       const stacks = engine.stacks({ environmentProgram: async () => environmentProgram() });
+      const standby = stack === "prod" ? await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack: "prod-dr" }) : undefined;
+      const replica = standby === undefined ? undefined : String((await standby.up()).outputs[EnvironmentOutputNames.assetsBucketName]?.value);
       const s = await stacks.createOrSelect({ project: ENVIRONMENT_PROJECT, stack });
       const up = await s.up();
       const out = (key: string) => up.outputs[key]?.value;
@@ -54,6 +60,15 @@ describe("engine scenario: the environment from its stack files (pulumi up -s de
         expect(fn.Environment?.Variables?.SPRING_DATASOURCE_URL).to.contain(`jdbc:sqlserver://${db.Endpoint?.Address}:1433;`);
         expect(out(EnvironmentOutputNames.awsRegion)).to.equal("us-east-1");
         expect(out(EnvironmentOutputNames.activeDatabase)).to.equal("primary");
+        if (replica !== undefined) {
+          // prod's rule names prod-dr's bucket, which prod-dr locked (replicas take its default retention).
+          const rules = (await s3.send(new GetBucketReplicationCommand({ Bucket: expected.bucket }))).ReplicationConfiguration?.Rules ?? [];
+          expect(rules.map((r) => [r.Status, r.Destination?.Bucket, r.DeleteMarkerReplication?.Status, r.Destination?.ReplicationTime?.Status])).to.deep.equal([["Enabled", `arn:aws:s3:::${replica}`, "Enabled", "Enabled"]]);
+          expect(out(EnvironmentOutputNames.assetsReplicationBucket)).to.equal(replica);
+          const lock = (await s3.send(new GetObjectLockConfigurationCommand({ Bucket: replica }))).ObjectLockConfiguration;
+          expect(lock).to.deep.include({ ObjectLockEnabled: "Enabled" });
+          expect(lock?.Rule?.DefaultRetention).to.deep.include({ Mode: "COMPLIANCE", Days: 30 });
+        }
       } finally {
         rds.destroy();
         s3.destroy();
@@ -63,9 +78,11 @@ describe("engine scenario: the environment from its stack files (pulumi up -s de
       const state = await engine.exportStack(ENVIRONMENT_PROJECT, stack);
       expect(state.resources.find((r) => r.type === "aws:rds/instance:Instance")?.protect).to.equal(true);
 
-      const again = await s.preview();
-      const changed = again.steps.filter((step) => step.op !== "same");
-      expect(changed, JSON.stringify(changed, null, 1)).to.deep.equal([]);
+      for (const deployed of standby === undefined ? [s] : [s, standby]) {
+        const again = await deployed.preview();
+        const changed = again.steps.filter((step) => step.op !== "same");
+        expect(changed, JSON.stringify(changed, null, 1)).to.deep.equal([]);
+      }
       if (!expected.encrypted) return;
 
       // An encrypted backup restores encrypted; the restore stack declares it, so its next

@@ -38,14 +38,14 @@ const describe1 = async (rds: RDSClient, id: string) => (await rds.send(new Desc
 
 describe("engine scenarios: region loss — prod replicating to its standby prod-dr, both from their stack files", function () {
   this.timeout(8 * 60_000);
-  const world = useDeployedEnvironment("prod");
+  // prod-dr first: prod replicates its assets into prod-dr's bucket.
+  const world = useDeployedEnvironment("prod", { first: ["prod-dr"] });
   let dr: StackOutputs;
   const drOut = (key: string) => dr[key]?.value;
 
   before(async function () {
     this.timeout(5 * 60_000);
-    const standby = await world.stacks().createOrSelect({ project: ENVIRONMENT_PROJECT, stack: "prod-dr" });
-    dr = (await standby.up()).outputs;
+    dr = await (await world.stacks().select({ project: ENVIRONMENT_PROJECT, stack: "prod-dr" })).outputs();
   });
 
   const lambdaUrl = async (region: string, name: string) =>

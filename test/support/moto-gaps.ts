@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DescribeSecurityGroupsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CreatePolicyCommand, IAMClient, ListPoliciesCommand } from "@aws-sdk/client-iam";
-import type { S3Client } from "@aws-sdk/client-s3";
+import { GetBucketVersioningCommand, type S3Client } from "@aws-sdk/client-s3";
 import { DBInstance, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { MiddlewareStack } from "@smithy/types";
@@ -76,6 +76,18 @@ export const MOTO_GAPS: readonly MotoGap[] = [
     restores:
       "NewerNoncurrentVersions \"specifies how many noncurrent versions Amazon S3 will retain\" and is part of the stored rule (S3 API Reference, NoncurrentVersionExpiration). The value put is kept beside moto (in $GAMETRACKER_STANDIN_GAP_STATE, which the engine harness resets with moto) and returned again by rule ID.",
   },
+  {
+    name: "s3-replication-configuration-read-back",
+    moto: "GetBucketReplication answers every rule with DeleteMarkerReplication Disabled and Filter Prefix \"\", and without SourceSelectionCriteria, whatever was put.",
+    restores:
+      "GetBucketReplication returns the replication configuration as it was put (S3 API Reference, GetBucketReplication: \"Returns the replication configuration of a bucket\"). The rules put are kept beside moto (in $GAMETRACKER_STANDIN_GAP_STATE) and their DeleteMarkerReplication, Filter, SourceSelectionCriteria and ExistingObjectReplication returned again by rule ID.",
+  },
+  {
+    name: "s3-replication-destination-checked",
+    moto: "PutBucketReplication accepts a destination bucket that does not exist or whose versioning is not Enabled.",
+    restores:
+      "\"Both source and destination buckets must have versioning enabled\" (S3 User Guide, Requirements for live replication); S3 refuses the configuration with 400 InvalidRequest \"Destination bucket must exist.\" or \"Destination bucket must have versioning enabled.\" (terraform-provider-aws issue 23578 quotes the latter). Checked with GetBucketVersioning of each rule's destination before moto stores the configuration, so the standby's bucket must be deployed first, as on AWS.",
+  },
 ];
 
 export const KNOWN_UNCORRECTED_GAPS: readonly MotoGap[] = [
@@ -86,6 +98,12 @@ export const KNOWN_UNCORRECTED_GAPS: readonly MotoGap[] = [
   { name: "rds-restore-subnet-group", moto: "A snapshot restore without DBSubnetGroupName keeps the source's subnet group; a point-in-time restore without VpcSecurityGroupIds keeps the source's groups.", restores: "(not corrected: the programs always pass both; AWS would use the default VPC's group and security group)" },
   { name: "lambda-invoke", moto: "Invoke needs Docker.", restores: "(not corrected)" },
   { name: "s3-last-modified-seconds", moto: "S3 LastModified has whole seconds.", restores: "(not corrected; histories are written a second apart)" },
+  { name: "s3-replication", moto: "A replication configuration is stored, and nothing is replicated.", restores: "(test/support/s3-replication.ts applies S3's documented replication rules between two buckets)" },
+  {
+    name: "s3-object-lock-existing-objects",
+    moto: "PutObjectLockConfiguration on a bucket that holds objects is refused (BucketNeedsToBeNew), also to change its default retention.",
+    restores: "(not corrected: S3 enables Object Lock on an existing versioned bucket and changes a default retention at any time; the tests lock the replica before it holds objects)",
+  },
 ];
 
 /** Installs the RDS gap behaviours on an RDS client's middleware stack. */
@@ -115,7 +133,16 @@ export function applyEc2MotoGaps(client: EC2Client): void {
 
 /** Installs the S3 gap behaviours; `stateDir` keeps what moto drops (one directory per moto lifetime). */
 export function applyS3MotoGaps(client: S3Client, stateDir: string | undefined): void {
-  if (stateDir !== undefined) client.middlewareStack.add(newerNoncurrentVersions(stateDir) as never, { step: "initialize", name: "motoGap:s3-lifecycle-newer-noncurrent-versions" });
+  if (stateDir !== undefined) s3MotoGapMiddleware(stateDir)(client.middlewareStack as MiddlewareStack<any, any>);
+  client.middlewareStack.add(replicationDestinationChecked(client) as never, { step: "initialize", name: "motoGap:s3-replication-destination-checked" });
+}
+
+/** For S3 clients built elsewhere (the CLI's, in tests): the S3 gaps that keep state beside moto in `stateDir` and need no second client. */
+export function s3MotoGapMiddleware(stateDir: string): (stack: MiddlewareStack<any, any>) => void {
+  return (stack) => {
+    stack.add(newerNoncurrentVersions(stateDir) as never, { step: "initialize", name: "motoGap:s3-lifecycle-newer-noncurrent-versions" });
+    stack.add(replicationReadBack(stateDir) as never, { step: "initialize", name: "motoGap:s3-replication-configuration-read-back" });
+  };
 }
 
 /** Installs the IAM gap behaviours on an IAM client's middleware stack. */
@@ -372,6 +399,66 @@ function newerNoncurrentVersions(stateDir: string) {
           const n = kept[rule.ID];
           if (n !== undefined && rule.NoncurrentVersionExpiration && rule.NoncurrentVersionExpiration.NewerNoncurrentVersions === undefined) {
             rule.NoncurrentVersionExpiration.NewerNoncurrentVersions = n;
+          }
+        }
+      }
+      return result;
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// s3-replication-destination-checked
+
+function replicationDestinationChecked(client: S3Client) {
+  const refused = (message: string) => Object.assign(new Error(message), { name: "InvalidRequest", Code: "InvalidRequest", $fault: "client", $metadata: { httpStatusCode: 400 } });
+  return (next: Handler, context: { commandName?: string }) =>
+    async (args: { input: any }) => {
+      if (context.commandName !== "PutBucketReplicationCommand") return next(args);
+      for (const rule of args.input?.ReplicationConfiguration?.Rules ?? []) {
+        const bucket = /^arn:[^:]+:s3:::(.+)$/.exec(String(rule.Destination?.Bucket ?? ""))?.[1];
+        if (bucket === undefined) continue;
+        let status: string | undefined;
+        try {
+          status = (await client.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status;
+        } catch (error) {
+          if ((error as { name?: string }).name === "NoSuchBucket") throw refused("Destination bucket must exist.");
+          throw error;
+        }
+        if (status !== "Enabled") throw refused("Destination bucket must have versioning enabled.");
+      }
+      return next(args);
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// s3-replication-configuration-read-back
+
+function replicationReadBack(stateDir: string) {
+  const file = (bucket: string) => path.join(stateDir, `moto-gap-s3-replication-${encodeURIComponent(bucket)}.json`);
+  const kept = ["DeleteMarkerReplication", "Filter", "SourceSelectionCriteria", "ExistingObjectReplication"] as const;
+  return (next: Handler, context: { commandName?: string }) =>
+    async (args: { input: any }) => {
+      const command = context.commandName;
+      const bucket: string | undefined = args.input?.Bucket;
+      const result = await next(args);
+      if (bucket === undefined) return result;
+      if (command === "PutBucketReplicationCommand") {
+        const rules: Record<string, Record<string, unknown>> = {};
+        for (const rule of args.input.ReplicationConfiguration?.Rules ?? []) {
+          if (rule.ID !== undefined) rules[rule.ID] = Object.fromEntries(kept.filter((k) => rule[k] !== undefined).map((k) => [k, rule[k]]));
+        }
+        fs.mkdirSync(stateDir, { recursive: true });
+        fs.writeFileSync(file(bucket), JSON.stringify(rules));
+      } else if (command === "DeleteBucketReplicationCommand" || command === "DeleteBucketCommand") {
+        fs.rmSync(file(bucket), { force: true });
+      } else if (command === "GetBucketReplicationCommand" && fs.existsSync(file(bucket))) {
+        const rules = JSON.parse(fs.readFileSync(file(bucket), "utf8")) as Record<string, Record<string, unknown>>;
+        for (const rule of result.output?.ReplicationConfiguration?.Rules ?? []) {
+          const put = rules[rule.ID];
+          if (put === undefined) continue;
+          for (const k of kept) {
+            if (put[k] !== undefined) rule[k] = put[k];
+            else if (k !== "Filter") delete rule[k];
           }
         }
       }
