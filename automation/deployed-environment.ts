@@ -74,13 +74,23 @@ function stringOutput(outputs: StackOutputs, key: string): string | undefined {
  * commands that need only the bucket, so no database has to be named.
  */
 export async function resolveBucket(flags: { stack?: string; bucket?: string }, stacks: Stacks | undefined): Promise<string> {
-  if (flags.bucket !== undefined) return flags.bucket;
+  return (await resolveBucketTarget(flags, stacks)).bucket;
+}
+
+/**
+ * The assets bucket and, when read from the stack, the region the stack deployed it in
+ * (its awsRegion output): a standby stack's bucket is in the standby region, and S3 answers
+ * a bucket's requests in its own region only.
+ */
+export async function resolveBucketTarget(flags: { stack?: string; bucket?: string }, stacks: Stacks | undefined): Promise<{ bucket: string; region: string | undefined }> {
+  if (flags.bucket !== undefined) return { bucket: flags.bucket, region: undefined };
   if (flags.stack === undefined) throw new UsageError("No bucket given: pass --bucket <assets bucket name> or --stack <environment stack>.");
-  const bucket = stringOutput(await environmentOutputs(flags.stack, stacks, "--bucket"), EnvironmentOutputNames.assetsBucketName);
+  const outputs = await environmentOutputs(flags.stack, stacks, "--bucket");
+  const bucket = stringOutput(outputs, EnvironmentOutputNames.assetsBucketName);
   if (bucket === undefined) {
     throw new UsageError(`Stack ${flags.stack} has no ${EnvironmentOutputNames.assetsBucketName} output (has it been deployed with pulumi up?); pass --bucket instead.`);
   }
-  return bucket;
+  return { bucket, region: stringOutput(outputs, EnvironmentOutputNames.awsRegion) };
 }
 
 /**

@@ -5,16 +5,20 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetBucketReplicationCommand,
   GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
   GetObjectTaggingCommand,
   GetPublicAccessBlockCommand,
   HeadObjectCommand,
   HeadObjectCommandOutput,
   LifecycleRule,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PublicAccessBlockConfiguration,
   PutObjectCommand,
+  ReplicationConfiguration,
   S3Client,
   ServerSideEncryption,
   StorageClass,
@@ -65,6 +69,63 @@ export async function readLifecycleRules(s3: S3Client, bucket: string): Promise<
   } catch (error) {
     if (isAwsError(error, "NoSuchLifecycleConfiguration")) return [];
     return rethrowAws(`read the lifecycle rules of bucket ${bucket}`, error);
+  }
+}
+
+/** The bucket's replication configuration, or undefined when it has none. */
+export async function readBucketReplication(s3: S3Client, bucket: string): Promise<ReplicationConfiguration | undefined> {
+  try {
+    return (await s3.send(new GetBucketReplicationCommand({ Bucket: bucket }))).ReplicationConfiguration;
+  } catch (error) {
+    if (isAwsError(error, "ReplicationConfigurationNotFoundError")) return undefined;
+    return rethrowAws(`read the replication configuration of bucket ${bucket}`, error);
+  }
+}
+
+export interface ObjectLockSettings {
+  enabled: boolean;
+  /** The default retention of every new version: `GOVERNANCE` or `COMPLIANCE`, for days or years; absent without one. */
+  mode?: string | undefined;
+  days?: number | undefined;
+  years?: number | undefined;
+}
+
+/** The bucket's Object Lock configuration, or undefined when Object Lock is not enabled on it. */
+export async function readObjectLock(s3: S3Client, bucket: string): Promise<ObjectLockSettings | undefined> {
+  try {
+    const config = (await s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }))).ObjectLockConfiguration;
+    const retention = config?.Rule?.DefaultRetention;
+    return {
+      enabled: config?.ObjectLockEnabled === "Enabled",
+      ...(retention?.Mode !== undefined ? { mode: retention.Mode } : {}),
+      // S3 answers the one that was set; a zero is no retention.
+      ...(retention?.Days ? { days: retention.Days } : {}),
+      ...(retention?.Years ? { years: retention.Years } : {}),
+    };
+  } catch (error) {
+    if (isAwsError(error, "ObjectLockConfigurationNotFoundError")) return undefined;
+    return rethrowAws(`read the Object Lock configuration of bucket ${bucket}`, error);
+  }
+}
+
+export interface CurrentObject {
+  key: string;
+  lastModified: Date;
+  size: number;
+}
+
+/** Up to `limit` current objects of the bucket in key order (ListObjectsV2, 1,000 a page); `truncated` when there were more. */
+export async function listCurrentObjects(s3: S3Client, bucket: string, limit: number): Promise<{ objects: CurrentObject[]; truncated: boolean }> {
+  const objects: CurrentObject[] = [];
+  let token: string | undefined;
+  for (;;) {
+    const page = await callAws(`list the objects of s3://${bucket}`, () =>
+      s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: Math.min(1000, limit - objects.length), ...(token !== undefined ? { ContinuationToken: token } : {}) })),
+    );
+    for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.push({ key: o.Key, lastModified: o.LastModified ?? new Date(0), size: o.Size ?? 0 });
+    if (page.IsTruncated !== true || page.NextContinuationToken === undefined) return { objects, truncated: false };
+    if (objects.length >= limit) return { objects, truncated: true };
+    token = page.NextContinuationToken;
   }
 }
 
@@ -244,6 +305,8 @@ export interface VersionFacts {
   /** Encrypted with a customer-provided key (SSE-C): S3 can't copy it without that key. */
   readonly customerKey: boolean;
   readonly checksum: StoredChecksum | undefined;
+  /** `x-amz-replication-status`: PENDING, COMPLETED or FAILED on a replicated bucket's version, REPLICA on a replica; absent otherwise. */
+  readonly replicationStatus: string | undefined;
   /** The whole HEAD answer, for a multipart copy that must carry content headers and metadata by hand. */
   readonly head: HeadObjectCommandOutput;
 }
@@ -278,6 +341,7 @@ export function versionFacts(head: HeadObjectCommandOutput): VersionFacts {
         : undefined,
     customerKey: head.SSECustomerAlgorithm !== undefined,
     checksum: storedChecksum(head),
+    replicationStatus: head.ReplicationStatus,
     head,
   };
 }

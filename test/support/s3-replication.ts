@@ -52,6 +52,7 @@ import {
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { MiddlewareStack } from "@smithy/types";
 import { evaluate, readRole, trusts } from "./iam-policy";
+import { AssetsReplicationPlan, replicationRule } from "../../components/assets-replication";
 
 export type ReplicationStatus = "PENDING" | "COMPLETED" | "FAILED" | "REPLICA";
 
@@ -487,4 +488,35 @@ async function bodyBytes(body: unknown): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
   return Buffer.concat(chunks);
+}
+
+/** The replication configuration the AssetsReplication component declares, as the S3 API spells it (what the stand-in puts). */
+export function componentReplicationConfiguration(plan: AssetsReplicationPlan, roleArn: string, overrides: { deleteMarkers?: boolean } = {}): ReplicationConfiguration {
+  const rule = replicationRule(plan, `arn:aws:s3:::${plan.destinationBucket}`) as {
+    id: string;
+    priority: number;
+    status: "Enabled";
+    sourceSelectionCriteria?: unknown;
+    destination: { bucket: string; encryptionConfiguration?: { replicaKmsKeyId: string }; replicationTime?: unknown };
+  };
+  return {
+    Role: roleArn,
+    Rules: [
+      {
+        ID: rule.id,
+        Priority: rule.priority,
+        Status: rule.status,
+        Filter: {},
+        DeleteMarkerReplication: { Status: overrides.deleteMarkers === false ? "Disabled" : "Enabled" },
+        ...(rule.sourceSelectionCriteria !== undefined ? { SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: "Enabled" } } } : {}),
+        Destination: {
+          Bucket: rule.destination.bucket,
+          ...(rule.destination.encryptionConfiguration !== undefined ? { EncryptionConfiguration: { ReplicaKmsKeyID: rule.destination.encryptionConfiguration.replicaKmsKeyId } } : {}),
+          ...(rule.destination.replicationTime !== undefined
+            ? { ReplicationTime: { Status: "Enabled", Time: { Minutes: 15 } }, Metrics: { Status: "Enabled", EventThreshold: { Minutes: 15 } } }
+            : {}),
+        },
+      },
+    ],
+  };
 }

@@ -27,10 +27,10 @@ import {
 } from "@aws-sdk/client-s3";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { createHash, randomBytes } from "node:crypto";
-import { replicationPolicyDocument, replicationRule, S3_REPLICATION_TRUST_POLICY } from "../../../components/assets-replication";
+import { replicationPolicyDocument, S3_REPLICATION_TRUST_POLICY } from "../../../components/assets-replication";
 import { describeOnS3Emulators, S3Emulator } from "../../support/s3-emulators";
 import { applyS3MotoGaps } from "../../support/moto-gaps";
-import { S3ReplicationDouble } from "../../support/s3-replication";
+import { componentReplicationConfiguration, S3ReplicationDouble } from "../../support/s3-replication";
 
 const SOURCE = "gt-assets-prod";
 const REPLICA = "gt-assets-dr";
@@ -38,31 +38,13 @@ const ROLE = "assets-replication";
 const ROLE_ARN = `arn:aws:iam::123456789012:role/${ROLE}`;
 const REPLICA_KEY = "arn:aws:kms:us-west-2:123456789012:key/replica";
 
-/** The rule the AssetsReplication component declares, as the S3 API spells it. */
+/** The rule the AssetsReplication component declares. */
 function componentConfiguration(options: { kms?: boolean; deleteMarkers?: boolean } = {}): ReplicationConfiguration {
-  const rule = replicationRule(
+  return componentReplicationConfiguration(
     { destinationBucket: REPLICA, destinationRegion: "us-west-2", replicaKmsKeyId: options.kms ? REPLICA_KEY : undefined, replicationTimeControl: true },
-    `arn:aws:s3:::${REPLICA}`,
-  ) as any;
-  return {
-    Role: ROLE_ARN,
-    Rules: [
-      {
-        ID: rule.id,
-        Priority: rule.priority,
-        Status: rule.status,
-        Filter: {},
-        DeleteMarkerReplication: { Status: options.deleteMarkers === false ? "Disabled" : "Enabled" },
-        ...(rule.sourceSelectionCriteria ? { SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: "Enabled" } } } : {}),
-        Destination: {
-          Bucket: rule.destination.bucket,
-          ...(rule.destination.encryptionConfiguration ? { EncryptionConfiguration: { ReplicaKmsKeyID: rule.destination.encryptionConfiguration.replicaKmsKeyId } } : {}),
-          ReplicationTime: { Status: "Enabled", Time: { Minutes: 15 } },
-          Metrics: { Status: "Enabled", EventThreshold: { Minutes: 15 } },
-        },
-      },
-    ],
-  };
+    ROLE_ARN,
+    options.deleteMarkers === false ? { deleteMarkers: false } : {},
+  );
 }
 
 describeOnS3Emulators("assets replication (the S3 Replication test double)", (emulator: S3Emulator) => {
