@@ -7,6 +7,7 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetBucketReplicationCommand,
   GetBucketVersioningCommand,
+  GetObjectCommand,
   GetObjectLockConfigurationCommand,
   GetObjectTaggingCommand,
   GetPublicAccessBlockCommand,
@@ -24,6 +25,7 @@ import {
   StorageClass,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { OperationError } from "../errors";
 import { callAws, httpStatusOf, isAwsError, isConditionFailed, rethrowAws } from "./errors";
@@ -373,6 +375,36 @@ export async function headObject(s3: S3Client, bucket: string, key: string, opti
     const what = options.versionId !== undefined ? `version ${options.versionId} of s3://${bucket}/${key}` : `s3://${bucket}/${key}`;
     return rethrowAws(`read ${what}`, error);
   }
+}
+
+export interface BodyDigest {
+  versionId: string | undefined;
+  size: number;
+  /** MD5 of the bytes read, hex. */
+  md5: string;
+  etag: string | undefined;
+  encryption: string | undefined;
+  /** S3 sent a whole-object checksum and the SDK checked the bytes against it (it throws on a mismatch). */
+  checksumChecked: boolean;
+}
+
+/**
+ * Reads one version's bytes, streaming, and returns their MD5 with what S3 says of them.
+ * ChecksumMode ENABLED makes S3 send a stored whole-object checksum, which the SDK checks
+ * the bytes against as they arrive; a mismatch fails the read.
+ */
+export async function readVersionDigest(s3: S3Client, bucket: string, key: string, versionId: string): Promise<BodyDigest> {
+  return callAws(`read version ${versionId} of s3://${bucket}/${key}`, async () => {
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, ChecksumMode: "ENABLED" }));
+    const md5 = createHash("md5");
+    let size = 0;
+    for await (const chunk of got.Body as AsyncIterable<Uint8Array>) {
+      md5.update(chunk);
+      size += chunk.length;
+    }
+    const checksumChecked = got.ChecksumType !== "COMPOSITE" && [got.ChecksumCRC32, got.ChecksumCRC32C, got.ChecksumCRC64NVME, got.ChecksumSHA1, got.ChecksumSHA256].some((c) => c !== undefined && c !== "");
+    return { versionId: got.VersionId, size, md5: md5.digest("hex"), etag: got.ETag, encryption: got.ServerSideEncryption, checksumChecked };
+  });
 }
 
 export async function readObjectTags(s3: S3Client, bucket: string, key: string, versionId: string): Promise<Array<{ key: string; value: string }>> {
