@@ -20,8 +20,11 @@ import {
 import {
   CreateBucketCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetBucketPolicyCommand,
   GetBucketReplicationCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
   PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   S3Client,
@@ -214,6 +217,25 @@ describe("moto gaps and the behaviours that restore the AWS rules", function () 
     const read = (s3: S3Client) => s3.send(new GetBucketReplicationCommand({ Bucket: "read-back-source" })).then((r) => r.ReplicationConfiguration!.Rules![0]!);
     expect(await read(bare)).to.deep.include({ DeleteMarkerReplication: { Status: "Disabled" }, Filter: { Prefix: "" } }).and.not.have.property("SourceSelectionCriteria");
     expect(await read(gapped)).to.deep.include({ DeleteMarkerReplication: rule.DeleteMarkerReplication, Filter: rule.Filter, SourceSelectionCriteria: rule.SourceSelectionCriteria, Destination: rule.Destination });
+    fs.rmSync(state, { recursive: true, force: true });
+  });
+
+  it("s3-bucket-policy-conditions: the TLS-only Deny refuses every object request on moto; with the gap, a request is judged as one over TLS and the policy reads back whole", async () => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), "moto-gaps-"));
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::tls-only", "arn:aws:s3:::tls-only/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+    });
+    const put = (s3: S3Client) => s3.send(new PutObjectCommand({ Bucket: "tls-only", Key: "k", Body: "x" })).then(() => "written", (e: Error & { $metadata?: { httpStatusCode?: number } }) => String(e.$metadata?.httpStatusCode));
+    const bare = client(new S3Client({ ...config(), forcePathStyle: true }));
+    await bare.send(new CreateBucketCommand({ Bucket: "tls-only" }));
+    await bare.send(new PutBucketPolicyCommand({ Bucket: "tls-only", Policy: policy }));
+    expect(await put(bare)).to.equal("403");
+    const gapped = client(new S3Client({ ...config(), forcePathStyle: true }));
+    applyS3MotoGaps(gapped, state);
+    await gapped.send(new PutBucketPolicyCommand({ Bucket: "tls-only", Policy: policy }));
+    expect(await put(gapped)).to.equal("written");
+    expect(JSON.parse((await gapped.send(new GetBucketPolicyCommand({ Bucket: "tls-only" }))).Policy!)).to.deep.equal(JSON.parse(policy));
     fs.rmSync(state, { recursive: true, force: true });
   });
 

@@ -83,6 +83,12 @@ export const MOTO_GAPS: readonly MotoGap[] = [
       "GetBucketReplication returns the replication configuration as it was put (S3 API Reference, GetBucketReplication: \"Returns the replication configuration of a bucket\"). The rules put are kept beside moto (in $GAMETRACKER_STANDIN_GAP_STATE) and their DeleteMarkerReplication, Filter, SourceSelectionCriteria and ExistingObjectReplication returned again by rule ID.",
   },
   {
+    name: "s3-bucket-policy-conditions",
+    moto: "A bucket policy statement with a Condition denies every object request when moto can't evaluate the condition, which is every condition (moto passes no request context: aws:SecureTransport among them), so the assets bucket's TLS-only Deny refuses every object request, over TLS or not.",
+    restores:
+      "A Deny statement applies only when its conditions hold (IAM User Guide, Policy evaluation logic; S3 User Guide, Enforcing encryption in transit with aws:SecureTransport): a request over TLS meets no \"aws:SecureTransport\": \"false\" Deny. The policy put is kept beside moto (in $GAMETRACKER_STANDIN_GAP_STATE) and answered back whole by GetBucketPolicy; moto gets only the statements without a Condition, so it judges requests as S3 judges one over TLS.",
+  },
+  {
     name: "s3-replication-destination-checked",
     moto: "PutBucketReplication accepts a destination bucket that does not exist or whose versioning is not Enabled.",
     restores:
@@ -142,6 +148,7 @@ export function s3MotoGapMiddleware(stateDir: string): (stack: MiddlewareStack<a
   return (stack) => {
     stack.add(newerNoncurrentVersions(stateDir) as never, { step: "initialize", name: "motoGap:s3-lifecycle-newer-noncurrent-versions" });
     stack.add(replicationReadBack(stateDir) as never, { step: "initialize", name: "motoGap:s3-replication-configuration-read-back" });
+    stack.add(bucketPolicyConditions(stateDir) as never, { step: "initialize", name: "motoGap:s3-bucket-policy-conditions" });
   };
 }
 
@@ -376,7 +383,7 @@ function ruleDescriptions(client: EC2Client) {
 // s3-lifecycle-newer-noncurrent-versions
 
 function newerNoncurrentVersions(stateDir: string) {
-  const file = (bucket: string) => path.join(stateDir, `moto-gap-s3-lifecycle-${encodeURIComponent(bucket)}.json`);
+  const kept = keptBesideMoto<Record<string, number>>(stateDir, "s3-lifecycle");
   return (next: Handler, context: { commandName?: string }) =>
     async (args: { input: any }) => {
       const command = context.commandName;
@@ -384,19 +391,18 @@ function newerNoncurrentVersions(stateDir: string) {
       const result = await next(args);
       if (bucket === undefined) return result;
       if (command === "PutBucketLifecycleConfigurationCommand") {
-        const kept: Record<string, number> = {};
+        const rules: Record<string, number> = {};
         for (const rule of args.input.LifecycleConfiguration?.Rules ?? []) {
           const n = rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions;
-          if (rule.ID !== undefined && n !== undefined) kept[rule.ID] = n;
+          if (rule.ID !== undefined && n !== undefined) rules[rule.ID] = n;
         }
-        fs.mkdirSync(stateDir, { recursive: true });
-        fs.writeFileSync(file(bucket), JSON.stringify(kept));
+        kept.keep(bucket, rules);
       } else if (command === "DeleteBucketLifecycleCommand" || command === "DeleteBucketCommand") {
-        fs.rmSync(file(bucket), { force: true });
-      } else if (command === "GetBucketLifecycleConfigurationCommand" && fs.existsSync(file(bucket))) {
-        const kept = JSON.parse(fs.readFileSync(file(bucket), "utf8")) as Record<string, number>;
+        kept.drop(bucket);
+      } else if (command === "GetBucketLifecycleConfigurationCommand") {
+        const rules = kept.read(bucket) ?? {};
         for (const rule of result.output?.Rules ?? []) {
-          const n = kept[rule.ID];
+          const n = rules[rule.ID];
           if (n !== undefined && rule.NoncurrentVersionExpiration && rule.NoncurrentVersionExpiration.NewerNoncurrentVersions === undefined) {
             rule.NoncurrentVersionExpiration.NewerNoncurrentVersions = n;
           }
@@ -404,6 +410,23 @@ function newerNoncurrentVersions(stateDir: string) {
       }
       return result;
     };
+}
+
+/** What a gap keeps beside moto for a bucket: one file per gap and bucket in `stateDir`, which the engine harness resets with moto. */
+function keptBesideMoto<T>(stateDir: string, gap: string) {
+  const file = (bucket: string) => path.join(stateDir, `moto-gap-${gap}-${encodeURIComponent(bucket)}.json`);
+  return {
+    keep(bucket: string, value: T): void {
+      fs.mkdirSync(stateDir, { recursive: true });
+      fs.writeFileSync(file(bucket), JSON.stringify(value));
+    },
+    drop(bucket: string): void {
+      fs.rmSync(file(bucket), { force: true });
+    },
+    read(bucket: string): T | undefined {
+      return fs.existsSync(file(bucket)) ? (JSON.parse(fs.readFileSync(file(bucket), "utf8")) as T) : undefined;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -434,8 +457,8 @@ function replicationDestinationChecked(client: S3Client) {
 // s3-replication-configuration-read-back
 
 function replicationReadBack(stateDir: string) {
-  const file = (bucket: string) => path.join(stateDir, `moto-gap-s3-replication-${encodeURIComponent(bucket)}.json`);
-  const kept = ["DeleteMarkerReplication", "Filter", "SourceSelectionCriteria", "ExistingObjectReplication"] as const;
+  const kept = keptBesideMoto<Record<string, Record<string, unknown>>>(stateDir, "s3-replication");
+  const fields = ["DeleteMarkerReplication", "Filter", "SourceSelectionCriteria", "ExistingObjectReplication"] as const;
   return (next: Handler, context: { commandName?: string }) =>
     async (args: { input: any }) => {
       const command = context.commandName;
@@ -445,23 +468,49 @@ function replicationReadBack(stateDir: string) {
       if (command === "PutBucketReplicationCommand") {
         const rules: Record<string, Record<string, unknown>> = {};
         for (const rule of args.input.ReplicationConfiguration?.Rules ?? []) {
-          if (rule.ID !== undefined) rules[rule.ID] = Object.fromEntries(kept.filter((k) => rule[k] !== undefined).map((k) => [k, rule[k]]));
+          if (rule.ID !== undefined) rules[rule.ID] = Object.fromEntries(fields.filter((f) => rule[f] !== undefined).map((f) => [f, rule[f]]));
         }
-        fs.mkdirSync(stateDir, { recursive: true });
-        fs.writeFileSync(file(bucket), JSON.stringify(rules));
+        kept.keep(bucket, rules);
       } else if (command === "DeleteBucketReplicationCommand" || command === "DeleteBucketCommand") {
-        fs.rmSync(file(bucket), { force: true });
-      } else if (command === "GetBucketReplicationCommand" && fs.existsSync(file(bucket))) {
-        const rules = JSON.parse(fs.readFileSync(file(bucket), "utf8")) as Record<string, Record<string, unknown>>;
-        for (const rule of result.output?.ReplicationConfiguration?.Rules ?? []) {
-          const put = rules[rule.ID];
+        kept.drop(bucket);
+      } else if (command === "GetBucketReplicationCommand") {
+        const rules = kept.read(bucket);
+        for (const rule of rules === undefined ? [] : (result.output?.ReplicationConfiguration?.Rules ?? [])) {
+          const put = rules![rule.ID];
           if (put === undefined) continue;
-          for (const k of kept) {
-            if (put[k] !== undefined) rule[k] = put[k];
-            else if (k !== "Filter") delete rule[k];
+          for (const f of fields) {
+            if (put[f] !== undefined) rule[f] = put[f];
+            else if (f !== "Filter") delete rule[f];
           }
         }
       }
       return result;
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// s3-bucket-policy-conditions
+
+function bucketPolicyConditions(stateDir: string) {
+  const kept = keptBesideMoto<string>(stateDir, "s3-bucket-policy");
+  return (next: Handler, context: { commandName?: string }) =>
+    async (args: { input: any }) => {
+      const command = context.commandName;
+      const bucket: string | undefined = args.input?.Bucket;
+      if (bucket === undefined) return next(args);
+      if (command === "PutBucketPolicyCommand") {
+        const policy = JSON.parse(String(args.input.Policy)) as { Statement: Array<{ Condition?: unknown }> | { Condition?: unknown } };
+        const statements = (Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement]).filter((st) => st.Condition === undefined);
+        kept.keep(bucket, String(args.input.Policy));
+        return next({ ...args, input: { ...args.input, Policy: JSON.stringify({ ...policy, Statement: statements }) } });
+      }
+      if (command === "GetBucketPolicyCommand") {
+        const result = await next(args);
+        const policy = kept.read(bucket);
+        if (policy !== undefined) result.output.Policy = policy;
+        return result;
+      }
+      if (command === "DeleteBucketPolicyCommand" || command === "DeleteBucketCommand") kept.drop(bucket);
+      return next(args);
     };
 }

@@ -4,6 +4,17 @@ import { AssetsBucket, lifecycleRules, objectLockRule, planAssetsBucket, tlsOnly
 import { REPLICATION_RULE_ID, replicationPolicyDocument, replicationRule, S3_REPLICATION_TRUST_POLICY } from "../../../components/assets-replication";
 import { InvalidConfigError } from "../../../components/errors";
 
+/** prod's bucket replicating to prod-dr's, as the mocks' account and region see it. */
+const REPLICATION_SCOPE = {
+  partition: "aws",
+  accountId: "123456789012",
+  sourceRegion: "us-east-1",
+  sourceBucketArn: "arn:aws:s3:::gt-assets-prod",
+  destinationBucketArn: "arn:aws:s3:::gt-assets-dr",
+  destinationRegion: "us-west-2",
+  replicaKmsKeyId: undefined,
+};
+
 describe("AssetsBucket", () => {
   describe("bucket names (pure)", () => {
     it("refuses each broken rule (contracts/aws-names) with the reason, naming key and value", () => {
@@ -118,17 +129,7 @@ describe("AssetsBucket", () => {
       expect(run.dependsOn(component).map((d) => d.type)).to.include("aws:s3/bucketVersioning:BucketVersioning");
       expect(run.dependsOn(config).map((d) => d.type)).to.include("aws:iam/rolePolicy:RolePolicy");
       const policy = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
-      expect(policy).to.deep.equal(
-        replicationPolicyDocument({
-          partition: "aws",
-          accountId: "123456789012",
-          sourceRegion: "us-east-1",
-          sourceBucketArn: "arn:aws:s3:::gt-assets-prod",
-          destinationBucketArn: "arn:aws:s3:::gt-assets-dr",
-          destinationRegion: "us-west-2",
-          replicaKmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k",
-        }),
-      );
+      expect(policy).to.deep.equal(replicationPolicyDocument({ ...REPLICATION_SCOPE, replicaKmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/k" }));
     });
 
     it("refuses bad arguments before registering anything", async () => {
@@ -160,15 +161,7 @@ describe("AssetsBucket", () => {
 
   describe("replication and lock (pure)", () => {
     const plan = { destinationBucket: "gt-assets-dr", destinationRegion: "us-west-2", replicaKmsKeyId: undefined, replicationTimeControl: false };
-    const scope = {
-      partition: "aws",
-      accountId: "123456789012",
-      sourceRegion: "us-east-1",
-      sourceBucketArn: "arn:aws:s3:::gt-assets-prod",
-      destinationBucketArn: "arn:aws:s3:::gt-assets-dr",
-      destinationRegion: "us-west-2",
-      replicaKmsKeyId: undefined,
-    };
+    const scope = REPLICATION_SCOPE;
 
     it("replicates the whole bucket with delete markers; SSE-KMS objects only with a replica key; RTC only with its metrics", () => {
       expect(replicationRule(plan, "arn:aws:s3:::gt-assets-dr")).to.deep.equal({
