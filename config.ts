@@ -17,8 +17,12 @@ import {
   DEFAULT_BUCKET_NAME,
   DEFAULT_NONCURRENT_EXPIRATION_DAYS,
   DEFAULT_NONCURRENT_VERSIONS_TO_KEEP,
+  DEFAULT_OBJECT_LOCK_RETENTION_DAYS,
+  ObjectLockMode,
+  ObjectLockPolicy,
   planAssetsBucket,
 } from "./components/assets-bucket";
+import type { AssetsReplicationPlan } from "./components/assets-replication";
 import { DEFAULT_AVAILABILITY_ZONES, DEFAULT_CIDR_BLOCK, NAT_STRATEGIES, NatStrategy, validateNetworkArgs } from "./components/network";
 import { validateDatabaseName } from "./components/datasource";
 import { DATABASE_ROLES, DATABASE_SOURCE_KEY, DatabaseRole, ENVIRONMENT_PROJECT, isDrillStackOf, isRestoreStackOf, NO_DATABASE_SOURCE, PRIMARY_SOURCE } from "./contracts/stacks";
@@ -53,6 +57,14 @@ export const CONFIG_SCHEMA = {
   "assetsNoncurrentVersionExpirationDays": { type: "integer", default: DEFAULT_NONCURRENT_EXPIRATION_DAYS, description: "Days before a noncurrent (overwritten or deleted) asset version may expire." },
   "assetsNoncurrentVersionsToKeep": { type: "integer", default: DEFAULT_NONCURRENT_VERSIONS_TO_KEEP, description: "Newest noncurrent versions of each asset kept regardless of age (1-100)." },
   "assetsAbortIncompleteUploadDays": { type: "integer", default: DEFAULT_ABORT_INCOMPLETE_UPLOAD_DAYS, description: "Days before the parts of an unfinished multipart upload are removed." },
+  "assetsReplicationBucket": { type: "string", default: "", description: "Primary stack: the standby stack's assets bucket, in another region, that S3 Replication copies every new version and delete marker to (deploy the standby stack first); empty turns replication off." },
+  "assetsReplicationRegion": { type: "string", default: "", description: "The region of assetsReplicationBucket (e.g. us-west-2); required with it." },
+  "assetsReplicationKmsKeyId": { type: "string", default: "", description: "KMS key ARN in assetsReplicationRegion that SSE-KMS objects are re-encrypted with in the replica; empty: SSE-KMS objects are not replicated (SSE-S3 objects are)." },
+  "assetsReplicationTimeControl": { type: "boolean", default: false, description: "S3 Replication Time Control for assetsReplicationBucket: 99.99% of objects within 15 minutes, with replication metrics (billed per GB)." },
+  "assetsReplicaSourceBucket": { type: "string", default: "", description: "Standby stack: the primary's assets bucket that this stack's bucket is the replica of; tags the bucket gametracker:replica-of and needs assetsObjectLockMode." },
+  "assetsReplicaSourceRegion": { type: "string", default: "", description: "The region of assetsReplicaSourceBucket, where the drill compares the replica with its source; required with it." },
+  "assetsObjectLockMode": { type: "string", default: "", description: "S3 Object Lock on the assets bucket: governance (no one without s3:BypassGovernanceRetention deletes a version inside the retention) or compliance (no one at all); empty: none. Can't be turned off once on." },
+  "assetsObjectLockRetentionDays": { type: "integer", default: DEFAULT_OBJECT_LOCK_RETENTION_DAYS, description: "Days each new version of the assets bucket stays locked (1-36500); only with assetsObjectLockMode." },
   "apiArtifactPath": { type: "string", default: "", description: "Path to the Spring Boot Lambda artifact (zip/jar); empty deploys the bundled health handler." },
   "apiRuntime": { type: "string", default: "java21", description: "Lambda runtime identifier of the Spring Boot artifact (one of the Lambda API's, e.g. java21)." },
   "apiHandler": { type: "string", default: "", description: "Lambda handler of the Spring Boot artifact (at most 128 characters); required with apiArtifactPath." },
@@ -100,7 +112,17 @@ export interface EnvironmentSettings {
     databaseName: string;
   };
   source: DatabaseSource;
-  assets: { bucketName: string; noncurrentVersionExpirationDays: number; noncurrentVersionsToKeep: number; abortIncompleteUploadDays: number };
+  assets: {
+    bucketName: string;
+    noncurrentVersionExpirationDays: number;
+    noncurrentVersionsToKeep: number;
+    abortIncompleteUploadDays: number;
+    /** S3 Replication of the bucket to the standby region (a primary stack); absent when off. */
+    replication?: AssetsReplicationPlan;
+    /** The bucket is the replica of this one (a standby stack); absent otherwise. */
+    replicaOf?: { bucket: string; region: string };
+    objectLock?: ObjectLockPolicy;
+  };
   api: { code?: { artifactPath: string; runtime: string; handler: string }; memorySize: number; timeoutSeconds: number; logRetentionDays: number };
   /** The data validation of this environment's drills and restores; exported as a stack output for them. */
   validation: ValidationSettings;
@@ -159,7 +181,7 @@ export const PRIMARY_ONLY_KEYS: readonly ConfigKey[] = [
  * with one sentence (key, value, rule) at the first invalid value, including unknown
  * keys in the project namespace (a typo would otherwise silently fall back to a default).
  */
-export function parseEnvironmentConfig(raw: Record<string, string | undefined>, stack: string, project = ENVIRONMENT_PROJECT): EnvironmentSettings {
+export function parseEnvironmentConfig(raw: Record<string, string | undefined>, stack: string, project = ENVIRONMENT_PROJECT, awsRegion?: string): EnvironmentSettings {
   const k = (key: ConfigKey) => `${project}:${key}`;
   for (const key of Object.keys(raw)) {
     if (!(key in CONFIG_SCHEMA)) throw unknownKey(project, key);
@@ -268,15 +290,8 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
     if (problem !== undefined) throw new InvalidConfigError(k("databaseSnapshotCopyRegions"), `${k("databaseSnapshotCopyRegions")} lists ${show(region)}, but ${problem}.`);
   }
 
-  // Assets, judged by the AssetsBucket component's rules.
-  const assetsArgs = {
-    bucketName: str("assetsBucketName"),
-    noncurrentVersionExpirationDays: int("assetsNoncurrentVersionExpirationDays"),
-    noncurrentVersionsToKeep: int("assetsNoncurrentVersionsToKeep"),
-    abortIncompleteUploadDays: int("assetsAbortIncompleteUploadDays"),
-  };
-  const assetsPlan = planAssetsBucket(assetsArgs, (arg) => k(`assets${capitalise(arg)}` as ConfigKey));
-  const assets = { bucketName: assetsPlan.bucketName, ...assetsPlan.lifecycle };
+  // Assets, judged by the AssetsBucket component's rules; which side of replication a stack may be, by its role.
+  const assets = parseAssets({ str, optional, int, bool, explicitlySet, k }, role, awsRegion);
 
   // API
   const artifactPath = optional("apiArtifactPath");
@@ -335,6 +350,83 @@ export function parseEnvironmentConfig(raw: Record<string, string | undefined>, 
     assets,
     api,
     validation,
+  };
+}
+
+interface Readers {
+  str(key: ConfigKey): string;
+  optional(key: ConfigKey): string | undefined;
+  int(key: ConfigKey): number;
+  bool(key: ConfigKey): boolean;
+  explicitlySet(key: ConfigKey): boolean;
+  k(key: ConfigKey): string;
+}
+
+/**
+ * The assets bucket's settings. A primary stack's bucket may replicate to the standby
+ * region; a standby stack's bucket may be that replica, which must be locked. Each side's
+ * keys are refused on the other, and a region named for the other side must differ from
+ * this stack's own (`awsRegion`, when known): replication within one region survives no
+ * region loss.
+ */
+function parseAssets(r: Readers, role: DatabaseRole, awsRegion: string | undefined): EnvironmentSettings["assets"] {
+  const { k, optional } = r;
+  const modeText = optional("assetsObjectLockMode");
+  if (modeText !== undefined && modeText !== "governance" && modeText !== "compliance") {
+    throw new InvalidConfigError(k("assetsObjectLockMode"), `${k("assetsObjectLockMode")} is ${show(modeText)}, but it must be governance, compliance or empty (no Object Lock).`);
+  }
+  const replicaSourceBucket = optional("assetsReplicaSourceBucket");
+  const replicaSourceRegion = optional("assetsReplicaSourceRegion");
+  const replicationBucket = optional("assetsReplicationBucket");
+  if (role === "standby" && replicationBucket !== undefined) {
+    throw new InvalidConfigError(
+      k("assetsReplicationBucket"),
+      `${k("assetsReplicationBucket")} is ${show(replicationBucket)}, but ${k("databaseRole")} is standby: replication is set on the primary's stack, whose bucket this stack's bucket receives (${k("assetsReplicaSourceBucket")}).`,
+    );
+  }
+  if (role === "primary" && replicaSourceBucket !== undefined) {
+    throw new InvalidConfigError(
+      k("assetsReplicaSourceBucket"),
+      `${k("assetsReplicaSourceBucket")} is ${show(replicaSourceBucket)}, but ${k("databaseRole")} is primary: only a standby stack's bucket is the replica of a primary's; set ${k("assetsReplicationBucket")} here to replicate this stack's bucket instead.`,
+    );
+  }
+  if ((replicaSourceBucket === undefined) !== (replicaSourceRegion === undefined)) {
+    const [set, unset] = replicaSourceBucket === undefined ? (["assetsReplicaSourceRegion", "assetsReplicaSourceBucket"] as const) : (["assetsReplicaSourceBucket", "assetsReplicaSourceRegion"] as const);
+    throw new InvalidConfigError(k(unset), `${k(unset)} is unset, but ${k(set)} is set, and the drill reads the source bucket in its region to measure the replica; set both or neither.`);
+  }
+  const otherRegion = (key: ConfigKey, region: string | undefined, what: string) => {
+    if (region === undefined) return;
+    const problem = regionNameProblem(region);
+    if (problem !== undefined) throw new InvalidConfigError(k(key), `${k(key)} is ${show(region)}, but ${problem}.`);
+    if (region === awsRegion) {
+      throw new InvalidConfigError(k(key), `${k(key)} is ${show(region)}, this stack's own region, but ${what} must be in another region to survive the loss of this one.`);
+    }
+  };
+  otherRegion("assetsReplicaSourceRegion", replicaSourceRegion, "the bucket this one replicates");
+  otherRegion("assetsReplicationRegion", optional("assetsReplicationRegion"), "the replica");
+
+  const plan = planAssetsBucket(
+    {
+      bucketName: r.str("assetsBucketName"),
+      noncurrentVersionExpirationDays: r.int("assetsNoncurrentVersionExpirationDays"),
+      noncurrentVersionsToKeep: r.int("assetsNoncurrentVersionsToKeep"),
+      abortIncompleteUploadDays: r.int("assetsAbortIncompleteUploadDays"),
+      ...(modeText !== undefined ? { objectLockMode: modeText.toUpperCase() as ObjectLockMode } : {}),
+      ...(modeText !== undefined || r.explicitlySet("assetsObjectLockRetentionDays") ? { objectLockRetentionDays: r.int("assetsObjectLockRetentionDays") } : {}),
+      ...(replicaSourceBucket !== undefined ? { replicaSourceBucket } : {}),
+      ...(replicationBucket !== undefined ? { replicationBucket } : {}),
+      ...(optional("assetsReplicationRegion") !== undefined ? { replicationRegion: optional("assetsReplicationRegion") } : {}),
+      ...(optional("assetsReplicationKmsKeyId") !== undefined ? { replicationKmsKeyId: optional("assetsReplicationKmsKeyId") } : {}),
+      ...(r.bool("assetsReplicationTimeControl") ? { replicationTimeControl: true } : {}),
+    },
+    (arg) => k(`assets${capitalise(arg)}` as ConfigKey),
+  );
+  return {
+    bucketName: plan.bucketName,
+    ...plan.lifecycle,
+    ...(plan.replication !== undefined ? { replication: plan.replication } : {}),
+    ...(plan.replicaSourceBucket !== undefined ? { replicaOf: { bucket: plan.replicaSourceBucket, region: replicaSourceRegion! } } : {}),
+    ...(plan.objectLock !== undefined ? { objectLock: plan.objectLock } : {}),
   };
 }
 

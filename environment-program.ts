@@ -56,7 +56,29 @@ export function componentArgs(settings: EnvironmentSettings): { network: Network
       purpose: "primary",
       tags,
     },
-    assets: { ...settings.assets, tags },
+    assets: assetsBucketArgs(settings.assets, tags),
+  };
+}
+
+/** The AssetsBucket's arguments for the checked settings: its lifecycle, and its side of replication (the source's rule, or the replica's lock). */
+function assetsBucketArgs(assets: EnvironmentSettings["assets"], tags: Record<string, string>): AssetsBucketArgs {
+  const { replication, replicaOf, objectLock } = assets;
+  return {
+    bucketName: assets.bucketName,
+    noncurrentVersionExpirationDays: assets.noncurrentVersionExpirationDays,
+    noncurrentVersionsToKeep: assets.noncurrentVersionsToKeep,
+    abortIncompleteUploadDays: assets.abortIncompleteUploadDays,
+    ...(objectLock !== undefined ? { objectLockMode: objectLock.mode, objectLockRetentionDays: objectLock.retentionDays } : {}),
+    ...(replicaOf !== undefined ? { replicaSourceBucket: replicaOf.bucket } : {}),
+    ...(replication !== undefined
+      ? {
+          replicationBucket: replication.destinationBucket,
+          replicationRegion: replication.destinationRegion,
+          ...(replication.replicaKmsKeyId !== undefined ? { replicationKmsKeyId: replication.replicaKmsKeyId } : {}),
+          replicationTimeControl: replication.replicationTimeControl,
+        }
+      : {}),
+    tags,
   };
 }
 
@@ -105,7 +127,7 @@ export function environmentProgram(): Outputs {
   const config = new pulumi.Config();
   const stack = pulumi.getStack();
   // The one check before anything is registered: parsing the config runs the components' own rules on it.
-  const settings = parseEnvironmentConfig(readProjectConfig(config), stack, config.name);
+  const settings = parseEnvironmentConfig(readProjectConfig(config), stack, config.name, new pulumi.Config("aws").get("region"));
   const args = componentArgs(settings);
   const artifact = settings.api.code?.artifactPath;
   if (artifact !== undefined && !fs.existsSync(artifact)) {
@@ -173,5 +195,9 @@ export function environmentProgram(): Outputs {
     apiSubnetIds: network.privateSubnetIds,
     apiSecurityGroupId: network.apiSecurityGroupId,
     validation: exportValidationSettings(settings.validation),
+    assetsReplicationBucket: settings.assets.replication?.destinationBucket ?? "",
+    assetsReplicationRegion: settings.assets.replication?.destinationRegion ?? "",
+    assetsReplicaSourceBucket: settings.assets.replicaOf?.bucket ?? "",
+    assetsReplicaSourceRegion: settings.assets.replicaOf?.region ?? "",
   };
 }

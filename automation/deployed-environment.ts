@@ -38,6 +38,10 @@ export interface DeployedEnvironment {
   apiSecurityGroupId?: string | undefined;
   /** The environment's data validation as its program exported it (read by validation/plan.ts); absent without a stack or before it exported one. */
   validation?: Readonly<Record<string, unknown>> | undefined;
+  /** A primary's S3 Replication destination: the standby's bucket and its region (`check` reads it there); absent when off or without a stack. */
+  assetsReplication?: { bucket: string; region: string } | undefined;
+  /** A standby's bucket is the replica of this bucket in this region (the drill compares them); absent otherwise. */
+  assetsReplicaOf?: { bucket: string; region: string } | undefined;
 }
 
 export interface EnvironmentFlags {
@@ -72,13 +76,23 @@ function stringOutput(outputs: StackOutputs, key: string): string | undefined {
  * commands that need only the bucket, so no database has to be named.
  */
 export async function resolveBucket(flags: { stack?: string; bucket?: string }, stacks: Stacks | undefined): Promise<string> {
-  if (flags.bucket !== undefined) return flags.bucket;
+  return (await resolveBucketTarget(flags, stacks)).bucket;
+}
+
+/**
+ * The assets bucket and, when read from the stack, the region the stack deployed it in
+ * (its awsRegion output): a standby stack's bucket is in the standby region, and S3 answers
+ * a bucket's requests in its own region only.
+ */
+export async function resolveBucketTarget(flags: { stack?: string; bucket?: string }, stacks: Stacks | undefined): Promise<{ bucket: string; region: string | undefined }> {
+  if (flags.bucket !== undefined) return { bucket: flags.bucket, region: undefined };
   if (flags.stack === undefined) throw new UsageError("No bucket given: pass --bucket <assets bucket name> or --stack <environment stack>.");
-  const bucket = stringOutput(await environmentOutputs(flags.stack, stacks, "--bucket"), EnvironmentOutputNames.assetsBucketName);
+  const outputs = await environmentOutputs(flags.stack, stacks, "--bucket");
+  const bucket = stringOutput(outputs, EnvironmentOutputNames.assetsBucketName);
   if (bucket === undefined) {
     throw new UsageError(`Stack ${flags.stack} has no ${EnvironmentOutputNames.assetsBucketName} output (has it been deployed with pulumi up?); pass --bucket instead.`);
   }
-  return bucket;
+  return { bucket, region: stringOutput(outputs, EnvironmentOutputNames.awsRegion) };
 }
 
 /**
@@ -125,5 +139,11 @@ export async function resolveEnvironment(flags: EnvironmentFlags, stacks: Stacks
     apiSubnetIds: Array.isArray(apiSubnets) ? apiSubnets.filter((id): id is string => typeof id === "string" && id !== "") : [],
     apiSecurityGroupId: str(EnvironmentOutputNames.apiSecurityGroupId),
     validation: validation !== null && typeof validation === "object" && !Array.isArray(validation) ? (validation as Record<string, unknown>) : undefined,
+    assetsReplication: bucketAndRegion(str(EnvironmentOutputNames.assetsReplicationBucket), str(EnvironmentOutputNames.assetsReplicationRegion)),
+    assetsReplicaOf: bucketAndRegion(str(EnvironmentOutputNames.assetsReplicaSourceBucket), str(EnvironmentOutputNames.assetsReplicaSourceRegion)),
   };
+}
+
+function bucketAndRegion(bucket: string | undefined, region: string | undefined): { bucket: string; region: string } | undefined {
+  return bucket !== undefined && region !== undefined ? { bucket, region } : undefined;
 }

@@ -115,6 +115,12 @@ export const EnvironmentOutputNames = {
   apiSecurityGroupId: "apiSecurityGroupId",
   /** The environment's data validation (validationWith, …) as checked by the program, so a drill without the stack's config file runs it. */
   validation: "validation",
+  /** A primary's S3 Replication destination (the standby stack's bucket) and its region; "" when off. `check` reads the replica there. */
+  assetsReplicationBucket: "assetsReplicationBucket",
+  assetsReplicationRegion: "assetsReplicationRegion",
+  /** A standby's bucket is the replica of this bucket, in this region; "" otherwise. The drill compares the two. */
+  assetsReplicaSourceBucket: "assetsReplicaSourceBucket",
+  assetsReplicaSourceRegion: "assetsReplicaSourceRegion",
 } as const;
 
 /** The restore program's stack outputs, read by the environment program (StackReference) and the driver. */

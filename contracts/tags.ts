@@ -27,6 +27,11 @@ export const TagKeys = {
   sourceSnapshot: "gametracker:source-snapshot",
   /** On a snapshot copy: the region of the snapshot it was copied from (a copy's own answer names its region only). */
   sourceRegion: "gametracker:source-region",
+  /**
+   * On an assets bucket that receives S3 Replication: the bucket it is the replica of. The
+   * policy pack refuses such a bucket without Object Lock or versioning.
+   */
+  replicaOf: "gametracker:replica-of",
 } as const;
 
 /** The value of TagKeys.role on the assets bucket. */

@@ -5,21 +5,27 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetBucketReplicationCommand,
   GetBucketVersioningCommand,
+  GetObjectCommand,
+  GetObjectLockConfigurationCommand,
   GetObjectTaggingCommand,
   GetPublicAccessBlockCommand,
   HeadObjectCommand,
   HeadObjectCommandOutput,
   LifecycleRule,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PublicAccessBlockConfiguration,
   PutObjectCommand,
+  ReplicationConfiguration,
   S3Client,
   ServerSideEncryption,
   StorageClass,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { OperationError } from "../errors";
 import { callAws, httpStatusOf, isAwsError, isConditionFailed, rethrowAws } from "./errors";
@@ -65,6 +71,63 @@ export async function readLifecycleRules(s3: S3Client, bucket: string): Promise<
   } catch (error) {
     if (isAwsError(error, "NoSuchLifecycleConfiguration")) return [];
     return rethrowAws(`read the lifecycle rules of bucket ${bucket}`, error);
+  }
+}
+
+/** The bucket's replication configuration, or undefined when it has none. */
+export async function readBucketReplication(s3: S3Client, bucket: string): Promise<ReplicationConfiguration | undefined> {
+  try {
+    return (await s3.send(new GetBucketReplicationCommand({ Bucket: bucket }))).ReplicationConfiguration;
+  } catch (error) {
+    if (isAwsError(error, "ReplicationConfigurationNotFoundError")) return undefined;
+    return rethrowAws(`read the replication configuration of bucket ${bucket}`, error);
+  }
+}
+
+export interface ObjectLockSettings {
+  enabled: boolean;
+  /** The default retention of every new version: `GOVERNANCE` or `COMPLIANCE`, for days or years; absent without one. */
+  mode?: string | undefined;
+  days?: number | undefined;
+  years?: number | undefined;
+}
+
+/** The bucket's Object Lock configuration, or undefined when Object Lock is not enabled on it. */
+export async function readObjectLock(s3: S3Client, bucket: string): Promise<ObjectLockSettings | undefined> {
+  try {
+    const config = (await s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }))).ObjectLockConfiguration;
+    const retention = config?.Rule?.DefaultRetention;
+    return {
+      enabled: config?.ObjectLockEnabled === "Enabled",
+      ...(retention?.Mode !== undefined ? { mode: retention.Mode } : {}),
+      // S3 answers the one that was set; a zero is no retention.
+      ...(retention?.Days ? { days: retention.Days } : {}),
+      ...(retention?.Years ? { years: retention.Years } : {}),
+    };
+  } catch (error) {
+    if (isAwsError(error, "ObjectLockConfigurationNotFoundError")) return undefined;
+    return rethrowAws(`read the Object Lock configuration of bucket ${bucket}`, error);
+  }
+}
+
+export interface CurrentObject {
+  key: string;
+  lastModified: Date;
+  size: number;
+}
+
+/** Up to `limit` current objects of the bucket in key order (ListObjectsV2, 1,000 a page); `truncated` when there were more. */
+export async function listCurrentObjects(s3: S3Client, bucket: string, limit: number): Promise<{ objects: CurrentObject[]; truncated: boolean }> {
+  const objects: CurrentObject[] = [];
+  let token: string | undefined;
+  for (;;) {
+    const page = await callAws(`list the objects of s3://${bucket}`, () =>
+      s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: Math.min(1000, limit - objects.length), ...(token !== undefined ? { ContinuationToken: token } : {}) })),
+    );
+    for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.push({ key: o.Key, lastModified: o.LastModified ?? new Date(0), size: o.Size ?? 0 });
+    if (page.IsTruncated !== true || page.NextContinuationToken === undefined) return { objects, truncated: false };
+    if (objects.length >= limit) return { objects, truncated: true };
+    token = page.NextContinuationToken;
   }
 }
 
@@ -244,6 +307,8 @@ export interface VersionFacts {
   /** Encrypted with a customer-provided key (SSE-C): S3 can't copy it without that key. */
   readonly customerKey: boolean;
   readonly checksum: StoredChecksum | undefined;
+  /** `x-amz-replication-status`: PENDING, COMPLETED or FAILED on a replicated bucket's version, REPLICA on a replica; absent otherwise. */
+  readonly replicationStatus: string | undefined;
   /** The whole HEAD answer, for a multipart copy that must carry content headers and metadata by hand. */
   readonly head: HeadObjectCommandOutput;
 }
@@ -278,6 +343,7 @@ export function versionFacts(head: HeadObjectCommandOutput): VersionFacts {
         : undefined,
     customerKey: head.SSECustomerAlgorithm !== undefined,
     checksum: storedChecksum(head),
+    replicationStatus: head.ReplicationStatus,
     head,
   };
 }
@@ -309,6 +375,36 @@ export async function headObject(s3: S3Client, bucket: string, key: string, opti
     const what = options.versionId !== undefined ? `version ${options.versionId} of s3://${bucket}/${key}` : `s3://${bucket}/${key}`;
     return rethrowAws(`read ${what}`, error);
   }
+}
+
+export interface BodyDigest {
+  versionId: string | undefined;
+  size: number;
+  /** MD5 of the bytes read, hex. */
+  md5: string;
+  etag: string | undefined;
+  encryption: string | undefined;
+  /** S3 sent a whole-object checksum and the SDK checked the bytes against it (it throws on a mismatch). */
+  checksumChecked: boolean;
+}
+
+/**
+ * Reads one version's bytes, streaming, and returns their MD5 with what S3 says of them.
+ * ChecksumMode ENABLED makes S3 send a stored whole-object checksum, which the SDK checks
+ * the bytes against as they arrive; a mismatch fails the read.
+ */
+export async function readVersionDigest(s3: S3Client, bucket: string, key: string, versionId: string): Promise<BodyDigest> {
+  return callAws(`read version ${versionId} of s3://${bucket}/${key}`, async () => {
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, ChecksumMode: "ENABLED" }));
+    const md5 = createHash("md5");
+    let size = 0;
+    for await (const chunk of got.Body as AsyncIterable<Uint8Array>) {
+      md5.update(chunk);
+      size += chunk.length;
+    }
+    const checksumChecked = got.ChecksumType !== "COMPOSITE" && [got.ChecksumCRC32, got.ChecksumCRC32C, got.ChecksumCRC64NVME, got.ChecksumSHA1, got.ChecksumSHA256].some((c) => c !== undefined && c !== "");
+    return { versionId: got.VersionId, size, md5: md5.digest("hex"), etag: got.ETag, encryption: got.ServerSideEncryption, checksumChecked };
+  });
 }
 
 export async function readObjectTags(s3: S3Client, bucket: string, key: string, versionId: string): Promise<Array<{ key: string; value: string }>> {

@@ -12,7 +12,8 @@ import { finishKilledRuns } from "../assets/leftovers";
 import { applyPlannedRestore, closePlannedRestore, planPrefixRestore } from "../assets/restore-prefix";
 import { applyKeyRestore, applyUndelete, planKeyRestore, planUndelete, readKeyHistory, WhichVersion } from "../assets/single-key";
 import { describeEntry, planView, progressLine, renderApplied, renderBatch, renderLeftovers, renderPlan, renderVersions, shouldReport, versionRows } from "../assets/summary";
-import { BucketArgs, bucketFrom, withBucketOption } from "./environment-flags";
+import { BucketArgs, bucketTargetFrom, withBucketOption } from "./environment-flags";
+import { replicateCommand } from "./assets-replicate";
 import { bucketNameProblem } from "../../contracts/aws-names";
 
 /**
@@ -30,8 +31,8 @@ export function checkKey(key: unknown): string {
 }
 
 async function keyHistoryFor(args: GlobalArgs & BucketArgs, ctx: CommandContext, key: string) {
-  const bucket = await bucketFrom(args, ctx);
-  return { bucket, history: await readKeyHistory(ctx.aws.s3, bucket, key) };
+  const { bucket, aws } = await bucketTargetFrom(args, ctx);
+  return { bucket, aws, history: await readKeyHistory(aws.s3, bucket, key) };
 }
 
 const versions: CliCommand<BucketArgs & { key: string }> = {
@@ -67,8 +68,8 @@ const restore: CliCommand<BucketArgs & { key: string; versionId?: string; at?: s
     }
     if (args.versionId === "") throw new UsageError("--version-id is empty; copy a version id from assets versions <key>.");
     const which: WhichVersion = args.versionId !== undefined ? { versionId: args.versionId } : { at: parseRestoreTime(args.at!, ctx.clock.now()) };
-    const { bucket, history } = await keyHistoryFor(args, ctx, key);
-    const plan = await planKeyRestore(ctx.aws.s3, bucket, history, which);
+    const { bucket, aws, history } = await keyHistoryFor(args, ctx, key);
+    const plan = await planKeyRestore(aws.s3, bucket, history, which);
     if (plan.kind === "unchanged") {
       const same = plan.sameVersion ? "is already the current version" : `already has the same content as the current version ${plan.current.versionId}`;
       ctx.output.result(
@@ -82,7 +83,7 @@ const restore: CliCommand<BucketArgs & { key: string; versionId?: string; at?: s
       ctx.output.warn("Cancelled; nothing was changed.");
       return ExitCode.failed;
     }
-    const copied = await applyKeyRestore(ctx.aws.s3, bucket, plan.copy);
+    const copied = await applyKeyRestore(aws.s3, bucket, plan.copy);
     ctx.output.result(
       { bucket, key, versionId: source.versionId, changed: true, newVersionId: copied.versionId ?? null, method: copied.method },
       () => `Restored s3://${bucket}/${key}: ${describeEntry(source)} is current again as new version ${copied.versionId ?? "(unknown)"}; the previous versions are all kept.`,
@@ -98,7 +99,7 @@ const undelete: CliCommand<BucketArgs & { key: string }> = {
   examples: [["$0 assets undelete characters/42/portrait.png --stack prod", "bring back a deleted character image"]],
   async run(args, ctx) {
     const key = checkKey(args.key);
-    const { bucket, history } = await keyHistoryFor(args, ctx, key);
+    const { bucket, aws, history } = await keyHistoryFor(args, ctx, key);
     const plan = planUndelete(history, bucket);
     if (plan.kind === "not-deleted") {
       ctx.output.result({ bucket, key, changed: false, versionId: plan.version.versionId, removedMarkers: [] }, () => `Nothing to do: s3://${bucket}/${key} is not deleted (current ${describeEntry(plan.version)}).`);
@@ -108,7 +109,7 @@ const undelete: CliCommand<BucketArgs & { key: string }> = {
       ctx.output.warn("Cancelled; nothing was changed.");
       return ExitCode.failed;
     }
-    const removed = await applyUndelete(ctx.aws.s3, bucket, key, plan.markers);
+    const removed = await applyUndelete(aws.s3, bucket, key, plan.markers);
     ctx.output.result(
       { bucket, key, changed: true, versionId: plan.version.versionId, removedMarkers: removed },
       () => `Undeleted s3://${bucket}/${key}: removed ${removed.length} delete marker(s); ${describeEntry(plan.version)} is current again.`,
@@ -181,8 +182,8 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
     const batch = batchArgs(args);
     if (args.manifestOut !== undefined) checkManifestPath(args.manifestOut);
     const prefix = String(args.prefix ?? "");
-    const bucket = await bucketFrom(args, ctx);
-    const s3 = ctx.aws.s3;
+    const { bucket, aws } = await bucketTargetFrom(args, ctx);
+    const s3 = aws.s3;
     await assertVersionedBucket(s3, bucket);
 
     const planStarted = ctx.clock.now().getTime();
@@ -191,13 +192,13 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
       at,
       deleteNew: args.deleteNew,
       concurrency,
-      endpoint: ctx.aws.endpoint,
+      endpoint: aws.endpoint,
       onPage: (n) => ctx.output.progress(`listing versions of s3://${bucket}/${prefix}: ${n} read (${formatDuration(ctx.clock.now().getTime() - planStarted)})`),
     });
     try {
       if (planned.plan.keys === 0) throw new UsageError(noKeyUnder(bucket, prefix));
       // What killed runs left (their temp files, their open uploads) is finished once the input has proven good.
-      const leftovers = await finishKilledRuns(s3, { bucket, prefix, endpoint: ctx.aws.endpoint }, { dryRun: args.dryRun });
+      const leftovers = await finishKilledRuns(s3, { bucket, prefix, endpoint: aws.endpoint }, { dryRun: args.dryRun });
       const cleaned = renderLeftovers(leftovers, { bucket, prefix });
       cleaned.done.forEach((line) => ctx.output.progress(line));
       cleaned.warnings.forEach((line) => ctx.output.warn(line));
@@ -224,7 +225,7 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
       // The confirmation may have waited a while; versioning must still be on before anything is hidden or copied.
       await assertVersionedBucket(s3, bucket);
       let lastReport = ctx.clock.now().getTime();
-      const done = await applyPlannedRestore(ctx.aws, bucket, planned, {
+      const done = await applyPlannedRestore(aws, bucket, planned, {
         concurrency,
         clock: ctx.clock,
         onProgress: (n, total, elapsed) => {
@@ -262,6 +263,6 @@ function noKeyUnder(bucket: string, prefix: string): string {
 
 export const assetsCommand: CliCommandGroup = {
   command: "assets",
-  describe: "Recover objects of the versioned assets bucket: versions, restore, undelete, restore-prefix",
-  subcommands: [versions, restore, undelete, restorePrefix],
+  describe: "Recover objects of the versioned assets bucket: versions, restore, undelete, restore-prefix; replicate what live replication never copied",
+  subcommands: [versions, restore, undelete, restorePrefix, replicateCommand],
 };

@@ -65,7 +65,7 @@ export function createDrillCommand(deps: DrillCommandDeps = {}): CliCommand<Dril
       const environment = await restoreEnvironment(ctx, args, "drill");
       const validation = restoreValidation(args, environment);
       const outcome = await runDrill(
-        { ...restoreRunDeps(ctx, args, environment, deps, parsed.timeoutMs), reportWriter: deps.reportWriter ?? fileReportWriter },
+        { ...restoreRunDeps(ctx, args, environment, deps, parsed.timeoutMs), reportWriter: deps.reportWriter ?? fileReportWriter, s3In: (region) => ctx.awsIn(region).s3 },
         {
           environment,
           request: parsed.request,

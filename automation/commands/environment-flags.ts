@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import { CommandContext, GlobalArgs } from "../cli/context";
-import { DeployedEnvironment, resolveBucket, resolveEnvironment } from "../deployed-environment";
+import type { AwsClients } from "../aws/clients";
+import { DeployedEnvironment, resolveBucketTarget, resolveEnvironment } from "../deployed-environment";
 import { UsageError } from "../errors";
 import { bucketNameProblem, instanceIdentifierProblem, normalizeRdsIdentifier } from "../../contracts/aws-names";
 
@@ -89,9 +90,19 @@ export async function environmentFrom(args: GlobalArgs & EnvironmentArgs, ctx: C
  * stack's output (the stacks port is only created when it has to be read).
  */
 export async function bucketFrom(args: GlobalArgs & BucketArgs, ctx: CommandContext): Promise<string> {
+  return (await bucketTargetFrom(args, ctx)).bucket;
+}
+
+/**
+ * The bucket and the clients of its region: the stack's own region when the bucket comes
+ * from its outputs (a standby stack's bucket is in the standby region), else `--region`
+ * or the default. So `assets … --stack prod-dr` calls only the standby region.
+ */
+export async function bucketTargetFrom(args: GlobalArgs & BucketArgs, ctx: CommandContext): Promise<{ bucket: string; aws: AwsClients }> {
   checkEnvironmentFlags(args);
-  return resolveBucket(
+  const target = await resolveBucketTarget(
     { ...(args.stack !== undefined ? { stack: args.stack } : {}), ...(args.bucket !== undefined ? { bucket: args.bucket } : {}) },
     args.stack !== undefined && args.bucket === undefined ? ctx.stacks : undefined,
   );
+  return { bucket: target.bucket, aws: ctx.awsFor(target.region) };
 }

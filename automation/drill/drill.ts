@@ -1,4 +1,6 @@
+import type { S3Client } from "@aws-sdk/client-s3";
 import { drillStackName } from "../../contracts/stacks";
+import { proveReplica } from "../assets/replica-proof";
 import { drillTargetIdentifier } from "../restore/naming";
 import { PipelineDeps, PipelineOptions, RestorePolicy, runRestorePipeline } from "../restore/pipeline";
 import { DrillReport, drillReport } from "./report";
@@ -11,10 +13,15 @@ import { errorMessage } from "../errors";
  * written before cleanup (so the evidence survives a cleanup that hangs or is killed) and
  * again after it, and the stack destroyed and removed at the end unless `--keep`. The
  * environment stack is only read, and the primary instance and its snapshots only
- * described.
+ * described. A drill of a standby stack whose bucket is the replica of the primary's also
+ * proves the assets (automation/assets/replica-proof.ts): the assets RPO against the home
+ * region when it answers, and a sample prefix of the replica as of the recovery point's
+ * time, read-only.
  */
 export interface DrillDeps extends PipelineDeps {
   reportWriter: ReportWriter;
+  /** S3 in a region (the standby's replica, the home region's source), for the assets proof. */
+  s3In(region: string): S3Client;
 }
 
 export interface DrillOptions extends Omit<PipelineOptions, "targetIdentifier"> {
@@ -36,6 +43,27 @@ export async function runDrill(deps: DrillDeps, options: DrillOptions): Promise<
     stackName: drillStackName,
     targetIdentifier: (source, id) => drillTargetIdentifier(source, id),
     atEnd: "destroy",
+    assets: {
+      skip: () => {
+        const env = options.environment;
+        if (env.assetsReplicaOf === undefined || env.bucketName === undefined) {
+          return `${env.stack}'s assets bucket is no replica (assetsReplicaSourceBucket): check and the assets commands prove it`;
+        }
+        return undefined;
+      },
+      prove: (spec) => {
+        const env = options.environment;
+        const replicaRegion = env.region ?? deps.region;
+        return proveReplica({
+          replica: { bucket: env.bucketName!, region: replicaRegion, s3: deps.s3In(replicaRegion) },
+          source: { ...env.assetsReplicaOf!, s3: deps.s3In(env.assetsReplicaOf!.region) },
+          at: spec.point.time,
+          now: deps.clock.now(),
+          random: deps.random,
+          onProgress: (m) => deps.output.progress(m),
+        });
+      },
+    },
     async report(run) {
       files = await write(drillReport({ ...run, cleanup: { status: "pending", detail: "" } }, deps.clock.now()));
       return options.reportDir === undefined ? "no --report-dir: the report is on stdout only" : undefined;

@@ -3,6 +3,7 @@ import { CleanupStatus, PipelineRun } from "../restore/pipeline";
 import { PipelineStep, StepRecord } from "../restore/steps";
 import { Check } from "../restore/verify";
 import { describeRecoverySource, RecoverySourceKind, recoverySourceKind } from "../restore/recovery-point";
+import { AssetsProof, MissingEntry, SampleCheck } from "../assets/replica-proof";
 
 /**
  * The drill report: the evidence that backups restore. One model, rendered three ways:
@@ -35,6 +36,8 @@ export interface DrillReport {
   rtoSeconds?: number;
   /** The data validation, when one ran: which hook, its verdict and duration, and the newest data it found. */
   validation?: ReportValidation;
+  /** A standby's drill: its replica of the assets against home (the assets RPO) and a sample checked as of the recovery point. */
+  assets?: ReportAssets;
   steps: StepRecord[];
   checks: Check[];
   endpoint?: { address: string; port: number | undefined };
@@ -53,6 +56,53 @@ export interface ReportValidation {
   dataTime?: string;
   /** Data RPO: recovery point time − newest data found, in seconds; negative when rows newer than the point made it in. */
   dataRpoSeconds?: number;
+}
+
+export interface ReportAssets {
+  /** `s3://<bucket> (<region>)`. */
+  replica: string;
+  source: string;
+  sourceReachable: boolean;
+  /** Assets RPO: now − the oldest current object at home that the replica lacks, in seconds (0: none); absent when home did not answer. */
+  rpoSeconds?: number;
+  /** Why the RPO was not measured. */
+  unmeasured?: string;
+  sourceObjects?: number;
+  missing?: number;
+  oldestMissing?: MissingEntry;
+  newestMissing?: MissingEntry;
+  sample: { prefix: string; at: string; verified: number; headOnly: number; failed: SampleCheck[] };
+  cleanup: string;
+  passed: boolean;
+}
+
+/** The report's view of an assets proof. Pure. */
+export function reportAssets(proof: AssetsProof): ReportAssets {
+  const c = proof.comparison;
+  const s = proof.sample;
+  return {
+    replica: `s3://${proof.replica.bucket} (${proof.replica.region})`,
+    source: `s3://${proof.source.bucket} (${proof.source.region})`,
+    sourceReachable: c.reachable,
+    ...(c.reachable
+      ? {
+          rpoSeconds: c.rpoSeconds,
+          sourceObjects: c.sourceKeys,
+          missing: c.missing,
+          ...(c.oldestMissing !== undefined ? { oldestMissing: c.oldestMissing } : {}),
+          ...(c.newestMissing !== undefined ? { newestMissing: c.newestMissing } : {}),
+        }
+      : { unmeasured: c.reason }),
+    sample: {
+      prefix: s.prefix,
+      at: s.at,
+      verified: s.checks.filter((x) => x.outcome === "verified").length,
+      headOnly: s.checks.filter((x) => x.outcome === "head-only").length,
+      failed: s.checks.filter((x) => x.outcome === "mismatch"),
+    },
+    cleanup: proof.cleanup,
+    passed: proof.passed,
+  };
 }
 
 /** Seconds from the recovery point to the drill's start: how much data a real incident would lose. */
@@ -107,6 +157,7 @@ export function drillReport(run: PipelineRun, finishedAt: Date): DrillReport {
     const { hook, passed, durationMs, dataTime, dataRpoSeconds } = run.validation;
     report.validation = { hook, passed, durationMs, ...(dataTime !== undefined ? { dataTime } : {}), ...(dataRpoSeconds !== undefined ? { dataRpoSeconds } : {}) };
   }
+  if (run.assets !== undefined) report.assets = reportAssets(run.assets);
   if (run.restored !== undefined) {
     report.endpoint = { address: run.restored.address, port: run.restored.port };
     if (run.restored.secretArn !== undefined) report.secretArn = run.restored.secretArn;
@@ -143,6 +194,19 @@ function dataRpo(report: DrillReport): string {
   return `${signedSeconds(report.validation.dataRpoSeconds)} (newest data ${report.validation.dataTime})`;
 }
 
+/** The assets RPO as the report states it. */
+function assetsRpo(a: ReportAssets): string {
+  if (!a.sourceReachable) return `not measured: ${a.unmeasured}`;
+  if (a.missing === 0) return `0 (all ${a.sourceObjects} current objects at home are in the replica)`;
+  return `${seconds(a.rpoSeconds)} (${a.missing} of ${a.sourceObjects} current objects at home not in the replica yet; oldest ${a.oldestMissing!.key} of ${a.oldestMissing!.lastModified}, newest ${a.newestMissing!.key} of ${a.newestMissing!.lastModified})`;
+}
+
+function assetsSample(a: ReportAssets): string {
+  const s = a.sample;
+  const failed = s.failed.length > 0 ? `, ${s.failed.length} FAILED: ${s.failed.map((f) => `${f.key} (${f.detail})`).join("; ")}` : "";
+  return `${s.verified} verified${s.headOnly > 0 ? `, ${s.headOnly} by HEAD only` : ""}${failed} under ${a.replica.split(" ")[0]}/${s.prefix} as of ${s.at}; ${a.cleanup}`;
+}
+
 function validationText(v: ReportValidation | undefined): string {
   return v === undefined ? "none" : `${v.hook}: ${v.passed ? "passed" : "FAILED"} in ${formatDuration(v.durationMs)}`;
 }
@@ -168,6 +232,12 @@ export function renderMarkdown(report: DrillReport): string {
     ["Data RPO (recovery point − newest data found)", dataRpo(report)],
     ["RTO (drill start → verified)", seconds(report.rtoSeconds)],
     ["Data validation", cell(validationText(report.validation))],
+    ...(report.assets !== undefined
+      ? ([
+          ["Assets RPO (now − oldest current object at home not in the replica)", cell(assetsRpo(report.assets))],
+          ["Assets sample", cell(assetsSample(report.assets))],
+        ] as Array<[string, string]>)
+      : []),
     ["Restore stack", `\`${report.restoreStack}\`${report.resumed ? " (resumed)" : ""}`],
     ["Restored instance", `\`${report.targetInstance}\``],
     ["Endpoint", report.endpoint ? `\`${report.endpoint.address}:${report.endpoint.port ?? "?"}\`` : "n/a"],
@@ -199,6 +269,7 @@ export function renderSummary(report: DrillReport, files?: { json: string; markd
     `drill ${report.drillId}: ${report.outcome.toUpperCase()}${report.failedStep ? ` at step ${report.failedStep}` : ""}${report.error ? ` — ${report.error}` : ""}`,
     `recovery point ${report.recoveryPoint?.label ?? "not chosen"}${report.recoveryPoint ? ` (${report.recoveryPoint.time}) from ${report.recoveryPoint.from}` : ""}; RPO ${seconds(report.rpoSeconds)}, RTO ${seconds(report.rtoSeconds)}`,
     ...(report.validation !== undefined ? [`data validation ${validationText(report.validation)}; data RPO ${dataRpo(report)}`] : []),
+    ...(report.assets !== undefined ? [`assets ${report.assets.replica}: RPO ${assetsRpo(report.assets)}; sample ${assetsSample(report.assets)}`] : []),
     "",
     table(
       ["step", "status", "duration"],

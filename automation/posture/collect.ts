@@ -1,9 +1,11 @@
 import { DBInstance } from "@aws-sdk/client-rds";
-import { LifecycleRule, S3Client } from "@aws-sdk/client-s3";
-import { readBucketVersioning, readLifecycleRules, readPublicAccessBlock } from "../aws/s3";
+import { LifecycleRule, ReplicationRule, S3Client } from "@aws-sdk/client-s3";
+import { headObject, listCurrentObjects, readBucketReplication, readBucketVersioning, readLifecycleRules, readObjectLock, readPublicAccessBlock } from "../aws/s3";
 import { findSnapshotIn, listAutomatedBackups, listInstanceSnapshots, RdsTarget, requireInstance } from "../aws/rds";
 import { UsageError } from "../errors";
-import { BucketFacts, InstanceFacts, LifecycleRuleFacts, PostureFacts } from "./facts";
+import { runBounded } from "../assets/pool";
+import { DEFAULT_REPLICATION_SAMPLE, REPLICATION_SCAN_LIMIT } from "./assets-replication";
+import { AssetsReplicationFacts, BucketFacts, InstanceFacts, LifecycleRuleFacts, PostureFacts, ReplicationRuleFacts, SampledObject } from "./facts";
 
 /**
  * The AWS reads behind `check`: read-only (Describe and Get calls only), each a single call, so
@@ -16,8 +18,17 @@ export interface PostureTarget extends RdsTarget {
 
 export async function collectPostureFacts(
   aws: PostureTarget,
-  target: { dbInstanceIdentifier: string; bucketName: string | undefined; declaredManualSnapshots: string[]; backupReplicationRegion?: string | undefined; snapshotCopyRegions?: string[] },
-  awsIn: (region: string) => RdsTarget = () => aws,
+  target: {
+    dbInstanceIdentifier: string;
+    bucketName: string | undefined;
+    declaredManualSnapshots: string[];
+    backupReplicationRegion?: string | undefined;
+    snapshotCopyRegions?: string[];
+    /** The assets bucket's S3 Replication destination (the stack's assetsReplication* outputs). */
+    assetsReplication?: { bucket: string; region: string } | undefined;
+  },
+  awsIn: (region: string) => PostureTarget = () => aws,
+  options: { replicationSample?: number } = {},
 ): Promise<PostureFacts> {
   const instance = instanceFacts(await requireInstance(aws, target.dbInstanceIdentifier));
   const snapshots = await listInstanceSnapshots(aws, target.dbInstanceIdentifier);
@@ -32,7 +43,51 @@ export async function collectPostureFacts(
     replicationRegion === undefined ? undefined : { region: replicationRegion, backups: await listAutomatedBackups(awsIn(replicationRegion), { instanceIdentifier: target.dbInstanceIdentifier }) };
   const copies = [];
   for (const region of target.snapshotCopyRegions ?? []) copies.push({ region, snapshots: await listInstanceSnapshots(awsIn(region), target.dbInstanceIdentifier) });
-  return { instance, snapshots, declared, bucket, region: aws.region, automatedBackups, replication, copies };
+  const assetsReplication =
+    target.assetsReplication !== undefined && target.bucketName !== undefined
+      ? await assetsReplicationFacts(aws.s3, target.bucketName, target.assetsReplication, awsIn(target.assetsReplication.region).s3, options.replicationSample ?? DEFAULT_REPLICATION_SAMPLE)
+      : undefined;
+  return { instance, snapshots, declared, bucket, region: aws.region, automatedBackups, replication, copies, ...(assetsReplication !== undefined ? { assetsReplication } : {}) };
+}
+
+/**
+ * The source's replication rules, the destination read in its own region (versioning and
+ * Object Lock), and the replication status of the `sample` newest current objects (of the
+ * first REPLICATION_SCAN_LIMIT listed; one HEAD each, a few at a time).
+ */
+export async function assetsReplicationFacts(source: S3Client, bucket: string, expected: { bucket: string; region: string }, destination: S3Client, sample: number): Promise<AssetsReplicationFacts> {
+  const configuration = await readBucketReplication(source, bucket);
+  const versioning = await readBucketVersioning(destination, expected.bucket);
+  const objectLock = versioning === undefined ? undefined : await readObjectLock(destination, expected.bucket);
+  const listed = await listCurrentObjects(source, bucket, REPLICATION_SCAN_LIMIT);
+  const newest = [...listed.objects].sort((a, b) => b.lastModified.getTime() - a.lastModified.getTime() || a.key.localeCompare(b.key)).slice(0, sample);
+  const objects: SampledObject[] = new Array(newest.length);
+  await runBounded(
+    newest.map((o, i) => ({ o, i })),
+    4,
+    async ({ o, i }) => {
+      const head = await headObject(source, bucket, o.key);
+      const facts = head.kind === "version" ? head.facts : undefined;
+      objects[i] = { key: o.key, versionId: facts?.versionId, lastModified: o.lastModified, status: facts?.replicationStatus };
+    },
+  );
+  return {
+    expected,
+    rules: (configuration?.Rules ?? []).map(ruleFacts),
+    destination: { versioning, objectLock },
+    sample: { objects: objects.filter((o) => o !== undefined), scanned: listed.objects.length, truncated: listed.truncated },
+  };
+}
+
+export function ruleFacts(rule: ReplicationRule): ReplicationRuleFacts {
+  return {
+    id: rule.ID,
+    enabled: rule.Status === "Enabled",
+    destinationBucket: /^arn:[^:]+:s3:::(.+)$/.exec(rule.Destination?.Bucket ?? "")?.[1],
+    deleteMarkers: rule.DeleteMarkerReplication?.Status === "Enabled",
+    replicaKmsKeyId: rule.SourceSelectionCriteria?.SseKmsEncryptedObjects?.Status === "Enabled" ? rule.Destination?.EncryptionConfiguration?.ReplicaKmsKeyID : undefined,
+    timeControl: rule.Destination?.ReplicationTime?.Status === "Enabled",
+  };
 }
 
 export function instanceFacts(db: DBInstance): InstanceFacts {
@@ -59,7 +114,8 @@ export async function bucketFacts(aws: { s3: S3Client; region: string }, bucket:
     restrictPublicBuckets: block?.RestrictPublicBuckets === true,
   };
   const lifecycleRules = (await readLifecycleRules(aws.s3, bucket)).map(lifecycleRuleFacts);
-  return { name: bucket, versioning, publicAccessBlock, lifecycleRules };
+  const objectLock = await readObjectLock(aws.s3, bucket);
+  return { name: bucket, versioning, publicAccessBlock, lifecycleRules, ...(objectLock !== undefined ? { objectLock } : {}) };
 }
 
 export function lifecycleRuleFacts(rule: LifecycleRule): LifecycleRuleFacts {

@@ -1,4 +1,5 @@
 import type { AutomatedBackupInfo, SnapshotInfo } from "../aws/rds";
+import type { ObjectLockSettings, VersioningStatus } from "../aws/s3";
 
 /**
  * What `check` knows about a live environment: read from AWS by `collect.ts`, judged by
@@ -44,6 +45,40 @@ export interface BucketFacts {
   /** The bucket's own public-access block; every flag false when it has none. */
   publicAccessBlock: PublicAccessBlockFacts;
   lifecycleRules: LifecycleRuleFacts[];
+  /** The bucket's Object Lock (mode and default retention); undefined when it has none. */
+  objectLock?: ObjectLockSettings | undefined;
+}
+
+/** The one replication rule of the source bucket, as S3 answers it. */
+export interface ReplicationRuleFacts {
+  id: string | undefined;
+  enabled: boolean;
+  /** The destination bucket's name (from its ARN). */
+  destinationBucket: string | undefined;
+  deleteMarkers: boolean;
+  /** SSE-KMS objects are selected and re-encrypted with this key; undefined: SSE-KMS objects are not replicated. */
+  replicaKmsKeyId: string | undefined;
+  timeControl: boolean;
+}
+
+export interface SampledObject {
+  key: string;
+  versionId: string | undefined;
+  lastModified: Date;
+  /** `x-amz-replication-status`; undefined when S3 does not replicate it (written before replication, or not eligible). */
+  status: string | undefined;
+}
+
+/** A primary's assets replication: its rule, its destination as that region answers, and the status of its newest objects. */
+export interface AssetsReplicationFacts {
+  /** The destination the stack configures (assetsReplicationBucket / -Region). */
+  expected: { bucket: string; region: string };
+  /** The source's replication rules; empty when it has no configuration. */
+  rules: ReplicationRuleFacts[];
+  /** The destination as its region answers: undefined versioning when there is no such bucket. */
+  destination: { versioning: VersioningStatus | undefined; objectLock: ObjectLockSettings | undefined };
+  /** The newest current objects of the source (of the first `scanned` listed), newest first. */
+  sample: { objects: SampledObject[]; scanned: number; truncated: boolean };
 }
 
 export interface PostureFacts {
@@ -62,4 +97,6 @@ export interface PostureFacts {
   replication: { region: string; backups: AutomatedBackupInfo[] } | undefined;
   /** The regions expected to hold snapshot copies (databaseSnapshotCopyRegions), with the instance's snapshots there. */
   copies: Array<{ region: string; snapshots: SnapshotInfo[] }>;
+  /** The assets bucket's replication to the standby region, when the stack configures one. */
+  assetsReplication?: AssetsReplicationFacts | undefined;
 }

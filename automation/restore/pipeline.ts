@@ -20,6 +20,7 @@ import { PIPELINE_STEPS, PipelineStep, StepRecord, StepRecorder } from "./steps"
 import { checkValidationRegion, ValidationPlan } from "../validation/plan";
 import { checkValidationHook, NO_VALIDATION_NOTE, validateRestoredData } from "../validation/validate";
 import type { ValidationSummary } from "../validation/verdict";
+import { AssetsProof, describeProof } from "../assets/replica-proof";
 
 export type { PipelineStep } from "./steps";
 import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";
@@ -28,7 +29,7 @@ import { capitalise } from "../../contracts/text";
 /**
  * The one restore pipeline behind `restore` and `drill`:
  *
- *   choose → restore (a stack of its own) → verify → validate (the data) → [report] → cleanup
+ *   choose → restore (a stack of its own) → verify → validate (the data) → [assets] → [report] → cleanup
  *
  * The two differ only in their policy (RestorePolicy): what the stack and instance are
  * called, whether the operator is asked before anything is created, and whether the
@@ -54,6 +55,12 @@ export interface RestorePolicy {
   atEnd: "destroy" | "keep";
   /** Runs after a passed verification, before cleanup (the drill writes its evidence). */
   report?(run: PipelineRun): Promise<string | undefined>;
+  /** After validation: the proof that the environment's assets are in its region too (a drill of a standby stack proves its replica). */
+  assets?: {
+    /** Why there is nothing to prove, or undefined to prove it. */
+    skip(): string | undefined;
+    prove(spec: RestoreSpec): Promise<AssetsProof>;
+  };
 }
 
 export interface PipelineDeps extends RestoreRunDeps {
@@ -98,6 +105,8 @@ export interface PipelineRun {
   verifiedAt: Date | undefined;
   /** What the validator said (its checks are in `checks` too); undefined when none ran. */
   validation: ValidationSummary | undefined;
+  /** The assets proof, when the policy made one. */
+  assets?: AssetsProof;
   steps: StepRecord[];
   failedStep: PipelineStep | undefined;
   /** The failure that stopped the run, as one sentence. */
@@ -303,6 +312,18 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
           if (!summary.passed) throw new OperationError(`data validation failed: ${summary.note}.`);
         });
         steps.note("validate", run.validation!.note);
+      }
+
+      const assetsSkip = policy.assets === undefined ? `a ${policy.noun} proves no assets` : policy.assets.skip();
+      if (assetsSkip !== undefined) steps.skip("assets", assetsSkip);
+      else {
+        const proof = await steps.run("assets", async () => {
+          const made = await guarded(policy.assets!.prove(chosen), "aws", "the assets proof of the standby region");
+          run.assets = made;
+          if (!made.passed) throw new OperationError(`the assets of the standby region did not check out: ${describeProof(made)}.`);
+          return made;
+        });
+        steps.note("assets", describeProof(proof));
       }
 
       if (policy.report === undefined) steps.skip("report", `a ${policy.noun} writes no report`);

@@ -2,7 +2,7 @@ import { Clock } from "../clock";
 import { errorMessage } from "../errors";
 
 /** The steps of every restore run, in order (restore/pipeline.ts). */
-export const PIPELINE_STEPS = ["choose", "restore", "verify", "validate", "report", "cleanup"] as const;
+export const PIPELINE_STEPS = ["choose", "restore", "verify", "validate", "assets", "report", "cleanup"] as const;
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 /** One step of a restore run, as reports show it. */

@@ -29,7 +29,7 @@ describe("check (moto)", () => {
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     const report = run.json();
     expect(report).to.deep.include({ instance: DB, bucket: env.bucket, stack: "dev", passed: true });
-    expect(report.summary).to.deep.equal({ pass: 10, fail: 0, skip: 2, info: 1 });
+    expect(report.summary).to.deep.equal({ pass: 10, fail: 0, skip: 3, info: 2 });
     expect(statuses(report)).to.deep.equal({
       "backup-retention": "pass",
       "restore-lag": "pass",
@@ -44,6 +44,8 @@ describe("check (moto)", () => {
       "bucket-versioning": "pass",
       "bucket-public-access-block": "pass",
       "bucket-noncurrent-lifecycle": "pass",
+      "bucket-object-lock": "info",
+      "assets-replication": "skip",
     });
     expect(report.thresholds.retentionSource).to.equal("configured in stack dev");
   });
@@ -111,10 +113,10 @@ describe("check (moto)", () => {
     const { env } = await environment();
     let run = await runCli(["check", "--db-instance", DB, "--json"], { clients: emulator.clients });
     expect(run.code, run.stdout).to.equal(0);
-    expect(run.json().summary).to.deep.equal({ pass: 6, fail: 0, skip: 6, info: 1 });
+    expect(run.json().summary).to.deep.equal({ pass: 6, fail: 0, skip: 8, info: 1 });
     run = await runCli(["check", "--db-instance", DB, "--bucket", env.bucket, "--json"], { clients: emulator.clients });
     expect(run.code, run.stdout).to.equal(0);
-    expect(run.json().summary).to.deep.equal({ pass: 9, fail: 0, skip: 3, info: 1 });
+    expect(run.json().summary).to.deep.equal({ pass: 9, fail: 0, skip: 4, info: 2 });
   });
 
   it("refuses unknown instance, bucket and stack, and bad thresholds, with exit 2", async () => {
@@ -126,6 +128,8 @@ describe("check (moto)", () => {
       [["--db-instance", DB, "--max-restore-lag", "fifteen"], /^error: Invalid --max-restore-lag "fifteen": /, false],
       [["--db-instance", DB, "--min-retention-days", "0"], /^error: Invalid --min-retention-days "0": RDS keeps automated backups for 1 to 35 days/, false],
       [["--db-instance", DB, "--min-retention-days", "36"], /^error: Invalid --min-retention-days "36"/, false],
+      [["--db-instance", DB, "--replication-sample", "0"], /^error: Invalid --replication-sample "0": it is how many of the newest assets check reads/, false],
+      [["--db-instance", DB, "--max-replication-pending", "soon"], /^error: Invalid --max-replication-pending "soon": /, false],
     ];
     for (const [flags, message, callsAws] of cases) {
       const spy = new FaultInjector();

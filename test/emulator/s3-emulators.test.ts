@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import {
   CompleteMultipartUploadCommand,
+  CreateBucketCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -10,6 +11,9 @@ import {
   ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
+  PutObjectLockConfigurationCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -42,6 +46,31 @@ describeOnS3Emulators("S3 emulator behaviours", (emulator) => {
     await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "k", CopySource: `${BUCKET}/k?versionId=${put.VersionId}` }));
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "k" }));
     expect(configured && head.ServerSideEncryption === "AES256").to.equal(emulator.supports.encryption);
+  });
+
+  it(`replication: a configuration is stored, and nothing is replicated (S3 replicates) — ${emulator.supports.replicationConfiguration ? "stored" : "NotImplemented"} here`, async () => {
+    const { s3 } = await bucket();
+    const stored = await s3
+      .send(
+        new PutBucketReplicationCommand({
+          Bucket: BUCKET,
+          ReplicationConfiguration: { Role: "arn:aws:iam::123456789012:role/r", Rules: [{ ID: "r", Priority: 1, Status: "Enabled", Filter: {}, DeleteMarkerReplication: { Status: "Enabled" }, Destination: { Bucket: `arn:aws:s3:::${BUCKET}` } }] },
+        }),
+      )
+      .then(() => true, (e: Error) => (e.name === "NotImplemented" ? false : Promise.reject(e)));
+    expect(stored).to.equal(emulator.supports.replicationConfiguration);
+  });
+
+  it(`a copy into a bucket with an Object Lock default retention, naming no checksum — ${emulator.supports.lockedCopyNeedsChecksum ? "refused" : "taken"} here`, async () => {
+    const s3 = emulator.clients().s3;
+    await s3.send(new CreateBucketCommand({ Bucket: "locked-copy" }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: "locked-copy", VersioningConfiguration: { Status: "Enabled" } }));
+    await s3.send(new PutObjectLockConfigurationCommand({ Bucket: "locked-copy", ObjectLockConfiguration: { ObjectLockEnabled: "Enabled", Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: 1 } } } }));
+    const put = await s3.send(new PutObjectCommand({ Bucket: "locked-copy", Key: "k", Body: "x" }));
+    const copied = await s3
+      .send(new CopyObjectCommand({ Bucket: "locked-copy", Key: "k", CopySource: `locked-copy/k?versionId=${put.VersionId}`, MetadataDirective: "REPLACE", ContentType: "image/png" }))
+      .then(() => "taken", (e: Error) => e.name);
+    expect(copied).to.equal(emulator.supports.lockedCopyNeedsChecksum ? "MissingUploadObjectWithObjectLockHeaders" : "taken");
   });
 
   it(`storage classes: an INTELLIGENT_TIERING object stays in its class (S3) — ${emulator.supports.storageClasses ? "yes" : "stored as STANDARD"} here`, async () => {

@@ -4,13 +4,13 @@
  * runtime options (`nodeargs: --require ./register-ts.js`, `typescript: false`;
  * language-host.ts), from the repository's own stack files, through the stand-in
  * providers into moto — then `pulumi preview --expect-no-changes` (no perpetual diff).
- * Here prod, and prod-dr as the region-loss runbook prepares it; dev is deployed the same
+ * Here prod-dr as the region-loss runbook prepares it, then prod replicating into it; dev is deployed the same
  * way by the crash tier's world, and checked there (test/engine/crash/cutover-kills.test.ts,
  * with the cut-over and rollback through bin/gametracker-dr.js on this path).
  */
 import { expect } from "chai";
 import { DescribeDBInstancesCommand, DescribeDBSubnetGroupsCommand } from "@aws-sdk/client-rds";
-import { GetBucketVersioningCommand } from "@aws-sdk/client-s3";
+import { GetBucketReplicationCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand } from "@aws-sdk/client-s3";
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { createAwsClients } from "../../automation/aws/clients";
 import { restoreProgram } from "../../automation/restore/program";
@@ -20,9 +20,10 @@ import { EnvironmentOutputNames, RESTORE_PROJECT } from "../../contracts/stacks"
 import { environmentProgram } from "../../environment-program";
 import { runCli } from "../support/cli";
 import { pulumiPreview, pulumiUp } from "../support/engine/dr-process";
-import { expectEnvironmentAsConfigured } from "../support/engine/environment-checks";
+import { ENVIRONMENT_EXPECTATIONS, expectEnvironmentAsConfigured } from "../support/engine/environment-checks";
 import { useEngine } from "../support/engine/harness";
 import { MotoLambdaRuntime } from "../support/lambda-runtime";
+import { applyS3MotoGaps } from "../support/moto-gaps";
 import { rdsEndpointDns } from "../support/rds-dns";
 import { uploadedCodeDir } from "./standin/control";
 
@@ -40,8 +41,42 @@ describe("engine tier, production path: pulumi up -s prod and -s prod-dr through
     expect(preview.code, `pulumi preview -s ${stack} --expect-no-changes:\n${preview.stdout}\n${preview.stderr}`).to.equal(0);
   };
 
-  it("prod: up makes the environment in moto as Pulumi.prod.yaml says, the next preview changes nothing, and an encrypted restore (its data validated by the bundled validator, failing honestly at the connection) plans nothing next; then prod-dr, its standby in us-west-2, the same", async () => {
+  it("prod-dr, its standby in us-west-2, then prod: up makes each as its stack file says (prod replicating its assets into prod-dr's locked bucket), the next previews change nothing, and an encrypted restore (its data validated by the bundled validator, failing honestly at the connection) plans nothing next", async () => {
+    // prod-dr first, as the runbook prepares it (S3 refuses a replication rule whose
+    // destination doesn't exist or isn't versioned): no database of its own, its DB subnet
+    // group and an API waiting for one (databaseSource none), in us-west-2.
+    const outputs = await pulumiUp(engine, "prod-dr");
+    const dr = (key: string) => outputs[key];
+    const west = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-west-2" });
+    try {
+      expect(dr(EnvironmentOutputNames.awsRegion)).to.equal("us-west-2");
+      expect(dr(EnvironmentOutputNames.databaseRole)).to.equal("standby");
+      expect((await west.rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).to.deep.equal([]);
+      const groups = (await west.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: String(dr(EnvironmentOutputNames.dbSubnetGroupName)) }))).DBSubnetGroups ?? [];
+      expect(groups.map((g) => g.DBSubnetGroupName)).to.deep.equal([dr(EnvironmentOutputNames.dbSubnetGroupName)]);
+      const api = await west.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: String(dr(EnvironmentOutputNames.apiFunctionName)) }));
+      expect(api.Environment?.Variables?.SPRING_DATASOURCE_URL).to.equal("");
+      expect((await west.s3.send(new GetBucketVersioningCommand({ Bucket: "gametracker-assets-prod-dr-example" }))).Status).to.equal("Enabled");
+    } finally {
+      west.destroy();
+    }
+    await noChanges("prod-dr");
+
     await expectEnvironmentAsConfigured(engine, "prod", await pulumiUp(engine, "prod"));
+    // prod's rule names prod-dr's bucket, which prod-dr locked (replicas take its default
+    // retention). S3 as the stand-in plugins see it: moto with its gaps, on the state they share.
+    const east = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1" });
+    applyS3MotoGaps(east.s3, engine.envVars.GAMETRACKER_STANDIN_GAP_STATE);
+    try {
+      const replica = "gametracker-assets-prod-dr-example";
+      const rules = (await east.s3.send(new GetBucketReplicationCommand({ Bucket: ENVIRONMENT_EXPECTATIONS.prod.bucket }))).ReplicationConfiguration?.Rules ?? [];
+      expect(rules.map((r) => [r.Status, r.Destination?.Bucket, r.DeleteMarkerReplication?.Status, r.Destination?.ReplicationTime?.Status])).to.deep.equal([["Enabled", `arn:aws:s3:::${replica}`, "Enabled", "Enabled"]]);
+      const lock = (await east.s3.send(new GetObjectLockConfigurationCommand({ Bucket: replica }))).ObjectLockConfiguration;
+      expect(lock).to.deep.include({ ObjectLockEnabled: "Enabled" });
+      expect(lock?.Rule?.DefaultRetention).to.deep.include({ Mode: "COMPLIANCE", Days: 30 });
+    } finally {
+      east.destroy();
+    }
     await noChanges("prod");
 
     // An encrypted backup restores encrypted; the restore stack declares it, so its next
@@ -80,24 +115,5 @@ describe("engine tier, production path: pulumi up -s prod and -s prod-dr through
       runtime.cleanup();
       aws.destroy();
     }
-
-    // prod-dr, as the runbook prepares it: no database of its own, its DB subnet group and
-    // an API waiting for one (databaseSource none), in us-west-2.
-    const outputs = await pulumiUp(engine, "prod-dr");
-    const dr = (key: string) => outputs[key];
-    const west = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-west-2" });
-    try {
-      expect(dr(EnvironmentOutputNames.awsRegion)).to.equal("us-west-2");
-      expect(dr(EnvironmentOutputNames.databaseRole)).to.equal("standby");
-      expect((await west.rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).to.deep.equal([]);
-      const groups = (await west.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: String(dr(EnvironmentOutputNames.dbSubnetGroupName)) }))).DBSubnetGroups ?? [];
-      expect(groups.map((g) => g.DBSubnetGroupName)).to.deep.equal([dr(EnvironmentOutputNames.dbSubnetGroupName)]);
-      const api = await west.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: String(dr(EnvironmentOutputNames.apiFunctionName)) }));
-      expect(api.Environment?.Variables?.SPRING_DATASOURCE_URL).to.equal("");
-      expect((await west.s3.send(new GetBucketVersioningCommand({ Bucket: "gametracker-assets-prod-dr-example" }))).Status).to.equal("Enabled");
-    } finally {
-      west.destroy();
-    }
-    await noChanges("prod-dr");
   });
 });

@@ -103,6 +103,7 @@ describe("drill and restore with data validation (in-memory stacks + moto)", () 
         ["restore", "ok"],
         ["verify", "ok"],
         ["validate", "ok"],
+        ["assets", "skipped"],
         ["report", "ok"],
         ["cleanup", "ok"],
       ]);

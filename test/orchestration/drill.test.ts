@@ -88,6 +88,7 @@ describe("drill (in-memory stacks + moto)", () => {
       ["restore", "ok"],
       ["verify", "ok"],
       ["validate", "skipped"],
+      ["assets", "skipped"],
       ["report", "ok"],
       ["cleanup", "ok"],
     ]);
@@ -174,7 +175,7 @@ describe("drill (in-memory stacks + moto)", () => {
       expect(report).to.deep.include({ outcome: "failed", failedStep: "choose" });
       expect(report.cleanup.status).to.equal("nothing-to-clean");
       expect(report.recoveryPoint).to.equal(undefined);
-      expect(report.steps.map((s) => s.status)).to.deep.equal(["failed", "skipped", "skipped", "skipped", "skipped", "skipped"]);
+      expect(report.steps.map((s) => s.status)).to.deep.equal(["failed", "skipped", "skipped", "skipped", "skipped", "skipped", "skipped"]);
       expect(h.stacks.history.filter((e) => e.project === RESTORE_PROJECT)).to.deep.equal([]);
       expect(fs.existsSync(path.join(reportDir, `drill-${drillId}.md`))).to.equal(true);
       expect(await instances()).to.deep.equal([PRIMARY]);

@@ -18,11 +18,14 @@ export class BatchOperationsDouble {
   readonly http: CannedHttp;
   readonly created: SentRequest[] = [];
   private readonly polls = new Map<string, number>();
+  private readonly performed = new Map<string, { total: number; succeeded: number; failed: number }>();
   private next = 1;
 
   constructor(
     private readonly script: JobScript,
     private readonly createAnswer?: CannedAnswer,
+    /** Runs the created job's operation (it sees the CreateJob request) and gives its task counts to the statuses that state none. */
+    private readonly perform?: (request: SentRequest) => Promise<{ total: number; succeeded: number; failed: number }>,
   ) {
     this.http = new CannedHttp((request) => (request.client === "S3ControlClient" ? this.answer(request) : undefined));
   }
@@ -31,18 +34,21 @@ export class BatchOperationsDouble {
     return this.polls.get(jobId) ?? 0;
   }
 
-  private answer(request: SentRequest): CannedAnswer {
+  private async answer(request: SentRequest): Promise<CannedAnswer> {
     if (request.operation === "CreateJob") {
       if (this.createAnswer !== undefined) return this.createAnswer;
       this.created.push(request);
       const jobId = `job-${this.next++}`;
+      if (this.perform !== undefined) this.performed.set(jobId, await this.perform(request));
       return { body: `<?xml version="1.0" encoding="UTF-8"?><CreateJobResult xmlns="${NS}"><JobId>${jobId}</JobId></CreateJobResult>` };
     }
     if (request.operation === "DescribeJob") {
       const jobId = decodeURIComponent(request.path.split("/").pop() ?? "");
       const n = this.polls.get(jobId) ?? 0;
       this.polls.set(jobId, n + 1);
-      const s = this.script.statuses[Math.min(n, this.script.statuses.length - 1)]!;
+      const scripted = this.script.statuses[Math.min(n, this.script.statuses.length - 1)]!;
+      const counts = this.performed.get(jobId);
+      const s = counts !== undefined && scripted.total === undefined && ["Complete", "Failed"].includes(scripted.status) ? { ...counts, ...scripted } : scripted;
       const reasons = (s.reasons ?? []).map((r) => `<member><FailureCode>${r.code}</FailureCode><FailureReason>${r.reason}</FailureReason></member>`).join("");
       return {
         body:

@@ -28,7 +28,7 @@ export class CannedHttp {
   readonly requests: SentRequest[] = [];
 
   /** `answer` returns undefined to let a request through to the real endpoint. */
-  constructor(private readonly answer: (request: SentRequest) => CannedAnswer | undefined) {}
+  constructor(private readonly answer: (request: SentRequest) => CannedAnswer | undefined | Promise<CannedAnswer | undefined>) {}
 
   readonly middleware = (stack: MiddlewareStack<any, any>): void => {
     stack.add(
@@ -44,7 +44,7 @@ export class CannedHttp {
           headers: request.headers,
           body: typeof request.body === "string" ? request.body : request.body instanceof Uint8Array ? Buffer.from(request.body).toString("utf8") : "",
         };
-        const canned = this.answer(sent);
+        const canned = await this.answer(sent);
         if (canned === undefined) return next(args);
         this.requests.push(sent);
         return {

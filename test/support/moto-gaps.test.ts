@@ -17,7 +17,18 @@ import {
   RestoreDBInstanceFromDBSnapshotCommand,
   RestoreDBInstanceToPointInTimeCommand,
 } from "@aws-sdk/client-rds";
-import { CreateBucketCommand, GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketPolicyCommand,
+  GetBucketReplicationCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -159,6 +170,72 @@ describe("moto gaps and the behaviours that restore the AWS rules", function () 
     const read = (s3: S3Client) => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: "lifecycle-gap" })).then((r) => r.Rules![0]!.NoncurrentVersionExpiration);
     expect(await read(bare)).to.deep.equal({ NoncurrentDays: 30 });
     expect(await read(gapped)).to.deep.equal({ NoncurrentDays: 30, NewerNoncurrentVersions: 3 });
+    fs.rmSync(state, { recursive: true, force: true });
+  });
+
+  it("s3-replication-destination-checked: a destination that doesn't exist, then one not versioned, then one that is", async () => {
+    const bare = client(new S3Client({ ...config(), forcePathStyle: true }));
+    await bare.send(new CreateBucketCommand({ Bucket: "replication-source" }));
+    await bare.send(new PutBucketVersioningCommand({ Bucket: "replication-source", VersioningConfiguration: { Status: "Enabled" } }));
+    const put = (s3: S3Client) =>
+      s3.send(
+        new PutBucketReplicationCommand({
+          Bucket: "replication-source",
+          ReplicationConfiguration: { Role: "arn:aws:iam::123456789012:role/r", Rules: [{ ID: "r", Priority: 1, Status: "Enabled", Filter: {}, DeleteMarkerReplication: { Status: "Enabled" }, Destination: { Bucket: "arn:aws:s3:::replication-replica" } }] },
+        }),
+      );
+    await put(bare);
+    const gapped = client(new S3Client({ ...config(), forcePathStyle: true }));
+    applyS3MotoGaps(gapped, undefined);
+    const refusal = (s3: S3Client) => put(s3).then(() => "accepted", (e: Error) => `${e.name}: ${e.message}`);
+    expect(await refusal(gapped)).to.equal("InvalidRequest: Destination bucket must exist.");
+    await bare.send(new CreateBucketCommand({ Bucket: "replication-replica" }));
+    expect(await refusal(gapped)).to.equal("InvalidRequest: Destination bucket must have versioning enabled.");
+    await bare.send(new PutBucketVersioningCommand({ Bucket: "replication-replica", VersioningConfiguration: { Status: "Enabled" } }));
+    expect(await refusal(gapped)).to.equal("accepted");
+  });
+
+  it("s3-replication-configuration-read-back", async () => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), "moto-gaps-"));
+    const bare = client(new S3Client({ ...config(), forcePathStyle: true }));
+    for (const bucket of ["read-back-source", "read-back-replica"]) {
+      await bare.send(new CreateBucketCommand({ Bucket: bucket }));
+      await bare.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    }
+    const gapped = client(new S3Client({ ...config(), forcePathStyle: true }));
+    applyS3MotoGaps(gapped, state);
+    const rule = {
+      ID: "r",
+      Priority: 1,
+      Status: "Enabled" as const,
+      Filter: { Prefix: "characters/" },
+      DeleteMarkerReplication: { Status: "Enabled" as const },
+      SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: "Enabled" as const } },
+      Destination: { Bucket: "arn:aws:s3:::read-back-replica", EncryptionConfiguration: { ReplicaKmsKeyID: "arn:aws:kms:us-west-2:123456789012:key/k" } },
+    };
+    await gapped.send(new PutBucketReplicationCommand({ Bucket: "read-back-source", ReplicationConfiguration: { Role: "arn:aws:iam::123456789012:role/r", Rules: [rule] } }));
+    const read = (s3: S3Client) => s3.send(new GetBucketReplicationCommand({ Bucket: "read-back-source" })).then((r) => r.ReplicationConfiguration!.Rules![0]!);
+    expect(await read(bare)).to.deep.include({ DeleteMarkerReplication: { Status: "Disabled" }, Filter: { Prefix: "" } }).and.not.have.property("SourceSelectionCriteria");
+    expect(await read(gapped)).to.deep.include({ DeleteMarkerReplication: rule.DeleteMarkerReplication, Filter: rule.Filter, SourceSelectionCriteria: rule.SourceSelectionCriteria, Destination: rule.Destination });
+    fs.rmSync(state, { recursive: true, force: true });
+  });
+
+  it("s3-bucket-policy-conditions: the TLS-only Deny refuses every object request on moto; with the gap, a request is judged as one over TLS and the policy reads back whole", async () => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), "moto-gaps-"));
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::tls-only", "arn:aws:s3:::tls-only/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+    });
+    const put = (s3: S3Client) => s3.send(new PutObjectCommand({ Bucket: "tls-only", Key: "k", Body: "x" })).then(() => "written", (e: Error & { $metadata?: { httpStatusCode?: number } }) => String(e.$metadata?.httpStatusCode));
+    const bare = client(new S3Client({ ...config(), forcePathStyle: true }));
+    await bare.send(new CreateBucketCommand({ Bucket: "tls-only" }));
+    await bare.send(new PutBucketPolicyCommand({ Bucket: "tls-only", Policy: policy }));
+    expect(await put(bare)).to.equal("403");
+    const gapped = client(new S3Client({ ...config(), forcePathStyle: true }));
+    applyS3MotoGaps(gapped, state);
+    await gapped.send(new PutBucketPolicyCommand({ Bucket: "tls-only", Policy: policy }));
+    expect(await put(gapped)).to.equal("written");
+    expect(JSON.parse((await gapped.send(new GetBucketPolicyCommand({ Bucket: "tls-only" }))).Policy!)).to.deep.equal(JSON.parse(policy));
     fs.rmSync(state, { recursive: true, force: true });
   });
 

@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DescribeSecurityGroupsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CreatePolicyCommand, IAMClient, ListPoliciesCommand } from "@aws-sdk/client-iam";
-import type { S3Client } from "@aws-sdk/client-s3";
+import { GetBucketVersioningCommand, type S3Client } from "@aws-sdk/client-s3";
 import { DBInstance, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { MiddlewareStack } from "@smithy/types";
@@ -76,6 +76,24 @@ export const MOTO_GAPS: readonly MotoGap[] = [
     restores:
       "NewerNoncurrentVersions \"specifies how many noncurrent versions Amazon S3 will retain\" and is part of the stored rule (S3 API Reference, NoncurrentVersionExpiration). The value put is kept beside moto (in $GAMETRACKER_STANDIN_GAP_STATE, which the engine harness resets with moto) and returned again by rule ID.",
   },
+  {
+    name: "s3-replication-configuration-read-back",
+    moto: "GetBucketReplication answers every rule with DeleteMarkerReplication Disabled and Filter Prefix \"\", and without SourceSelectionCriteria, whatever was put.",
+    restores:
+      "GetBucketReplication returns the replication configuration as it was put (S3 API Reference, GetBucketReplication: \"Returns the replication configuration of a bucket\"). The rules put are kept beside moto (in $GAMETRACKER_STANDIN_GAP_STATE) and their DeleteMarkerReplication, Filter, SourceSelectionCriteria and ExistingObjectReplication returned again by rule ID.",
+  },
+  {
+    name: "s3-bucket-policy-conditions",
+    moto: "A bucket policy statement with a Condition denies every object request when moto can't evaluate the condition, which is every condition (moto passes no request context: aws:SecureTransport among them), so the assets bucket's TLS-only Deny refuses every object request, over TLS or not.",
+    restores:
+      "A Deny statement applies only when its conditions hold (IAM User Guide, Policy evaluation logic; S3 User Guide, Enforcing encryption in transit with aws:SecureTransport): a request over TLS meets no \"aws:SecureTransport\": \"false\" Deny. The policy put is kept beside moto (in $GAMETRACKER_STANDIN_GAP_STATE) and answered back whole by GetBucketPolicy; moto gets only the statements without a Condition, so it judges requests as S3 judges one over TLS.",
+  },
+  {
+    name: "s3-replication-destination-checked",
+    moto: "PutBucketReplication accepts a destination bucket that does not exist or whose versioning is not Enabled.",
+    restores:
+      "\"Both source and destination buckets must have versioning enabled\" (S3 User Guide, Requirements for live replication); S3 refuses the configuration with 400 InvalidRequest \"Destination bucket must exist.\" or \"Destination bucket must have versioning enabled.\" (terraform-provider-aws issue 23578 quotes the latter). Checked with GetBucketVersioning of each rule's destination before moto stores the configuration, so the standby's bucket must be deployed first, as on AWS.",
+  },
 ];
 
 export const KNOWN_UNCORRECTED_GAPS: readonly MotoGap[] = [
@@ -86,6 +104,12 @@ export const KNOWN_UNCORRECTED_GAPS: readonly MotoGap[] = [
   { name: "rds-restore-subnet-group", moto: "A snapshot restore without DBSubnetGroupName keeps the source's subnet group; a point-in-time restore without VpcSecurityGroupIds keeps the source's groups.", restores: "(not corrected: the programs always pass both; AWS would use the default VPC's group and security group)" },
   { name: "lambda-invoke", moto: "Invoke needs Docker.", restores: "(not corrected)" },
   { name: "s3-last-modified-seconds", moto: "S3 LastModified has whole seconds.", restores: "(not corrected; histories are written a second apart)" },
+  { name: "s3-replication", moto: "A replication configuration is stored, and nothing is replicated.", restores: "(test/support/s3-replication.ts applies S3's documented replication rules between two buckets)" },
+  {
+    name: "s3-object-lock-existing-objects",
+    moto: "PutObjectLockConfiguration on a bucket that holds objects is refused (BucketNeedsToBeNew), also to change its default retention.",
+    restores: "(not corrected: S3 enables Object Lock on an existing versioned bucket and changes a default retention at any time; the tests lock the replica before it holds objects)",
+  },
 ];
 
 /** Installs the RDS gap behaviours on an RDS client's middleware stack. */
@@ -115,7 +139,17 @@ export function applyEc2MotoGaps(client: EC2Client): void {
 
 /** Installs the S3 gap behaviours; `stateDir` keeps what moto drops (one directory per moto lifetime). */
 export function applyS3MotoGaps(client: S3Client, stateDir: string | undefined): void {
-  if (stateDir !== undefined) client.middlewareStack.add(newerNoncurrentVersions(stateDir) as never, { step: "initialize", name: "motoGap:s3-lifecycle-newer-noncurrent-versions" });
+  if (stateDir !== undefined) s3MotoGapMiddleware(stateDir)(client.middlewareStack as MiddlewareStack<any, any>);
+  client.middlewareStack.add(replicationDestinationChecked(client) as never, { step: "initialize", name: "motoGap:s3-replication-destination-checked" });
+}
+
+/** For S3 clients built elsewhere (the CLI's, in tests): the S3 gaps that keep state beside moto in `stateDir` and need no second client. */
+export function s3MotoGapMiddleware(stateDir: string): (stack: MiddlewareStack<any, any>) => void {
+  return (stack) => {
+    stack.add(newerNoncurrentVersions(stateDir) as never, { step: "initialize", name: "motoGap:s3-lifecycle-newer-noncurrent-versions" });
+    stack.add(replicationReadBack(stateDir) as never, { step: "initialize", name: "motoGap:s3-replication-configuration-read-back" });
+    stack.add(bucketPolicyConditions(stateDir) as never, { step: "initialize", name: "motoGap:s3-bucket-policy-conditions" });
+  };
 }
 
 /** Installs the IAM gap behaviours on an IAM client's middleware stack. */
@@ -349,7 +383,7 @@ function ruleDescriptions(client: EC2Client) {
 // s3-lifecycle-newer-noncurrent-versions
 
 function newerNoncurrentVersions(stateDir: string) {
-  const file = (bucket: string) => path.join(stateDir, `moto-gap-s3-lifecycle-${encodeURIComponent(bucket)}.json`);
+  const kept = keptBesideMoto<Record<string, number>>(stateDir, "s3-lifecycle");
   return (next: Handler, context: { commandName?: string }) =>
     async (args: { input: any }) => {
       const command = context.commandName;
@@ -357,24 +391,126 @@ function newerNoncurrentVersions(stateDir: string) {
       const result = await next(args);
       if (bucket === undefined) return result;
       if (command === "PutBucketLifecycleConfigurationCommand") {
-        const kept: Record<string, number> = {};
+        const rules: Record<string, number> = {};
         for (const rule of args.input.LifecycleConfiguration?.Rules ?? []) {
           const n = rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions;
-          if (rule.ID !== undefined && n !== undefined) kept[rule.ID] = n;
+          if (rule.ID !== undefined && n !== undefined) rules[rule.ID] = n;
         }
-        fs.mkdirSync(stateDir, { recursive: true });
-        fs.writeFileSync(file(bucket), JSON.stringify(kept));
+        kept.keep(bucket, rules);
       } else if (command === "DeleteBucketLifecycleCommand" || command === "DeleteBucketCommand") {
-        fs.rmSync(file(bucket), { force: true });
-      } else if (command === "GetBucketLifecycleConfigurationCommand" && fs.existsSync(file(bucket))) {
-        const kept = JSON.parse(fs.readFileSync(file(bucket), "utf8")) as Record<string, number>;
+        kept.drop(bucket);
+      } else if (command === "GetBucketLifecycleConfigurationCommand") {
+        const rules = kept.read(bucket) ?? {};
         for (const rule of result.output?.Rules ?? []) {
-          const n = kept[rule.ID];
+          const n = rules[rule.ID];
           if (n !== undefined && rule.NoncurrentVersionExpiration && rule.NoncurrentVersionExpiration.NewerNoncurrentVersions === undefined) {
             rule.NoncurrentVersionExpiration.NewerNoncurrentVersions = n;
           }
         }
       }
       return result;
+    };
+}
+
+/** What a gap keeps beside moto for a bucket: one file per gap and bucket in `stateDir`, which the engine harness resets with moto. */
+function keptBesideMoto<T>(stateDir: string, gap: string) {
+  const file = (bucket: string) => path.join(stateDir, `moto-gap-${gap}-${encodeURIComponent(bucket)}.json`);
+  return {
+    keep(bucket: string, value: T): void {
+      fs.mkdirSync(stateDir, { recursive: true });
+      fs.writeFileSync(file(bucket), JSON.stringify(value));
+    },
+    drop(bucket: string): void {
+      fs.rmSync(file(bucket), { force: true });
+    },
+    read(bucket: string): T | undefined {
+      return fs.existsSync(file(bucket)) ? (JSON.parse(fs.readFileSync(file(bucket), "utf8")) as T) : undefined;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// s3-replication-destination-checked
+
+function replicationDestinationChecked(client: S3Client) {
+  const refused = (message: string) => Object.assign(new Error(message), { name: "InvalidRequest", Code: "InvalidRequest", $fault: "client", $metadata: { httpStatusCode: 400 } });
+  return (next: Handler, context: { commandName?: string }) =>
+    async (args: { input: any }) => {
+      if (context.commandName !== "PutBucketReplicationCommand") return next(args);
+      for (const rule of args.input?.ReplicationConfiguration?.Rules ?? []) {
+        const bucket = /^arn:[^:]+:s3:::(.+)$/.exec(String(rule.Destination?.Bucket ?? ""))?.[1];
+        if (bucket === undefined) continue;
+        let status: string | undefined;
+        try {
+          status = (await client.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status;
+        } catch (error) {
+          if ((error as { name?: string }).name === "NoSuchBucket") throw refused("Destination bucket must exist.");
+          throw error;
+        }
+        if (status !== "Enabled") throw refused("Destination bucket must have versioning enabled.");
+      }
+      return next(args);
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// s3-replication-configuration-read-back
+
+function replicationReadBack(stateDir: string) {
+  const kept = keptBesideMoto<Record<string, Record<string, unknown>>>(stateDir, "s3-replication");
+  const fields = ["DeleteMarkerReplication", "Filter", "SourceSelectionCriteria", "ExistingObjectReplication"] as const;
+  return (next: Handler, context: { commandName?: string }) =>
+    async (args: { input: any }) => {
+      const command = context.commandName;
+      const bucket: string | undefined = args.input?.Bucket;
+      const result = await next(args);
+      if (bucket === undefined) return result;
+      if (command === "PutBucketReplicationCommand") {
+        const rules: Record<string, Record<string, unknown>> = {};
+        for (const rule of args.input.ReplicationConfiguration?.Rules ?? []) {
+          if (rule.ID !== undefined) rules[rule.ID] = Object.fromEntries(fields.filter((f) => rule[f] !== undefined).map((f) => [f, rule[f]]));
+        }
+        kept.keep(bucket, rules);
+      } else if (command === "DeleteBucketReplicationCommand" || command === "DeleteBucketCommand") {
+        kept.drop(bucket);
+      } else if (command === "GetBucketReplicationCommand") {
+        const rules = kept.read(bucket);
+        for (const rule of rules === undefined ? [] : (result.output?.ReplicationConfiguration?.Rules ?? [])) {
+          const put = rules![rule.ID];
+          if (put === undefined) continue;
+          for (const f of fields) {
+            if (put[f] !== undefined) rule[f] = put[f];
+            else if (f !== "Filter") delete rule[f];
+          }
+        }
+      }
+      return result;
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// s3-bucket-policy-conditions
+
+function bucketPolicyConditions(stateDir: string) {
+  const kept = keptBesideMoto<string>(stateDir, "s3-bucket-policy");
+  return (next: Handler, context: { commandName?: string }) =>
+    async (args: { input: any }) => {
+      const command = context.commandName;
+      const bucket: string | undefined = args.input?.Bucket;
+      if (bucket === undefined) return next(args);
+      if (command === "PutBucketPolicyCommand") {
+        const policy = JSON.parse(String(args.input.Policy)) as { Statement: Array<{ Condition?: unknown }> | { Condition?: unknown } };
+        const statements = (Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement]).filter((st) => st.Condition === undefined);
+        kept.keep(bucket, String(args.input.Policy));
+        return next({ ...args, input: { ...args.input, Policy: JSON.stringify({ ...policy, Statement: statements }) } });
+      }
+      if (command === "GetBucketPolicyCommand") {
+        const result = await next(args);
+        const policy = kept.read(bucket);
+        if (policy !== undefined) result.output.Policy = policy;
+        return result;
+      }
+      if (command === "DeleteBucketPolicyCommand" || command === "DeleteBucketCommand") kept.drop(bucket);
+      return next(args);
     };
 }

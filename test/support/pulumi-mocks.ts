@@ -34,10 +34,12 @@ export interface RegisteredResource {
   retainOnDelete: boolean;
   ignoreChanges: string[];
   provider: string;
+  /** URNs the registration depends on (dependsOn and the resources its inputs came from), as the engine receives them. */
+  dependencies: string[];
 }
 
 /** The resource options of a registration, as far as the engine would see them. */
-export type RegistrationOptions = Pick<RegisteredResource, "parent" | "protect" | "retainOnDelete" | "ignoreChanges">;
+export type RegistrationOptions = Pick<RegisteredResource, "parent" | "protect" | "retainOnDelete" | "ignoreChanges" | "dependencies">;
 
 /**
  * A hook that computes the state of a resource (or returns undefined to fall through to
@@ -71,6 +73,8 @@ export interface ProgramRun<T> {
   ofType(type: string): RegisteredResource[];
   /** The single resource of a type; throws when there are none or several. */
   one(type: string): RegisteredResource;
+  /** The registered resources `resource` depends on. */
+  dependsOn(resource: RegisteredResource): RegisteredResource[];
 }
 
 export type Resolved<T> = T extends pulumi.Output<infer U> ? U : T extends object ? { [K in keyof T]: Resolved<T[K]> } : T;
@@ -196,6 +200,7 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
           retainOnDelete: false,
           ignoreChanges: [],
           provider: args.provider ?? "",
+          dependencies: [],
           ...pendingOptions.get(key),
         });
         return result;
@@ -218,6 +223,7 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
       ignoreChanges: req.getIgnorechangesList(),
+      dependencies: req.getDependenciesList(),
     });
     return register(req, (err: unknown, response: any) => {
       const record = records.get(key);
@@ -239,6 +245,7 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
       if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
       return found[0]!;
     },
+    dependsOn: (resource) => resources.filter((r) => r.urn !== "" && resource.dependencies.includes(r.urn)),
   };
 }
 

@@ -41,6 +41,15 @@ export interface S3Behaviours {
   conditionalComplete: boolean;
   /** Bucket lifecycle configurations are stored (versitygw answers NotImplemented). */
   lifecycle: boolean;
+  /** PutBucketReplication / GetBucketReplication store and answer a configuration (versitygw: NotImplemented). Neither replicates anything. */
+  replicationConfiguration: boolean;
+  /**
+   * A CopyObject into a bucket with an Object Lock default retention is refused unless it
+   * names a checksum (MissingUploadObjectWithObjectLockHeaders). S3 documents the rule for
+   * uploads (PutObject: Content-MD5 or x-amz-sdk-checksum-algorithm); whether S3 applies it
+   * to a server-side copy is not documented (moto does, versitygw doesn't).
+   */
+  lockedCopyNeedsChecksum: boolean;
 }
 
 export interface S3Emulator extends EmulatorHandle {
@@ -51,13 +60,17 @@ export interface S3Emulator extends EmulatorHandle {
 }
 
 const EMULATORS: Record<S3EmulatorName, { endpoint: () => string | undefined; reset: string; defaults?: AwsClientOptions; supports: S3Behaviours }> = {
-  moto: { endpoint: motoEndpoint, reset: "/moto-api/reset", supports: { encryption: true, storageClasses: true, nullVersions: true, fullObjectChecksums: false, subSecondOrder: false, exclusiveMarkers: true, conditionalComplete: false, lifecycle: true } },
+  moto: {
+    endpoint: motoEndpoint,
+    reset: "/moto-api/reset",
+    supports: { encryption: true, storageClasses: true, nullVersions: true, fullObjectChecksums: false, subSecondOrder: false, exclusiveMarkers: true, conditionalComplete: false, lifecycle: true, replicationConfiguration: true, lockedCopyNeedsChecksum: true },
+  },
   versitygw: {
     endpoint: () => process.env.GAMETRACKER_TEST_VERSITYGW,
     reset: "/__reset",
     // versitygw refuses session tokens (InvalidToken), which the test environment sets.
     defaults: { credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } },
-    supports: { encryption: false, storageClasses: false, nullVersions: false, fullObjectChecksums: true, subSecondOrder: true, exclusiveMarkers: false, conditionalComplete: true, lifecycle: false },
+    supports: { encryption: false, storageClasses: false, nullVersions: false, fullObjectChecksums: true, subSecondOrder: true, exclusiveMarkers: false, conditionalComplete: true, lifecycle: false, replicationConfiguration: false, lockedCopyNeedsChecksum: false },
   },
 };
 

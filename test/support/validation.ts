@@ -53,6 +53,7 @@ export const STEPS_FAILED_AT_VALIDATE: ReadonlyArray<readonly [string, string]> 
   ["restore", "ok"],
   ["verify", "ok"],
   ["validate", "failed"],
+  ["assets", "skipped"],
   ["report", "skipped"],
   ["cleanup", "ok"],
 ];

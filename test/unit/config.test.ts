@@ -149,6 +149,16 @@ describe("environment config", () => {
       const dr = parseEnvironmentConfig(asPulumiPasses(stackConfig("Pulumi.prod-dr.yaml")), "prod-dr");
       expect(dr).to.deep.include({ role: "standby", source: { kind: "none" } });
       expect(dr.database).to.include({ identifier: "gametracker-mssql", instanceClass: "db.m6i.large", multiAz: true, backupRetentionDays: 14 });
+      // prod replicates its assets to prod-dr's bucket, which is the locked replica of prod's.
+      expect(prod.assets.replication).to.deep.equal({
+        destinationBucket: dr.assets.bucketName,
+        destinationRegion: "us-west-2",
+        replicaKmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/00000000-0000-4000-8000-000000000000",
+        replicationTimeControl: true,
+      });
+      expect(dr.assets.replicaOf).to.deep.equal({ bucket: prod.assets.bucketName, region: "us-east-1" });
+      expect(dr.assets.objectLock).to.deep.equal({ mode: "COMPLIANCE", retentionDays: 30 });
+      expect(dev.assets).to.not.have.any.keys("replication", "replicaOf", "objectLock");
     });
 
     it("reads every kind of value", () => {
@@ -203,6 +213,62 @@ describe("environment config", () => {
     it("lets an empty manual snapshot list declare none", () => {
       expect(parseEnvironmentConfig({ "databaseManualSnapshots": "[]" }, "dev").database.manualSnapshots).to.deep.equal([]);
     });
+  });
+
+  describe("assets replication: the primary's bucket replicates to the standby's, which is its locked replica", () => {
+    const primary = (extra: Record<string, unknown>) => asPulumiPasses({ assetsBucketName: "gt-assets-prod", ...extra });
+    const standby = (extra: Record<string, unknown>) => asPulumiPasses({ databaseRole: "standby", databaseSource: "none", assetsBucketName: "gt-assets-dr", ...extra });
+    const replication = { assetsReplicationBucket: "gt-assets-dr", assetsReplicationRegion: "us-west-2" };
+    const replica = { assetsReplicaSourceBucket: "gt-assets-prod", assetsReplicaSourceRegion: "us-east-1", assetsObjectLockMode: "governance" };
+
+    it("reads both sides, the lock's retention defaulting to 30 days", () => {
+      expect(parseEnvironmentConfig(primary({ ...replication, assetsReplicationTimeControl: "true" }), "prod", "gametracker", "us-east-1").assets.replication).to.deep.equal({
+        destinationBucket: "gt-assets-dr",
+        destinationRegion: "us-west-2",
+        replicaKmsKeyId: undefined,
+        replicationTimeControl: true,
+      });
+      const dr = parseEnvironmentConfig(standby(replica), "prod-dr", "gametracker", "us-west-2").assets;
+      expect(dr).to.deep.include({ replicaOf: { bucket: "gt-assets-prod", region: "us-east-1" }, objectLock: { mode: "GOVERNANCE", retentionDays: 30 } });
+      // Object Lock on a bucket that is no replica is allowed too.
+      expect(parseEnvironmentConfig(primary({ assetsObjectLockMode: "compliance", assetsObjectLockRetentionDays: "7" }), "prod").assets.objectLock).to.deep.equal({ mode: "COMPLIANCE", retentionDays: 7 });
+    });
+
+    const cases: Array<[string, Record<string, string>, string, "prod" | "prod-dr"]> = [
+      ["bucket without its region", { assetsReplicationBucket: "gt-assets-dr" }, "gametracker:assetsReplicationRegion is unset, but gametracker:assetsReplicationBucket is set, and the replica's region is needed for its KMS key and for reading it back; set it, e.g. us-west-2.", "prod"],
+      ["region without a bucket", { assetsReplicationRegion: "us-west-2" }, 'gametracker:assetsReplicationRegion is "us-west-2", but gametracker:assetsReplicationBucket is unset, so nothing is replicated; set the standby stack\'s bucket there too, or drop it.', "prod"],
+      ["time control without a bucket", { assetsReplicationTimeControl: "true" }, "gametracker:assetsReplicationTimeControl is true, but gametracker:assetsReplicationBucket is unset", "prod"],
+      ["the bucket itself", { assetsReplicationBucket: "gt-assets-prod", assetsReplicationRegion: "us-west-2" }, 'gametracker:assetsReplicationBucket is "gt-assets-prod", but that is the assets bucket itself', "prod"],
+      ["a malformed replica bucket", { assetsReplicationBucket: "GT_DR", assetsReplicationRegion: "us-west-2" }, 'gametracker:assetsReplicationBucket is "GT_DR", but an S3 bucket name must be', "prod"],
+      ["the stack's own region", { ...replication, assetsReplicationRegion: "us-east-1" }, 'gametracker:assetsReplicationRegion is "us-east-1", this stack\'s own region, but the replica must be in another region to survive the loss of this one.', "prod"],
+      ["not a region", { ...replication, assetsReplicationRegion: "oregon" }, 'gametracker:assetsReplicationRegion is "oregon", but it is not an AWS region name such as us-west-2.', "prod"],
+      ["a key that is no ARN", { ...replication, assetsReplicationKmsKeyId: "alias/replicas" }, 'gametracker:assetsReplicationKmsKeyId is "alias/replicas", but it is an alias: the replication role may encrypt with the replica\'s key only by its key ARN', "prod"],
+      ["an alias ARN", { ...replication, assetsReplicationKmsKeyId: "arn:aws:kms:us-west-2:123456789012:alias/replicas" }, "but it is an alias ARN: the replication role may encrypt with the replica's key only by its key ARN", "prod"],
+      [
+        "a key of the home region",
+        { ...replication, assetsReplicationKmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" },
+        "gametracker:assetsReplicationKmsKeyId is a key of us-east-1, but replicas in us-west-2 are encrypted with a key of that region (a KMS key exists in one region only); give a key ARN of us-west-2.",
+        "prod",
+      ],
+      ["replication from a standby", { assetsReplicationBucket: "gt-assets-other", assetsReplicationRegion: "eu-west-1" }, 'gametracker:assetsReplicationBucket is "gt-assets-other", but gametracker:databaseRole is standby: replication is set on the primary\'s stack', "prod-dr"],
+      ["a primary as a replica", { assetsReplicaSourceBucket: "gt-assets-x", assetsReplicaSourceRegion: "us-west-2", assetsObjectLockMode: "compliance" }, 'gametracker:assetsReplicaSourceBucket is "gt-assets-x", but gametracker:databaseRole is primary: only a standby stack\'s bucket is the replica', "prod"],
+      ["a replica without its lock", { assetsReplicaSourceBucket: "gt-assets-prod", assetsReplicaSourceRegion: "us-east-1" }, "gametracker:assetsObjectLockMode is unset, but gametracker:assetsReplicaSourceBucket makes this bucket a replica, and a replica must be locked so that no credential can erase it; set it to governance or compliance.", "prod-dr"],
+      ["a replica without its source's region", { assetsReplicaSourceBucket: "gt-assets-prod", assetsObjectLockMode: "compliance" }, "gametracker:assetsReplicaSourceRegion is unset, but gametracker:assetsReplicaSourceBucket is set, and the drill reads the source bucket in its region to measure the replica; set both or neither.", "prod-dr"],
+      ["a source region without its bucket", { assetsReplicaSourceRegion: "us-east-1" }, "gametracker:assetsReplicaSourceBucket is unset, but gametracker:assetsReplicaSourceRegion is set", "prod-dr"],
+      ["a replica of itself", { ...replica, assetsReplicaSourceBucket: "gt-assets-dr" }, 'gametracker:assetsReplicaSourceBucket is "gt-assets-dr", but that is this bucket itself', "prod-dr"],
+      ["a source in the replica's own region", { ...replica, assetsReplicaSourceRegion: "us-west-2" }, 'gametracker:assetsReplicaSourceRegion is "us-west-2", this stack\'s own region, but the bucket this one replicates must be in another region', "prod-dr"],
+      ["an unknown lock mode", { assetsObjectLockMode: "legal-hold" }, 'gametracker:assetsObjectLockMode is "legal-hold", but it must be governance, compliance or empty (no Object Lock).', "prod"],
+      ["a retention without a lock", { assetsObjectLockRetentionDays: "90" }, "gametracker:assetsObjectLockRetentionDays is 90, but gametracker:assetsObjectLockMode is unset, so nothing is locked; set the mode too or drop the retention.", "prod"],
+      ["a retention of 0 days", { assetsObjectLockMode: "compliance", assetsObjectLockRetentionDays: "0" }, "gametracker:assetsObjectLockRetentionDays is 0, but it must be a whole number of days from 1 to 36500.", "prod"],
+    ];
+    for (const [name, extra, expected, stack] of cases) {
+      it(`refuses ${name}`, () => {
+        const raw = stack === "prod" ? primary(extra) : standby(extra);
+        const message = messageOf(() => parseEnvironmentConfig(raw, stack, "gametracker", stack === "prod" ? "us-east-1" : "us-west-2"), InvalidConfigError);
+        expect(message).to.include(expected);
+        expect(message.endsWith(".")).to.equal(true);
+      });
+    }
   });
 
   describe("databaseSource", () => {

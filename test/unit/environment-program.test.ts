@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse } from "yaml";
 import { runProgram, RegisteredResource, RunOptions } from "../support/pulumi-mocks";
 import { environmentProgram } from "../../environment-program";
 import { EnvironmentOutputNames, RestoreOutputNames } from "../../contracts/stacks";
@@ -263,6 +264,37 @@ describe("environment program (mocks)", () => {
     it("refuses keys that shape a primary, before registering anything", async () => {
       const { message, registered } = await refused({ "aws:region": "us-west-2", databaseRole: "standby", databaseSource: "none", databaseManualSnapshots: '["x-1"]' });
       expect(message).to.contain("gametracker:databaseManualSnapshots is");
+      expect(registered).to.equal(0);
+    });
+  });
+
+  describe("assets replication to the standby region (Pulumi.prod.yaml and Pulumi.prod-dr.yaml)", () => {
+    const stackFile = (stack: string) => (parse(fs.readFileSync(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, string | string[]> }).config;
+
+    it("prod replicates its bucket to prod-dr's, and says where in its outputs; prod-dr's bucket is the locked replica its own API reads", async () => {
+      const prod = await runProgram(environmentProgram, { stack: "prod", config: stackFile("prod") });
+      const dr = await runProgram(environmentProgram, { stack: "prod-dr", config: stackFile("prod-dr") });
+      const drBucket = dr.one("aws:s3/bucket:Bucket").inputs.bucket as string;
+      const rule = prod.one("aws:s3/bucketReplicationConfig:BucketReplicationConfig").inputs.rules[0];
+      expect(rule.destination.bucket).to.equal(`arn:aws:s3:::${drBucket}`);
+      expect(prod.outputs).to.deep.include({ assetsReplicationBucket: drBucket, assetsReplicationRegion: "us-west-2", assetsReplicaSourceBucket: "", assetsReplicaSourceRegion: "" });
+      // prod-dr owns the replica: tagged with its source, locked; nothing of it in prod's stack, no provider for another region anywhere.
+      expect(dr.one("aws:s3/bucket:Bucket").inputs.tags).to.include({ [TagKeys.replicaOf]: prod.one("aws:s3/bucket:Bucket").inputs.bucket });
+      expect(dr.one("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").inputs.rule).to.deep.equal({ defaultRetention: { mode: "COMPLIANCE", days: 30 } });
+      expect(prod.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).to.have.length(0);
+      expect(dr.ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")).to.have.length(0);
+      for (const run of [prod, dr]) expect(run.resources.filter((r) => r.type === "pulumi:providers:aws")).to.deep.equal([]);
+      expect(dr.outputs).to.deep.include({ assetsBucketName: drBucket, assetsReplicaSourceBucket: "gametracker-assets-prod-example", assetsReplicaSourceRegion: "us-east-1", assetsReplicationBucket: "" });
+      // After a region loss the API reads the replica: its bucket variable and its policy name it, in us-west-2.
+      const fn = dr.one("aws:lambda/function:Function");
+      expect(fn.inputs.environment.variables.ASSETS_BUCKET).to.equal(drBucket);
+      const statements = JSON.parse(dr.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "api-data-access")!.inputs.policy).Statement;
+      expect(statements.find((st: { Sid: string }) => st.Sid === "ReadWriteAssets").Resource).to.equal(`arn:aws:s3:::${drBucket}/*`);
+    });
+
+    it("refuses replication within the stack's own region before registering anything", async () => {
+      const { message, registered } = await refused({ "aws:region": "us-east-1", assetsReplicationBucket: "gt-assets-dr", assetsReplicationRegion: "us-east-1" });
+      expect(message).to.equal('gametracker:assetsReplicationRegion is "us-east-1", this stack\'s own region, but the replica must be in another region to survive the loss of this one.');
       expect(registered).to.equal(0);
     });
   });

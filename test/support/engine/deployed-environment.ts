@@ -31,7 +31,11 @@ export interface DeployedWorld {
   out(key: string): unknown;
 }
 
-export function useDeployedEnvironment(stack: string): DeployedWorld {
+/**
+ * `first`: environment stacks deployed before `stack`, in order (prod-dr before prod: prod
+ * replicates its assets into prod-dr's bucket, which must exist).
+ */
+export function useDeployedEnvironment(stack: string, options: { first?: string[] } = {}): DeployedWorld {
   const engine = useEngine({ scope: "suite" });
   const clock = new ManualClock(new Date(Date.now() + 1000));
   let outputs: StackOutputs | undefined;
@@ -51,6 +55,7 @@ export function useDeployedEnvironment(stack: string): DeployedWorld {
     } catch {
       return this.skip();
     }
+    for (const earlier of options.first ?? []) await (await stacks().createOrSelect({ project: ENVIRONMENT_PROJECT, stack: earlier })).up();
     const env = await stacks().createOrSelect({ project: ENVIRONMENT_PROJECT, stack });
     outputs = (await env.up()).outputs;
   });

@@ -87,7 +87,7 @@ describe("aws/s3", () => {
       expect(await headObject(s3, "b", "k", { versionId: "m1" })).to.deep.equal({ kind: "delete-marker", versionId: "m1" });
       answer = { status: 404 };
       expect(await headObject(s3, "b", "k")).to.deep.equal({ kind: "absent" });
-      answer = { status: 200, headers: { etag: '"e"', "content-length": "3", "x-amz-version-id": "v", "x-amz-checksum-crc32": "x957Gw==", "x-amz-checksum-type": "FULL_OBJECT", "x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": "k1", "x-amz-archive-status": "ARCHIVE_ACCESS", "x-amz-storage-class": "INTELLIGENT_TIERING" } };
+      answer = { status: 200, headers: { etag: '"e"', "content-length": "3", "x-amz-version-id": "v", "x-amz-checksum-crc32": "x957Gw==", "x-amz-checksum-type": "FULL_OBJECT", "x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": "k1", "x-amz-archive-status": "ARCHIVE_ACCESS", "x-amz-storage-class": "INTELLIGENT_TIERING", "x-amz-replication-status": "PENDING" } };
       const found = await headObject(s3, "b", "k", { versionId: "v" });
       expect(found.kind === "version" && { ...found.facts, head: undefined }).to.deep.equal({
         versionId: "v",
@@ -99,6 +99,7 @@ describe("aws/s3", () => {
         encryption: { algorithm: "aws:kms", kmsKeyId: "k1", bucketKeyEnabled: undefined },
         customerKey: false,
         checksum: { algorithm: "CRC32", value: "x957Gw==", type: "FULL_OBJECT" },
+        replicationStatus: "PENDING",
         head: undefined,
       });
     });

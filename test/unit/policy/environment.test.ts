@@ -110,6 +110,9 @@ describe("policy pack against the project's own resources", () => {
     const waiting = await runProgram(environmentProgram, { stack: "prod-dr", config: stackConfig("prod-dr") });
     expectClean(waiting.resources);
     expect(waiting.ofType(RDS)).to.have.length(0);
+    // Its bucket is prod's replica: the replica rule had it to judge, and would refuse it unlocked.
+    const replica = waiting.resources.filter((r) => r.type !== "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration");
+    expect(evaluate(replica).violations.map((v) => v.rule)).to.deep.equal(["s3-replica-object-lock"]);
     const cutOver = await runProgram(environmentProgram, {
       stack: "prod-dr",
       config: { ...stackConfig("prod-dr"), databaseSource: "prod-dr-restore-r1" },

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { StackResourceView } from "../../../policy/rule";
-import { assetBuckets, checkAssetBucketPublicAccessBlock, checkAssetBucketVersioning, configurationsFor, s3Rules } from "../../../policy/s3";
+import { assetBuckets, checkAssetBucketPublicAccessBlock, checkAssetBucketVersioning, checkReplicaBucketObjectLock, configurationsFor, replicaBuckets, s3Rules } from "../../../policy/s3";
 import { ASSETS_ROLE, TagKeys } from "../../../contracts/tags";
 import { Props, Unknown } from "../../../policy/values";
 
@@ -124,7 +124,57 @@ describe("policy: asset buckets (stack rules)", () => {
     });
   });
 
-  it("are two named stack rules", () => {
-    expect(s3Rules.map((r) => r.name)).to.deep.equal(["s3-assets-versioning-enabled", "s3-assets-public-access-blocked"]);
+  it("are three named stack rules", () => {
+    expect(s3Rules.map((r) => r.name)).to.deep.equal(["s3-assets-versioning-enabled", "s3-assets-public-access-blocked", "s3-replica-object-lock"]);
+  });
+});
+
+describe("policy: replica buckets are locked and versioned (s3-replica-object-lock)", () => {
+  const LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
+  const replica = (props: Props = {}) =>
+    resource(BUCKET, "assets-bucket", { bucket: "gt-assets-dr", tags: { [TagKeys.role]: ASSETS_ROLE, [TagKeys.replicaOf]: "gt-assets-prod" }, ...props });
+  const replicaVersioning = (status = "Enabled") => resource(VERSIONING, "assets-versioning", { bucket: "gt-assets-dr", versioningConfiguration: { status } });
+  const lock = (props: Props = {}) => resource(LOCK, "assets-object-lock", { bucket: "gt-assets-dr", objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "COMPLIANCE", days: 30 } }, ...props });
+  const prefix = 'replica bucket "gt-assets-dr" (replica of "gt-assets-prod")';
+
+  it("knows a replica by its gametracker:replica-of tag (defined once in contracts/tags.ts)", () => {
+    expect(TagKeys.replicaOf).to.equal("gametracker:replica-of");
+    expect(replicaBuckets([replica(), assetsBucket(), versioning()]).buckets.map((b) => b.props["bucket"])).to.deep.equal(["gt-assets-dr"]);
+  });
+
+  it("passes a replica with Object Lock, a default retention in either mode and versioning; ignores buckets that are no replica", () => {
+    expect(checkReplicaBucketObjectLock([replica(), replicaVersioning(), lock()])).to.deep.equal({ violations: [], undecided: [] });
+    expect(checkReplicaBucketObjectLock([replica(), replicaVersioning(), lock({ rule: { defaultRetention: { mode: "GOVERNANCE", years: 1 } } })]).violations).to.deep.equal([]);
+    expect(checkReplicaBucketObjectLock([assetsBucket(), versioning()]).violations).to.deep.equal([]);
+  });
+
+  it("refuses a replica without Object Lock", () => {
+    expect(messages(checkReplicaBucketObjectLock([replica(), replicaVersioning()]))).to.deep.equal([
+      `${prefix} has no aws.s3.BucketObjectLockConfiguration resource, so a credential that may delete versions can erase the region-loss copy; add one for this bucket with objectLockEnabled "Enabled" and a default retention (the AssetsBucket component does with objectLockMode).`,
+    ]);
+    // Object Lock enabled on the bucket alone sets no default retention: replicas would arrive unlocked.
+    expect(messages(checkReplicaBucketObjectLock([replica({ objectLockEnabled: true }), replicaVersioning()]))[0]).to.contain("has no aws.s3.BucketObjectLockConfiguration resource");
+  });
+
+  it("refuses a lock without a default retention, or not enabled", () => {
+    expect(messages(checkReplicaBucketObjectLock([replica(), replicaVersioning(), lock({ rule: undefined })]))[0]).to.equal(
+      `${prefix} has a BucketObjectLockConfiguration "assets-object-lock" without a default retention (mode not set, days not set), so replicas arrive unlocked and a credential that may delete versions can erase the region-loss copy; set rule.defaultRetention to a mode of GOVERNANCE or COMPLIANCE and days > 0.`,
+    );
+    expect(messages(checkReplicaBucketObjectLock([replica(), replicaVersioning(), lock({ rule: { defaultRetention: { mode: "COMPLIANCE", days: 0 } } })]))[0]).to.contain("without a default retention");
+    expect(messages(checkReplicaBucketObjectLock([replica(), replicaVersioning(), lock({ objectLockEnabled: "Disabled" })]))[0]).to.contain('with objectLockEnabled "Disabled"');
+  });
+
+  it("refuses a replica without versioning, or with it suspended", () => {
+    expect(messages(checkReplicaBucketObjectLock([replica(), lock()]))).to.deep.equal([
+      `${prefix} has no aws.s3.BucketVersioning resource, so overwritten or deleted objects can't be recovered; add one for this bucket with versioningConfiguration.status "Enabled".`,
+    ]);
+    expect(messages(checkReplicaBucketObjectLock([replica(), replicaVersioning("Suspended"), lock()]))[0]).to.contain('with status "Suspended"');
+  });
+
+  it("is undecided while the lock's retention or the tags are unknown (preview)", () => {
+    const days = new Unknown(["rule", "defaultRetention", "days"]);
+    expect(checkReplicaBucketObjectLock([replica(), replicaVersioning(), lock({ rule: { defaultRetention: { mode: "COMPLIANCE", days } } })])).to.deep.equal({ violations: [], undecided: [days] });
+    const tags = new Unknown(["tags"]);
+    expect(checkReplicaBucketObjectLock([replica({ tags })]).undecided).to.deep.equal([tags]);
   });
 });

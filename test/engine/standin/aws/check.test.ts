@@ -26,6 +26,8 @@ const T = {
   encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  objectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  bucketReplication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
   securityGroup: "aws:ec2/securityGroup:SecurityGroup",
 } as const;
 
@@ -44,6 +46,8 @@ const BASE: Record<string, Props> = {
   [T.encryption]: { bucket: "assets", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
   [T.ownership]: { bucket: "assets", rule: { objectOwnership: "BucketOwnerEnforced" } },
   [T.bucketPolicy]: { bucket: "assets", policy: "{}" },
+  [T.objectLock]: { bucket: "assets-dr" },
+  [T.bucketReplication]: { bucket: "assets", role: "arn:aws:iam::123456789012:role/replication", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::assets-dr" } }] },
   [T.securityGroup]: {},
 };
 
@@ -125,6 +129,35 @@ const CASES: Case[] = [
   { rule: `${T.ownership} rule.objectOwnership validation.StringInSlice`, set: { rule: { objectOwnership: "BucketOwner" } }, property: "rule.objectOwnership", reason: "expected rule.0.object_ownership to be one of [" },
   { rule: `${T.bucketPolicy} policy verify.ValidIAMPolicyJSON`, set: { policy: "" }, property: "policy", reason: '"policy" is an empty string, which is not a valid JSON value' },
   // aws_security_group (internal/service/ec2/vpc_security_group.go)
+  { rule: `${T.objectLock} bucket validation.StringLenBetween`, set: { bucket: "" }, property: "bucket", reason: "expected length of bucket to be in the range (1 - 63), got " },
+  { rule: `${T.objectLock} objectLockEnabled validation.StringInSlice`, set: { objectLockEnabled: "On" }, property: "objectLockEnabled", reason: "expected object_lock_enabled to be one of [Enabled], got On" },
+  { rule: `${T.objectLock} rule.defaultRetention.mode validation.StringInSlice`, set: { rule: { defaultRetention: { mode: "LOCKED", days: 1 } } }, property: "rule.defaultRetention.mode", reason: "expected rule.0.default_retention.0.mode to be one of [COMPLIANCE GOVERNANCE], got LOCKED" },
+  { rule: `${T.objectLock} rule.defaultRetention.days conflictsWith years`, set: { rule: { defaultRetention: { mode: "COMPLIANCE", days: 1, years: 1 } } }, property: "rule.defaultRetention.days", reason: '"rule.0.default_retention.0.days": conflicts with rule.0.default_retention.0.years' },
+  { rule: `${T.objectLock} rule.defaultRetention.years conflictsWith days`, set: { rule: { defaultRetention: { mode: "COMPLIANCE", days: 1, years: 1 } } }, property: "rule.defaultRetention.years", reason: '"rule.0.default_retention.0.years": conflicts with rule.0.default_retention.0.days' },
+  { rule: `${T.bucketReplication} bucket validation.StringLenBetween`, set: { bucket: long(64) }, property: "bucket", reason: `expected length of bucket to be in the range (1 - 63), got ${long(64)}` },
+  { rule: `${T.bucketReplication} role verify.ValidARN`, set: { role: "replication" }, property: "role", reason: '"role" (replication) is an invalid ARN: arn: invalid prefix' },
+  { rule: `${T.bucketReplication} rules.status validation.StringInSlice`, set: { rules: [{ status: "On", destination: { bucket: "arn:aws:s3:::assets-dr" } }] }, property: "rules[0].status", reason: "expected rule.0.status to be one of [Disabled Enabled], got On" },
+  { rule: `${T.bucketReplication} rules.deleteMarkerReplication.status validation.StringInSlice`, set: { rules: [{ ...{ status: "Enabled", destination: { bucket: "arn:aws:s3:::assets-dr" } }, deleteMarkerReplication: { status: "On" } }] }, property: "rules[0].deleteMarkerReplication.status", reason: "expected rule.0.delete_marker_replication.0.status to be one of [Disabled Enabled], got On" },
+  {
+    rule: `${T.bucketReplication} rules.sourceSelectionCriteria.sseKmsEncryptedObjects.status validation.StringInSlice`,
+    set: { rules: [{ ...{ status: "Enabled", destination: { bucket: "arn:aws:s3:::assets-dr" } }, sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "On" } } }] },
+    property: "rules[0].sourceSelectionCriteria.sseKmsEncryptedObjects.status",
+    reason: "expected rule.0.source_selection_criteria.0.sse_kms_encrypted_objects.0.status to be one of [Disabled Enabled], got On",
+  },
+  { rule: `${T.bucketReplication} rules.destination.bucket verify.ValidARN`, set: { rules: [{ status: "Enabled", destination: { bucket: "assets-dr" } }] }, property: "rules[0].destination.bucket", reason: '"rule.0.destination.0.bucket" (assets-dr) is an invalid ARN: arn: invalid prefix' },
+  {
+    rule: `${T.bucketReplication} rules.destination.encryptionConfiguration.replicaKmsKeyId verify.ValidARN`,
+    set: { rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::assets-dr", encryptionConfiguration: { replicaKmsKeyId: "alias/replicas" } } }] },
+    property: "rules[0].destination.encryptionConfiguration.replicaKmsKeyId",
+    reason: '"rule.0.destination.0.encryption_configuration.0.replica_kms_key_id" (alias/replicas) is an invalid ARN: arn: invalid prefix',
+  },
+  { rule: `${T.bucketReplication} rules.destination.metrics.status validation.StringInSlice`, set: { rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::assets-dr", metrics: { status: "On" } } }] }, property: "rules[0].destination.metrics.status", reason: "expected rule.0.destination.0.metrics.0.status to be one of [Disabled Enabled], got On" },
+  {
+    rule: `${T.bucketReplication} rules.destination.replicationTime.status validation.StringInSlice`,
+    set: { rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::assets-dr", replicationTime: { status: "On", time: { minutes: 15 } } } }] },
+    property: "rules[0].destination.replicationTime.status",
+    reason: "expected rule.0.destination.0.replication_time.0.status to be one of [Disabled Enabled], got On",
+  },
   { rule: `${T.securityGroup} name validation.StringLenBetween`, set: { name: long(256) }, property: "name", reason: `expected length of name to be in the range (0 - 255), got ${long(256)}` },
   { rule: `${T.securityGroup} description validation.StringLenBetween`, set: { description: long(256) }, property: "description", reason: `expected length of description to be in the range (0 - 255), got ${long(256)}` },
 ];

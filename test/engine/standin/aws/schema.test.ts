@@ -51,6 +51,8 @@ async function registrations(): Promise<Array<{ scenario: string; resources: Reg
   return [
     { scenario: "dev", resources: await env("dev") },
     { scenario: "prod", resources: await env("prod") },
+    // The standby's bucket is prod's locked replica: Object Lock exists only there.
+    { scenario: "prod-dr (standby, replica bucket)", resources: await env("prod-dr") },
     { scenario: "cut-over", resources: await env("dev", { "gametracker:databaseSource": "dev-restore-r1" }, { [restoreRef]: restoreOutputs }) },
     { scenario: "backup replication", resources: await env("dev", { "gametracker:databaseBackupReplicationRegion": "us-west-2" }) },
     { scenario: "restore from snapshot", resources: await restore({}) },
@@ -91,7 +93,15 @@ describe("stand-in aws provider: the schema table covers the programs", function
     const missing = [...types].filter((t) => AWS_SCHEMA[t] === undefined || HANDLERS[t] === undefined);
     expect(missing, "types without a table entry or handler").to.deep.equal([]);
     // The scenarios reach the types that only some configurations make.
-    for (const t of ["aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "aws:ec2/natGateway:NatGateway", "aws:rds/snapshot:Snapshot"]) expect(types, t).to.include(t);
+    for (const t of [
+      "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+      "aws:ec2/natGateway:NatGateway",
+      "aws:rds/snapshot:Snapshot",
+      "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+      "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    ]) {
+      expect(types, t).to.include(t);
+    }
     expect(runs.find((r) => r.scenario === "cut-over")!.resources.map((r) => r.type)).to.include("pulumi:pulumi:StackReference");
     expect(runs.find((r) => r.scenario === "drill with the bundled validator")!.resources.map((r) => r.type)).to.include("gametracker:validation:Validator");
   });

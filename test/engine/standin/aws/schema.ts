@@ -32,7 +32,17 @@
  * argument in a program cannot slip past the table. `outputs` are the computed-only
  * attributes, unknown during a create preview.
  */
-import { ObjectOwnership, ServerSideEncryption } from "@aws-sdk/client-s3";
+import {
+  DeleteMarkerReplicationStatus,
+  MetricsStatus,
+  ObjectLockEnabled,
+  ObjectLockRetentionMode,
+  ObjectOwnership,
+  ReplicationRuleStatus,
+  ReplicationTimeStatus,
+  ServerSideEncryption,
+  SseKmsEncryptedObjectsStatus,
+} from "@aws-sdk/client-s3";
 import { Runtime } from "@aws-sdk/client-lambda";
 
 /**
@@ -600,6 +610,78 @@ export const AWS_SCHEMA: Readonly<Record<string, ResourceSchema>> = {
     moto: true,
     regional: true,
     attrs: { region, bucket: { required: true, forceNew: true }, policy: { required: true, json: true, validate: policyJson } },
+    outputs: [],
+  },
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": {
+    tf: "aws_s3_bucket_object_lock_configuration",
+    source: `${s3}/bucket_object_lock_configuration.go (object_lock_enabled Default "Enabled" and ForceNew; rule MaxItems 1 with default_retention MaxItems 1; delete puts the configuration back without a rule)`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      bucket: { required: true, forceNew: true, validate: [{ fn: "validation.StringLenBetween", min: 1, max: 63 }] },
+      expectedBucketOwner: { forceNew: true },
+      objectLockEnabled: { forceNew: true, default: "Enabled", validate: enumOf("ObjectLockEnabled", ObjectLockEnabled) },
+      rule: {
+        nested: {
+          defaultRetention: {
+            required: true,
+            tf: "default_retention",
+            nested: {
+              days: { conflictsWith: ["years"] },
+              mode: { validate: enumOf("ObjectLockRetentionMode", ObjectLockRetentionMode) },
+              years: { conflictsWith: ["days"] },
+            },
+          },
+        },
+      },
+      token: { sensitive: true },
+    },
+    outputs: [],
+  },
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
+    tf: "aws_s3_bucket_replication_configuration",
+    source: `${s3}/bucket_replication_configuration.go (bucket ForceNew; role Required, updated in place; rule a TypeSet, compared here element by element: the programs declare one)`,
+    moto: true,
+    regional: true,
+    attrs: {
+      region,
+      bucket: { required: true, forceNew: true, validate: [{ fn: "validation.StringLenBetween", min: 1, max: 63 }] },
+      role: { required: true, validate: [{ fn: "verify.ValidARN" }] },
+      token: { sensitive: true },
+      rules: {
+        required: true,
+        list: true,
+        tf: "rule",
+        nested: {
+          id: {},
+          status: { required: true, validate: enumOf("ReplicationRuleStatus", ReplicationRuleStatus) },
+          priority: {},
+          prefix: {},
+          filter: { nested: { prefix: {}, tag: {}, and: {} } },
+          deleteMarkerReplication: { nested: { status: { required: true, validate: enumOf("DeleteMarkerReplicationStatus", DeleteMarkerReplicationStatus) } } },
+          existingObjectReplication: { nested: { status: { required: true } } },
+          sourceSelectionCriteria: {
+            nested: {
+              replicaModifications: { nested: { status: { required: true } } },
+              sseKmsEncryptedObjects: { nested: { status: { required: true, validate: enumOf("SseKmsEncryptedObjectsStatus", SseKmsEncryptedObjectsStatus) } } },
+            },
+          },
+          destination: {
+            required: true,
+            nested: {
+              bucket: { required: true, validate: [{ fn: "verify.ValidARN" }] },
+              account: {},
+              storageClass: {},
+              accessControlTranslation: { nested: { owner: { required: true } } },
+              encryptionConfiguration: { nested: { replicaKmsKeyId: { required: true, validate: [{ fn: "verify.ValidARN" }] } } },
+              metrics: { nested: { status: { required: true, validate: enumOf("MetricsStatus", MetricsStatus) }, eventThreshold: { nested: { minutes: { required: true } } } } },
+              replicationTime: { nested: { status: { required: true, validate: enumOf("ReplicationTimeStatus", ReplicationTimeStatus) }, time: { required: true, nested: { minutes: { required: true } } } } },
+            },
+          },
+        },
+      },
+    },
     outputs: [],
   },
 

@@ -32,6 +32,8 @@ export const HANDLERS: Readonly<Record<string, ResourceHandler>> = {
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": s3.bucketOwnershipControls,
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": s3.bucketLifecycle,
   "aws:s3/bucketPolicy:BucketPolicy": s3.bucketPolicy,
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": s3.bucketObjectLock,
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": s3.bucketReplication,
   "aws:iam/role:Role": iam.role,
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": iam.rolePolicyAttachment,
   "aws:iam/rolePolicy:RolePolicy": iam.rolePolicy,

@@ -2,8 +2,10 @@
  * TEST DOUBLE: the S3 bucket and its per-configuration resources, as
  * terraform-provider-aws internal/service/s3/bucket*.go apply them: one Put* per resource,
  * Get* on read (a missing configuration means the resource is gone), Delete* on delete —
- * except versioning, which AWS cannot turn off: deleting it suspends it. A bucket without
- * forceDestroy is deleted with a bare DeleteBucket, so a bucket with objects refuses.
+ * except versioning, which AWS cannot turn off: deleting it suspends it, and Object Lock,
+ * which can't be turned off either: deleting it puts the configuration back without its
+ * default retention. A bucket without forceDestroy is deleted with a bare DeleteBucket, so
+ * a bucket with objects refuses.
  */
 import {
   CreateBucketCommand,
@@ -12,6 +14,7 @@ import {
   DeleteBucketLifecycleCommand,
   DeleteBucketOwnershipControlsCommand,
   DeleteBucketPolicyCommand,
+  DeleteBucketReplicationCommand,
   DeleteBucketTaggingCommand,
   DeleteObjectsCommand,
   DeletePublicAccessBlockCommand,
@@ -19,8 +22,10 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
+  GetBucketReplicationCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   LifecycleRule,
@@ -29,9 +34,12 @@ import {
   PutBucketLifecycleConfigurationCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
+  PutBucketReplicationCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
+  PutObjectLockConfigurationCommand,
   PutPublicAccessBlockCommand,
+  ReplicationRule,
   S3Client,
 } from "@aws-sdk/client-s3";
 import type { Props } from "../../protocol/wire";
@@ -308,4 +316,110 @@ export const bucketPolicy = bucketConfiguration({
   },
   remove: (s3, bucket) => s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket })),
   missingCodes: ["NoSuchBucketPolicy"],
+});
+
+export const bucketObjectLock = bucketConfiguration({
+  put: (s3, inputs) => {
+    const retention = (inputs.rule as Props | undefined)?.defaultRetention as Props | undefined;
+    return s3.send(
+      new PutObjectLockConfigurationCommand(
+        defined({
+          Bucket: inputs.bucket as string,
+          ExpectedBucketOwner: inputs.expectedBucketOwner as string,
+          Token: inputs.token as string,
+          ObjectLockConfiguration: {
+            // "ObjectLockEnabled is required by the API, even if configured directly on the S3 bucket" (the TF file).
+            ObjectLockEnabled: ((inputs.objectLockEnabled as string | undefined) ?? "Enabled") as never,
+            ...(retention !== undefined ? { Rule: { DefaultRetention: defined({ Mode: retention.mode as never, Days: retention.days as number, Years: retention.years as number }) } } : {}),
+          },
+        }),
+      ),
+    );
+  },
+  async get(s3, bucket) {
+    const config = (await s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }))).ObjectLockConfiguration;
+    const retention = config?.Rule?.DefaultRetention;
+    // moto answers Years 0 beside Days; S3 answers only the one that was set.
+    return {
+      objectLockEnabled: config?.ObjectLockEnabled,
+      ...(retention !== undefined ? { rule: { defaultRetention: defined({ mode: retention.Mode, days: retention.Days || undefined, years: retention.Years || undefined }) } } : {}),
+    };
+  },
+  // Object Lock stays on: the delete removes the default retention only (bucket_object_lock_configuration.go delete).
+  remove: (s3, bucket, state) =>
+    s3.send(new PutObjectLockConfigurationCommand({ Bucket: bucket, ObjectLockConfiguration: { ObjectLockEnabled: ((state.objectLockEnabled as string | undefined) ?? "Enabled") as never } })),
+  missingCodes: ["ObjectLockConfigurationNotFoundError"],
+});
+
+function toApiReplicationRule(rule: Props): ReplicationRule {
+  const status = (block: unknown) => (block === undefined ? undefined : { Status: (block as Props).status as never });
+  const destination = rule.destination as Props;
+  const filter = rule.filter as Props | undefined;
+  const criteria = rule.sourceSelectionCriteria as Props | undefined;
+  const time = destination.replicationTime as Props | undefined;
+  const metrics = destination.metrics as Props | undefined;
+  const encryption = destination.encryptionConfiguration as Props | undefined;
+  return defined({
+    ID: rule.id as string,
+    Status: rule.status as never,
+    Priority: rule.priority as number,
+    Prefix: rule.prefix as string,
+    Filter: filter !== undefined ? { Prefix: (filter.prefix as string | undefined) ?? "" } : undefined,
+    DeleteMarkerReplication: status(rule.deleteMarkerReplication),
+    ExistingObjectReplication: status(rule.existingObjectReplication),
+    SourceSelectionCriteria: criteria !== undefined ? defined({ SseKmsEncryptedObjects: status(criteria.sseKmsEncryptedObjects), ReplicaModifications: status(criteria.replicaModifications) }) : undefined,
+    Destination: defined({
+      Bucket: destination.bucket as string,
+      Account: destination.account as string,
+      StorageClass: destination.storageClass as never,
+      EncryptionConfiguration: encryption !== undefined ? { ReplicaKmsKeyID: encryption.replicaKmsKeyId as string } : undefined,
+      ReplicationTime: time !== undefined ? { Status: time.status as never, Time: { Minutes: (time.time as Props).minutes as number } } : undefined,
+      Metrics: metrics !== undefined ? defined({ Status: metrics.status as never, EventThreshold: metrics.eventThreshold ? { Minutes: (metrics.eventThreshold as Props).minutes as number } : undefined }) : undefined,
+    }),
+  }) as ReplicationRule;
+}
+
+/** The rule as bucket_replication_configuration.go's FlattenRules reads it back. */
+function fromApiReplicationRule(rule: ReplicationRule): Props {
+  const status = (block: { Status?: string } | undefined) => (block === undefined ? undefined : { status: block.Status });
+  const d = rule.Destination;
+  return defined({
+    id: rule.ID,
+    status: rule.Status,
+    priority: rule.Priority,
+    prefix: rule.Prefix,
+    filter: rule.Filter !== undefined ? defined({ prefix: rule.Filter.Prefix }) : undefined,
+    deleteMarkerReplication: status(rule.DeleteMarkerReplication),
+    existingObjectReplication: status(rule.ExistingObjectReplication),
+    sourceSelectionCriteria: rule.SourceSelectionCriteria
+      ? defined({ sseKmsEncryptedObjects: status(rule.SourceSelectionCriteria.SseKmsEncryptedObjects), replicaModifications: status(rule.SourceSelectionCriteria.ReplicaModifications) })
+      : undefined,
+    destination: defined({
+      bucket: d?.Bucket,
+      account: d?.Account,
+      storageClass: d?.StorageClass,
+      encryptionConfiguration: d?.EncryptionConfiguration ? { replicaKmsKeyId: d.EncryptionConfiguration.ReplicaKmsKeyID } : undefined,
+      replicationTime: d?.ReplicationTime ? { status: d.ReplicationTime.Status, time: { minutes: d.ReplicationTime.Time?.Minutes } } : undefined,
+      metrics: d?.Metrics ? defined({ status: d.Metrics.Status, eventThreshold: d.Metrics.EventThreshold ? { minutes: d.Metrics.EventThreshold.Minutes } : undefined }) : undefined,
+    }),
+  }) as Props;
+}
+
+export const bucketReplication = bucketConfiguration({
+  put: (s3, inputs) =>
+    s3.send(
+      new PutBucketReplicationCommand(
+        defined({
+          Bucket: inputs.bucket as string,
+          Token: inputs.token as string,
+          ReplicationConfiguration: { Role: inputs.role as string, Rules: ((inputs.rules ?? []) as Props[]).map(toApiReplicationRule) },
+        }),
+      ),
+    ),
+  async get(s3, bucket) {
+    const config = (await s3.send(new GetBucketReplicationCommand({ Bucket: bucket }))).ReplicationConfiguration;
+    return { role: config?.Role, rules: (config?.Rules ?? []).map(fromApiReplicationRule) };
+  },
+  remove: (s3, bucket) => s3.send(new DeleteBucketReplicationCommand({ Bucket: bucket })),
+  missingCodes: ["ReplicationConfigurationNotFoundError"],
 });
