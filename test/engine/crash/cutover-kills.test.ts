@@ -17,7 +17,7 @@ import { RestoreResult } from "../../../automation/restore/restore";
 import { CheckIds } from "../../../automation/restore/verify";
 import { DATABASE_SOURCE_KEY } from "../../../contracts/stacks";
 import { REPO_ROOT } from "../../support/moto";
-import { AWAITED, itAwaiting, useCrashWorld } from "../../support/engine/crash-world";
+import { useCrashWorld } from "../../support/engine/crash-world";
 import { pulumiPreview } from "../../support/engine/dr-process";
 import { expectEnvironmentAsConfigured } from "../../support/engine/environment-checks";
 
@@ -61,7 +61,7 @@ describe("crash tier: cutover and rollback killed, then run again, on dev deploy
     await noChanges();
   });
 
-  itAwaiting(AWAITED.recovery, "rollback killed during its up (the Lambda's update in flight): the next rollback finishes", async () => {
+  it("rollback killed during its up (the Lambda's update in flight): the next rollback finishes", async () => {
     const hold = world.engine.levers.hold({ op: "update", type: LAMBDA, preview: false });
     const killed = world.dr(["rollback", "--stack", "dev", "--yes"]);
     await hold.reached(120_000);
@@ -76,7 +76,7 @@ describe("crash tier: cutover and rollback killed, then run again, on dev deploy
     expect(sourceInStackFile()).to.equal("primary");
   });
 
-  itAwaiting(AWAITED.recovery, "cutover killed during its up (the Lambda's update in flight): the next cutover finishes", async () => {
+  it("cutover killed during its up (the Lambda's update in flight): the next cutover finishes", async () => {
     const hold = world.engine.levers.hold({ op: "update", type: LAMBDA, preview: false });
     const killed = world.dr(["cutover", "--stack", "dev", "--to", restored.stackName, "--yes"]);
     await hold.reached(120_000);

@@ -8,7 +8,7 @@
  * after), whose `if: always()` step runs cleanup.
  */
 import { expect } from "chai";
-import { useCrashWorld, AWAITED, itAwaiting } from "../../support/engine/crash-world";
+import { useCrashWorld } from "../../support/engine/crash-world";
 
 const RDS_INSTANCE = "aws:rds/instance:Instance";
 const SNAPSHOT = "snapshot:gametracker-manual-backup-v1";
@@ -26,7 +26,7 @@ describe("crash tier: drill and cleanup killed, then run again, on dev deployed 
     return run;
   };
 
-  itAwaiting(AWAITED.recovery, "issue 18's second measured scenario: a drill killed once its RDS instance exists, before the follow-up modify; cleanup --stack dev --older-than 1s removes it, exit 0", async () => {
+  it("issue 18's second measured scenario: a drill killed once its RDS instance exists, before the follow-up modify; cleanup --stack dev --older-than 1s removes it, exit 0", async () => {
     const hold = world.engine.levers.hold({ op: "create", type: RDS_INSTANCE, step: "before-follow-up-modify" });
     const killed = world.dr(["drill", "--stack", "dev", "--from", "latest"]);
     await hold.reached(120_000);
@@ -35,7 +35,7 @@ describe("crash tier: drill and cleanup killed, then run again, on dev deployed 
     await cleanupFinishes();
   });
 
-  itAwaiting(AWAITED.recovery, "a drill killed during its destroy (the instance's delete in flight): drill --resume finishes the drill and leaves nothing", async () => {
+  it("a drill killed during its destroy (the instance's delete in flight): drill --resume finishes the drill and leaves nothing", async () => {
     const hold = world.engine.levers.hold({ op: "delete", type: RDS_INSTANCE, preview: false });
     const killed = world.dr(["drill", "--stack", "dev", "--from", SNAPSHOT]);
     await hold.reached(120_000);
@@ -45,7 +45,7 @@ describe("crash tier: drill and cleanup killed, then run again, on dev deployed 
     await nothingLeft();
   });
 
-  itAwaiting(AWAITED.recovery, "cleanup killed during its destroy of a kept drill: the next cleanup finishes and leaves nothing", async () => {
+  it("cleanup killed during its destroy of a kept drill: the next cleanup finishes and leaves nothing", async () => {
     const kept = await world.finish(["drill", "--stack", "dev", "--from", SNAPSHOT, "--keep", "--json"]);
     expect(world.restoreStacks()).to.deep.equal([`dev-drill-${kept.json<{ drillId: string }>().drillId}`]);
     const hold = world.engine.levers.hold({ op: "delete", type: RDS_INSTANCE, preview: false });
@@ -55,7 +55,7 @@ describe("crash tier: drill and cleanup killed, then run again, on dev deployed 
     await cleanupFinishes();
   });
 
-  itAwaiting(AWAITED.recovery, "GitHub's cancel of a drill while its RDS create is in flight past the grace (SIGINT, SIGTERM 7.5 s later, the tree killed 2.5 s after): the workflow's cleanup step leaves nothing", async () => {
+  it("GitHub's cancel of a drill while its RDS create is in flight past the grace (SIGINT, SIGTERM 7.5 s later, the tree killed 2.5 s after): the workflow's cleanup step leaves nothing", async () => {
     const hold = world.engine.levers.hold({ op: "create", type: RDS_INSTANCE, preview: false });
     const cancelled = world.dr(["drill", "--stack", "dev", "--from", SNAPSHOT]);
     await hold.reached(120_000);

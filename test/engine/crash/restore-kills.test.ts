@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { RestoreResult } from "../../../automation/restore/restore";
 import { validatorScript } from "../../support/validation";
-import { AWAITED, itAwaiting, useCrashWorld } from "../../support/engine/crash-world";
+import { useCrashWorld } from "../../support/engine/crash-world";
 import type { RunningProcess } from "../../support/engine/dr-process";
 
 /** Resolves once `file` exists; fails when `run` ends first or after a minute. */
@@ -50,7 +50,7 @@ describe("crash tier: restore killed at each point, then resumed, on dev deploye
     await world.expectSettled({ restored, lambda: "primary" });
   };
 
-  itAwaiting(AWAITED.recovery, "issue 18's first measured scenario: restore --from latest killed once its RDS instance exists, before the follow-up modify; restore --resume from a new process finishes, verified, exit 0", async () => {
+  it("issue 18's first measured scenario: restore --from latest killed once its RDS instance exists, before the follow-up modify; restore --resume from a new process finishes, verified, exit 0", async () => {
     const target = `${world.out("databaseIdentifier")}-resumed`;
     const hold = world.engine.levers.hold({ op: "create", type: RDS_INSTANCE, step: "before-follow-up-modify" });
     const killed = world.dr(["restore", "--stack", "dev", "--from", "latest", "--target-id", target, "--yes"]);
@@ -60,7 +60,7 @@ describe("crash tier: restore killed at each point, then resumed, on dev deploye
     await resumeFinishes(id, target);
   });
 
-  itAwaiting(AWAITED.recovery, "killed once the restore stack exists with its spec and its update has begun, before anything is created: --resume finishes", async () => {
+  it("killed once the restore stack exists with its spec and its update has begun, before anything is created: --resume finishes", async () => {
     const target = `${world.out("databaseIdentifier")}-early`;
     // The update's first provider call: the stack and its spec exist, the engine holds the lock, nothing is made.
     const hold = world.engine.levers.hold({ op: "check" });
@@ -103,7 +103,7 @@ describe("crash tier: restore killed at each point, then resumed, on dev deploye
     await world.expectSettled({ restored, lambda: "primary" });
   });
 
-  itAwaiting(AWAITED.recovery, "GitHub's cancel while the RDS create is in flight past its grace (SIGINT, SIGTERM 7.5 s later, the tree killed 2.5 s after): --resume finishes", async () => {
+  it("GitHub's cancel while the RDS create is in flight past its grace (SIGINT, SIGTERM 7.5 s later, the tree killed 2.5 s after): --resume finishes", async () => {
     const target = `${world.out("databaseIdentifier")}-cancelled`;
     const hold = world.engine.levers.hold({ op: "create", type: RDS_INSTANCE, preview: false });
     const cancelled = world.dr(["restore", "--stack", "dev", "--from", SNAPSHOT, "--target-id", target, "--yes"]);

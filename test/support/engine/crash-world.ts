@@ -22,41 +22,6 @@ import { primaryFingerprint } from "../rds-fixtures";
 import { crashAll, DrProcessOptions, gametrackerDr, ProcessRun, pulumi, pulumiUp, RunningProcess } from "./dr-process";
 import { Engine, useEngine } from "./harness";
 
-/**
- * Work a case of the matrix waits on, by someone else: the case is written and pending
- * until `ready` is set when that work lands (or GAMETRACKER_TEST_AWAITING=1 runs it anyway,
- * to see where it stands).
- */
-export interface AwaitedWork {
-  who: string;
-  what: string;
-  ready: boolean;
-}
-
-export const AWAITED = {
-  recovery: {
-    who: "engineer A",
-    what: "the next run clears a stale lock and resolves the pending operations a killed run left (issue 18 §1)",
-    ready: false,
-  },
-  timeouts: {
-    who: "engineer B",
-    what: "bounded AWS calls: a silent endpoint ends in one sentence naming it, within a timeout that can be set (issue 18 §3)",
-    ready: false,
-  },
-  tempFiles: {
-    who: "engineer F",
-    what: "the next restore-prefix removes a killed run's temp plan files and aborts or names its open multipart uploads (issue 18 §1)",
-    ready: true,
-  },
-} satisfies Record<string, AwaitedWork>;
-
-/** `it`, or pending with what it waits for while `work` has not landed. */
-export function itAwaiting(work: AwaitedWork, title: string, fn: Mocha.AsyncFunc): Mocha.Test {
-  if (work.ready || process.env.GAMETRACKER_TEST_AWAITING === "1") return it(title, fn);
-  return it.skip(`${title} — pending: awaits ${work.who}, ${work.what}`, fn);
-}
-
 export interface CrashWorld {
   readonly engine: Engine;
   readonly stack: string;
