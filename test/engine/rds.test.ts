@@ -6,6 +6,7 @@
  * a restored encrypted instance whose program leaves storageEncrypted unset is planned for
  * replacement on the next preview (storage_encrypted is ForceNew and not Computed).
  */
+import { PulumiOperationError } from "../../automation/stacks/pulumi-errors";
 import { expect } from "chai";
 import * as aws from "@pulumi/aws";
 import { DBInstance, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
@@ -42,8 +43,13 @@ describe("engine tier: RDS instances", function () {
     const stack = await stackFor(async () => ({ id: instance("engine-invalid", { backupRetentionPeriod: 40, kmsKeyId: "alias/gametracker", storageEncrypted: true, backupWindow: "3:00-4:00" }).identifier }));
     let error: unknown;
     await stack.preview().catch((e) => (error = e));
+    // The operator reads one sentence with the engine's first diagnostic; the full output (every rule) is in its detail and log file.
+    expect(error).to.be.instanceOf(PulumiOperationError);
+    const failed = error as PulumiOperationError;
+    expect(failed.message.split("\n")).to.have.length(1);
+    expect(failed.message).to.match(/property (backupRetentionPeriod|kmsKeyId|backupWindow) value/);
     for (const reason of ["property backupRetentionPeriod value {40} has a problem: expected backup_retention_period to be in the range (0 - 35), got 40", 'property kmsKeyId value {alias/gametracker} has a problem: "kms_key_id" (alias/gametracker) is an invalid ARN: arn: invalid prefix', 'property backupWindow value {3:00-4:00} has a problem: (3:00-4:00) must satisfy the format of "hh24:mi-hh24:mi"']) {
-      expect(String(error)).to.contain(reason);
+      expect(failed.detail).to.contain(reason);
     }
     expect((await rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.map((d) => d.DBInstanceIdentifier)).to.not.include("engine-invalid");
   });
