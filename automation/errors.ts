@@ -32,11 +32,6 @@ export function exitCodeOf(error: unknown): ExitCode {
   return ExitCode.failed;
 }
 
-/** The message of any thrown value, for a sentence that quotes it. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * What caused an error, one line each (`caused by: <name>: <message>`), for `--verbose`. An
  * error that carries the full text of what went wrong (`detail`: a failed Pulumi run's

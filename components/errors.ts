@@ -33,12 +33,3 @@ export function validateWholeNumber(value: unknown, key: string, min: number, ma
   if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
   throw new InvalidConfigError(key, `${key} is ${show(value)}, but it must be a whole number of ${what} from ${min} to ${max}.`);
 }
-
-/**
- * The message of any thrown value, for a sentence that quotes it: the program side's home
- * (the bundled validator's handler), which imports nothing of the driver's
- * (automation/errors.ts has the driver's).
- */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -16,7 +16,7 @@ import { ensurePythonTools } from "../test/support/moto";
 import { ensureVersitygw } from "../test/support/versitygw";
 import { ensurePulumiCli, PulumiCliUnavailableError } from "../test/support/engine/pulumi-cli";
 import { standinPlugins } from "../test/support/engine/plugins";
-import { errorMessage } from "../automation/errors";
+import { errorMessage } from "../contracts/text";
 import { ensureBuiltCli } from "../test/support/engine/checkout";
 import { ensureLanguageHost, LanguageHostUnavailableError } from "../test/support/engine/language-host";
 

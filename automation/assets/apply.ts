@@ -5,7 +5,7 @@ import { CopyOptions, copyVersion } from "./copy";
 import { hideKey, removeDeleteMarker } from "./delete-marker";
 import { WriteDecision } from "./plan";
 import { runBounded } from "./pool";
-import { errorMessage } from "../errors";
+import { errorMessage } from "../../contracts/text";
 
 export const DEFAULT_CONCURRENCY = 16;
 export const MAX_CONCURRENCY = 256;

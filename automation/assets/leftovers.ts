@@ -1,6 +1,6 @@
 import type { LifecycleRule, S3Client } from "@aws-sdk/client-s3";
 import { abortUpload, listOpenUploads, OpenUpload, readLifecycleRules } from "../aws/s3";
-import { errorMessage } from "../errors";
+import { errorMessage } from "../../contracts/text";
 import { findRunDirs, FoundRun, RunFiles, RunRecord } from "./run-files";
 import { UploadRef } from "./upload-journal";
 

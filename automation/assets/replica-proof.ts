@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { headObject, listVersionPage, readVersionDigest } from "../aws/s3";
-import { errorMessage } from "../errors";
+import { errorMessage } from "../../contracts/text";
 import { compareKeys, currentEntry, entryAt, HistoryEntry, KeyHistory } from "./history";
 import { DELIMITER, listPrefixHistories } from "./partitions";
 

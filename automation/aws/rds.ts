@@ -257,14 +257,9 @@ export async function listAutomatedBackups(aws: RdsReader, filter: { instanceIde
  * (RestoreWindow.EarliestTime); only the instance's own active ones count, not those
  * retained from a deleted instance of the same name. When RDS reports none (older API
  * answers, some emulators) the oldest available automated snapshot is the best lower
- * bound there is. The end is the instance's LatestRestorableTime.
+ * bound there is. The end is the instance's LatestRestorableTime. Pure: from what RDS
+ * answered (the instance's automated backups, its snapshots).
  */
-export async function restoreWindow(aws: RdsReader, instance: DBInstance, snapshots: SnapshotInfo[]): Promise<RestoreWindow> {
-  if ((instance.BackupRetentionPeriod ?? 0) === 0) return { earliest: undefined, latest: undefined, earliestSource: "unknown" };
-  return windowOf(instance, await listAutomatedBackups(aws, { instanceIdentifier: instance.DBInstanceIdentifier! }), snapshots);
-}
-
-/** The live instance's window from what RDS answered (its automated backups, its snapshots); see restoreWindow. Pure. */
 export function windowOf(instance: DBInstance, backups: AutomatedBackupInfo[], snapshots: SnapshotInfo[]): RestoreWindow {
   if ((instance.BackupRetentionPeriod ?? 0) === 0) return { earliest: undefined, latest: undefined, earliestSource: "unknown" };
   const own = ownActiveBackups(instance, backups);

@@ -5,7 +5,8 @@
  */
 import { DBInstance, RDSClient } from "@aws-sdk/client-rds";
 import { listInstances } from "../aws/rds";
-import { errorMessage, OperationError, UsageError } from "../errors";
+import { OperationError, UsageError } from "../errors";
+import { errorMessage } from "../../contracts/text";
 import { thisHost } from "../recovery/finish";
 import { HostFacts, isoSeconds, judgeLock, lockedSentence } from "../recovery/lock";
 import { runStartOfStack } from "../restore/naming";

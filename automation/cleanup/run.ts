@@ -10,7 +10,8 @@
 import { RDSClient } from "@aws-sdk/client-rds";
 import { deleteDisposableInstance, describeInstance } from "../aws/rds";
 import { Clock } from "../clock";
-import { errorMessage, UsageError } from "../errors";
+import { UsageError } from "../errors";
+import { errorMessage } from "../../contracts/text";
 import { Output } from "../output";
 import { DEFAULT_RECOVERY_WAIT_MS, finishInterruptedRun, lockedNow } from "../recovery/finish";
 import { HostFacts } from "../recovery/lock";

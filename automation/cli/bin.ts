@@ -1,5 +1,5 @@
 import { main } from "./main";
-import { errorMessage } from "../errors";
+import { errorMessage } from "../../contracts/text";
 
 // The process entry point: the only place that ends the process. It exits as soon as main
 // returns: a run that stopped waiting (a second Ctrl-C) may leave a Pulumi CLI and an inline

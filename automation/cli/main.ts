@@ -1,5 +1,6 @@
 import yargs, { Argv } from "yargs";
-import { causeChain, errorMessage, ExitCode, exitCodeOf, UsageError } from "../errors";
+import { causeChain, ExitCode, exitCodeOf, UsageError } from "../errors";
+import { errorMessage } from "../../contracts/text";
 import { StreamOutput } from "../output";
 import { redactText } from "../../contracts/redact";
 import { StackNotFoundError } from "../stacks/port";

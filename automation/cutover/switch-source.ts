@@ -18,7 +18,8 @@ import * as path from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Clock } from "../clock";
-import { errorMessage, OperationError, UsageError } from "../errors";
+import { OperationError, UsageError } from "../errors";
+import { errorMessage } from "../../contracts/text";
 import { Output } from "../output";
 import {
   ConcurrentUpdateError,

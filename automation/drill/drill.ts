@@ -5,7 +5,7 @@ import { drillTargetIdentifier } from "../restore/naming";
 import { PipelineDeps, PipelineOptions, RestorePolicy, runRestorePipeline } from "../restore/pipeline";
 import { DrillReport, drillReport } from "./report";
 import { ReportWriter } from "./report-files";
-import { errorMessage } from "../errors";
+import { errorMessage } from "../../contracts/text";
 
 /**
  * A restore drill: the restore pipeline with the drill's policy — a disposable instance

@@ -6,7 +6,7 @@ import { RestoreOutputNames } from "../../contracts/stacks";
 import { TagKeys } from "../../contracts/tags";
 import type { PointInTimeSource } from "./recovery-point";
 import { decodeRestoreSpec, RestoreSpec, SPEC_CONFIG_KEY } from "./spec";
-import { errorMessage } from "../errors";
+import { errorMessage } from "../../contracts/text";
 
 /**
  * The restore stacks' inline program (project `gametracker-restore`): the environment's

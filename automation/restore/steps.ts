@@ -1,5 +1,5 @@
 import { Clock } from "../clock";
-import { errorMessage } from "../errors";
+import { errorMessage } from "../../contracts/text";
 
 /** The steps of every restore run, in order (restore/pipeline.ts). */
 export const PIPELINE_STEPS = ["choose", "restore", "verify", "validate", "assets", "report", "cleanup"] as const;

@@ -6,7 +6,7 @@ import { RestorePurpose, TagKeys } from "../../contracts/tags";
 import type { RestoreSpec } from "./spec";
 import { describeInstanceFacts, InstanceFacts } from "./rds-facts";
 import type { RestoredDatabase } from "./restore-stack";
-import { errorMessage } from "../errors";
+import { errorMessage } from "../../contracts/text";
 
 /**
  * Is the restored instance what we asked for? The wait and the look-ups call AWS; the

@@ -5,7 +5,7 @@ import { redactText } from "../../contracts/redact";
 import { DEFAULT_VALIDATION_TIMEOUT_MS } from "../../contracts/validation-config";
 import { parseAnswer, ValidationRequest } from "../../contracts/validation-exchange";
 import { answered, failed, HookOutcome } from "./verdict";
-import { errorMessage } from "../errors";
+import { errorMessage } from "../../contracts/text";
 
 /**
  * Runs a validator deployed as a Lambda function (the operator's, or the bundled one the

@@ -6,7 +6,7 @@ import { readDatabaseCredentials, secretsClientFor } from "./secrets";
 import { connectionCheckName, evaluateSqlChecks, setupFailure } from "./sql-evaluate";
 import { runSqlChecks } from "./sql-run";
 import { openSqlSession, OpenSession } from "./sql-server";
-import { errorMessage } from "../errors";
+import { errorMessage } from "../../contracts/text";
 
 /**
  * The bundled SQL validator: a Lambda function the drill deploys into its restore stack

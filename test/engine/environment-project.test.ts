@@ -13,7 +13,7 @@ import { ENVIRONMENT_PROJECT } from "../../contracts/stacks";
 import { environmentProgram } from "../../environment-program";
 import { useEngine } from "../support/engine/harness";
 import { REPO_ROOT } from "../support/moto";
-import { errorMessage } from "../../automation/errors";
+import { errorMessage } from "../../contracts/text";
 
 describe("engine tier: the environment project from the repository's Pulumi.yaml and stack files", function () {
   this.timeout(60_000);

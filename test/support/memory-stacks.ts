@@ -38,6 +38,7 @@
  * Which property changes force a replacement comes from the stand-in aws provider's schema
  * table (terraform-provider-aws's ForceNew attributes), shared with the engine tier.
  */
+import { errorMessage } from "../../contracts/text";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -1034,7 +1035,7 @@ class MemoryStack implements Stack {
       ]);
     } catch (error) {
       if (mode === "up") await persistPartial();
-      throw new Error(`${mode === "up" ? "Update" : "Preview"} of stack ${this.id.project}/${this.id.stack} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      throw new Error(`${mode === "up" ? "Update" : "Preview"} of stack ${this.id.project}/${this.id.stack} failed: ${errorMessage(error)}`, {
         cause: error,
       });
     }
@@ -1116,7 +1117,7 @@ class MemoryStack implements Stack {
         }
       } catch (error) {
         await persistPartial();
-        throw new Error(`Update of stack ${this.id.project}/${this.id.stack} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(`Update of stack ${this.id.project}/${this.id.stack} failed: ${errorMessage(error)}`, { cause: error });
       }
       const ordered = new Map<string, MemoryResource>();
       for (const key of registered) if (next.has(key)) ordered.set(key, next.get(key)!);

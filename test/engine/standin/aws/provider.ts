@@ -23,7 +23,7 @@ import type { InvokeHandler } from "./invokes";
 import type { ResourceHandler } from "./resources/types";
 import { PartialCreateError, ResourceContext } from "./resources/types";
 import { AWS_SCHEMA, schemaOf } from "./schema";
-import { errorMessage } from "../../../../automation/errors";
+import { errorMessage } from "../../../../contracts/text";
 
 /** The version of @pulumi/aws the programs use; the engine asks every plugin for it. */
 export const STANDIN_AWS_VERSION = "7.48.0";

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeOperation } from "../control";
 import { writeRecord } from "../metrics";
 import { StandinVpc, VPC_TYPE } from "./vpc";
-import { errorMessage } from "../../../../automation/errors";
+import { errorMessage } from "../../../../contracts/text";
 
 class AwsxStandIn implements provider.Provider {
   readonly version = "3.9.0";
