@@ -15,11 +15,14 @@ import { OperationError } from "./errors";
  * 3. It exits at once (processInterrupts), after the handler has said the same command.
  *
  * CI runners cancel with SIGINT, then SIGTERM 7.5 s later, then SIGKILL 2.5 s after that:
- * the second press's grace fits in those 2.5 s.
+ * the second press's grace fits in those 2.5 s. A drill's --deadline is a first press of
+ * the run's own making (interruptWhen), made in time to clean up; a signal after it counts
+ * as the second.
  */
 export class InterruptedError extends OperationError {
-  constructor(signal = "SIGINT") {
-    super(`Interrupted (${signal}).`);
+  /** `message`: the sentence of an interruption of the run's own making (drill --deadline). */
+  constructor(signal = "SIGINT", message = `Interrupted (${signal}).`) {
+    super(message);
   }
 }
 
@@ -37,6 +40,7 @@ export const INTERRUPT_GRACE_MS: Readonly<Record<WaitKind, number>> = { aws: 0, 
 export class Interruption {
   private rejectWith: ((error: Error) => void) | undefined;
   private pressed = 0;
+  private why: InterruptedError | undefined;
   private readonly first = new AbortController();
   private readonly second = new AbortController();
   /** Rejects when the interruption is triggered; never resolves. */
@@ -69,13 +73,21 @@ export class Interruption {
     return this.second.signal;
   }
 
-  /** Counts a press and returns which one it was (1, 2, 3, …). */
-  trigger(signal = "SIGINT"): number {
+  /** Why the run was interrupted (the first press's error), once it was. */
+  get reason(): InterruptedError | undefined {
+    return this.why;
+  }
+
+  /** Counts a press and returns which one it was (1, 2, 3, …). A signal's name, or the error an interruption of the run's own making fails the run with. */
+  trigger(cause: string | InterruptedError = "SIGINT"): number {
     this.pressed += 1;
     if (this.pressed === 1) {
-      this.rejectWith?.(new InterruptedError(signal));
+      this.why = typeof cause === "string" ? new InterruptedError(cause) : cause;
+      this.rejectWith?.(this.why);
       this.first.abort();
-    } else if (this.pressed === 2) {
+      return this.pressed;
+    }
+    if (this.pressed === 2) {
       this.second.abort();
     }
     return this.pressed;
@@ -109,8 +121,8 @@ export class Interruption {
   }
 }
 
-/** Installs a handler for an interrupt; returns the function that uninstalls it. */
-export type InterruptInstaller = (handler: (signal?: string) => void) => () => void;
+/** Installs a handler for an interrupt; returns the function that uninstalls it. The handler may return which press it counted (a run's own interruption can have been the first). */
+export type InterruptInstaller = (handler: (signal?: string) => number | void) => () => void;
 
 /**
  * The process's SIGINT (and SIGTERM, which CI runners send on cancel). The third press
@@ -121,8 +133,8 @@ export const processInterrupts: InterruptInstaller = (handler) => {
   let count = 0;
   const listener = (signal: NodeJS.Signals) => {
     count += 1;
-    handler(signal);
-    if (count >= 3) {
+    const press = handler(signal);
+    if (count >= 3 || (press ?? 0) >= 3) {
       uninstall();
       process.kill(process.pid, signal);
     }
@@ -135,3 +147,23 @@ export const processInterrupts: InterruptInstaller = (handler) => {
   process.on("SIGTERM", listener);
   return uninstall;
 };
+
+/** How often an interruption of the run's own making looks at its condition: a deadline counted in minutes needs no finer grain, and a clock that jumped (a machine that slept) is noticed within a second. */
+export const SELF_INTERRUPT_POLL_MS = 1_000;
+
+/**
+ * An interruption the run makes itself (drill --deadline), installed like the process's
+ * Ctrl-C: `due()` is asked every `pollMs`, and the handler called once, the first time it
+ * says yes. The timer never keeps the process alive.
+ */
+export function interruptWhen(due: () => boolean, pollMs = SELF_INTERRUPT_POLL_MS): InterruptInstaller {
+  return (handler) => {
+    const timer = setInterval(() => {
+      if (!due()) return;
+      clearInterval(timer);
+      handler();
+    }, pollMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  };
+}

@@ -8,8 +8,9 @@ const ACTION: Record<string, string> = { "destroy-stack": "destroy", "delete-ins
 
 export function renderCleanup(result: CleanupResult): string {
   const scope = result.environment === undefined ? "every environment" : `environment ${result.environment}`;
-  const header = `cleanup of restore stacks and drill instances older than ${formatDurationSpec(result.olderThanMs)} (${scope})${result.dryRun ? " — dry run, nothing was removed" : ""}`;
-  if (result.items.length === 0) return `${header}\nnothing found: no restore stacks and no drill-tagged instances.`;
+  const what = result.drillId === undefined ? `restore stacks and drill instances older than ${formatDurationSpec(result.olderThanMs)}` : `drill ${result.drillId}'s restore stack and instance`;
+  const header = `cleanup of ${what} (${scope})${result.dryRun ? " — dry run, nothing was removed" : ""}`;
+  if (result.items.length === 0) return `${header}\nnothing found: ${result.drillId === undefined ? "no restore stacks and no drill-tagged instances" : `drill ${result.drillId} left no restore stack and no instance`}.`;
   const rows = result.items.map((i) => [i.kind, i.name, i.ageMs === undefined ? "?" : formatAge(i.ageMs), ACTION[i.action] ?? i.action, i.outcome, i.detail ? `${i.reason} — ${i.detail}` : i.reason]);
   const count = (outcome: string) => result.items.filter((i) => i.outcome === outcome).length;
   const left = count("left") === 0 ? "" : ` ${count("left")} left although old enough: see its reason for the command that frees it.`;

@@ -37,6 +37,8 @@ export interface CleanupRequest {
   olderThanMs: number;
   dryRun: boolean;
   environment?: string;
+  /** Only this drill's stack and instance, whatever their age. */
+  drillId?: string;
 }
 
 export type CleanupOutcome = "destroyed" | "deleted" | "kept" | "skipped" | "failed" | "planned" | "left";
@@ -51,6 +53,7 @@ export interface CleanupResult {
   olderThanMs: number;
   dryRun: boolean;
   environment: string | undefined;
+  drillId?: string;
   cancelled: boolean;
   items: CleanupResultItem[];
 }
@@ -62,9 +65,10 @@ export async function runCleanup(deps: CleanupDeps, request: CleanupRequest): Pr
       `Unknown environment stack ${request.environment}: there is no ${ENVIRONMENT_PROJECT}/${request.environment} stack in this Pulumi backend (known: ${facts.environments.map((e) => e.stack).join(", ") || "none"}); check --stack, or leave it out to clean every environment.`,
     );
   }
-  const policy: CleanupPolicy = { now: deps.clock.now(), olderThanMs: request.olderThanMs, ...(request.environment !== undefined ? { environment: request.environment } : {}) };
+  const narrowed = { ...(request.environment !== undefined ? { environment: request.environment } : {}), ...(request.drillId !== undefined ? { drillId: request.drillId } : {}) };
+  const policy: CleanupPolicy = { now: deps.clock.now(), olderThanMs: request.olderThanMs, ...narrowed };
   const plan = planCleanup(facts, policy);
-  const base = { olderThanMs: request.olderThanMs, dryRun: request.dryRun, environment: request.environment };
+  const base = { olderThanMs: request.olderThanMs, dryRun: request.dryRun, environment: request.environment, ...(request.drillId !== undefined ? { drillId: request.drillId } : {}) };
   const toRemove = plan.filter((i) => i.action === "destroy-stack" || i.action === "delete-instance");
   const unacted = (i: CleanupItem): CleanupOutcome => (i.action === "keep" ? "kept" : i.action === "leave" ? "left" : "planned");
   const planned = (outcome: (i: CleanupItem) => CleanupOutcome): CleanupResultItem[] => plan.map((i) => ({ ...i, outcome: outcome(i) }));

@@ -10,10 +10,14 @@
  * host cannot prove dead is left, and says so (`leave`: exit 1, with the command that
  * frees it); a stale lock is cleared first. A stack that was never deployed is as old as
  * the run id in its name says.
+ *
+ * `--drill <id>` narrows all this to one drill's stack and instance, whatever their age:
+ * naming the drill says its run is over (the workflow's last step, after its drill step
+ * ended); every other rule still holds.
  */
 import { formatDurationSpec } from "../../contracts/duration";
 import { formatDuration } from "../output";
-import { isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE } from "../../contracts/stacks";
+import { drillStackName, isDrillStackOf, isRestoreStackOf, PRIMARY_SOURCE } from "../../contracts/stacks";
 
 export interface EnvironmentFact {
   /** The environment stack (`dev`). */
@@ -61,6 +65,8 @@ export interface CleanupPolicy {
   olderThanMs: number;
   /** Only this environment's stacks and instances (`--stack`). */
   environment?: string;
+  /** Only this drill's stack and instance, whatever their age (`--drill`). */
+  drillId?: string;
 }
 
 /** `leave`: it would be removed, but something this run must not override holds it. */
@@ -115,7 +121,9 @@ export function planCleanup(facts: CleanupFacts, policy: CleanupPolicy): Cleanup
   }
 
   for (const stack of [...facts.restoreStacks].sort((a, b) => a.name.localeCompare(b.name))) {
-    if (policy.environment !== undefined && environmentOfStack(stack.name, envNames) !== policy.environment) continue;
+    const environment = environmentOfStack(stack.name, envNames);
+    if (policy.environment !== undefined && environment !== policy.environment) continue;
+    if (policy.drillId !== undefined && (environment === undefined || stack.name !== drillStackName(environment, policy.drillId))) continue;
     const deployed = stack.lastUpdate !== undefined;
     const since = stack.lastUpdate ?? stack.startedAt;
     const ageMs = since === undefined ? undefined : now - since.getTime();
@@ -136,7 +144,7 @@ export function planCleanup(facts: CleanupFacts, policy: CleanupPolicy): Cleanup
       items.push(item("keep", `its instance ${stack.instanceIdentifier} is ${usedInstance.get(stack.instanceIdentifier)}`));
     } else if (ageMs === undefined) {
       items.push(item("keep", "it was never deployed and its name carries no run id, so its age is unknown; remove it by hand with pulumi stack rm if it is abandoned"));
-    } else if (ageMs < policy.olderThanMs) {
+    } else if (policy.drillId === undefined && ageMs < policy.olderThanMs) {
       items.push(item("keep", `younger than ${minAge} (${aged} ${formatAge(ageMs)} ago)`));
     } else if (stack.lock.state === "held") {
       items.push(item("leave", stack.lock.sentence));
@@ -153,6 +161,7 @@ export function planCleanup(facts: CleanupFacts, policy: CleanupPolicy): Cleanup
   for (const inst of [...facts.instances].sort((a, b) => a.identifier.localeCompare(b.identifier))) {
     if (inst.drillId === undefined || owned.has(inst.identifier)) continue;
     if (policy.environment !== undefined && inst.environment !== policy.environment) continue;
+    if (policy.drillId !== undefined && inst.drillId !== policy.drillId) continue;
     const ageMs = inst.createdAt === undefined ? undefined : now - inst.createdAt.getTime();
     const item = (action: CleanupAction, reason: string): CleanupItem => ({ kind: "drill-instance", name: inst.identifier, action, reason, ageMs });
     if (usedInstance.has(inst.identifier)) {
@@ -161,7 +170,7 @@ export function planCleanup(facts: CleanupFacts, policy: CleanupPolicy): Cleanup
       items.push(item("keep", "it is already being deleted"));
     } else if (ageMs === undefined) {
       items.push(item("keep", "its creation time is unknown, so its age cannot be checked"));
-    } else if (ageMs < policy.olderThanMs) {
+    } else if (policy.drillId === undefined && ageMs < policy.olderThanMs) {
       items.push(item("keep", `younger than ${minAge} (created ${formatAge(ageMs)} ago)`));
     } else if (inst.deletionProtection) {
       items.push(item("keep", "deletion protection is on, which a drill instance never has; cleanup never turns it off: find out why, turn it off, and re-run"));

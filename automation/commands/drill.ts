@@ -1,6 +1,8 @@
 import { CliCommand } from "../cli/command";
 import { GlobalArgs } from "../cli/context";
-import { parseDuration } from "../duration";
+import { durationOption, parseDuration } from "../duration";
+import { deadlineProblem, DEFAULT_CLEANUP_MARGIN, DrillDeadline } from "../drill/deadline";
+import { checkIdFile } from "../drill/id-file";
 import { UsageError } from "../errors";
 import { runDrill } from "../drill/drill";
 import { renderSummary } from "../drill/report";
@@ -14,6 +16,9 @@ interface DrillArgs extends RestoreRunArgs {
   randomWithin?: string;
   keep: boolean;
   reportDir?: string;
+  deadline?: string;
+  cleanupMargin?: string;
+  idFile?: string;
 }
 
 /** What tests replace: DNS, the Ctrl-C hook, the report files. */
@@ -22,7 +27,15 @@ export interface DrillCommandDeps extends RestoreRunOverrides {
 }
 
 /** Reads and checks every flag; nothing is created before this returns. */
-export async function parseDrillArgs(args: DrillArgs & GlobalArgs): Promise<{ request: RecoveryRequest; timeoutMs: number; resumeId?: string; instanceClass?: string }> {
+interface ParsedDrillArgs {
+  request: RecoveryRequest;
+  timeoutMs: number;
+  resumeId?: string;
+  instanceClass?: string;
+  deadline?: DrillDeadline;
+}
+
+export async function parseDrillArgs(args: DrillArgs & GlobalArgs): Promise<ParsedDrillArgs> {
   if (args.stack === undefined) {
     throw new UsageError("drill needs --stack <environment stack> (e.g. --stack dev): the drill's restore stack is named after it and placed on its network.");
   }
@@ -33,13 +46,23 @@ export async function parseDrillArgs(args: DrillArgs & GlobalArgs): Promise<{ re
   if (args.resume !== undefined && (args.from !== undefined || args.randomWithin !== undefined)) {
     throw new UsageError(`--resume ${args.resume} continues a drill with the recovery point it already chose; drop --from / --random-within.`);
   }
-  const parsed: { request: RecoveryRequest; timeoutMs: number; resumeId?: string; instanceClass?: string } = {
+  const parsed: ParsedDrillArgs = {
     request,
     timeoutMs: parseDuration(args.timeout, "--timeout"),
   };
   if (args.resume !== undefined) parsed.resumeId = parseRunId(args.resume);
   if (args.instanceClass !== undefined) parsed.instanceClass = parseInstanceClass(args.instanceClass);
+  if (args.cleanupMargin !== undefined && args.deadline === undefined) {
+    throw new UsageError(`--cleanup-margin ${args.cleanupMargin} is how long before its --deadline a drill stops to clean up, but there is no --deadline; add --deadline <duration>, or drop --cleanup-margin.`);
+  }
+  if (args.deadline !== undefined) {
+    const deadline = { ms: parseDuration(args.deadline, "--deadline"), marginMs: parseDuration(args.cleanupMargin ?? DEFAULT_CLEANUP_MARGIN, "--cleanup-margin") };
+    const problem = deadlineProblem(deadline);
+    if (problem !== undefined) throw new UsageError(problem);
+    parsed.deadline = deadline;
+  }
   if (args.reportDir !== undefined) await checkReportDir(args.reportDir);
+  if (args.idFile !== undefined) await checkIdFile(args.idFile);
   return parsed;
 }
 
@@ -51,7 +74,10 @@ export function createDrillCommand(deps: DrillCommandDeps = {}): CliCommand<Dril
       withRestoreRunOptions(y, "drill")
         .option("random-within", { type: "string", requiresArg: true, describe: "Pick a uniformly random point of the restore window in this recent period (e.g. 7d)" })
         .option("keep", { type: "boolean", default: false, describe: "Keep the restore stack and instance for inspection (remove later with cleanup)" })
-        .option("report-dir", { type: "string", requiresArg: true, describe: "Write drill-<id>.json and drill-<id>.md here (created if missing)" }),
+        .option("report-dir", { type: "string", requiresArg: true, describe: "Write drill-<id>.json and drill-<id>.md here (created if missing)" })
+        .option("deadline", durationOption("When the drill must be over, from its start (e.g. 160m): it stops the step in flight in time to clean up, and fails saying so"))
+        .option("cleanup-margin", durationOption(`How long before --deadline the drill stops, for the destroy of its restore stack (default ${DEFAULT_CLEANUP_MARGIN})`))
+        .option("id-file", { type: "string", requiresArg: true, describe: "Write the drill's id to this file before anything is created (for gametracker-dr cleanup --drill <id>)" }),
     examples: [
       ["$0 drill --stack dev --report-dir reports", "Restore the newest snapshot, verify it, write the report, clean up"],
       ["$0 drill --stack dev --random-within 7d --json", "Restore a random point of the last 7 days; the report as JSON on stdout"],
@@ -59,8 +85,10 @@ export function createDrillCommand(deps: DrillCommandDeps = {}): CliCommand<Dril
       ["$0 drill --stack dev --validate-with command:./scripts/validate-drill", "Hand the restored instance to a local validator after the built-in checks"],
       ["$0 drill --stack dev --validate-with bundled --validate-timeout 30m", "Deploy the bundled SQL validator beside the instance and run the environment's SQL checks"],
       ["$0 drill --stack dev --resume 202611251200k3x9", "Continue an interrupted drill"],
+      ["$0 drill --stack dev --deadline 160m --id-file drill-id", "Be done within 160 minutes, cleaning up in time; the id goes to drill-id first"],
     ],
     async run(args, ctx) {
+      const startedAt = ctx.clock.now();
       const parsed = await parseDrillArgs(args);
       const environment = await restoreEnvironment(ctx, args, "drill");
       const validation = restoreValidation(args, environment);
@@ -74,6 +102,8 @@ export function createDrillCommand(deps: DrillCommandDeps = {}): CliCommand<Dril
           ...(parsed.resumeId !== undefined ? { resumeId: parsed.resumeId } : {}),
           ...(args.reportDir !== undefined ? { reportDir: args.reportDir } : {}),
           ...(parsed.instanceClass !== undefined ? { instanceClass: parsed.instanceClass } : {}),
+          ...(parsed.deadline !== undefined ? { deadline: { ...parsed.deadline, startedAt } } : {}),
+          ...(args.idFile !== undefined ? { idFile: args.idFile } : {}),
         },
       );
       ctx.output.result(outcome.report, () => renderSummary(outcome.report, outcome.files));

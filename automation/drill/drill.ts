@@ -6,6 +6,9 @@ import { PipelineDeps, PipelineOptions, RestorePolicy, runRestorePipeline } from
 import { DrillReport, drillReport } from "./report";
 import { ReportWriter } from "./report-files";
 import { errorMessage } from "../../contracts/text";
+import { interruptWhen } from "../interrupt";
+import { checkDeadline, deadlineStopSentence, DrillDeadline } from "./deadline";
+import { writeIdFile } from "./id-file";
 
 /**
  * A restore drill: the restore pipeline with the drill's policy — a disposable instance
@@ -24,8 +27,12 @@ export interface DrillDeps extends PipelineDeps {
   s3In(region: string): S3Client;
 }
 
-export interface DrillOptions extends Omit<PipelineOptions, "targetIdentifier"> {
+export interface DrillOptions extends Omit<PipelineOptions, "targetIdentifier" | "stopInTime" | "onRunId"> {
   reportDir?: string;
+  /** `--deadline`, measured from `startedAt` (the command's start). */
+  deadline?: DrillDeadline & { startedAt: Date };
+  /** `--id-file`: where the drill's id is written before anything is created. */
+  idFile?: string;
 }
 
 export interface DrillOutcome {
@@ -69,7 +76,13 @@ export async function runDrill(deps: DrillDeps, options: DrillOptions): Promise<
       return options.reportDir === undefined ? "no --report-dir: the report is on stdout only" : undefined;
     },
   };
-  const run = await runRestorePipeline(deps, policy, options);
+  const { deadline, idFile } = options;
+  const left = () => checkDeadline(deadline!, deadline!.startedAt, deps.clock.now());
+  const run = await runRestorePipeline(deps, policy, {
+    ...options,
+    ...(deadline !== undefined ? { stopInTime: { watch: interruptWhen(() => left().stop), reason: (step) => deadlineStopSentence(deadline, step, left().leftMs) } } : {}),
+    ...(idFile !== undefined ? { onRunId: (id) => writeIdFile(idFile, id) } : {}),
+  });
   const report = drillReport(run, deps.clock.now());
   try {
     files = (await write(report)) ?? files;

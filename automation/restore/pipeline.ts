@@ -83,6 +83,14 @@ export interface PipelineOptions {
   keep?: boolean;
   /** The data validation of a new run (validation/plan.ts); a resumed run validates as its spec recorded. */
   validation?: ValidationPlan;
+  /**
+   * Stop in time to clean up (drill --deadline): `watch` calls its handler once when the time
+   * has come, and the run stops the step in flight as a first Ctrl-C does, failing with
+   * `reason(step)`. Nothing is left for it to stop once cleanup has begun.
+   */
+  stopInTime?: { watch: InterruptInstaller; reason(step: PipelineStep | undefined): string };
+  /** Told the run's id before anything is created (drill --id-file: the workflow's last step cleans up after this run only). */
+  onRunId?(id: string): Promise<void>;
 }
 
 export type CleanupStatus = "destroyed" | "kept" | "failed" | "nothing-to-clean" | "pending";
@@ -166,6 +174,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
   } else {
     id = newRunId(now, deps.random);
   }
+  await options.onRunId?.(id);
   const stackName = policy.stackName(env.stack, id);
   const restoreStack = `${RESTORE_PROJECT}/${stackName}`;
   const run: PipelineRun = {
@@ -211,7 +220,19 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
   };
   const notice = (press: number): string =>
     interruptNotice(press, { noun: policy.noun, id, environment: env.stack, restoreStack, stackExists: stack !== undefined || creating, keeps, waiting });
-  const uninstall = deps.onInterrupt((signal) => output.warn(notice(interruption.trigger(signal))));
+  const uninstall = deps.onInterrupt((signal) => {
+    const press = interruption.trigger(signal);
+    output.warn(notice(press));
+    return press;
+  });
+  let cleaningUp = false;
+  const unwatch = options.stopInTime?.watch(() => {
+    if (interruption.interrupted || cleaningUp) return;
+    const reason = new InterruptedError("deadline", options.stopInTime!.reason(steps.current));
+    interruption.trigger(reason);
+    output.warn(reason.message);
+    output.warn(notice(1));
+  });
 
   try {
     try {
@@ -250,7 +271,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
       }
       const chosen = spec!;
 
-      if (interruption.interrupted) throw new InterruptedError();
+      if (interruption.interrupted) throw interruption.reason ?? new InterruptedError();
       creating = true;
       run.restored = await steps.run("restore", () =>
         guarded(
@@ -336,6 +357,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
       run.failure = error;
       run.error = errorMessage(error);
     }
+    cleaningUp = true;
 
     if (run.failure instanceof UsageError && stack === undefined) {
       // Bad input, refused before anything was created: nothing to clean up, exit 2.
@@ -350,6 +372,7 @@ export async function runRestorePipeline(deps: PipelineDeps, policy: RestorePoli
     run.cleanup = await cleanUp(deps, policy, steps, stack, run, keeps, interruption);
     return finish(run, steps);
   } finally {
+    unwatch?.();
     uninstall();
   }
 }

@@ -26,8 +26,16 @@ export class StepRecorder {
 
   constructor(private readonly clock: Clock) {}
 
+  private running: PipelineStep | undefined;
+
+  /** The step running now, if any (a drill's deadline names it). */
+  get current(): PipelineStep | undefined {
+    return this.running;
+  }
+
   async run<T>(name: PipelineStep, work: () => Promise<T>): Promise<T> {
     const started = this.clock.now();
+    this.running = name;
     try {
       const value = await work();
       this.records.set(name, { name, status: "ok", startedAt: started.toISOString(), durationMs: this.clock.now().getTime() - started.getTime() });
@@ -37,6 +45,8 @@ export class StepRecorder {
       this.records.set(name, { name, status: "failed", startedAt: started.toISOString(), durationMs: this.clock.now().getTime() - started.getTime(), note });
       this.failedStep ??= name;
       throw error;
+    } finally {
+      if (this.running === name) this.running = undefined;
     }
   }
 

@@ -72,6 +72,28 @@ describe("cleanup (orchestration: MemoryStacks + moto)", function () {
     expect(world.stacks.mutations().map((e) => `${e.verb} ${e.stack}`)).to.deep.equal(["destroy dev-drill-abandoned", "remove dev-drill-abandoned"]);
   });
 
+  it("--drill <id> (the drill workflow's last step) removes what that drill left right after it ended, and nothing else", async () => {
+    await leftovers();
+    const id = "202611251150k3x9";
+    // The drill just ended (killed mid-run): its stack and an instance of its own, minutes old.
+    await deployRestore(world.stacks, envOutputs, { id, purpose: "drill" });
+    await createSqlServerInstance(rds(), { identifier: "gametracker-mssql-drill-half-made", deletionProtection: false, tags: { "gametracker:drill-id": id, "gametracker:environment": "dev" } });
+    world.clock.advance(60_000);
+    world.stacks.clearHistory();
+    const before = await instances();
+    const run = await cli(["cleanup", "--stack", "dev", "--drill", id, "--yes", "--json"]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.json().items.map((i: any) => `${i.outcome} ${i.name}`)).to.deep.equal([`destroyed dev-drill-${id}`, "deleted gametracker-mssql-drill-half-made"]);
+    expect(await instances()).to.deep.equal(before.filter((i) => i !== `gametracker-mssql-drill-${id}` && i !== "gametracker-mssql-drill-half-made"));
+    // Another drill's stack, the rolled-back and the active restore stacks stay, whatever their age.
+    expect(await restoreStacks()).to.deep.equal(["dev-drill-abandoned", "dev-restore-live", "dev-restore-old"]);
+    expect(world.stacks.mutations().map((e) => `${e.verb} ${e.stack}`)).to.deep.equal([`destroy dev-drill-${id}`, `remove dev-drill-${id}`]);
+    // Run again (the step after a drill that cleaned up after itself): nothing found, exit 0.
+    const again = await cli(["cleanup", "--stack", "dev", "--drill", id, "--yes"]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stdout).to.contain(`nothing found: drill ${id} left no restore stack and no instance.`);
+  });
+
   it("--dry-run shows the plan with reasons and changes nothing; without --yes and no terminal it refuses to act", async () => {
     await leftovers();
     const before = await instances();

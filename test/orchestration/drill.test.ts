@@ -302,6 +302,42 @@ describe("drill (in-memory stacks + moto)", () => {
     await expectCleanedUp();
   });
 
+  describe("--deadline (its clock the harness's; the drill looks at it every second of real time)", () => {
+    it("stops the wait for the instance at once when no more than the cleanup margin is left, destroys its stack and fails saying so", async () => {
+      const waiting = (stack: any) => {
+        statusOf(target, (answer) => {
+          // The first answer: the deadline is 1h55m on, 5 minutes left of it. RDS says "creating" (an answer every 50 ms) until the drill stops asking.
+          if (answer === 1) h.clock.advance(115 * 60_000);
+          return "creating";
+        })(stack);
+        stack.add((next: any) => async (args: any) => (await new Promise((r) => setTimeout(r, 50)), next(args)), { step: "initialize", name: "slowRds" });
+      };
+      const result = await h.run(["drill", "--stack", "dev", "--deadline", "2h", "--timeout", "1d", "--json"], { middleware: waiting });
+      expect(result.code, result.stderr).to.equal(1);
+      const report = result.json<DrillReport>();
+      expect(report).to.deep.include({ outcome: "failed", failedStep: "verify" });
+      expect(report.error).to.match(/^The drill's --deadline 2h stopped it at step verify, with \d+m\d\ds of it left, to clean up in the 20m it keeps for that \(--cleanup-margin\)\.$/);
+      expect(result.stderr).to.contain(`warning: ${report.error}`);
+      expect(result.stderr).to.contain(`warning: interrupted: stopping drill ${drillId} (it was waiting for instance ${target()} to be available); it will destroy restore stack ${RESTORE_PROJECT}/${stackName}`);
+      expect(report.cleanup.status).to.equal("destroyed");
+      await expectCleanedUp();
+      await expectPrimaryUntouched();
+    });
+
+    it("a deadline that comes once the drill is cleaning up stops nothing: the drill passes", async () => {
+      h.stacks.beforeNext(stackName, "destroy", async () => {
+        h.clock.advance(2 * 3_600_000);
+        // Long enough for the drill to look at its deadline.
+        await new Promise((r) => setTimeout(r, 1_500));
+      });
+      const result = await h.run(["drill", "--stack", "dev", "--deadline", "2h", "--json"]);
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.json<DrillReport>()).to.deep.include({ outcome: "passed" });
+      expect(result.stderr).not.to.match(/--deadline|warning: interrupted/);
+      await expectCleanedUp();
+    });
+  });
+
   it("--resume continues an interrupted drill's own stack, with its recovery point and start time", async () => {
     // A first attempt whose update broke, kept for the resume.
     h.stacks.failNext(stackName, "up", new Error("runner lost"), { after: true });

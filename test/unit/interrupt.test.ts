@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Interruption, processInterrupts } from "../../automation/interrupt";
+import { InterruptedError, Interruption, interruptWhen, processInterrupts } from "../../automation/interrupt";
 import { interruptNotice, InterruptSituation } from "../../automation/restore/interrupt-notice";
 import { switchInterruptNotice } from "../../automation/cutover/switch-source";
 
@@ -51,6 +51,56 @@ describe("process interrupts (the real Ctrl-C hook)", () => {
     } finally {
       process.kill = kill;
     }
+  });
+
+  it("a run's own interruption (drill --deadline) is the first press: the run fails with its sentence, and a signal after it is the second", async () => {
+    const interruption = new Interruption();
+    const deadline = new InterruptedError("deadline", "The drill's --deadline 1h stopped it at step restore.");
+    const racing = interruption.race(new Promise(() => undefined));
+    expect(interruption.trigger(deadline)).to.equal(1);
+    expect(interruption.signal.aborted).to.equal(true);
+    let caught: unknown;
+    await racing.catch((e: unknown) => (caught = e));
+    expect(caught).to.equal(deadline);
+    expect(interruption.trigger("SIGINT")).to.equal(2);
+    expect(interruption.abandonSignal.aborted).to.equal(true);
+    expect(interruption.reason, "the first press's reason stays").to.equal(deadline);
+  });
+
+  it("the process's hook exits at the third press a handler counted, the run's own interruption included, after two signals", () => {
+    const raised: Array<[number, string]> = [];
+    const kill = process.kill;
+    const before = process.listeners("SIGINT");
+    process.kill = ((pid: number, signal: string) => (raised.push([pid, signal]), true)) as typeof process.kill;
+    try {
+      let press = 1; // the deadline came first
+      processInterrupts(() => (press += 1));
+      const listener = process.listeners("SIGINT").find((l) => !before.includes(l)) as (signal: NodeJS.Signals) => void;
+      listener("SIGINT");
+      expect(raised).to.deep.equal([]);
+      listener("SIGTERM");
+      expect(raised).to.deep.equal([[process.pid, "SIGTERM"]]);
+      expect(process.listeners("SIGINT")).to.deep.equal(before);
+    } finally {
+      process.kill = kill;
+    }
+  });
+
+  it("interruptWhen calls its handler once, the first time the condition holds, and not after it is uninstalled", async () => {
+    let due = false;
+    let calls = 0;
+    const uninstall = interruptWhen(() => due, 5)(() => void (calls += 1));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls).to.equal(0);
+    due = true;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls).to.equal(1);
+    uninstall();
+    let late = 0;
+    const gone = interruptWhen(() => true, 5)(() => void (late += 1));
+    gone();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(late).to.equal(0);
   });
 
   it("settle waits for the work, but after the second press no longer than the grace", async () => {

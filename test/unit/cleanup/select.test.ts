@@ -164,6 +164,37 @@ describe("cleanup selection", () => {
     expect(plan(f).length).to.equal(5);
   });
 
+  it("--drill <id> narrows the plan to that drill's stack and instance, whatever their age; never another run's stack, a kept restore, or a lock a live run holds", () => {
+    const id = "202611251150abcd";
+    const f = facts({
+      environments: [
+        { stack: "dev", source: "dev-restore-202611240900kept", primaryIdentifier: "gametracker-mssql" },
+        { stack: "dev-eu", source: "primary", primaryIdentifier: "b" },
+      ],
+      restoreStacks: [
+        stack(`dev-drill-${id}`, 0.1, { instanceIdentifier: `gametracker-mssql-drill-${id}` }),
+        stack("dev-drill-202611200000zzzz", 24 * 5),
+        stack("dev-restore-202611240900kept", 24 * 5, { instanceIdentifier: "gametracker-mssql-restore" }),
+        stack("dev-restore-202611251150abcd", 24 * 5),
+        stack(`dev-eu-drill-${id}x`, 24 * 5),
+      ],
+      instances: [
+        instance("gametracker-mssql", 1000, { deletionProtection: true }),
+        instance(`gametracker-mssql-drill-${id}`, 0.1, { drillId: id, environment: "dev" }),
+        instance("orphan-of-this-drill", 0.1, { drillId: id, environment: "dev" }),
+        instance("orphan-of-another", 24 * 5, { drillId: "202611200000zzzz", environment: "dev" }),
+      ],
+    });
+    const drillOnly = (extra: Partial<RestoreStackFact> = {}) =>
+      planCleanup({ ...f, restoreStacks: f.restoreStacks.map((s) => (s.name === `dev-drill-${id}` ? { ...s, ...extra } : s)) }, { now: NOW, olderThanMs: DAY, environment: "dev", drillId: id }).map(
+        (i) => `${i.action} ${i.kind} ${i.name}`,
+      );
+    expect(drillOnly()).to.deep.equal([`destroy-stack restore-stack dev-drill-${id}`, "delete-instance drill-instance orphan-of-this-drill"]);
+    expect(drillOnly({ lock: { state: "held", sentence: "locked by a live run" } })[0]).to.equal(`leave restore-stack dev-drill-${id}`);
+    // Without --stack, the drill's stack is found by its id in any environment's name.
+    expect(planCleanup(f, { now: NOW, olderThanMs: DAY, drillId: id }).map((i) => i.name)).to.deep.equal([`dev-drill-${id}`, "orphan-of-this-drill"]);
+  });
+
   it("finds a stack's environment by its name, preferring known environments", () => {
     expect(environmentOfStack("dev-eu-drill-1", ["dev", "dev-eu"])).to.equal("dev-eu");
     expect(environmentOfStack("dev-restore-0930", ["dev"])).to.equal("dev");
@@ -200,6 +231,13 @@ describe("cleanup report", () => {
     expect(cleanupExitCode(left)).to.equal(1);
     expect(renderCleanup(left)).to.contain("1 left although old enough: see its reason for the command that frees it.");
     expect(cleanupExitCode({ ...left, dryRun: true }), "a dry run only reports").to.equal(0);
+  });
+
+  it("names the drill it cleaned up after, instead of an age", () => {
+    const text = renderCleanup(result({ drillId: "202611251150abcd", environment: "dev", items: [{ ...item, name: "dev-drill-202611251150abcd", outcome: "destroyed" }] }));
+    expect(text).to.contain("cleanup of drill 202611251150abcd's restore stack and instance (environment dev)");
+    expect(text).not.to.contain("older than");
+    expect(renderCleanup(result({ drillId: "202611251150abcd" }))).to.contain("nothing found: drill 202611251150abcd left no restore stack and no instance.");
   });
 
   it("counts outcomes, and exits 1 when a removal failed or the operator said no", () => {
