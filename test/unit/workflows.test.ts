@@ -4,6 +4,9 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { main } from "../../automation/cli/main";
 import { ManualClock } from "../support/manual-clock";
+import { parseDuration } from "../../automation/duration";
+import { deadlineProblem, DEFAULT_CLEANUP_MARGIN } from "../../automation/drill/deadline";
+import { DEFAULT_RECOVERY_WAIT_MS } from "../../automation/recovery/finish";
 
 const ROOT = path.resolve(__dirname, "../..");
 const WORKFLOWS = path.join(ROOT, ".github/workflows");
@@ -30,6 +33,7 @@ interface Step {
   env?: Record<string, string>;
   if?: string;
   "continue-on-error"?: unknown;
+  "timeout-minutes"?: number;
 }
 interface Job {
   name?: string;
@@ -42,6 +46,7 @@ interface Job {
   env?: Record<string, string>;
   steps: Step[];
   "continue-on-error"?: unknown;
+  "timeout-minutes"?: number;
 }
 interface Workflow {
   on: Record<string, any>;
@@ -83,6 +88,19 @@ function drillStep(): Step {
 }
 /** The drill command line as shell words, with the job's env references left in. */
 const drillArgs = () => drillStep().run!.trim().split(/\s+/).map((w) => w.replace(/^"(.*)"$/, "$1"));
+/** The step that cleans up after the drill, and its `gametracker-dr cleanup` line as shell words. */
+function cleanupStep(): Step {
+  const found = drillJob().steps.filter((s) => /gametracker-dr cleanup/.test(s.run ?? ""));
+  expect(found).to.have.length(1);
+  return found[0]!;
+}
+const cleanupArgs = () =>
+  cleanupStep()
+    .run!.split("\n")
+    .find((l) => /gametracker-dr cleanup/.test(l))!
+    .trim()
+    .match(/"\$\(cat "[^"]+"\)"|"[^"]*"|\S+/g)!
+    .map((w) => w.replace(/^"(.*)"$/, "$1"));
 
 describe("GitHub workflows", () => {
   it("are exactly preview, deploy and drill, and all parse", () => {
@@ -252,7 +270,7 @@ describe("GitHub workflows", () => {
 
     it("runs gametracker-dr drill on the chosen stack and recovery point, with --json and a report dir", () => {
       const args = drillArgs();
-      expect(args.slice(0, 3)).to.deep.equal(["npx", "gametracker-dr", "drill"]);
+      expect(args.slice(0, 3)).to.deep.equal(["exec", "./node_modules/.bin/gametracker-dr", "drill"]);
       expect(args[args.indexOf("--stack") + 1]).to.equal("$STACK");
       expect(args[args.indexOf("--from") + 1]).to.equal("$FROM");
       expect(args).to.include("--json");
@@ -282,6 +300,45 @@ describe("GitHub workflows", () => {
       expect(upload.if).to.equal("always()");
       expect(String(upload.with!["path"])).to.contain("reports/*.json");
       expect(steps.indexOf(upload)).to.be.greaterThan(drill);
+    });
+
+    it("runs the drill as the step's own process (exec of the bin npm ci links), so GitHub's SIGINT and SIGTERM reach it: a shell or npx would not pass them on", () => {
+      const run = drillStep().run!.trim();
+      expect(run.split("\n")).to.have.length(1);
+      expect(run).to.match(/^exec \.\/node_modules\/\.bin\/gametracker-dr drill /);
+      expect(fs.realpathSync(path.join(ROOT, "node_modules", ".bin", "gametracker-dr"))).to.equal(path.join(ROOT, "bin", "gametracker-dr.js"));
+    });
+
+    it("stops the drill in time to clean up in-process: a --deadline the drill accepts, shorter than the drill step's timeout, and the drill's and cleanup's steps within the job's", () => {
+      const args = drillArgs();
+      const deadline = { ms: parseDuration(args[args.indexOf("--deadline") + 1]!, "--deadline"), marginMs: parseDuration(DEFAULT_CLEANUP_MARGIN) };
+      expect(deadlineProblem(deadline), "the deadline leaves the drill time to run").to.equal(undefined);
+      const drillTimeout = drillStep()["timeout-minutes"]!;
+      const cleanupTimeout = cleanupStep()["timeout-minutes"]!;
+      // GitHub's SIGINT at the step's timeout comes after the deadline, so the drill is done (or cleaning up) by then.
+      expect(deadline.ms).to.be.lessThan(drillTimeout * 60_000);
+      // A step's timeout, not the job's: GitHub ends what still runs of a cancelled (or timed-out) job 5 minutes later.
+      expect(drillTimeout + cleanupTimeout).to.be.lessThan(job()["timeout-minutes"]!);
+      expect(cleanupTimeout * 60_000, "the cleanup step outlasts a recovery's wait for an RDS create").to.be.greaterThan(DEFAULT_RECOVERY_WAIT_MS);
+    });
+
+    it("ends with a step that always runs cleanup of this drill's stack and instance only, by the id the drill wrote before creating anything", () => {
+      const steps = job().steps;
+      const cleanup = cleanupStep();
+      expect(steps.indexOf(cleanup), "the last step").to.equal(steps.length - 1);
+      expect(cleanup.if).to.equal("always()");
+      const idFile = drillArgs()[drillArgs().indexOf("--id-file") + 1];
+      expect(idFile).to.equal("$RUNNER_TEMP/drill-id");
+      const args = cleanupArgs();
+      expect(args.slice(0, 3)).to.deep.equal(["npx", "gametracker-dr", "cleanup"]);
+      expect(args[args.indexOf("--stack") + 1]).to.equal("$STACK");
+      expect(args[args.indexOf("--drill") + 1]).to.equal(`$(cat "${idFile}")`);
+      expect(args).to.include("--yes");
+      // Never another run's stack or a kept restore: no age-based sweep, no --dry-run that would hide a failure.
+      expect(args).not.to.include("--older-than");
+      expect(args).not.to.include("--dry-run");
+      // No id file: the drill created nothing, and there is nothing to remove.
+      expect(cleanup.run).to.contain(`if [ -s "${idFile}" ]`);
     });
 
     it("never runs two drills of one stack at once", () => {
@@ -325,9 +382,10 @@ describe("GitHub workflows", () => {
       expect(fs.realpathSync(path.join(ROOT, "node_modules", ".bin", "gametracker-dr"))).to.equal(path.join(ROOT, "bin", "gametracker-dr.js"));
     });
 
-    it("gametracker-dr drill accepts every option the drill workflow passes", async () => {
+    /** Fails unless `gametracker-dr <command> --help` exits 0 and lists every one of `options`. */
+    async function expectHelpLists(command: string, options: string[]): Promise<void> {
       const out: string[] = [];
-      const code = await main(["drill", "--help"], {
+      const code = await main([command, "--help"], {
         stdout: { write: (t: string) => void out.push(t) },
         stderr: { write: () => undefined },
         clock: new ManualClock(),
@@ -335,9 +393,16 @@ describe("GitHub workflows", () => {
       });
       expect(code).to.equal(0);
       const help = out.join("");
-      const options = drillArgs().filter((w) => w.startsWith("--"));
-      expect(options).to.have.length.greaterThan(3);
-      for (const option of options) expect(help, `gametracker-dr drill --help lists ${option}`).to.match(new RegExp(`(^|\\s)${option}(\\s|$)`, "m"));
+      for (const option of options) expect(help, `gametracker-dr ${command} --help lists ${option}`).to.match(new RegExp(`(^|\\s)${option}(\\s|$)`, "m"));
+    }
+
+    it("gametracker-dr drill accepts every option the drill workflow passes, and cleanup every option of the workflow's cleanup step", async () => {
+      const drillOptions = drillArgs().filter((w) => w.startsWith("--"));
+      expect(drillOptions).to.include.members(["--deadline", "--id-file"]).and.to.have.length.greaterThan(5);
+      await expectHelpLists("drill", drillOptions);
+      const cleanupOptions = cleanupArgs().filter((w) => w.startsWith("--"));
+      expect(cleanupOptions).to.deep.equal(["--stack", "--drill", "--yes"]);
+      await expectHelpLists("cleanup", cleanupOptions);
     });
   });
 });
