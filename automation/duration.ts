@@ -27,6 +27,9 @@ export function parseDuration(text: string, flag = "duration"): number {
  * parseDuration when the command runs. Read it with `parseDuration(args.olderThan, "--older-than")`,
  * or use `durationArg` below to get milliseconds or undefined.
  */
+export function durationOption(describe: string): { type: "string"; describe: string; requiresArg: true };
+/** With a default, the parsed value is always a string. */
+export function durationOption(describe: string, defaultValue: string): { type: "string"; describe: string; default: string; requiresArg: true };
 export function durationOption(describe: string, defaultValue?: string): { type: "string"; describe: string; default?: string; requiresArg: true } {
   return { type: "string", describe, requiresArg: true, ...(defaultValue !== undefined ? { default: defaultValue } : {}) };
 }

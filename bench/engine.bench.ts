@@ -77,7 +77,7 @@ const bench: Benchmark = {
       const adapter = () => session.stacks({ environmentProgram: async () => environmentProgram(), inlinePrograms: { [RESTORE_PROJECT]: async () => restoreProgram() } });
       const clients = (o: AwsClientOptions = {}) => createAwsClients({ endpoint: moto.endpoint, region: "us-east-1", ...o });
       const dns = clients();
-      const cli = (argv: string[]) => runCli(argv, { clients, stacks: adapter, clock: new ManualClock(new Date()), resolver: rdsEndpointDns(dns.rds), interrupts: () => () => undefined });
+      const cli = (argv: string[]) => runCli(argv, { clients, stacks: adapter, clock: new ManualClock(new Date()), resolver: rdsEndpointDns(dns.rds), onInterrupt: () => () => undefined });
       const dev = await adapter().createOrSelect({ project: ENVIRONMENT_PROJECT, stack: "dev" });
       scenarioRows.push(row("environment dev: up (real program)", (await session.timed(() => dev.up())).timing));
       scenarioRows.push(row("environment dev: preview, no change", (await session.timed(() => dev.preview())).timing));

@@ -1,25 +1,23 @@
 import { AwsClientOptions, AwsClients, createAwsClients } from "../aws/clients";
 import { Clock, systemClock } from "../clock";
+import { fileReportWriter, ReportWriter } from "../drill/report-files";
 import { UsageError } from "../errors";
+import { InterruptInstaller, processInterrupts } from "../interrupt";
 import { Output } from "../output";
+import { HostResolver, systemResolver } from "../restore/verify";
 import { Stacks } from "../stacks/port";
 import { RESTORE_PROJECT } from "../../contracts/stacks";
+import type { OptionArgs } from "./option-types";
+import type { withGlobalOptions } from "./global-options";
 
-/** The global options every command accepts. */
-export interface GlobalArgs {
-  stack?: string;
-  region?: string;
-  endpoint?: string;
-  /** `--aws-timeout`: how long an AWS endpoint may stay silent (checked in cli/global-options.ts). */
-  awsTimeout?: string;
-  json: boolean;
-  yes: boolean;
-  verbose: boolean;
-}
+/** The global options every command accepts, parsed (declared in cli/global-options.ts). */
+export type GlobalArgs = OptionArgs<typeof withGlobalOptions>;
 
 /**
- * What the CLI needs from the outside world, injectable as a whole so that tests run
- * the real commands against moto, an in-memory stack implementation and a test clock.
+ * What the CLI needs from the outside world, in one place: main builds it from these
+ * defaults and the caller's overrides (`main(argv, overrides)`), so that tests run the
+ * real commands against moto, an in-memory stack implementation, a test clock, and
+ * stand-ins for DNS, signals and report files, and reach every command the same way.
  */
 export interface CliDeps {
   stdout: { write(text: string): void };
@@ -33,6 +31,12 @@ export interface CliDeps {
   ask: ((question: string) => Promise<boolean>) | undefined;
   /** Source of randomness (random drill points, jitter); seeded in tests. */
   random: () => number;
+  /** DNS, for the restored instance's endpoint (an emulator's endpoints are in no DNS). */
+  resolver: HostResolver;
+  /** How Ctrl-C and SIGTERM reach a restore, drill, cut-over or rollback. */
+  onInterrupt: InterruptInstaller;
+  /** Where a drill's report files go. */
+  reportWriter: ReportWriter;
 }
 
 export const defaultDeps = (): CliDeps => ({
@@ -51,6 +55,9 @@ export const defaultDeps = (): CliDeps => ({
   },
   ask: process.stdin.isTTY && process.stderr.isTTY ? askOnTerminal : undefined,
   random: Math.random,
+  resolver: systemResolver,
+  onInterrupt: processInterrupts,
+  reportWriter: fileReportWriter,
 });
 
 async function askOnTerminal(question: string): Promise<boolean> {

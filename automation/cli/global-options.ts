@@ -1,17 +1,40 @@
+import type { Argv } from "yargs";
 import { regionNameProblem } from "../../contracts/aws-names";
 import { environmentStackNameProblem } from "../../contracts/stacks";
 import { AWS_TIMEOUT_ENV } from "../aws/bounded-http";
 import { durationProblem } from "../../contracts/duration";
 import { parseDuration } from "../duration";
 import { UsageError } from "../errors";
+import type { OptionsOf } from "./option-types";
 
 /**
- * The global options' values (and the environment variables that stand in for them),
- * checked before any command runs, so that a typo is exit 2 with the fix instead of a
- * Pulumi or SDK error after something has started: `--stack ../prod` would reach the
- * Pulumi CLI, `--region ''` the SDK's "Region is missing", `--endpoint "not a url"` its
- * "Invalid URL". Pure: the values in, a UsageError or the parsed values out.
+ * The global options: declared once for yargs, and their values (and the environment
+ * variables that stand in for them) checked before any command runs, so that a typo is
+ * exit 2 with the fix instead of a Pulumi or SDK error after something has started:
+ * `--stack ../prod` would reach the Pulumi CLI, `--region ''` the SDK's "Region is
+ * missing", `--endpoint "not a url"` its "Invalid URL". The checks are pure: the values
+ * in, a UsageError or the parsed values out.
  */
+
+/** Declares the options every command accepts; their parsed types are `GlobalArgs` (cli/context.ts). */
+export function withGlobalOptions(yargs: Argv) {
+  return yargs
+    .option("stack", { type: "string", describe: "Environment stack (dev, prod, …) whose outputs name the database and bucket", global: true })
+    .option("region", { type: "string", describe: "AWS region (default: AWS_REGION, then us-east-1)", global: true })
+    .option("endpoint", { type: "string", describe: "AWS endpoint override (default: AWS_ENDPOINT_URL); used for local emulators", global: true })
+    .option("aws-timeout", {
+      type: "string",
+      requiresArg: true,
+      describe: "How long an AWS endpoint may stay silent before a request is retried (3 attempts in all), 1s to 5m (default: GAMETRACKER_AWS_TIMEOUT, else 15s)",
+      global: true,
+    })
+    .option("json", { type: "boolean", default: false, describe: "Machine-readable result on stdout; progress stays on stderr", global: true })
+    .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation", global: true })
+    .option("verbose", { type: "boolean", default: false, describe: "Show stack traces on errors", global: true });
+}
+
+/** The global options as yargs declares them (dashed names): what every command's builder starts from. */
+export type GlobalOptions = OptionsOf<typeof withGlobalOptions>;
 
 /** The AWS timeout's bounds: below a second nothing answers; above five minutes a silent endpoint holds a command for a quarter of an hour. */
 export const MIN_AWS_TIMEOUT_MS = 1_000;

@@ -1,4 +1,4 @@
-import yargs, { Argv } from "yargs";
+import yargs, { ArgumentsCamelCase, Argv } from "yargs";
 import { causeChain, ExitCode, exitCodeOf, UsageError } from "../errors";
 import { errorMessage } from "../../contracts/text";
 import { StreamOutput } from "../output";
@@ -6,8 +6,8 @@ import { redactText } from "../../contracts/redact";
 import { StackNotFoundError } from "../stacks/port";
 import { CliCommand, CliCommandGroup } from "./command";
 import { allCommands } from "./commands";
-import { CliDeps, CommandContext, defaultDeps, GlobalArgs } from "./context";
-import { checkGlobalOptions } from "./global-options";
+import { CliDeps, CommandContext, defaultDeps } from "./context";
+import { checkGlobalOptions, GlobalOptions, withGlobalOptions } from "./global-options";
 import { checkParsedArguments, CLI, OptionFacts, orList, ParsingContext, rewriteParserMessage } from "./parser-messages";
 
 export const CLI_NAME = CLI;
@@ -38,19 +38,19 @@ export async function main(
   const all = { options: {} as Record<string, OptionFacts> };
   let parsing: ParsingContext = { path: "", options: all.options, commands: commands.map((c) => c.command.split(" ")[0]!), positionals: [] };
 
-  const handlerFor = (command: CliCommand) => async (args: GlobalArgs) => {
-    checkParsedArguments(argv, args as unknown as Record<string, unknown>, parsing);
+  const handlerFor = (command: CliCommand) => async (args: ArgumentsCamelCase<GlobalOptions>) => {
+    checkParsedArguments(argv, args, parsing);
     const globals = checkGlobalOptions(args, process.env);
     context = new CommandContext(args, new StreamOutput(args.json, deps.stdout, deps.stderr), deps, globals.awsTimeoutMs);
     exitCode = await command.run(args, context);
   };
 
-  const register = (y: Argv<GlobalArgs>, command: CliCommand, group?: string): Argv<GlobalArgs> =>
+  const register = (y: Argv<GlobalOptions>, command: CliCommand, group?: string): Argv<GlobalOptions> =>
     y.command(
       command.command,
       command.describe,
       (sub) => {
-        const built = command.builder ? command.builder(sub) : sub;
+        const built = command.builder(sub);
         for (const [line, what] of command.examples) built.example(line, what);
         const [name, ...positionals] = command.command.split(" ");
         parsing = {
@@ -63,30 +63,20 @@ export async function main(
         };
         return built;
       },
-      handlerFor(command) as any,
+      handlerFor(command),
     );
 
-  let parser = yargs()
-    .scriptName(CLI_NAME)
-    .usage(`$0 <command> [options]\n\nDisaster-recovery driver for the GameTracker environment: backups, restore drills, cut-over, asset recovery.`)
-    .option("stack", { type: "string", describe: "Environment stack (dev, prod, …) whose outputs name the database and bucket", global: true })
-    .option("region", { type: "string", describe: "AWS region (default: AWS_REGION, then us-east-1)", global: true })
-    .option("endpoint", { type: "string", describe: "AWS endpoint override (default: AWS_ENDPOINT_URL); used for local emulators", global: true })
-    .option("aws-timeout", {
-      type: "string",
-      requiresArg: true,
-      describe: "How long an AWS endpoint may stay silent before a request is retried (3 attempts in all), 1s to 5m (default: GAMETRACKER_AWS_TIMEOUT, else 15s)",
-      global: true,
-    })
-    .option("json", { type: "boolean", default: false, describe: "Machine-readable result on stdout; progress stays on stderr", global: true })
-    .option("yes", { alias: "y", type: "boolean", default: false, describe: "Do not ask for confirmation", global: true })
-    .option("verbose", { type: "boolean", default: false, describe: "Show stack traces on errors", global: true }) as unknown as Argv<GlobalArgs>;
+  let parser = withGlobalOptions(
+    yargs()
+      .scriptName(CLI_NAME)
+      .usage(`$0 <command> [options]\n\nDisaster-recovery driver for the GameTracker environment: backups, restore drills, cut-over, asset recovery.`),
+  );
 
   for (const entry of commands) {
     if ("subcommands" in entry) {
       parser = parser.command(entry.command, entry.describe, (y) => {
         parsing = { path: entry.command, options: optionFacts(y), commands: entry.subcommands.map((c) => c.command.split(" ")[0]!), positionals: [] };
-        let sub = y as Argv<GlobalArgs>;
+        let sub = y;
         for (const command of entry.subcommands) sub = register(sub, command, entry.command);
         const names = entry.subcommands.map((c) => c.command.split(" ")[0]!);
         return sub.demandCommand(1, `Name a ${entry.command} subcommand: ${orList(names)} (${CLI} ${entry.command} --help describes them).`);

@@ -1,25 +1,18 @@
-import { CliCommand } from "../cli/command";
+import { defineCommand } from "../cli/command";
 import { durationArg, durationOption } from "../duration";
 import { ExitCode, UsageError } from "../errors";
 import { DEFAULT_BATCH_TIMEOUT_MS, roleAccountId } from "../assets/batch";
 import { parseReplicationStatuses, renderReplicationJob, replicationDestination, runBatchReplication } from "../assets/replicate";
 import { readBucketReplication } from "../aws/s3";
-import { BucketArgs, bucketTargetFrom, withBucketOption } from "./environment-flags";
+import { bucketTargetFrom, withBucketOption } from "./environment-flags";
 import { bucketNameProblem } from "../../contracts/aws-names";
-
-interface ReplicateArgs extends BucketArgs {
-  statuses: string;
-  batchRoleArn?: string;
-  reportBucket?: string;
-  batchTimeout?: string;
-}
 
 /**
  * `assets replicate`: S3 Batch Replication of the objects live replication never copies —
  * those written before the replication rule, and the FAILED ones S3 does not retry — by the
  * bucket's own replication configuration (automation/assets/replicate.ts).
  */
-export const replicateCommand: CliCommand<ReplicateArgs> = {
+export const replicateCommand = defineCommand({
   command: "replicate",
   describe: "Replicate the objects S3 Replication never copied (written before the rule, or FAILED) with an S3 Batch Replication job, and follow it",
   builder: (y) =>
@@ -67,4 +60,4 @@ export const replicateCommand: CliCommand<ReplicateArgs> = {
     ctx.output.result({ bucket, destination, statuses, job }, () => renderReplicationJob(job));
     return job.ok ? ExitCode.ok : ExitCode.failed;
   },
-};
+});

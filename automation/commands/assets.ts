@@ -1,5 +1,8 @@
-import { CliCommand, CliCommandGroup } from "../cli/command";
+import type { Argv } from "yargs";
+import { CliCommandGroup, defineCommand } from "../cli/command";
 import { CommandContext, GlobalArgs } from "../cli/context";
+import type { GlobalOptions } from "../cli/global-options";
+import type { OptionArgs } from "../cli/option-types";
 import { durationArg, durationOption } from "../duration";
 import { ExitCode, UsageError } from "../errors";
 import { formatDuration } from "../output";
@@ -35,7 +38,7 @@ async function keyHistoryFor(args: GlobalArgs & BucketArgs, ctx: CommandContext,
   return { bucket, aws, history: await readKeyHistory(aws.s3, bucket, key) };
 }
 
-const versions: CliCommand<BucketArgs & { key: string }> = {
+const versions = defineCommand({
   command: "versions <key>",
   describe: "List every version and delete marker of an object, newest first",
   builder: (y) => withBucketOption(y).positional("key", { type: "string", describe: "Object key, e.g. characters/42/portrait.png" }),
@@ -47,9 +50,9 @@ const versions: CliCommand<BucketArgs & { key: string }> = {
     ctx.output.result({ bucket, key, versions: rows }, () => renderVersions(bucket, key, rows));
     return ExitCode.ok;
   },
-};
+});
 
-const restore: CliCommand<BucketArgs & { key: string; versionId?: string; at?: string }> = {
+const restore = defineCommand({
   command: "restore <key>",
   describe: "Make an older version of an object current again (server-side copy)",
   builder: (y) =>
@@ -90,9 +93,9 @@ const restore: CliCommand<BucketArgs & { key: string; versionId?: string; at?: s
     );
     return ExitCode.ok;
   },
-};
+});
 
-const undelete: CliCommand<BucketArgs & { key: string }> = {
+const undelete = defineCommand({
   command: "undelete <key>",
   describe: "Remove the delete marker(s) above an object's newest version",
   builder: (y) => withBucketOption(y).positional("key", { type: "string", describe: "Object key" }),
@@ -116,20 +119,24 @@ const undelete: CliCommand<BucketArgs & { key: string }> = {
     );
     return ExitCode.ok;
   },
-};
+});
 
-interface RestorePrefixArgs extends BucketArgs {
-  prefix: string;
-  at: string;
-  deleteNew: boolean;
-  dryRun: boolean;
-  concurrency: number;
-  manifestOut?: string;
-  via: "direct" | "batch";
-  batchRoleArn?: string;
-  reportBucket?: string;
-  batchTimeout?: string;
+/** restore-prefix's options. */
+function restorePrefixOptions(y: Argv<GlobalOptions>) {
+  return withBucketOption(y)
+    .option("prefix", { type: "string", default: "", describe: "Only keys starting with this (default: the whole bucket)" })
+    .option("at", { type: "string", demandOption: true, requiresArg: true, describe: "The moment to go back to, ISO-8601 with a zone (Z or ±hh:mm)" })
+    .option("delete-new", { type: "boolean", default: false, describe: "Also hide keys created after the moment behind delete markers (undelete reverses it)" })
+    .option("dry-run", { type: "boolean", default: false, describe: "Show the plan and stop" })
+    .option("concurrency", { type: "number", default: DEFAULT_CONCURRENCY, describe: `S3 requests in flight, listing and writing (1–${MAX_CONCURRENCY})` })
+    .option("manifest-out", { type: "string", requiresArg: true, describe: "Also write the plan's copies to this file as an S3 Batch Operations CSV manifest (bucket, key, version id)" })
+    .option("via", { choices: ["direct", "batch"] as const, default: "direct" as const, describe: "Make the copies from this machine, or through S3 Batch Operations jobs" })
+    .option("batch-role-arn", { type: "string", requiresArg: true, describe: "With --via batch: the IAM role the jobs run as (its account runs the jobs)" })
+    .option("report-bucket", { type: "string", requiresArg: true, describe: "With --via batch: bucket for the manifests and the jobs' completion reports" })
+    .option("batch-timeout", durationOption("With --via batch: how long to follow the jobs (default 24h)"));
 }
+
+type RestorePrefixArgs = OptionArgs<typeof restorePrefixOptions>;
 
 /** The batch flags, refused unless they come together (exit 2, before anything is read). */
 function batchArgs(args: RestorePrefixArgs): { roleArn: string; reportBucket: string; timeoutMs: number } | undefined {
@@ -150,21 +157,10 @@ function batchArgs(args: RestorePrefixArgs): { roleArn: string; reportBucket: st
   return { roleArn: args.batchRoleArn, reportBucket: args.reportBucket, timeoutMs: durationArg(args.batchTimeout, "--batch-timeout") ?? DEFAULT_BATCH_TIMEOUT_MS };
 }
 
-const restorePrefix: CliCommand<RestorePrefixArgs> = {
+const restorePrefix = defineCommand({
   command: "restore-prefix",
   describe: "Restore every object under a prefix (or the whole bucket) to how it was at a moment",
-  builder: (y) =>
-    withBucketOption(y)
-      .option("prefix", { type: "string", default: "", describe: "Only keys starting with this (default: the whole bucket)" })
-      .option("at", { type: "string", demandOption: true, requiresArg: true, describe: "The moment to go back to, ISO-8601 with a zone (Z or ±hh:mm)" })
-      .option("delete-new", { type: "boolean", default: false, describe: "Also hide keys created after the moment behind delete markers (undelete reverses it)" })
-      .option("dry-run", { type: "boolean", default: false, describe: "Show the plan and stop" })
-      .option("concurrency", { type: "number", default: DEFAULT_CONCURRENCY, describe: `S3 requests in flight, listing and writing (1–${MAX_CONCURRENCY})` })
-      .option("manifest-out", { type: "string", requiresArg: true, describe: "Also write the plan's copies to this file as an S3 Batch Operations CSV manifest (bucket, key, version id)" })
-      .option("via", { choices: ["direct", "batch"] as const, default: "direct" as const, describe: "Make the copies from this machine, or through S3 Batch Operations jobs" })
-      .option("batch-role-arn", { type: "string", requiresArg: true, describe: "With --via batch: the IAM role the jobs run as (its account runs the jobs)" })
-      .option("report-bucket", { type: "string", requiresArg: true, describe: "With --via batch: bucket for the manifests and the jobs' completion reports" })
-      .option("batch-timeout", durationOption("With --via batch: how long to follow the jobs (default 24h)")),
+  builder: restorePrefixOptions,
   examples: [
     ["$0 assets restore-prefix --prefix characters/ --at 2026-11-25T14:00:00Z --stack prod --dry-run", "show what restoring the character images to 14:00 UTC would do"],
     ["$0 assets restore-prefix --at 2026-11-25T15:00:00+01:00 --delete-new --bucket gametracker-assets-prod --yes", "restore the whole bucket, hiding objects created since"],
@@ -253,7 +249,7 @@ const restorePrefix: CliCommand<RestorePrefixArgs> = {
       await closePlannedRestore(planned);
     }
   },
-};
+});
 
 /** A prefix under which no key ever existed is a typo, not a restore that has nothing to do. */
 function noKeyUnder(bucket: string, prefix: string): string {

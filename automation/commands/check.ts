@@ -1,4 +1,4 @@
-import { CliCommand } from "../cli/command";
+import { defineCommand } from "../cli/command";
 import { durationOption, parseDuration } from "../duration";
 import { ExitCode, UsageError } from "../errors";
 import { collectPostureFacts } from "../posture/collect";
@@ -14,24 +14,13 @@ import {
 } from "../posture/evaluate";
 import { postureReport, renderPostureReport } from "../posture/report";
 import { DEFAULT_MAX_REPLICATION_PENDING, DEFAULT_REPLICATION_SAMPLE, evaluateAssetsPosture } from "../posture/assets-replication";
-import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-flags";
-
-/** `check`: is the live environment's backup posture what its config promises? Exit 1 when not. */
-interface CheckArgs extends EnvironmentArgs {
-  minRetentionDays?: number;
-  maxRestoreLag: string;
-  maxAutomatedSnapshotAge: string;
-  maxManualSnapshotAge: string;
-  maxReplicaLag: string;
-  maxCopyAge: string;
-  maxReplicationPending?: string;
-  replicationSample: number;
-}
+import { environmentFrom, withEnvironmentOptions } from "./environment-flags";
 
 /** RDS allows 1–35 days of automated-backup retention. */
 const MAX_RETENTION_DAYS = 35;
 
-export const checkCommand: CliCommand<CheckArgs> = {
+/** `check`: is the live environment's backup posture what its config promises? Exit 1 when not. */
+export const checkCommand = defineCommand({
   command: "check",
   describe: "Check the live environment's backup posture (retention, restore lag, snapshots, protections, bucket); exit 1 on any failure",
   builder: (y) =>
@@ -90,7 +79,7 @@ export const checkCommand: CliCommand<CheckArgs> = {
     ctx.output.result(report, () => renderPostureReport(report));
     return report.passed ? ExitCode.ok : ExitCode.failed;
   },
-};
+});
 
 /** The required retention and where it came from: the flag, else the stack's output, else the default. Pure. */
 export function retentionThreshold(flag: number | undefined, stackOutput: number | undefined, stack: string | undefined): Pick<PostureThresholds, "minRetentionDays" | "retentionSource"> {

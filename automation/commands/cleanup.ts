@@ -1,4 +1,4 @@
-import { CliCommand } from "../cli/command";
+import { defineCommand } from "../cli/command";
 import { renderCleanup, cleanupExitCode } from "../cleanup/report";
 import { runCleanup } from "../cleanup/run";
 import { durationOption, parseDuration } from "../duration";
@@ -6,15 +6,9 @@ import { UsageError } from "../errors";
 import { parseRunId } from "../restore/naming";
 import { verbosePulumiOutput } from "./pulumi-output";
 
-interface CleanupArgs {
-  olderThan?: string;
-  dryRun: boolean;
-  drill?: string;
-}
-
 const DEFAULT_OLDER_THAN = "24h";
 
-export const cleanupCommand: CliCommand<CleanupArgs> = {
+export const cleanupCommand = defineCommand({
   command: "cleanup",
   describe:
     "Remove restore stacks and drill-tagged RDS instances left behind and older than an age; never the one an environment's databaseSource points at. Shows the plan first; needs --yes to act",
@@ -50,4 +44,4 @@ export const cleanupCommand: CliCommand<CleanupArgs> = {
     ctx.output.result(result, () => renderCleanup(result));
     return cleanupExitCode(result);
   },
-};
+});

@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
 import { CommandContext, GlobalArgs } from "../cli/context";
+import type { OptionArgs } from "../cli/option-types";
 import type { AwsClients } from "../aws/clients";
 import { DeployedEnvironment, resolveBucketTarget, resolveEnvironment } from "../deployed-environment";
 import { UsageError } from "../errors";
@@ -21,43 +22,34 @@ import { bucketNameProblem, instanceIdentifierProblem, normalizeRdsIdentifier } 
  * }
  * ```
  */
-export interface DbInstanceArgs {
-  /** `--db-instance`: the RDS instance identifier (overrides the stack's `databaseIdentifier` output). */
-  dbInstance?: string;
-}
-
-export interface BucketArgs {
-  /** `--bucket`: the assets bucket (overrides the stack's `assetsBucketName` output). */
-  bucket?: string;
-}
-
-export interface EnvironmentArgs extends DbInstanceArgs, BucketArgs {}
-
-/** Adds `--db-instance`. */
-export function withDbInstanceOption<T>(yargs: Argv<T>): Argv<T & DbInstanceArgs> {
+/** Adds `--db-instance`: the RDS instance identifier (overrides the stack's `databaseIdentifier` output). */
+export function withDbInstanceOption<T>(yargs: Argv<T>) {
   return yargs.option("db-instance", {
     type: "string",
     requiresArg: true,
     describe: "RDS instance identifier; works without stack state (overrides the stack's output)",
-  }) as unknown as Argv<T & DbInstanceArgs>;
+  });
 }
 
-/** Adds `--bucket`. */
-export function withBucketOption<T>(yargs: Argv<T>): Argv<T & BucketArgs> {
+/** Adds `--bucket`: the assets bucket (overrides the stack's `assetsBucketName` output). */
+export function withBucketOption<T>(yargs: Argv<T>) {
   return yargs.option("bucket", {
     type: "string",
     requiresArg: true,
     describe: "Assets bucket name; works without stack state (overrides the stack's assetsBucketName output)",
-  }) as unknown as Argv<T & BucketArgs>;
+  });
 }
 
 /** Adds `--db-instance` and `--bucket` to a command's options. */
-export function withEnvironmentOptions<T>(yargs: Argv<T>): Argv<T & EnvironmentArgs> {
+export function withEnvironmentOptions<T>(yargs: Argv<T>) {
   return withBucketOption(withDbInstanceOption(yargs));
 }
 
+export type BucketArgs = OptionArgs<typeof withBucketOption>;
+export type EnvironmentArgs = OptionArgs<typeof withEnvironmentOptions>;
+
 /** Refuses a misspelt `--db-instance` or `--bucket` before anything is read. */
-function checkEnvironmentFlags(args: EnvironmentArgs): void {
+function checkEnvironmentFlags(args: Partial<EnvironmentArgs>): void {
   if (args.dbInstance !== undefined) {
     const problem = instanceIdentifierProblem(args.dbInstance, "any-case");
     if (problem !== undefined) throw new UsageError(`Invalid --db-instance "${args.dbInstance}": ${problem}; pass the instance identifier as shown by aws rds describe-db-instances.`);

@@ -1,33 +1,23 @@
 import type { Argv } from "yargs";
 import { CommandContext, GlobalArgs } from "../cli/context";
+import type { OptionArgs } from "../cli/option-types";
 import { DeployedEnvironment, resolveEnvironment } from "../deployed-environment";
 import { UsageError } from "../errors";
-import { InterruptInstaller, processInterrupts } from "../interrupt";
 import { PipelineDeps } from "../restore/pipeline";
-import { HostResolver, systemResolver } from "../restore/verify";
 import { describeTimeout } from "../../contracts/duration";
 import { DEFAULT_VALIDATION_TIMEOUT_MS } from "../../contracts/validation-config";
 import { planValidation, ValidationPlan } from "../validation/plan";
 import { verbosePulumiOutput } from "./pulumi-output";
 
+export const DEFAULT_VERIFY_TIMEOUT = "2h";
+
 /**
  * The options `restore` and `drill` share: both choose a recovery point, restore it into
  * a stack of their own, can resume an interrupted run, wait for the instance and
- * validate its data.
+ * validate its data. Adds `--from`, `--instance-class`, `--resume`, `--timeout` and the
+ * validation flags; `run` names the command in the help of `--resume`.
  */
-export interface RestoreRunArgs {
-  from?: string;
-  instanceClass?: string;
-  resume?: string;
-  timeout: string;
-  validateWith?: string;
-  validateTimeout?: string;
-}
-
-export const DEFAULT_VERIFY_TIMEOUT = "2h";
-
-/** Adds `--from`, `--instance-class`, `--resume`, `--timeout` and the validation flags; `run` names the command in the help of `--resume`. */
-export function withRestoreRunOptions<T>(yargs: Argv<T>, run: "drill" | "restore"): Argv<T & RestoreRunArgs> {
+export function withRestoreRunOptions<T>(yargs: Argv<T>, run: "drill" | "restore") {
   return yargs
     .option("from", {
       type: "string",
@@ -52,14 +42,10 @@ export function withRestoreRunOptions<T>(yargs: Argv<T>, run: "drill" | "restore
       type: "string",
       requiresArg: true,
       describe: `How long the validator may take (default: the environment's validationTimeout, else ${describeTimeout(DEFAULT_VALIDATION_TIMEOUT_MS)})`,
-    }) as unknown as Argv<T & RestoreRunArgs>;
+    });
 }
 
-/** What tests replace: DNS (emulator endpoints don't resolve) and the Ctrl-C hook. */
-export interface RestoreRunOverrides {
-  resolver?: HostResolver;
-  onInterrupt?: InterruptInstaller;
-}
+export type RestoreRunArgs = OptionArgs<typeof withRestoreRunOptions>;
 
 /** The environment a restore or drill acts on, read from `--stack`'s outputs. */
 export async function restoreEnvironment(ctx: CommandContext, args: GlobalArgs, command: "drill" | "restore"): Promise<DeployedEnvironment & { stack: string }> {
@@ -83,12 +69,12 @@ export function restoreValidation(args: RestoreRunArgs, environment: DeployedEnv
 }
 
 /**
- * A restore run's dependencies. It runs in the environment's region (from its stack)
- * unless `--region` says otherwise; the plan refuses a region that differs from the
- * environment's, and a source in another region (a replica, a copy) than the
- * environment's: those are restored through the stack of their region.
+ * What a restore run needs, from the command's context. It runs in the environment's
+ * region (from its stack) unless `--region` says otherwise; the plan refuses a region
+ * that differs from the environment's, and a source in another region (a replica, a
+ * copy) than the environment's: those are restored through the stack of their region.
  */
-export function restoreRunDeps(ctx: CommandContext, args: GlobalArgs, environment: DeployedEnvironment, overrides: RestoreRunOverrides, verifyTimeoutMs: number): PipelineDeps {
+export function pipelineDeps(ctx: CommandContext, args: GlobalArgs, environment: DeployedEnvironment, verifyTimeoutMs: number): PipelineDeps {
   const clients = ctx.awsFor(environment.region);
   return {
     stacks: ctx.stacks,
@@ -98,8 +84,8 @@ export function restoreRunDeps(ctx: CommandContext, args: GlobalArgs, environmen
     region: clients.region,
     clock: ctx.clock,
     random: ctx.deps.random,
-    resolver: overrides.resolver ?? systemResolver,
-    onInterrupt: overrides.onInterrupt ?? processInterrupts,
+    resolver: ctx.deps.resolver,
+    onInterrupt: ctx.deps.onInterrupt,
     confirm: (question) => ctx.confirm(question),
     output: ctx.output,
     verifyTimeoutMs,

@@ -1,10 +1,11 @@
-import { CliCommand, CliCommandGroup } from "../cli/command";
+import { CliCommandGroup, defineCommand } from "../cli/command";
 import { formatDurationSpec } from "../../contracts/duration";
 import { durationArg, durationOption, parseDuration } from "../duration";
 import { ExitCode, UsageError } from "../errors";
 import { formatDuration } from "../output";
 import type { Argv } from "yargs";
 import { CommandContext } from "../cli/context";
+import type { OptionArgs } from "../cli/option-types";
 import { createSnapshot, DEFAULT_SNAPSHOT_TIMEOUT, SnapshotWaitOptions } from "../snapshots/create";
 import { isoSeconds } from "../snapshots/model";
 import { executePrune, loadPrunePlan } from "../snapshots/prune";
@@ -14,7 +15,7 @@ import { loadSnapshotList } from "../snapshots/list";
 import { copySnapshot, toRegionProblem } from "../snapshots/copy";
 import { regionNameProblem } from "../../contracts/aws-names";
 import { renderSnapshotList } from "../snapshots/list-report";
-import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./environment-flags";
+import { environmentFrom, withEnvironmentOptions } from "./environment-flags";
 
 /**
  * `snapshots list|create|copy|prune`: the environment's snapshots, without the console.
@@ -22,7 +23,7 @@ import { EnvironmentArgs, environmentFrom, withEnvironmentOptions } from "./envi
  * so copies are listed and pruned with `--region` of the region they were copied to.
  */
 
-const list: CliCommand<EnvironmentArgs> = {
+const list = defineCommand({
   command: "list",
   describe: "List the recovery points in a region: automated and manual snapshots and copies (newest first), the point-in-time window, retained and replicated automated backups",
   builder: (y) => withEnvironmentOptions(y),
@@ -37,23 +38,16 @@ const list: CliCommand<EnvironmentArgs> = {
     ctx.output.result(result, () => renderSnapshotList(result));
     return ExitCode.ok;
   },
-};
-
-interface WaitArgs {
-  wait: boolean;
-  timeout: string;
-}
-
-interface CreateArgs extends EnvironmentArgs, WaitArgs {
-  name?: string;
-}
+});
 
 /** `--wait`/`--no-wait` and `--timeout`, for the commands that make a snapshot. */
-function withWaitOptions<T>(yargs: Argv<T>, what: string): Argv<T & WaitArgs> {
+function withWaitOptions<T>(yargs: Argv<T>, what: string) {
   return yargs
     .option("wait", { type: "boolean", default: true, describe: `Wait until the ${what} is available (--no-wait to return at once)` })
-    .option("timeout", durationOption(`How long to wait for the ${what}`, DEFAULT_SNAPSHOT_TIMEOUT)) as unknown as Argv<T & WaitArgs>;
+    .option("timeout", durationOption(`How long to wait for the ${what}`, DEFAULT_SNAPSHOT_TIMEOUT));
 }
+
+type WaitArgs = OptionArgs<typeof withWaitOptions>;
 
 /** How the snapshot waits and reports, from the flags. */
 function waitOptions(args: WaitArgs, ctx: CommandContext): SnapshotWaitOptions {
@@ -67,7 +61,7 @@ function waitOptions(args: WaitArgs, ctx: CommandContext): SnapshotWaitOptions {
   };
 }
 
-const create: CliCommand<CreateArgs> = {
+const create = defineCommand({
   command: "create",
   describe: "Take a manual snapshot (tagged created-by=gametracker-dr) and wait until it is available",
   builder: (y) =>
@@ -105,15 +99,9 @@ const create: CliCommand<CreateArgs> = {
     );
     return ExitCode.ok;
   },
-};
+});
 
-interface CopyArgs extends EnvironmentArgs, WaitArgs {
-  name?: string;
-  toRegion?: string;
-  kmsKey?: string;
-}
-
-const copy: CliCommand<CopyArgs> = {
+const copy = defineCommand({
   command: "copy",
   describe: "Copy a snapshot to another region (tagged created-by=gametracker-dr, with its source) and wait until it is available",
   builder: (y) =>
@@ -161,15 +149,9 @@ const copy: CliCommand<CopyArgs> = {
     );
     return ExitCode.ok;
   },
-};
+});
 
-interface PruneArgs extends EnvironmentArgs {
-  keepLast?: number;
-  olderThan?: string;
-  dryRun: boolean;
-}
-
-const prune: CliCommand<PruneArgs> = {
+const prune = defineCommand({
   command: "prune",
   describe: "Delete old manual snapshots this tool created; never automated, hand-made, declared or the newest ones",
   builder: (y) =>
@@ -230,7 +212,7 @@ const prune: CliCommand<PruneArgs> = {
     );
     return outcome.failed.length > 0 ? ExitCode.failed : ExitCode.ok;
   },
-};
+});
 
 /** `--keep-last` is required and a whole number ≥ 0; checked before anything is read. */
 function keepLastArg(value: number | undefined): number {

@@ -1,21 +1,24 @@
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { RDSClient } from "@aws-sdk/client-rds";
 import { RESTORE_PROJECT } from "../../contracts/stacks";
 import { RestorePurpose, TagKeys } from "../../contracts/tags";
+import { Clock } from "../clock";
 import { DeployedEnvironment } from "../deployed-environment";
 import { OperationError, UsageError } from "../errors";
 import { errorMessage } from "../../contracts/text";
 import { INTERRUPT_GRACE_MS, InterruptedError, Interruption, InterruptInstaller, WaitKind } from "../interrupt";
+import { Output } from "../output";
 import { finishInterruptedRun, lockedNow, Recovery } from "../recovery/finish";
 import { StackLockedError } from "../recovery/lock";
 import { interruptNotice, resumeCommand } from "./interrupt-notice";
-import { ConcurrentUpdateError, Stack } from "../stacks/port";
+import { ConcurrentUpdateError, Stack, Stacks } from "../stacks/port";
 import { newRunId, parseRunId } from "./naming";
 import { planRestore } from "./plan";
 import { describeInstanceFacts } from "./rds-facts";
 import { describeRecoverySource } from "./recovery-point";
 import type { RecoveryRequest } from "./recovery-request";
 import { createRestoreStack, destroyRestoreStack, openRestoreStack, RestoredDatabase, upRestoreStack } from "./restore-stack";
-import { RestoreRunDeps } from "./run-deps";
 import { RestoreSpec } from "./spec";
 import { PIPELINE_STEPS, PipelineStep, StepRecord, StepRecorder } from "./steps";
 import { checkValidationRegion, ValidationPlan } from "../validation/plan";
@@ -24,7 +27,7 @@ import type { ValidationSummary } from "../validation/verdict";
 import { AssetsProof, describeProof } from "../assets/replica-proof";
 
 export type { PipelineStep } from "./steps";
-import { Check, verifyExpectations, verifyRestoredInstance } from "./verify";
+import { Check, HostResolver, verifyExpectations, verifyRestoredInstance } from "./verify";
 import { capitalise } from "../../contracts/text";
 
 /**
@@ -64,11 +67,27 @@ export interface RestorePolicy {
   };
 }
 
-export interface PipelineDeps extends RestoreRunDeps {
-  /** Lambda in the restore's region: the validation hooks (`lambda:`, `bundled`). */
+/** What a restore run needs from the outside, whether it is a drill or a restore for cut-over. */
+export interface PipelineDeps {
+  stacks: Stacks;
+  /** RDS in `region`. */
+  rds: RDSClient;
+  /** EC2 in `region` (reads of the security groups a restore is placed on). */
+  ec2: EC2Client;
+  /** Lambda in `region`: the validation hooks (`lambda:`, `bundled`). */
   lambda: LambdaClient;
+  /** The region the restore happens in: its AWS calls and the restore stack's provider. */
+  region: string;
+  clock: Clock;
+  random: () => number;
+  resolver: HostResolver;
   onInterrupt: InterruptInstaller;
   confirm(question: string): Promise<boolean>;
+  output: Output;
+  /** How long to wait for the restored instance to be available. */
+  verifyTimeoutMs: number;
+  /** Pulumi's own output lines (shown with --verbose). */
+  onPulumiOutput?: (line: string) => void;
 }
 
 export interface PipelineOptions {

@@ -15,8 +15,6 @@ import { RestoreSpec } from "./spec";
  * primary's full hardening, a question before anything is created, and the stack kept
  * at the end: for the cut-over when verified, for `--resume <id>` when a step failed.
  */
-export type RestoreDeps = PipelineDeps;
-export type RestoreOptions = PipelineOptions;
 
 export interface RestoreResult {
   restoreId: string;
@@ -85,7 +83,7 @@ export function restoreResult(run: PipelineRun): RestoreResult {
   };
 }
 
-export async function runRestore(deps: RestoreDeps, options: RestoreOptions): Promise<RestoreResult> {
+export async function runRestore(deps: PipelineDeps, options: PipelineOptions): Promise<RestoreResult> {
   return restoreResult(await runRestorePipeline(deps, CUTOVER_RESTORE_POLICY, options));
 }
 

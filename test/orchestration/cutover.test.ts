@@ -234,7 +234,7 @@ describe("cutover and rollback (orchestration: MemoryStacks + moto)", function (
         stacks: world.stacks,
         clock: world.clock,
         ...(ask ? { ask } : {}),
-        interrupts: onInterrupt,
+        onInterrupt,
       });
     };
     beforeEach(() => {

@@ -51,7 +51,7 @@ describe("drill and restore on an environment deployed by the real program (in-m
   it("a drill restores the newest point onto the environment's own subnet group and security group, verifies, and cleans up", async () => {
     const { rds } = emulator.clients();
     const before = await primaryFingerprint(rds, primary);
-    const result = await run(["drill", "--stack", "dev", "--json"], { resolver: rdsEndpointDns(rds), interrupts: new FakeInterrupts().install });
+    const result = await run(["drill", "--stack", "dev", "--json"], { resolver: rdsEndpointDns(rds), onInterrupt: new FakeInterrupts().install });
     expect(result.code, result.stderr).to.equal(0);
     const report = JSON.parse(result.stdout) as DrillReport;
     expect(report.outcome).to.equal("passed");
@@ -89,7 +89,7 @@ describe("drill and restore on an environment deployed by the real program (in-m
     world.stacks.beforeNext(stack, "destroy", async () => {
       deployed = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
     });
-    const result = await run(["drill", "--stack", "dev", "--json"], { resolver: rdsEndpointDns(rds), interrupts: new FakeInterrupts().install });
+    const result = await run(["drill", "--stack", "dev", "--json"], { resolver: rdsEndpointDns(rds), onInterrupt: new FakeInterrupts().install });
     const report = JSON.parse(result.stdout) as DrillReport;
     expect(result.code, result.stderr).to.equal(1);
     expect(report.failedStep, report.error).to.equal("validate");

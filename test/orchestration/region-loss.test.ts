@@ -96,7 +96,7 @@ describe("region loss: the standby stack restores the replicated backups and its
       random: () => 0.25,
       // The test looks endpoints up in moto directly (not through the outage): DNS is not the RDS API.
       resolver: rdsEndpointDns([emulator.clients().rds, emulator.clients({ region: "us-west-2" }).rds]),
-      interrupts: new FakeInterrupts().install,
+      onInterrupt: new FakeInterrupts().install,
     });
 
   const out = (outputs: StackOutputs, key: string) => plainOutput(outputs, key);

@@ -146,7 +146,7 @@ export async function drillHarness(emulatorClients: (options?: AwsClientOptions)
         ...(options.ask ? { ask: options.ask } : {}),
         // The regions the tests restore in: the environment's and its standby's.
         resolver: options.resolver ?? rdsEndpointDns([aws.rds, clients({ region: "us-west-2" }).rds]),
-        interrupts: (options.interrupts ?? new FakeInterrupts()).install,
+        onInterrupt: (options.interrupts ?? new FakeInterrupts()).install,
         ...(options.reportWriter ? { reportWriter: options.reportWriter } : {}),
       });
     },

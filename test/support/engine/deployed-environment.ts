@@ -75,7 +75,7 @@ export function useDeployedEnvironment(stack: string, options: { first?: string[
     out: (key) => outputs?.[key]?.value,
     run: (argv, extra = {}) => {
       const rds: RDSClient[] = [aws().rds, aws({ region: "us-west-2" }).rds];
-      return runCli(argv, { clients: aws, stacks, clock, resolver: rdsEndpointDns(rds), interrupts: new FakeInterrupts().install, ...extra });
+      return runCli(argv, { clients: aws, stacks, clock, resolver: rdsEndpointDns(rds), onInterrupt: new FakeInterrupts().install, ...extra });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { main } from "../../../automation/cli/main";
-import { CliCommand, CliCommandGroup } from "../../../automation/cli/command";
+import { CliCommandGroup, defineCommand } from "../../../automation/cli/command";
 import { ExitCode, OperationError, UsageError } from "../../../automation/errors";
 import { PulumiOperationError } from "../../../automation/stacks/pulumi-errors";
 import { ManualClock } from "../../support/manual-clock";
@@ -21,13 +21,13 @@ function capture() {
 }
 
 const calls: string[] = [];
-const probe: CliCommand<{ what: string }> = {
+const probe = defineCommand({
   command: "probe <what>",
   describe: "test command",
   builder: (y) => y.positional("what", { type: "string", choices: ["ok", "fail", "usage", "crash", "secret", "confirm", "caused", "pulumi"] }),
   examples: [["$0 probe ok", "succeeds"]],
   async run(args, ctx) {
-    calls.push(args.what);
+    calls.push(String(args.what));
     switch (args.what) {
       case "fail":
         throw new OperationError("the operation failed");
@@ -52,7 +52,7 @@ const probe: CliCommand<{ what: string }> = {
         return ExitCode.ok;
     }
   },
-};
+});
 const group: CliCommandGroup = { command: "things", describe: "a group", subcommands: [{ ...probe, command: "sub <what>" }] };
 
 describe("cli main", () => {
