@@ -2,7 +2,7 @@
  * The asset tests run on two S3 implementations, moto and versitygw, so that no behaviour
  * rests on one emulator's quirks. Where one of them departs from S3's documented
  * behaviour, `supports` says so, and a test that needs that behaviour proves it on the
- * emulator that has it (README, "moto and versitygw").
+ * emulator that has it (docs/testing.md, "moto and versitygw").
  */
 import type { AwsClientOptions } from "../../automation/aws/clients";
 import type { S3Client } from "@aws-sdk/client-s3";

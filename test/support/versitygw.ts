@@ -6,7 +6,7 @@
  *
  * It is reached through an S3Proxy (s3-proxy.ts) that restores the one thing versitygw
  * lists differently from S3 and that a point-in-time restore reads: LastModified and the
- * order of ListObjectVersions (see the README, "moto and versitygw").
+ * order of ListObjectVersions (see docs/testing.md, "moto and versitygw").
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";

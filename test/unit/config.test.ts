@@ -95,17 +95,21 @@ describe("environment config", () => {
       }
     });
 
-    it("is documented in the README's config table: every key once, with its type and default", () => {
-      const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-      const matches = [...readme.matchAll(/^\| `([A-Za-z]+)` \| (\w+) \| ([^|]*) \|/gm)];
+    it("is documented in docs/environment.md's config table: every key once, with its type and default, and no other key", () => {
+      const doc = fs.readFileSync(path.join(ROOT, "docs", "environment.md"), "utf8");
+      const start = doc.indexOf("\n## Configuration\n");
+      expect(start, 'docs/environment.md has a "## Configuration" section').to.be.greaterThan(-1);
+      const section = doc.slice(start + 1).split(/\n## /)[0]!;
+      const matches = [...section.matchAll(/^\| `([A-Za-z]+)` \| (\w+) \| ([^|]*) \|/gm)];
       const rows = new Map(matches.map((m) => [m[1]!, { type: m[2]!, default: m[3]!.trim() }]));
       expect(matches.length, "one row per key").to.equal(rows.size);
+      expect([...rows.keys()].filter((key) => !(key in CONFIG_SCHEMA)), "rows for keys config.ts does not have").to.deep.equal([]);
       for (const [key, schema] of Object.entries(CONFIG_SCHEMA)) {
         const row = rows.get(key);
-        expect(row, `README.md has no config table row for ${key}`).to.not.equal(undefined);
+        expect(row, `docs/environment.md has no config table row for ${key}`).to.not.equal(undefined);
         expect(row!.type, key).to.equal(schema.type);
         const literal = Array.isArray(schema.default) ? `[${schema.default.join(", ")}]` : schema.default === "" ? '""' : String(schema.default);
-        expect(row!.default.startsWith(`\`${literal}\``), `${key}'s default in README.md is ${row!.default}, not ${literal}`).to.equal(true);
+        expect(row!.default.startsWith(`\`${literal}\``), `${key}'s default in docs/environment.md is ${row!.default}, not ${literal}`).to.equal(true);
       }
     });
 
