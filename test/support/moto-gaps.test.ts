@@ -10,6 +10,8 @@ import {
   CreateDBInstanceCommand,
   CreateDBInstanceReadReplicaCommand,
   CreateDBSnapshotCommand,
+  DBInstance,
+  DeleteDBInstanceCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   ModifyDBInstanceCommand,
@@ -123,6 +125,53 @@ describe("moto gaps and the behaviours that restore the AWS rules", function () 
     expect(all.sort()).to.deep.equal([["live", "-"], ["pit", "-"], ["replica", "live"]]);
     const again = await gapped.send(new RestoreDBInstanceToPointInTimeCommand({ SourceDBInstanceIdentifier: "live", TargetDBInstanceIdentifier: "pit-2", UseLatestRestorableTime: true }));
     expect(again.DBInstance!.ReadReplicaSourceDBInstanceIdentifier, "the restore's own answer").to.equal(undefined);
+  });
+
+  it("rds-pending-modifications: with ApplyImmediately false the window's settings wait in PendingModifiedValues, the rest applies at once; a refusal defers nothing; ApplyImmediately true applies the queue", async () => {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), "moto-gaps-"));
+    const create = (rds: RDSClient, id: string) =>
+      rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, Engine: "sqlserver-ex", DBInstanceClass: "db.t3.micro", AllocatedStorage: 20, MasterUsername: "a", MasterUserPassword: "password1", BackupRetentionPeriod: 7 }));
+    const deferrable = { DBInstanceClass: "db.t3.small", AllocatedStorage: 30, MultiAZ: true, PreferredBackupWindow: "01:00-01:30", BackupRetentionPeriod: 14, ApplyImmediately: false };
+    const bare = client(new RDSClient(config()));
+    await create(bare, "bare-db");
+    const fromMoto = (await bare.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "bare-db", ...deferrable }))).DBInstance!;
+    expect([fromMoto.DBInstanceClass, fromMoto.AllocatedStorage, fromMoto.MultiAZ, fromMoto.PendingModifiedValues], "moto applies at once").to.deep.equal(["db.t3.small", 30, true, undefined]);
+
+    const gapped = client(new RDSClient(config()));
+    applyMotoGaps(gapped, region, state);
+    await create(gapped, "db");
+    const answered = (await gapped.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "db", ...deferrable }))).DBInstance!;
+    const shape = (d: DBInstance) => ({ class: d.DBInstanceClass, storage: d.AllocatedStorage, multiAz: d.MultiAZ, backupWindow: d.PreferredBackupWindow, retention: d.BackupRetentionPeriod, pending: d.PendingModifiedValues });
+    const waiting = { class: "db.t3.micro", storage: 20, multiAz: false, backupWindow: "01:00-01:30", retention: 14, pending: { DBInstanceClass: "db.t3.small", AllocatedStorage: 30, MultiAZ: true } };
+    expect(shape(answered)).to.deep.equal(waiting);
+    // Another process with the same state reads the same; moto itself holds the old values.
+    const elsewhere = client(new RDSClient(config()));
+    applyMotoGaps(elsewhere, region, state);
+    const describe = async (rds: RDSClient, id = "db") => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances![0]!;
+    expect(shape(await describe(elsewhere))).to.deep.equal(waiting);
+    expect(shape(await describe(bare))).to.deep.equal({ ...waiting, pending: undefined });
+
+    // Retention from a nonzero value to 0 waits for the window too; a later request for a pending setting replaces its value.
+    await gapped.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "db", BackupRetentionPeriod: 0, DBInstanceClass: "db.t3.medium" }));
+    expect((await describe(gapped)).PendingModifiedValues).to.deep.equal({ DBInstanceClass: "db.t3.medium", AllocatedStorage: 30, MultiAZ: true, BackupRetentionPeriod: 0 });
+
+    // RDS says no (a maintenance window that is no window): the whole request is refused, and nothing of it waits.
+    let refused: unknown;
+    await gapped.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "db", DBInstanceClass: "db.m5.large", PreferredMaintenanceWindow: "someday" })).catch((e) => (refused = e));
+    expect((refused as Error).name).to.equal("InvalidParameterValue");
+    expect((await describe(gapped)).PendingModifiedValues?.DBInstanceClass).to.equal("db.t3.medium");
+
+    // ApplyImmediately true: the request and the queue, now.
+    const applied = (await gapped.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "db", CopyTagsToSnapshot: true, ApplyImmediately: true }))).DBInstance!;
+    expect({ ...shape(applied), copyTags: applied.CopyTagsToSnapshot }).to.deep.equal({ class: "db.t3.medium", storage: 30, multiAz: true, backupWindow: "01:00-01:30", retention: 0, pending: undefined, copyTags: true });
+    expect((await describe(elsewhere)).PendingModifiedValues).to.equal(undefined);
+
+    // What waits dies with its instance: a namesake starts with nothing pending.
+    await gapped.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "db", DBInstanceClass: "db.t3.large" }));
+    await gapped.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "db", SkipFinalSnapshot: true }));
+    await create(gapped, "db");
+    expect((await describe(gapped)).PendingModifiedValues).to.equal(undefined);
+    fs.rmSync(state, { recursive: true, force: true });
   });
 
   it("rds-unique-dbi-resource-id: every instance its own id, and the dbi-resource-id filter finds one", async () => {

@@ -15,7 +15,8 @@ import * as path from "node:path";
 import { DescribeSecurityGroupsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CreatePolicyCommand, IAMClient, ListPoliciesCommand } from "@aws-sdk/client-iam";
 import { GetBucketVersioningCommand, type S3Client } from "@aws-sdk/client-s3";
-import { DBInstance, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DBInstance, DescribeDBInstancesCommand, ModifyDBInstanceCommand, PendingModifiedValues, RDSClient } from "@aws-sdk/client-rds";
+import { pendingAsModify, splitModify } from "./rds-modify-timing";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { MiddlewareStack } from "@smithy/types";
 
@@ -59,6 +60,12 @@ export const MOTO_GAPS: readonly MotoGap[] = [
       "ReadReplicaSourceDBInstanceIdentifier \"contains the identifier of the source DB instance if this DB instance is a read replica\" (RDS API Reference, DBInstance); RestoreDBInstanceToPointInTime \"restores a DB instance to an arbitrary point in time\" as a new standalone instance, not a replica (RDS API Reference). An instance is answered as a replica only when its source, described in the same region, lists it among its ReadReplicaDBInstanceIdentifiers.",
   },
   {
+    name: "rds-pending-modifications",
+    moto: "ModifyDBInstance applies every setting at once, whatever ApplyImmediately says, and DescribeDBInstances never reports PendingModifiedValues.",
+    restores:
+      "With ApplyImmediately false, RDS applies the instance class, allocated storage, storage type, IOPS and throughput, Multi-AZ, engine version, CA certificate, license model, subnet group, IAM authentication, processor features, a rename, and a backup retention change from or to 0 \"during the next maintenance window\", and every other setting at once (RDS User Guide, Settings for DB instances; test/support/rds-modify-timing.ts, setting by setting). Until then DescribeDBInstances answers the old values and lists the new ones in PendingModifiedValues (RDS API Reference, PendingModifiedValues); a ModifyDBInstance with ApplyImmediately true applies them with its own changes (User Guide, Using the schedule modifications setting). The deferred values are kept beside moto (in $GAMETRACKER_STANDIN_GAP_STATE, or the directory a test gives), per instance; moto gets the rest of the request, so what it refuses leaves nothing pending.",
+  },
+  {
     name: "iam-aws-managed-policies",
     moto: "AWS managed policies (arn:aws:iam::aws:policy/...) exist only with MOTO_IAM_LOAD_MANAGED_POLICIES=true, which costs about a second on the first IAM call after every reset (measured: the orchestration tier went from 28 s to 60 s), so the shared moto runs without them and AttachRolePolicy of one fails with NoSuchEntity.",
     restores:
@@ -98,7 +105,6 @@ export const MOTO_GAPS: readonly MotoGap[] = [
 
 export const KNOWN_UNCORRECTED_GAPS: readonly MotoGap[] = [
   { name: "rds-available-at-once", moto: "Instances and snapshots are `available` immediately.", restores: "(not corrected here; test/support/faults.ts and the waits' ManualClock cover the product's waits)" },
-  { name: "rds-pending-modifications", moto: "ModifyDBInstance with ApplyImmediately=false applies at once.", restores: "(not corrected: on AWS such changes wait for the maintenance window and the next read still shows the old values)" },
   { name: "rds-pitr-live-source-only", moto: "RestoreDBInstanceToPointInTime needs a live source instance; no restorable window is kept.", restores: "(not corrected; the window logic is pure and tested with fixed times)" },
   { name: "rds-backup-replication", moto: "No StartDBInstanceAutomatedBackupsReplication API.", restores: "(the stand-in's schema table marks the type as echoed)" },
   { name: "rds-restore-subnet-group", moto: "A snapshot restore without DBSubnetGroupName keeps the source's subnet group; a point-in-time restore without VpcSecurityGroupIds keeps the source's groups.", restores: "(not corrected: the programs always pass both; AWS would use the default VPC's group and security group)" },
@@ -112,9 +118,14 @@ export const KNOWN_UNCORRECTED_GAPS: readonly MotoGap[] = [
   },
 ];
 
-/** Installs the RDS gap behaviours on an RDS client's middleware stack. */
-export function applyMotoGaps(client: RDSClient, region: string): void {
+/**
+ * Installs the RDS gap behaviours on an RDS client's middleware stack. `stateDir` keeps the
+ * modifications RDS defers (one directory per moto lifetime, shared by every process that
+ * reads the same instances); without it ModifyDBInstance applies at once, as in moto.
+ */
+export function applyMotoGaps(client: RDSClient, region: string, stateDir?: string): void {
   client.middlewareStack.add(uniqueDbiResourceIds(region) as never, { step: "initialize", name: "motoGap:rds-unique-dbi-resource-id", priority: "high" });
+  if (stateDir !== undefined) addPendingModifications(client.middlewareStack, region, stateDir);
   client.middlewareStack.add(defaultKmsKeyArn(client, region) as never, { step: "initialize", name: "motoGap:rds-default-kms-key-arn" });
   client.middlewareStack.add(restoreTakesRequestValues(client) as never, { step: "initialize", name: "motoGap:rds-restore-takes-request-values" });
   client.middlewareStack.add(restoreWithoutManagedSecret(client) as never, { step: "initialize", name: "motoGap:rds-restore-without-managed-secret" });
@@ -162,6 +173,17 @@ export function motoGapMiddleware(region: string): (stack: MiddlewareStack<any, 
   return (stack) => stack.add(uniqueDbiResourceIds(region) as never, { step: "initialize", name: "motoGap:rds-unique-dbi-resource-id", priority: "high" });
 }
 
+/**
+ * rds-pending-modifications alone, for clients built elsewhere (createAwsClients' `middleware`
+ * option takes it as it is): RDS as the stand-in plugins see it, on the state they share.
+ */
+export function pendingModificationsMiddleware(stateDir: string): (stack: MiddlewareStack<any, any>, region: string) => void {
+  return (stack, region) => {
+    if (stack.identify().some((entry) => entry.startsWith("motoGap:rds-pending-modifications"))) return;
+    addPendingModifications(stack, region, stateDir);
+  };
+}
+
 // ---------------------------------------------------------------------------------------
 // rds-unique-dbi-resource-id
 
@@ -204,6 +226,79 @@ function rewriteIds(output: any, region: string): void {
   if (!output) return;
   for (const key of ["DBInstance", "DBSnapshot", "DBInstanceAutomatedBackup"]) fix(output[key]);
   for (const key of ["DBInstances", "DBSnapshots", "DBInstanceAutomatedBackups"]) for (const item of output[key] ?? []) fix(item);
+}
+
+// ---------------------------------------------------------------------------------------
+// rds-pending-modifications
+
+/** What waits for an instance's maintenance window, as the gap keeps it (one file per instance). */
+interface PendingRecord {
+  /** The instance's InstanceCreateTime: a record of an instance since deleted (or of an emulator since reset) is not its namesake's. */
+  createdAt: string;
+  pending: PendingModifiedValues;
+}
+
+function addPendingModifications(stack: MiddlewareStack<any, any>, region: string, stateDir: string): void {
+  stack.add(pendingModifications(region, stateDir) as never, { step: "initialize", name: "motoGap:rds-pending-modifications" });
+}
+
+function pendingModifications(region: string, stateDir: string) {
+  const file = (identifier: string) => path.join(stateDir, `rds-pending-${region}-${encodeURIComponent(identifier.toLowerCase())}.json`);
+  const created = (db: DBInstance | undefined) => (db?.InstanceCreateTime === undefined ? "" : new Date(db.InstanceCreateTime).toISOString());
+  const load = (db: DBInstance | undefined): PendingRecord | undefined => {
+    if (db?.DBInstanceIdentifier === undefined || !fs.existsSync(file(db.DBInstanceIdentifier))) return undefined;
+    const record = JSON.parse(fs.readFileSync(file(db.DBInstanceIdentifier), "utf8")) as PendingRecord;
+    return record.createdAt === created(db) ? record : undefined;
+  };
+  const save = (db: DBInstance, pending: PendingModifiedValues) => {
+    fs.mkdirSync(stateDir, { recursive: true });
+    // Written whole and renamed: a plugin and the test process may read it at any time.
+    const target = file(db.DBInstanceIdentifier!);
+    fs.writeFileSync(`${target}.tmp-${process.pid}`, JSON.stringify({ createdAt: created(db), pending } satisfies PendingRecord));
+    fs.renameSync(`${target}.tmp-${process.pid}`, target);
+  };
+  const forget = (identifier: string | undefined) => identifier !== undefined && fs.rmSync(file(identifier), { force: true });
+  const report = (output: any) => {
+    for (const db of [output?.DBInstance, ...(output?.DBInstances ?? [])] as Array<DBInstance | undefined>) {
+      const record = load(db);
+      if (db !== undefined && record !== undefined) db.PendingModifiedValues = { ...db.PendingModifiedValues, ...record.pending };
+    }
+  };
+
+  return (next: Handler, context: { commandName?: string }) =>
+    async (args: { input: any }) => {
+      if (context.commandName === "DeleteDBInstanceCommand") {
+        const result = await next(args);
+        forget(args.input.DBInstanceIdentifier);
+        return result;
+      }
+      if (context.commandName !== "ModifyDBInstanceCommand") {
+        const result = await next(args);
+        report(result.output);
+        return result;
+      }
+      const { DBInstanceIdentifier: identifier, ApplyImmediately: immediately, ...settings } = args.input as Record<string, unknown>;
+      const send = (input: Record<string, unknown>) => next({ ...args, input: { ...input, DBInstanceIdentifier: identifier, ApplyImmediately: immediately } });
+      if (immediately === true) {
+        if (typeof identifier !== "string" || !fs.existsSync(file(identifier))) return next(args);
+        // The request and the queue, applied together; a refusal leaves the queue as it was.
+        const queued = load((await send({})).output?.DBInstance)?.pending ?? {};
+        const result = await send({ ...pendingAsModify(queued), ...settings });
+        forget(identifier);
+        return result;
+      }
+      // The instance's retention before the request (a no-op modify: moto answers the instance as it is).
+      const retention = settings.BackupRetentionPeriod === undefined ? undefined : ((await send({})).output?.DBInstance?.BackupRetentionPeriod ?? 0);
+      const { now, deferred } = splitModify(settings, retention);
+      // moto gets what RDS applies now, and judges the request: a refusal defers nothing.
+      const result = await send(now);
+      const db: DBInstance | undefined = result.output?.DBInstance;
+      if (db?.DBInstanceIdentifier !== undefined && Object.keys(deferred).length > 0) {
+        save(db, { ...load(db)?.pending, ...deferred });
+      }
+      report(result.output);
+      return result;
+    };
 }
 
 // ---------------------------------------------------------------------------------------

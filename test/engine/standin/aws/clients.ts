@@ -90,7 +90,7 @@ export class ClientPool {
         return lazy("rds", () => {
           const client = new (require("./sdk/rds") as typeof import("./sdk/rds")).RDSClient(common);
           if (motoGaps) {
-            gaps().applyMotoGaps(client, region);
+            gaps().applyMotoGaps(client, region, process.env.GAMETRACKER_STANDIN_GAP_STATE || undefined);
             if (rdsBackupsApplied()) pool.rdsBackups().middleware(client.middlewareStack, region);
           }
           return client;

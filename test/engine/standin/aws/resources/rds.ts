@@ -422,6 +422,12 @@ export const instance: ResourceHandler = {
       await waitAvailable(rds, (changed.has("identifier") ? news.identifier : olds.identifier) as string);
     }
     if (changed.has("tags")) await updateRdsTags(rds, olds.arn as string, olds, news);
+    // resourceInstanceUpdate ends in resourceInstanceRead, which sets instance_class,
+    // allocated_storage, multi_az, … from the instance's current values and never from
+    // PendingModifiedValues: with apply_immediately false, what RDS defers to the maintenance
+    // window reads back as the old value, and the next plan shows the change again until the
+    // window (the provider's own words: hashicorp/terraform#1341, "terraform plan will continue
+    // to show a pending update until after the change is applied").
     const read = await this.read(ctx, id, news);
     if (read === undefined) throw new Error(`RDS DB Instance ${String(news.identifier)} disappeared during its update`);
     return read.state;
