@@ -188,6 +188,23 @@ export function parseMaintenanceWindow(value: unknown, key: string): Window {
   return { start, length };
 }
 
+/**
+ * The weekly window that is open at `now`, else the next one to open, as UTC times: when
+ * RDS next applies what waits for the maintenance window.
+ */
+export function windowAt(window: Window, now: Date): { start: Date; end: Date; open: boolean } {
+  const minute = 60_000;
+  const sinceMonday = (((now.getUTCDay() + 6) % 7) * DAY_MINUTES + now.getUTCHours() * 60 + now.getUTCMinutes()) * minute + now.getUTCSeconds() * 1000 + now.getUTCMilliseconds();
+  const monday = now.getTime() - sinceMonday;
+  // This week's window, or last week's when it wraps past Monday 00:00 and is still open.
+  for (const weeks of [-1, 0, 1]) {
+    const start = monday + (weeks * WEEK_MINUTES + window.start) * minute;
+    const end = start + window.length * minute;
+    if (end > now.getTime()) return { start: new Date(start), end: new Date(end), open: start <= now.getTime() };
+  }
+  throw new Error("unreachable: a window starts every week");
+}
+
 /** Half-open intervals on the week's circle, split where they pass the end of the week. */
 function weekIntervals(start: number, length: number): Array<[number, number]> {
   const s = ((start % WEEK_MINUTES) + WEEK_MINUTES) % WEEK_MINUTES;

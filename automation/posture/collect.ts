@@ -5,7 +5,7 @@ import { findSnapshotIn, listAutomatedBackups, listInstanceSnapshots, RdsTarget,
 import { UsageError } from "../errors";
 import { runBounded } from "../assets/pool";
 import { DEFAULT_REPLICATION_SAMPLE, REPLICATION_SCAN_LIMIT } from "./assets-replication";
-import { AssetsReplicationFacts, BucketFacts, InstanceFacts, LifecycleRuleFacts, PostureFacts, ReplicationRuleFacts, SampledObject } from "./facts";
+import { AssetsReplicationFacts, BucketFacts, InstanceFacts, LifecycleRuleFacts, PendingModification, PostureFacts, ReplicationRuleFacts, SampledObject } from "./facts";
 
 /**
  * The AWS reads behind `check`: read-only (Describe and Get calls only), each a single call, so
@@ -98,7 +98,42 @@ export function instanceFacts(db: DBInstance): InstanceFacts {
     latestRestorableTime: db.LatestRestorableTime,
     deletionProtection: db.DeletionProtection === true,
     copyTagsToSnapshot: db.CopyTagsToSnapshot === true,
+    pendingModifications: pendingModifications(db),
+    maintenanceWindow: db.PreferredMaintenanceWindow,
   };
+}
+
+/** Where DescribeDBInstances keeps the current value of each PendingModifiedValues field it has one for. */
+const CURRENT: Record<string, (db: DBInstance) => unknown> = {
+  DBInstanceClass: (db) => db.DBInstanceClass,
+  AllocatedStorage: (db) => db.AllocatedStorage,
+  MultiAZ: (db) => db.MultiAZ,
+  EngineVersion: (db) => db.EngineVersion,
+  BackupRetentionPeriod: (db) => db.BackupRetentionPeriod,
+  Iops: (db) => db.Iops,
+  StorageType: (db) => db.StorageType,
+  StorageThroughput: (db) => db.StorageThroughput,
+  LicenseModel: (db) => db.LicenseModel,
+  CACertificateIdentifier: (db) => db.CACertificateIdentifier,
+  DBInstanceIdentifier: (db) => db.DBInstanceIdentifier,
+  DBSubnetGroupName: (db) => db.DBSubnetGroup?.DBSubnetGroupName,
+  IAMDatabaseAuthenticationEnabled: (db) => db.IAMDatabaseAuthenticationEnabled,
+  Port: (db) => db.Endpoint?.Port ?? db.DbInstancePort,
+  MultiTenant: (db) => db.MultiTenant,
+  DedicatedLogVolume: (db) => db.DedicatedLogVolume,
+  Engine: (db) => db.Engine,
+};
+
+/** PendingModifiedValues as plain rows; a pending master password is named, never shown. Pure. */
+export function pendingModifications(db: DBInstance): PendingModification[] {
+  const text = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+  return Object.entries(db.PendingModifiedValues ?? {})
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([setting, value]) => {
+      if (setting === "MasterUserPassword") return { setting, current: undefined, pending: "(a new master password)" };
+      const current = CURRENT[setting]?.(db);
+      return { setting, current: current === undefined ? undefined : text(current), pending: text(value) };
+    });
 }
 
 export async function bucketFacts(aws: { s3: S3Client; region: string }, bucket: string): Promise<BucketFacts> {

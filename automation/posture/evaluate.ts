@@ -1,4 +1,5 @@
 import { formatDurationSpec } from "../../contracts/duration";
+import { parseMaintenanceWindow, windowAt } from "../../components/database-rules";
 import { formatDuration } from "../output";
 import type { AutomatedBackupInfo, SnapshotInfo } from "../aws/rds";
 import { isReplicated, isRetained } from "../restore/recovery-point";
@@ -129,6 +130,8 @@ export function evaluatePosture(facts: PostureFacts, thresholds: PostureThreshol
         },
   );
 
+  results.push(pendingModificationsRow(inst, now));
+
   // Declared manual snapshots.
   if (facts.declared.length === 0) {
     results.push({ id: "declared-snapshot", title: "declared manual snapshot", status: "skip", detail: "the environment declares no manual snapshot (or was given by --db-instance alone)" });
@@ -160,6 +163,38 @@ export function evaluatePosture(facts: PostureFacts, thresholds: PostureThreshol
   results.push(replicationCheck(facts, thresholds, now), ...retainedBackupRows(facts, now), ...copyChecks(facts, thresholds, now));
   results.push(...bucketChecks(facts));
   return results;
+}
+
+/**
+ * What RDS holds for the maintenance window, and when that opens. RDS records no time for a
+ * pending modification, only what is pending; so the row says what and until when, and
+ * what it means for the environment's previews and for a cut-over.
+ */
+function pendingModificationsRow(inst: PostureFacts["instance"], now: Date): CheckResult {
+  const title = "pending modifications";
+  if (inst.pendingModifications.length === 0) return { id: "pending-modifications", title, status: "info", detail: "none: RDS holds no modification for the maintenance window" };
+  const what = inst.pendingModifications.map((p) => `${p.setting} ${p.current ?? "?"} -> ${p.pending}`).join(", ");
+  let window: ReturnType<typeof windowAt> | undefined;
+  try {
+    window = inst.maintenanceWindow === undefined ? undefined : windowAt(parseMaintenanceWindow(inst.maintenanceWindow, "PreferredMaintenanceWindow"), now);
+  } catch {
+    window = undefined;
+  }
+  const when =
+    window === undefined
+      ? `the next maintenance window (${inst.maintenanceWindow ?? "RDS reports none"})`
+      : window.open
+        ? `the maintenance window open now (${inst.maintenanceWindow} UTC, until ${isoSeconds(window.end)})`
+        : `the next maintenance window (${inst.maintenanceWindow} UTC), opening ${isoSeconds(window.start)}, in ${formatDuration(window.start.getTime() - now.getTime())}`;
+  return {
+    id: "pending-modifications",
+    title,
+    status: "info",
+    detail:
+      `${what}: applied in ${when}; RDS does not record when they were requested. Until then the environment's preview shows them as an update of ${inst.identifier}, ` +
+      "and cutover and rollback leave them pending (they update the API Lambda alone)",
+    fix: `to apply one now, modify the instance with the same value and --apply-immediately (aws rds modify-db-instance --db-instance-identifier ${inst.identifier} … --apply-immediately), which applies every pending modification with it; to cancel one, modify it back to its current value with --apply-immediately`,
+  };
 }
 
 /** Replication configured ⇒ the replicated backups exist in that region and their latest restorable time lags less than the limit. */

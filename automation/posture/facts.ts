@@ -14,6 +14,18 @@ export interface InstanceFacts {
   latestRestorableTime: Date | undefined;
   deletionProtection: boolean;
   copyTagsToSnapshot: boolean;
+  /** What RDS holds for the maintenance window (PendingModifiedValues), setting by setting. */
+  pendingModifications: PendingModification[];
+  /** PreferredMaintenanceWindow, `ddd:hh24:mi-ddd:hh24:mi` UTC. */
+  maintenanceWindow: string | undefined;
+}
+
+/** One setting RDS has not applied yet: its current value and the one waiting. */
+export interface PendingModification {
+  /** The PendingModifiedValues field (`DBInstanceClass`). */
+  setting: string;
+  current: string | undefined;
+  pending: string;
 }
 
 export interface DeclaredSnapshotFact {

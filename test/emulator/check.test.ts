@@ -29,7 +29,7 @@ describe("check (moto)", () => {
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     const report = run.json();
     expect(report).to.deep.include({ instance: DB, bucket: env.bucket, stack: "dev", passed: true });
-    expect(report.summary).to.deep.equal({ pass: 10, fail: 0, skip: 3, info: 2 });
+    expect(report.summary).to.deep.equal({ pass: 10, fail: 0, skip: 3, info: 3 });
     expect(statuses(report)).to.deep.equal({
       "backup-retention": "pass",
       "restore-lag": "pass",
@@ -37,6 +37,7 @@ describe("check (moto)", () => {
       "manual-snapshot-age": "pass",
       "deletion-protection": "pass",
       "copy-tags-to-snapshot": "pass",
+      "pending-modifications": "info",
       "declared-snapshot:gametracker-mssql-baseline": "pass",
       "replica-lag": "skip",
       "retained-backups": "info",
@@ -113,10 +114,10 @@ describe("check (moto)", () => {
     const { env } = await environment();
     let run = await runCli(["check", "--db-instance", DB, "--json"], { clients: emulator.clients });
     expect(run.code, run.stdout).to.equal(0);
-    expect(run.json().summary).to.deep.equal({ pass: 6, fail: 0, skip: 8, info: 1 });
+    expect(run.json().summary).to.deep.equal({ pass: 6, fail: 0, skip: 8, info: 2 });
     run = await runCli(["check", "--db-instance", DB, "--bucket", env.bucket, "--json"], { clients: emulator.clients });
     expect(run.code, run.stdout).to.equal(0);
-    expect(run.json().summary).to.deep.equal({ pass: 9, fail: 0, skip: 4, info: 2 });
+    expect(run.json().summary).to.deep.equal({ pass: 9, fail: 0, skip: 4, info: 3 });
   });
 
   it("refuses unknown instance, bucket and stack, and bad thresholds, with exit 2", async () => {

@@ -14,6 +14,7 @@ import {
   validateRetentionDays,
   validateSnapshotIdentifier,
   validateWindows,
+  windowAt,
   windowsOverlap,
 } from "../../../components/database-rules";
 import { snapshotIdentifierProblem } from "../../../contracts/aws-names";
@@ -131,6 +132,20 @@ describe("database rules (pure)", () => {
       expect(parseMaintenanceWindow("sun:05:00-sun:06:00", "k")).to.deep.equal({ start: 6 * 1440 + 300, length: 60 });
       expect(parseMaintenanceWindow("Fri:22:00-Sat:06:00", "k")).to.deep.equal({ start: 4 * 1440 + 1320, length: 480 });
       expect(parseMaintenanceWindow("sun:23:00-mon:01:00", "k")).to.deep.equal({ start: 6 * 1440 + 1380, length: 120 });
+    });
+
+    it("finds the maintenance window open now, or the next one, also across the end of the week", () => {
+      const sunday = parseMaintenanceWindow("sun:05:00-sun:06:00", "k");
+      const at = (iso: string, w = sunday) => {
+        const { start, end, open } = windowAt(w, new Date(iso));
+        return [start.toISOString(), end.toISOString(), open];
+      };
+      expect(at("2026-11-25T12:00:00Z")).to.deep.equal(["2026-11-29T05:00:00.000Z", "2026-11-29T06:00:00.000Z", false]);
+      expect(at("2026-11-29T05:30:00Z")).to.deep.equal(["2026-11-29T05:00:00.000Z", "2026-11-29T06:00:00.000Z", true]);
+      expect(at("2026-11-29T06:00:00Z")).to.deep.equal(["2026-12-06T05:00:00.000Z", "2026-12-06T06:00:00.000Z", false]);
+      const wrapping = parseMaintenanceWindow("sun:23:00-mon:01:00", "k");
+      expect(at("2026-11-30T00:30:00Z", wrapping)).to.deep.equal(["2026-11-29T23:00:00.000Z", "2026-11-30T01:00:00.000Z", true]);
+      expect(at("2026-11-30T01:00:00Z", wrapping)).to.deep.equal(["2026-12-06T23:00:00.000Z", "2026-12-07T01:00:00.000Z", false]);
     });
 
     it("refuses malformed or too short windows", () => {

@@ -69,6 +69,8 @@ function healthy(): PostureFacts {
       latestRestorableTime: ago(5 * MIN),
       deletionProtection: true,
       copyTagsToSnapshot: true,
+      pendingModifications: [],
+      maintenanceWindow: "sun:05:00-sun:06:00",
     },
     snapshots: [snap("rds:gametracker-mssql-2026-11-25-03-00", "automated", 9 * H), baseline],
     declared: [{ identifier: "gametracker-manual-backup-v1", snapshot: baseline }],
@@ -109,6 +111,7 @@ describe("backup posture evaluation", () => {
       ["manual-snapshot-age", "pass"],
       ["deletion-protection", "pass"],
       ["copy-tags-to-snapshot", "pass"],
+      ["pending-modifications", "info"],
       ["declared-snapshot:gametracker-manual-backup-v1", "pass"],
       ["replica-lag", "pass"],
       ["retained-backup:db-OLD", "info"],
@@ -122,7 +125,7 @@ describe("backup posture evaluation", () => {
 
   it("every failing row says how to fix it", () => {
     const broken: PostureFacts = {
-      instance: { identifier: "gametracker-mssql", status: "available", backupRetentionDays: 0, latestRestorableTime: undefined, deletionProtection: false, copyTagsToSnapshot: false },
+      instance: { identifier: "gametracker-mssql", status: "available", backupRetentionDays: 0, latestRestorableTime: undefined, deletionProtection: false, copyTagsToSnapshot: false, pendingModifications: [], maintenanceWindow: undefined },
       snapshots: [],
       declared: [{ identifier: "missing-one", snapshot: undefined }],
       bucket: {
@@ -291,6 +294,38 @@ describe("backup posture evaluation", () => {
     expect(byId(results, "copy-tags-to-snapshot").fix).to.contain("--copy-tags-to-snapshot");
   });
 
+  describe("pending modifications", () => {
+    it("says none when RDS holds none", () => {
+      expect(byId(evaluatePosture(healthy(), THRESHOLDS, NOW), "pending-modifications").detail).to.equal("none: RDS holds no modification for the maintenance window");
+    });
+
+    it("names each setting from its current value to the pending one, the next window (RDS records no request time), and what it means for previews and cut-overs", () => {
+      const facts = healthy();
+      facts.instance.pendingModifications = [
+        { setting: "DBInstanceClass", current: "db.t3.micro", pending: "db.t3.small" },
+        { setting: "MasterUserPassword", current: undefined, pending: "(a new master password)" },
+      ];
+      const row = byId(evaluatePosture(facts, THRESHOLDS, NOW), "pending-modifications");
+      expect(row.status).to.equal("info");
+      // NOW is Wednesday 2026-11-25 12:00 UTC; the window opens on Sunday at 05:00.
+      expect(row.detail).to.equal(
+        "DBInstanceClass db.t3.micro -> db.t3.small, MasterUserPassword ? -> (a new master password): applied in the next maintenance window (sun:05:00-sun:06:00 UTC), opening 2026-11-29T05:00:00Z, in 89h00m; " +
+          "RDS does not record when they were requested. Until then the environment's preview shows them as an update of gametracker-mssql, and cutover and rollback leave them pending (they update the API Lambda alone)",
+      );
+      expect(row.fix).to.contain("--apply-immediately");
+      expect(failures(facts)).to.deep.equal([]);
+    });
+
+    it("says so while the window is open, and falls back to RDS's own words for a window it cannot read", () => {
+      const facts = healthy();
+      facts.instance.pendingModifications = [{ setting: "MultiAZ", current: "false", pending: "true" }];
+      facts.instance.maintenanceWindow = "wed:11:30-wed:12:30";
+      expect(byId(evaluatePosture(facts, THRESHOLDS, NOW), "pending-modifications").detail).to.contain("applied in the maintenance window open now (wed:11:30-wed:12:30 UTC, until 2026-11-25T12:30:00Z)");
+      facts.instance.maintenanceWindow = undefined;
+      expect(byId(evaluatePosture(facts, THRESHOLDS, NOW), "pending-modifications").detail).to.contain("applied in the next maintenance window (RDS reports none)");
+    });
+  });
+
   describe("declared manual snapshots", () => {
     it("fails one that does not exist and one that is not available, one row each", () => {
       const facts = healthy();
@@ -361,7 +396,7 @@ describe("backup posture evaluation", () => {
       const checks = evaluatePosture(facts, THRESHOLDS, NOW);
       const report = postureReport({ instance: "gametracker-mssql", bucket: undefined, stack: "dev", now: NOW, thresholds: THRESHOLDS, checks });
       expect(report.passed).to.equal(false);
-      expect(report.summary).to.deep.equal({ pass: 8, fail: 1, skip: 3, info: 1 });
+      expect(report.summary).to.deep.equal({ pass: 8, fail: 1, skip: 3, info: 2 });
       expect(report.thresholds).to.deep.equal({
         minRetentionDays: 7,
         retentionSource: "configured in stack dev",
