@@ -57,7 +57,17 @@ export interface OperationOptions {
   signal?: AbortSignal;
 }
 
-export interface PreviewOptions extends OperationOptions {
+/**
+ * Only these resources (URNs) are created, updated, replaced or deleted (`--target`); every
+ * other resource keeps its recorded state, so its pending change shows in the next preview
+ * again. Reads (stack references) happen whatever the targets; a read's discard is one
+ * of the steps a target allows. An empty list is refused: the engine would take it as "all".
+ */
+export interface TargetOptions {
+  targets?: readonly string[];
+}
+
+export interface PreviewOptions extends OperationOptions, TargetOptions {
   /**
    * Write the engine's update plan to this file (`pulumi preview --save-plan`), so that an
    * `up` given it may apply only the steps this preview showed.
@@ -65,11 +75,12 @@ export interface PreviewOptions extends OperationOptions {
   savePlan?: string;
 }
 
-export interface UpOptions extends OperationOptions {
+export interface UpOptions extends OperationOptions, TargetOptions {
   /**
    * An update plan a preview wrote (`pulumi up --plan`): the engine refuses any step the plan
    * does not hold (another update, or changed config or code, since the preview) with
-   * `PlanViolationError`, before that step runs.
+   * `PlanViolationError`, before that step runs. With targets, the preview that wrote it must
+   * have had the same ones.
    */
   plan?: string;
 }

@@ -35,6 +35,7 @@ import {
   Stacks,
   StackSummary,
   StepOp,
+  TargetOptions,
   UpOptions,
   UpResult,
 } from "./port";
@@ -317,7 +318,7 @@ class AutomationStack implements Stack {
       "preview",
       options,
       onOutput,
-      (forwarded) => this.stack.preview({ diff: true, ...(options.savePlan !== undefined ? { plan: options.savePlan } : {}), ...forwarded }),
+      (forwarded) => this.stack.preview({ diff: true, ...(options.savePlan !== undefined ? { plan: options.savePlan } : {}), ...targetsOf(options), ...forwarded }),
       (event: EngineEvent) => {
         const meta = event.resourcePreEvent?.metadata;
         if (meta === undefined) return;
@@ -334,7 +335,7 @@ class AutomationStack implements Stack {
   }
 
   async up(onOutput?: (line: string) => void, options: UpOptions = {}): Promise<UpResult> {
-    const result = await this.operate("up", options, onOutput, (forwarded) => this.stack.up({ diff: true, ...(options.plan !== undefined ? { plan: options.plan } : {}), ...forwarded }));
+    const result = await this.operate("up", options, onOutput, (forwarded) => this.stack.up({ diff: true, ...(options.plan !== undefined ? { plan: options.plan } : {}), ...targetsOf(options), ...forwarded }));
     return {
       changeSummary: (result.summary.resourceChanges ?? {}) as UpResult["changeSummary"],
       outputs: toOutputs(result.outputs),
@@ -352,6 +353,13 @@ class AutomationStack implements Stack {
   remove(): Promise<void> {
     return this.guard(() => this.stack.workspace.removeStack(this.id.stack), "stack rm");
   }
+}
+
+/** `--target` for each URN; an empty list would mean every resource to the engine, so it is refused. */
+function targetsOf(options: TargetOptions): { target?: string[] } {
+  if (options.targets === undefined) return {};
+  if (options.targets.length === 0) throw new Error("An update targeted at no resource would apply every resource; name at least one target.");
+  return { target: [...options.targets] };
 }
 
 function toOutputs(map: Record<string, { value: unknown; secret: boolean }>): StackOutputs {

@@ -114,6 +114,13 @@ describe("memory stacks", () => {
     });
   });
 
+  /** The restore stack RESTORE, deployed with its instance at r1.restored.example. */
+  async function deployRestore() {
+    const restore = await stacks.createOrSelect(RESTORE);
+    await restore.setConfig("target", "r1");
+    await restore.up();
+  }
+
   async function deployed() {
     const stack = await stacks.createOrSelect(ENV);
     await stack.up();
@@ -157,9 +164,7 @@ describe("memory stacks", () => {
 
   it("a config change that only moves the Lambda's environment is an update with the engine's detailed paths", async () => {
     const stack = await deployed();
-    const restore = await stacks.createOrSelect(RESTORE);
-    await restore.setConfig("target", "r1");
-    await restore.up();
+    await deployRestore();
     await stack.setConfig("databaseSource", RESTORE.stack);
     const preview = await stack.preview();
     expect(preview.changeSummary).to.deep.equal({ same: 1, update: 1, read: 1 });
@@ -251,6 +256,58 @@ describe("memory stacks", () => {
     log.length = 0;
     await stack.up();
     expect(log).to.deep.equal(["create db", "delete db db-real"]);
+  });
+
+  it("targets: only the named resources change; the others keep their recorded state, so the next full preview shows them again", async () => {
+    const stack = await deployed();
+    await deployRestore();
+    await stack.setConfig("databaseSource", RESTORE.stack);
+    await stack.setConfig("protect", "false");
+    await stack.setConfig("engine", "sqlserver-web");
+    await stack.setConfig("bucket", "true");
+    const changes = (p: { steps: Array<{ op: string; type: string }> }) => p.steps.filter((st) => st.op !== "same").map((st) => `${st.op} ${st.type}`).sort();
+    const full = await stack.preview();
+    expect(changes(full)).to.deep.equal(["create aws:s3/bucket:Bucket", "read pulumi:pulumi:StackReference", "replace aws:rds/instance:Instance", "update aws:lambda/function:Function"]);
+    const lambda = full.steps.find((st) => st.type === "aws:lambda/function:Function")!.urn;
+    expect(changes(await stack.preview(undefined, { targets: [lambda] }))).to.deep.equal(["read pulumi:pulumi:StackReference", "update aws:lambda/function:Function"]);
+    log.length = 0;
+    await stack.up(undefined, { targets: [lambda] });
+    expect(log).to.deep.equal(["update api environment.variables.SPRING_DATASOURCE_URL"]);
+    expect((await stack.outputs()).address!.value).to.equal("r1.restored.example");
+    expect(changes(await stack.preview())).to.deep.equal(["create aws:s3/bucket:Bucket", "read pulumi:pulumi:StackReference", "replace aws:rds/instance:Instance"]);
+    expect(stacks.inspect(ENV)!.resources.map((r) => r.type)).not.to.include("aws:s3/bucket:Bucket");
+
+    // Dropped by the program but not targeted: it stays, and is deleted once targeted.
+    await stack.setConfig("engine", "sqlserver-ex");
+    await stack.up();
+    await stack.removeConfig("bucket");
+    const bucket = (await stack.preview()).steps.find((st) => st.op === "delete")!.urn;
+    await stack.up(undefined, { targets: [lambda] });
+    expect(stacks.inspect(ENV)!.resources.map((r) => r.type)).to.include("aws:s3/bucket:Bucket");
+    await stack.up(undefined, { targets: [bucket] });
+    expect(stacks.inspect(ENV)!.resources.map((r) => r.type)).not.to.include("aws:s3/bucket:Bucket");
+
+    // An empty list would mean every resource, and a target that names nothing is the engine's error.
+    expect(String(await stack.preview(undefined, { targets: [] }).catch((e: unknown) => e))).to.contain("targeted at no resource");
+    expect(String(await stack.up(undefined, { targets: ["urn:pulumi:dev::app::nothing::here"] }).catch((e: unknown) => e))).to.contain("no resource named urn:pulumi:dev::app::nothing::here to target");
+  });
+
+  it("an update's read-back inputs are what the next diff starts from: a setting the provider reads back unchanged shows again", async () => {
+    const deferring: ResourceLifecycle = {
+      ...recordingLifecycle("aws:lambda/function:Function", log),
+      async update(change, ctx) {
+        log.push(`update ${ctx.name} ${change.changedPaths.join(",")}`);
+        // As a provider whose API defers the change: the old environment reads back.
+        return { id: change.id, state: { ...change.oldState }, inputs: { environment: change.oldInputs.environment } };
+      },
+    };
+    stacks = new MemoryStacks({ programs: { app: appProgram, restore: restoreStub }, behaviours: [deferring, recordingLifecycle("aws:rds/instance:Instance", log)], clock });
+    const stack = await deployed();
+    await deployRestore();
+    await stack.setConfig("databaseSource", RESTORE.stack);
+    await stack.up();
+    const again = await stack.preview();
+    expect(again.steps.filter((st) => st.op === "update").map((st) => st.detailedPaths)).to.deep.equal([["environment.variables.SPRING_DATASOURCE_URL"]]);
   });
 
   it("shows delete for a resource the program no longer registers, and deletes it on up", async () => {

@@ -23,6 +23,11 @@
  *   where the plan holds an unknown; under the mocks nothing is unknown). The contract test
  *   pins the case the tool meets, a change to the one resource the plan updates.
  *
+ * - `targets` (the engine's `--target`, pinned by the contract test): a resource not named keeps
+ *   its recorded state and shows `same`, so its change shows again in the next full preview;
+ *   reads happen anyway; a lifecycle's update may say what the provider read back (a setting
+ *   RDS defers reads as the old value), which the next diff starts from, as the engine's does.
+ *
  * Test levers: `failNext`, `beforeNext`, `lock` (ConcurrentUpdateError, with a holder),
  * `interruptNext` (a SIGKILL of `pulumi up` at a create: lock, pending create and what
  * was made stay), `dieAt`/`revive` (the tool's process killed between two verbs),
@@ -108,11 +113,16 @@ export interface ResourceLifecycle {
   handles?(inputs: Record<string, any>, context: LifecycleContext): boolean;
   /** `inputs` are as the program registered them (assets and archives included). */
   create(inputs: Record<string, any>, context: LifecycleContext): Promise<LifecycleResult>;
-  /** Missing: the new state is the old state with the new inputs laid over it. */
+  /**
+   * Missing: the new state is the old state with the new inputs laid over it. `inputs`, when
+   * given, are input properties as the provider read them back after the update (a setting
+   * RDS defers to its maintenance window reads as the old value): the recorded inputs take
+   * them on, so the next preview shows that change again, as the engine's does.
+   */
   update?(
     change: { id: string; inputs: Record<string, any>; oldInputs: Record<string, unknown>; oldState: Record<string, unknown>; changedPaths: string[] },
     context: LifecycleContext,
-  ): Promise<LifecycleResult>;
+  ): Promise<LifecycleResult & { inputs?: Record<string, unknown> }>;
   /** Missing: deleting only forgets the resource. */
   delete?(resource: { id: string; inputs: Record<string, unknown>; state: Record<string, unknown> }, context: LifecycleContext): Promise<void>;
   /**
@@ -783,7 +793,7 @@ class MemoryStack implements Stack {
       this.id,
       "preview",
       async () => {
-        const { steps, summary } = await this.evaluate("preview");
+        const { steps, summary } = await this.evaluate("preview", undefined, options.targets);
         if (options.savePlan !== undefined) {
           const plan: PlannedStep[] = steps.map(({ urn, op, changes }) => ({ urn, op, changes }));
           fs.writeFileSync(options.savePlan, JSON.stringify(plan));
@@ -809,12 +819,12 @@ class MemoryStack implements Stack {
       async () => {
         if (options.plan !== undefined) {
           const planned = JSON.parse(fs.readFileSync(options.plan, "utf8")) as PlannedStep[];
-          const violation = planViolation(planned, (await this.evaluate("preview")).steps);
+          const violation = planViolation(planned, (await this.evaluate("preview", undefined, options.targets)).steps);
           if (violation !== undefined) throw new PlanViolationError(this.id, violation);
         }
         let evaluation: Evaluation;
         try {
-          evaluation = await this.evaluate("up", onOutput);
+          evaluation = await this.evaluate("up", onOutput, options.targets);
         } catch (error) {
           const killed = (error as { cause?: unknown }).cause;
           if (killed instanceof KilledError) {
@@ -921,14 +931,19 @@ class MemoryStack implements Stack {
 
   /**
    * Runs the program and works out each resource's step. In `up` mode the lifecycles
-   * act and the stack's state is written — also, partially, when the update fails.
+   * act and the stack's state is written — also, partially, when the update fails. With
+   * `targets`, as the engine's `--target`: a resource not named keeps its recorded state and
+   * reports `same` (a create it skips is not recorded), what the program dropped stays
+   * unless named, reads happen anyway, and a target that names nothing fails.
    */
-  private async evaluate(mode: "preview" | "up", onOutput?: (line: string) => void): Promise<Evaluation> {
+  private async evaluate(mode: "preview" | "up", onOutput?: (line: string) => void, targetList?: readonly string[]): Promise<Evaluation> {
+    if (targetList !== undefined && targetList.length === 0) throw new Error("An update targeted at no resource would apply every resource; name at least one target.");
+    const targets = targetList === undefined ? undefined : new Set(targetList);
     const record = this.owner.record(this.id);
     const program = this.owner.programOf(this.id.project);
     const old = record.resources;
     const next = new Map(old);
-    const decided = new Map<string, { op: StepOp; changes: PropertyChange[]; inputs: Record<string, unknown>; options: RegistrationOptions; lifecycle: boolean }>();
+    const decided = new Map<string, { op: StepOp; changes: PropertyChange[]; inputs: Record<string, unknown>; options: RegistrationOptions; lifecycle: boolean; untargeted?: boolean }>();
     const inflight: Array<Promise<unknown>> = [];
     const replaced: MemoryResource[] = [];
     let failure: ((error: unknown) => void) | undefined;
@@ -955,6 +970,11 @@ class MemoryStack implements Stack {
         // Local components register no inputs, so they are always `same`; remote ones (awsx) diff like resources.
         const op: StepOp = prior === undefined ? "create" : classifyChange(args.type, changes.map((c) => c.path));
         const lifecycle = this.lifecycleFor(args.type, args.inputs, context);
+        if (targets !== undefined && op !== "same" && !targets.has(urnOf(this.id, options.parent, args.type, args.name))) {
+          // Not targeted: nothing happens to it, and the state keeps what it recorded (nothing, for a create).
+          decided.set(key, { op: "same", changes: [], inputs: prior?.inputs ?? canonical, options, lifecycle: lifecycle !== undefined, untargeted: true });
+          return prior === undefined ? undefined : { id: prior.id, state: prior.state };
+        }
         decided.set(key, { op, changes, inputs: canonical, options, lifecycle: lifecycle !== undefined });
         // Like the engine, the program's own protect option decides: removing it in the same update allows the replacement.
         if (op === "replace" && options.protect) {
@@ -963,12 +983,15 @@ class MemoryStack implements Stack {
           );
         }
         let result: MockResourceResult | undefined;
+        let readInputs: Record<string, unknown> | undefined;
         if (op === "same") result = { id: prior!.id, state: prior!.state };
         else if (mode === "preview") result = op === "update" ? { id: prior!.id, state: { ...prior!.state, ...args.inputs } } : undefined;
         else if (op === "update") {
-          result = lifecycle?.update
+          const updated = lifecycle?.update
             ? await lifecycle.update({ id: prior!.id, inputs: args.inputs, oldInputs: prior!.inputs, oldState: prior!.state, changedPaths: changes.map((c) => c.path) }, context)
             : { id: prior!.id, state: { ...prior!.state, ...args.inputs } };
+          readInputs = "inputs" in updated ? updated.inputs : undefined;
+          result = { id: updated.id, state: updated.state };
         } else {
           const interrupt = op === "create" ? this.owner.takeInterrupt(this.id, args.type, args.name) : undefined;
           if (interrupt?.when === "before-create") throw this.killedAt(args, options, canonical, interrupt);
@@ -985,7 +1008,7 @@ class MemoryStack implements Stack {
             id: result?.id ?? prior?.id ?? "",
             custom: args.custom ?? true,
             parent: options.parent,
-            inputs: canonical,
+            inputs: readInputs === undefined ? canonical : { ...canonical, ...((await canonicalInputs(readInputs)) as Record<string, unknown>) },
             state: ((await canonicalInputs(result?.state)) as Record<string, unknown>) ?? {},
             protect: options.protect,
             retainOnDelete: options.retainOnDelete,
@@ -1076,7 +1099,7 @@ class MemoryStack implements Stack {
             ignoreChanges: [],
             read: true,
           });
-        } else {
+        } else if (!d.untargeted) {
           const entry = next.get(key)!;
           entry.urn = urn;
           if (!d.lifecycle && (op === "create" || op === "replace")) {
@@ -1086,7 +1109,9 @@ class MemoryStack implements Stack {
         }
       }
     }
-    const removed = [...old.entries()].filter(([key]) => !registered.has(key));
+    const removed = [...old.entries()].filter(([key, r]) => !registered.has(key) && (targets === undefined || targets.has(r.urn)));
+    const unmatched = [...(targets ?? [])].filter((t) => !steps.some((s) => s.urn === t) && !removed.some(([, r]) => r.urn === t));
+    if (unmatched.length > 0) throw new Error(`${mode === "up" ? "Update" : "Preview"} of stack ${this.id.project}/${this.id.stack} failed: no resource named ${unmatched.join(", ")} to target.`);
     for (const [, r] of removed) {
       steps.push({ urn: r.urn, type: r.type, name: r.name, op: r.read ? "discard" : "delete", diffs: [], detailedPaths: [], changes: [] });
     }
@@ -1121,6 +1146,8 @@ class MemoryStack implements Stack {
       }
       const ordered = new Map<string, MemoryResource>();
       for (const key of registered) if (next.has(key)) ordered.set(key, next.get(key)!);
+      // What the program dropped but no target named stays recorded, as the engine keeps it.
+      for (const [key, r] of old) if (!registered.has(key) && !removed.some(([k]) => k === key)) ordered.set(key, r);
       record.resources = ordered;
       record.outputs = await stackOutputs(raw, run.outputs);
       record.lastUpdate = this.owner.now();

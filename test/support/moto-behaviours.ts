@@ -271,7 +271,8 @@ export function rdsInstanceLifecycle(at: ClientsAt): ResourceLifecycle {
         EngineVersion: changed(changedPaths, "engineVersion") ? inputs.engineVersion : undefined,
         ManageMasterUserPassword: changed(changedPaths, "manageMasterUserPassword") ? inputs.manageMasterUserPassword : undefined,
       });
-      if (Object.keys(modify).length > 0) await clients.rds.send(new ModifyDBInstanceCommand({ ...modify, DBInstanceIdentifier: id, ApplyImmediately: true }));
+      // As the provider sends it: apply_immediately is the program's (false unless it says so), so RDS may defer.
+      if (Object.keys(modify).length > 0) await clients.rds.send(new ModifyDBInstanceCommand({ ...modify, DBInstanceIdentifier: id, ApplyImmediately: inputs.applyImmediately === true }));
       if (changed(changedPaths, "tags")) {
         const db = await describeInstance(clients, id);
         const before = (oldInputs.tags ?? {}) as Record<string, string>;
@@ -281,7 +282,10 @@ export function rdsInstanceLifecycle(at: ClientsAt): ResourceLifecycle {
         const tags = rdsTags(after);
         if (tags) await clients.rds.send(new AddTagsToResourceCommand({ ResourceName: db.DBInstanceArn!, Tags: tags }));
       }
-      return instanceState(inputs, await describeInstance(clients, id));
+      const db = await describeInstance(clients, id);
+      // The provider's read after the update: current values, never PendingModifiedValues (the stand-in's update says why).
+      const read = { instanceClass: db.DBInstanceClass, allocatedStorage: db.AllocatedStorage, multiAz: db.MultiAZ, backupRetentionPeriod: db.BackupRetentionPeriod };
+      return { ...instanceState(inputs, db), inputs: Object.fromEntries(Object.entries(read).filter(([key]) => inputs[key] !== undefined)) };
     },
     // By the engine's id of an instance (its DbiResourceId), as pulumi-aws reads one.
     async import(id, prior, context) {
