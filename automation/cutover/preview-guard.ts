@@ -23,7 +23,7 @@ export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
 
 /** Steps that change nothing in the cloud: unchanged resources, and reading or forgetting a stack reference's outputs. */
-const HARMLESS: ReadonlySet<StepOp> = new Set<StepOp>(["same", "read", "discard", "refresh"]);
+export const HARMLESS_OPS: ReadonlySet<StepOp> = new Set<StepOp>(["same", "read", "discard", "refresh"]);
 /** Steps that delete or recreate something. */
 const DESTRUCTIVE: ReadonlySet<StepOp> = new Set<StepOp>([
   "delete",
@@ -66,7 +66,9 @@ function changedPaths(step: PreviewStep): string[] {
   return step.detailedPaths.length > 0 ? step.detailedPaths : step.diffs;
 }
 
-function resourceName(urn: string): string {
+
+/** A URN's last part: the resource's logical name. */
+export function resourceName(urn: string): string {
   const name = urn.split("::").pop();
   return name === undefined || name === "" ? urn : name;
 }
@@ -76,7 +78,7 @@ export function judgeCutoverPreview(preview: PreviewResult): GuardVerdict {
   const findings: GuardFinding[] = [];
   const lambdaEnvironmentChanges: string[] = [];
   for (const step of preview.steps) {
-    if (HARMLESS.has(step.op)) continue;
+    if (HARMLESS_OPS.has(step.op)) continue;
     if (step.type === BUILTIN_PROVIDER_TYPE && (step.op === "create" || step.op === "delete")) continue;
     if (step.type === ROOT_STACK_TYPE && step.op === "update") continue;
     const paths = changedPaths(step);

@@ -6,6 +6,7 @@ import { formatDuration } from "../output";
 import { StepOp } from "../stacks/port";
 import { DATABASE_SOURCE_KEY, PRIMARY_SOURCE } from "../../contracts/stacks";
 import type { SwitchResult } from "./switch-source";
+import { describePendingChange, notAppliedLine, switchNoun } from "./scope";
 
 const ORDER: StepOp[] = ["create", "update", "replace", "delete", "read", "discard", "same"];
 
@@ -32,6 +33,11 @@ export function commitReminder(result: Pick<SwitchResult, "environment" | "from"
   return `${DATABASE_SOURCE_KEY} is now ${result.to} in ${file}: commit it (git add ${file} && git commit -m "${result.environment}: ${DATABASE_SOURCE_KEY} ${result.to}") and merge it, or the next deploy from a checkout that still says ${result.from} moves the API back`;
 }
 
+/** One line per change the switch left alone: `not applied, pending before the cut-over: update … (instanceClass)`. */
+export function notAppliedLines(result: SwitchResult): string[] {
+  return (result.preview?.notApplied ?? []).map((change) => notAppliedLine(result.to, change));
+}
+
 /** The terminal rendering of a switch. */
 export function renderSwitch(result: SwitchResult): string {
   const command = result.to === PRIMARY_SOURCE ? "rollback" : "cutover";
@@ -54,6 +60,7 @@ export function renderSwitch(result: SwitchResult): string {
         `the API (${result.functionName}) now uses ${database(result)} at ${endpoint(result)}`,
         `confirmed from AWS: ${result.datasource?.message ?? "not checked"}`,
         `preview: ${result.preview?.verdict.summary ?? "n/a"}`,
+        ...notAppliedLines(result),
         `took ${formatDuration(result.durationMs)}`,
         commitReminder(result),
         result.to === PRIMARY_SOURCE
@@ -83,6 +90,14 @@ export function previewMarkdown(result: SwitchResult): string {
   const counts = preview.changeSummary;
   for (const op of [...ORDER, ...(Object.keys(counts) as StepOp[]).filter((o) => !ORDER.includes(o))]) {
     if (counts[op]) lines.push(`| ${op} | ${counts[op]} |`);
+  }
+  if (preview.notApplied.length > 0) {
+    lines.push(
+      "",
+      `**Not applied, pending before the ${switchNoun(result.to)}**: the stack's preview also holds these; the ${switchNoun(result.to)} updates the API Lambda alone (a targeted update, the diff below) and leaves them for the environment's next \`pulumi up\`:`,
+      "",
+      ...preview.notApplied.map((change) => `- \`${describePendingChange(change)}\``),
+    );
   }
   lines.push("", "```diff", preview.diffText.trimEnd(), "```", "", `Nothing was changed: \`${DATABASE_SOURCE_KEY}\` is still \`${result.from}\`.`);
   return lines.join("\n");

@@ -2,7 +2,10 @@
  * Moves an environment's API to another database, declaratively: set the environment
  * stack's `databaseSource`, preview, let the guard judge the preview, confirm, `up`, then
  * read the Lambda's configuration back from AWS. Shared by `cutover` (to a restore stack)
- * and `rollback` (to `primary`).
+ * and `rollback` (to `primary`). When the stack's preview holds more than the switch (a
+ * change RDS defers to its maintenance window, config nobody deployed), those changes are
+ * reported as not applied and the switch is previewed, judged and applied as an update
+ * targeted at its own resources (scope.ts).
  *
  * Whenever it stops before a successful `up` — bad preview, refusal, no confirmation,
  * a failed or concurrent update — the config is put back, so the stack never holds a
@@ -37,6 +40,7 @@ import { INTERRUPT_GRACE_MS, Interruption, InterruptInstaller } from "../interru
 import { readFunctionVariables } from "../aws/lambda";
 import { checkDatasource, DatasourceCheck } from "./lambda-datasource";
 import { GuardVerdict, judgeCutoverPreview } from "./preview-guard";
+import { cutoverScope, describePendingChange, notAppliedLine, PendingChange } from "./scope";
 import { primaryTarget, restoreTarget, SourceTarget } from "./target";
 import { capitalise } from "../../contracts/text";
 import { DEFAULT_RECOVERY_WAIT_MS, finishInterruptedRun, lockedNow } from "../recovery/finish";
@@ -76,7 +80,15 @@ export interface SwitchResult {
   functionName: string;
   /** What the Lambda's configuration says at the end (absent for preview-only and refusals). */
   datasource?: DatasourceCheck;
-  preview?: { changeSummary: Partial<Record<StepOp, number>>; diffText: string; verdict: GuardVerdict };
+  preview?: {
+    changeSummary: Partial<Record<StepOp, number>>;
+    diffText: string;
+    verdict: GuardVerdict;
+    /** What the environment's full preview would also change and the switch leaves alone (not applied, pending before it). */
+    notApplied: PendingChange[];
+    /** The URNs the switch's update was targeted at; absent when nothing else was pending and the whole preview was the switch. */
+    targets?: string[];
+  };
   forced: boolean;
   durationMs: number;
   /** What this run finished of an interrupted one first (a stale lock, pending operations, a switch left in flight). */
@@ -276,23 +288,45 @@ async function apply(
     await envStack.setConfig(DATABASE_SOURCE_KEY, to);
   }
 
-  let preview: PreviewResult;
-  try {
-    deps.output.progress(`${environment}: previewing the update`);
-    preview = await unlessInterrupted(envStack.preview(deps.onPulumiOutput, { signal: interruption.signal, ...(planFile !== undefined ? { savePlan: planFile } : {}) }));
-  } catch (error) {
-    if (interruption.interrupted) throw error;
-    const back = await putBack();
-    if (error instanceof ConcurrentUpdateError) throw await lockedNow(envStack, {}, error);
-    throw new OperationError(`Preview of stack ${environment} failed, so nothing was applied (${back}): ${errorMessage(error)}`, { cause: error });
+  /** A preview that saves the update plan; any failure puts the config back. */
+  const previewSwitch = async (targets: readonly string[] | undefined): Promise<PreviewResult> => {
+    try {
+      return await unlessInterrupted(
+        envStack.preview(deps.onPulumiOutput, { signal: interruption.signal, ...(planFile !== undefined ? { savePlan: planFile } : {}), ...(targets !== undefined ? { targets } : {}) }),
+      );
+    } catch (error) {
+      if (interruption.interrupted) throw error;
+      const back = await putBack();
+      if (error instanceof ConcurrentUpdateError) throw await lockedNow(envStack, {}, error);
+      throw new OperationError(`Preview of stack ${environment} failed, so nothing was applied (${back}): ${errorMessage(error)}`, { cause: error });
+    }
+  };
+
+  deps.output.progress(`${environment}: previewing the update`);
+  let preview = await previewSwitch(undefined);
+  // What else the stack would change (a setting RDS defers to its maintenance window, config
+  // nobody deployed) stays as it is: the switch is then an update targeted at its own resources,
+  // guarded on, planned by and applied as that targeted preview.
+  const { targets: switchTargets, notApplied } = cutoverScope(preview);
+  let targets: string[] | undefined;
+  if (notApplied.length > 0) {
+    if (switchTargets.length === 0) {
+      const back = await putBack();
+      throw new OperationError(`The preview of stack ${environment} changes no API Lambda, so there is nothing to ${v.verb} (${back}); it would change: ${notApplied.map(describePendingChange).join("; ")}.`);
+    }
+    for (const change of notApplied) deps.output.progress(`${environment}: ${notAppliedLine(to, change)}`);
+    deps.output.progress(`${environment}: previewing the update of the API Lambda alone (${switchTargets.length} target${switchTargets.length === 1 ? "" : "s"})`);
+    targets = switchTargets;
+    preview = await previewSwitch(targets);
   }
+  const targeted = targets !== undefined ? { targets } : {};
   const verdict = judgeCutoverPreview(preview);
-  const previewed = { changeSummary: preview.changeSummary, diffText: preview.diffText, verdict };
+  const previewed = { changeSummary: preview.changeSummary, diffText: preview.diffText, verdict, notApplied, ...targeted };
 
   if (v.mustApply && !changesConfig && !request.previewOnly && preview.steps.every((s) => s.op === "same" || s.op === "read")) {
     // An interrupted switch reached AWS and the state: only the stack's outputs may lag behind.
     deps.output.progress(`${environment}: applying (pulumi up) to bring the stack's outputs up to date`);
-    await envStack.up(deps.onPulumiOutput, planFile !== undefined ? { plan: planFile } : {});
+    await envStack.up(deps.onPulumiOutput, { ...(planFile !== undefined ? { plan: planFile } : {}), ...targeted });
     return v.result("already", { datasource: checkDatasource(functionName, await readFunctionVariables(v.lambda, functionName), expected), preview: previewed });
   }
 
@@ -331,7 +365,7 @@ async function apply(
     deps.output.progress(`${environment}: applying (pulumi up)`);
     phase.applying = true;
     // A first Ctrl-C lets the update finish (seconds: the Lambda's configuration); a second cancels it and stops waiting after its grace.
-    const updating = envStack.up(deps.onPulumiOutput, { signal: interruption.abandonSignal, ...(planFile !== undefined ? { plan: planFile } : {}) });
+    const updating = envStack.up(deps.onPulumiOutput, { signal: interruption.abandonSignal, ...(planFile !== undefined ? { plan: planFile } : {}), ...targeted });
     updating.catch(() => undefined);
     if ((await interruption.settle(updating, INTERRUPT_GRACE_MS.pulumi)) === "abandoned") {
       stoppedWaiting = true;

@@ -179,6 +179,51 @@ describe("engine scenarios: drill, restore, cut-over, rollback, resume, lock and
     await env.up();
   });
 
+  it("the cut-over at 3 a.m. with a change RDS defers pending on the primary: the preview after its up still shows it, check reports it, and cutover and rollback change the API Lambda alone and report it not applied", async () => {
+    expect(restoreStack, "runs after the cut-over").to.not.equal("");
+    const INSTANCE = "aws:rds/instance:Instance";
+    const env = await world.stacks().select({ project: ENVIRONMENT_PROJECT, stack: "dev" });
+    const describe = async () => (await rds().send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: primary() }))).DBInstances![0]!;
+    const classAndPending = async () => {
+      const db = await describe();
+      return [db.DBInstanceClass, db.PendingModifiedValues];
+    };
+    // A bigger class on Friday; the program leaves applyImmediately false, so RDS waits for Sunday's window.
+    await env.setConfig("databaseInstanceClass", "db.t3.small");
+    await env.up();
+    const waiting = ["db.t3.micro", { DBInstanceClass: "db.t3.small" }];
+    expect(await classAndPending()).to.deep.equal(waiting);
+    const check = await world.run(["check", "--stack", "dev", "--json"]);
+    expect(check.json<{ checks: Array<{ id: string; detail: string }> }>().checks.find((c) => c.id === "pending-modifications")?.detail).to.match(/^DBInstanceClass db\.t3\.micro -> db\.t3\.small: applied in the .*RDS does not record when they were requested/);
+
+    const records = readRecords(world.engine.metricsFile).length;
+    const pending = [{ type: INSTANCE, name: "database-instance", op: "update", paths: ["instanceClass"] }];
+    const shape = (changes: Array<Record<string, unknown>>) => changes.map(({ type, name, op, paths }) => ({ type, name, op, paths }));
+    const cut = await world.run(["cutover", "--stack", "dev", "--to", restoreStack, "--yes", "--json"]);
+    expect(cut.code, cut.stderr).to.equal(0);
+    expect(cut.json()).to.deep.include({ outcome: "switched", to: restoreStack });
+    // The engine's preview after the up shows the class again: the cut-over leaves it, and says so.
+    expect(shape(cut.json().preview.notApplied)).to.deep.equal(pending);
+    expect(cut.stderr).to.contain(`not applied, pending before the cut-over: update ${INSTANCE} database-instance (instanceClass)`);
+    expect(await lambdaUrl()).to.contain(`jdbc:sqlserver://${restoredAddress}:1433;`);
+    const back = await world.run(["rollback", "--stack", "dev", "--yes", "--json"]);
+    expect(back.code, back.stderr).to.equal(0);
+    expect(shape(back.json().preview.notApplied)).to.deep.equal(pending);
+    expect(await lambdaUrl()).to.contain(String(world.out(EnvironmentOutputNames.databaseEndpoint)));
+    // Neither update touched the instance: the engine never asked the provider to, and RDS still holds the class for the window.
+    const touched = readRecords(world.engine.metricsFile)
+      .slice(records)
+      .filter((r): r is OperationRecord => ["create", "update", "delete"].includes(r.op))
+      .filter((r) => r.type === INSTANCE && !r.preview);
+    expect(touched).to.deep.equal([]);
+    expect(await classAndPending()).to.deep.equal(waiting);
+
+    // As RDS documents a revert: the class back, applied at once with the queue; dev is as the other tests expect it.
+    await env.setConfig("databaseInstanceClass", "db.t3.micro");
+    await rds().send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: primary(), DBInstanceClass: "db.t3.micro", ApplyImmediately: true }));
+    expect((await describe()).PendingModifiedValues).to.equal(undefined);
+  });
+
   it("cleanup finds what drills and restores left behind, keeps what is in use or protected, and destroys the rest", async () => {
     const kept = await world.run(["drill", "--stack", "dev", "--from", `snapshot:${SNAPSHOT}`, "--keep", "--json"]);
     expect(kept.code, kept.stderr).to.equal(0);

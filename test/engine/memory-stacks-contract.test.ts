@@ -12,6 +12,10 @@
  * replace / delete-replaced for one URN, which MemoryStacks reports as the one `replace`
  * the guard judges the same way.
  *
+ * A change RDS defers to its maintenance window shows in the next preview on both (the
+ * provider, and MemoryStacks' lifecycle, read the instance's current values back), and an
+ * update targeted at other resources leaves it recorded as it was, on both.
+ *
  * And what a killed update leaves, which the recovery of interrupted runs decides on: the
  * lock of a process that is gone (`list` never says an update is in progress on a DIY
  * backend), the pending create, the refusal of updates while the lock stays, the second
@@ -20,6 +24,7 @@
 import { expect } from "chai";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { createAwsClients } from "../../automation/aws/clients";
+import { cutoverScope } from "../../automation/cutover/scope";
 import { describeInstance, tagMap } from "../../automation/aws/rds";
 import { thisHost } from "../../automation/recovery/finish";
 import { decidePending, lookupFor } from "../../automation/recovery/pending";
@@ -39,6 +44,7 @@ import { killUpdate } from "../support/engine/kill";
 import { spawnSync } from "node:child_process";
 import { MemoryStacks } from "../support/memory-stacks";
 import { motoBehaviours } from "../support/moto-behaviours";
+import { pendingModificationsMiddleware } from "../support/moto-gaps";
 import { createDbNetwork, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";
 import { drillRestoreSpec } from "../support/restore-spec";
 
@@ -113,8 +119,9 @@ describe("contract: MemoryStacks plans a restore stack as the engine does", func
     }
   });
 
-  it("the environment's cut-over and rollback previews give the same steps on both, and both refuse an update its plan doesn't hold", async () => {
-    const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1" });
+  it("the environment's cut-over and rollback previews give the same steps on both, both refuse an update its plan doesn't hold, and both leave a change RDS defers to an update targeted elsewhere", async () => {
+    // RDS as the stand-in sees it while a modification waits for the window (moto-gaps.ts), on the state the plugins share.
+    const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", middleware: pendingModificationsMiddleware(engine.envVars.GAMETRACKER_STANDIN_GAP_STATE!) });
     const behaviours = motoBehaviours(clients);
     try {
       const devFile = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
@@ -160,6 +167,17 @@ describe("contract: MemoryStacks plans a restore stack as the engine does", func
         await env.removeConfig("apiMemorySize");
         fs.rmSync(planDir, { recursive: true, force: true });
         previews.push([{ resource: "on a changed memorySize", op: refusal, diffs: [] }], comparable(await env.preview()));
+        // A bigger instance class, which RDS defers to the maintenance window: the up sends it,
+        // and the next preview shows it again (the provider reads the current class back).
+        await env.setConfig("databaseInstanceClass", "db.t3.small");
+        await env.up();
+        previews.push(comparable(await env.preview()));
+        // The cut-over's update targeted at its own resources leaves it as it is.
+        await env.setConfig(DATABASE_SOURCE_KEY, `${name}-restore-1`);
+        const { targets } = cutoverScope(await env.preview());
+        previews.push(comparable(await env.preview(undefined, { targets })));
+        await env.up(undefined, { targets });
+        previews.push(comparable(await env.preview()));
         return previews;
       };
       const onMemory = await walk(memory, "mem", { "gametracker:databaseIdentifier": "gametracker-mem", "gametracker:assetsBucketName": "gametracker-assets-mem-contract", "gametracker:databaseManualSnapshots": '["gametracker-mem-manual-v1"]' });
@@ -171,6 +189,9 @@ describe("contract: MemoryStacks plans a restore stack as the engine does", func
         ["update aws:lambda/function:Function::api-function environment", "discard pulumi:pulumi:StackReference"],
         ["refused on a changed memorySize"],
         ["update aws:lambda/function:Function::api-function environment", "discard pulumi:pulumi:StackReference"],
+        ["update aws:rds/instance:Instance::database-instance instanceClass"],
+        ["update aws:lambda/function:Function::api-function environment", "read pulumi:pulumi:StackReference"],
+        ["update aws:rds/instance:Instance::database-instance instanceClass", "read pulumi:pulumi:StackReference"],
       ]);
     } finally {
       behaviours.destroy();

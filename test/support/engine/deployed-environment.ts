@@ -15,6 +15,7 @@ import { FakeInterrupts } from "../interrupts";
 import { ManualClock } from "../manual-clock";
 import { rdsEndpointDns } from "../rds-dns";
 import { combineMiddleware } from "../rds-fixtures";
+import { pendingModificationsMiddleware } from "../moto-gaps";
 import { Engine, useEngine } from "./harness";
 
 export interface DeployedWorld {
@@ -22,7 +23,7 @@ export interface DeployedWorld {
   /** The environment stack's outputs after the first `up`. */
   readonly outputs: StackOutputs;
   readonly clock: ManualClock;
-  /** moto clients, with RDS's automated backups as the plugins see them (moto-rds-backups.ts) and `options.middleware` after. */
+  /** moto clients, with RDS's automated backups and the modifications it defers as the plugins see them (moto-rds-backups.ts, moto-gaps.ts) and `options.middleware` after. */
   aws(options?: AwsClientOptions): AwsClients;
   /** A fresh adapter with the environment and restore programs registered, as the CLI builds it. */
   stacks(): Stacks;
@@ -40,9 +41,11 @@ export function useDeployedEnvironment(stack: string, options: { first?: string[
   const clock = new ManualClock(new Date(Date.now() + 1000));
   let outputs: StackOutputs | undefined;
   const made: AwsClients[] = [];
-  // RDS as the stand-in plugins see it: moto plus the automated-backup APIs it lacks, on their shared state.
+  // RDS as the stand-in plugins see it: moto plus the automated-backup APIs it lacks and the
+  // modifications it would defer to the maintenance window, on their shared state.
   const aws = (options: AwsClientOptions = {}) => {
-    const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", ...options, middleware: combineMiddleware(engine.rdsBackups.middleware, options.middleware) });
+    const pending = pendingModificationsMiddleware(engine.envVars.GAMETRACKER_STANDIN_GAP_STATE!);
+    const clients = createAwsClients({ endpoint: engine.motoEndpoint, region: "us-east-1", ...options, middleware: combineMiddleware(engine.rdsBackups.middleware, pending, options.middleware) });
     made.push(clients);
     return clients;
   };

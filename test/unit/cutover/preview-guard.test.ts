@@ -1,15 +1,7 @@
 import { expect } from "chai";
 import { isEnvironmentPath, judgeCutoverPreview } from "../../../automation/cutover/preview-guard";
-import { PreviewResult, PreviewStep } from "../../../automation/stacks/port";
+import { preview, step } from "../../support/preview-steps";
 const LAMBDA = "aws:lambda/function:Function";
-const step = (type: string, op: PreviewStep["op"], detailedPaths: string[] = [], name = "r"): PreviewStep => ({
-  urn: `urn:pulumi:dev::gametracker::${type}::${name}`,
-  type,
-  op,
-  diffs: [...new Set(detailedPaths.map((p) => p.split(/[.[]/)[0]!))],
-  detailedPaths,
-});
-const preview = (...steps: PreviewStep[]): PreviewResult => ({ changeSummary: {}, steps, diffText: "" });
 const envUpdate = step(LAMBDA, "update", ["environment.variables.SPRING_DATASOURCE_URL", "environment.variables.DATABASE_SECRET_ARN"], "api-function");
 
 describe("cutover preview guard", () => {

@@ -15,6 +15,7 @@ describe("cutover: rendering and exit codes", () => {
       changeSummary: { same: 24, update: 1, read: 1 },
       diffText: "Previewing update (organization/gametracker/dev):\n  ~ aws:lambda/function:Function api-function (update)\n",
       verdict: { allowed: true, lambdaEnvironmentChanges: ["environment.variables.SPRING_DATASOURCE_URL"], findings: [], summary: "only the API Lambda's environment changes (environment.variables.SPRING_DATASOURCE_URL)" },
+      notApplied: [],
     },
     forced: false,
     durationMs: 12_000,
@@ -43,6 +44,20 @@ describe("cutover: rendering and exit codes", () => {
     expect(text).to.contain("the next deploy from a checkout that still says primary moves the API back");
     expect(renderSwitch({ ...base, outcome: "already", to: "primary", from: "primary" })).to.contain("dev is already on primary: nothing to do.");
     expect(renderSwitch({ ...base, outcome: "cancelled" })).to.equal("cutover cancelled: nothing was changed (databaseSource is still primary).");
+  });
+
+  it("lists what the switch left pending, in the terminal and in the Markdown, named for the cut-over or the rollback", () => {
+    const pending = { urn: "urn:pulumi:dev::gametracker::gametracker:database:Database$aws:rds/instance:Instance::database-instance", type: "aws:rds/instance:Instance", name: "database-instance", op: "update" as const, paths: ["instanceClass"] };
+    const withPending: SwitchResult = { ...base, preview: { ...base.preview!, notApplied: [pending], targets: ["urn:lambda"] } };
+    const md = previewMarkdown(withPending);
+    expect(md).to.contain("**Not applied, pending before the cut-over**: the stack's preview also holds these; the cut-over updates the API Lambda alone");
+    expect(md).to.contain("- `update aws:rds/instance:Instance database-instance (instanceClass)`");
+    const done = renderSwitch({ ...withPending, outcome: "switched", datasource: { ok: true, actual: { host: "r.example", port: 1433 }, message: "ok" } });
+    expect(done).to.contain("not applied, pending before the cut-over: update aws:rds/instance:Instance database-instance (instanceClass)");
+    const back = renderSwitch({ ...withPending, to: "primary", from: "dev-restore-1", outcome: "switched", datasource: { ok: true, actual: { host: "p.example", port: 1433 }, message: "ok" } });
+    expect(back).to.contain("not applied, pending before the rollback: update aws:rds/instance:Instance database-instance (instanceClass)");
+    expect(previewMarkdown(base)).not.to.contain("Not applied");
+    expect(renderSwitch({ ...base, outcome: "switched" })).not.to.contain("not applied");
   });
 
   it("exits 1 for a cancellation and for a preview the guard would refuse (unless forced)", () => {
