@@ -17,7 +17,7 @@ import { useEmulator } from "../support/emulator";
 import { MotoLambdaRuntime } from "../support/lambda-runtime";
 import { freePort } from "../support/moto";
 import { iamRoleLifecycle, lambdaFunctionLifecycle } from "../support/moto-behaviours";
-import type { ResourceLifecycle } from "../support/memory-stacks";
+import type { ResourceLifecycle } from "../support/memory-stacks/lifecycle";
 import { runProgram, ResourceBehaviour } from "../support/pulumi-mocks";
 import { sampleRequest } from "../support/validation";
 import { usageRefusal } from "../../automation/errors";

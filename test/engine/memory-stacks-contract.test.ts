@@ -42,7 +42,7 @@ import { REPO_ROOT } from "../support/moto";
 import { useEngine } from "../support/engine/harness";
 import { killUpdate } from "../support/engine/kill";
 import { spawnSync } from "node:child_process";
-import { MemoryStacks } from "../support/memory-stacks";
+import { MemoryStacks } from "../support/memory-stacks/stacks";
 import { motoBehaviours } from "../support/moto-behaviours";
 import { pendingModificationsMiddleware } from "../support/moto-gaps";
 import { createDbNetwork, createManualSnapshot, createSqlServerInstance } from "../support/rds-fixtures";

@@ -13,7 +13,7 @@ import { restoreProgram } from "../../automation/restore/program";
 import { plainOutput, StackId, StackOutputs } from "../../automation/stacks/port";
 import { DATABASE_SOURCE_KEY, drillStackName, ENVIRONMENT_PROJECT, EnvironmentOutputNames, RESTORE_PROJECT, restoreStackName } from "../../contracts/stacks";
 import { environmentProgram } from "../../environment-program";
-import { MemoryStacks } from "../support/memory-stacks";
+import { MemoryStacks } from "../support/memory-stacks/stacks";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
 
 /** The manual snapshot the environment program declares by default (Pulumi.yaml). */

@@ -15,7 +15,7 @@ import { DATABASE_SOURCE_KEY, ENVIRONMENT_PROJECT, EnvironmentOutputNames, RESTO
 import { environmentProgram } from "../../environment-program";
 import { useEmulator } from "../support/emulator";
 import { ManualClock } from "../support/manual-clock";
-import { MemoryStacks } from "../support/memory-stacks";
+import { MemoryStacks } from "../support/memory-stacks/stacks";
 import { MotoRdsBackups } from "../support/moto-rds-backups";
 import { motoBehaviours, MotoBehaviours } from "../support/moto-behaviours";
 import { ClientMiddleware, backupsFingerprint, combineMiddleware, primaryFingerprint } from "../support/rds-fixtures";

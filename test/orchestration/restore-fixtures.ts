@@ -12,7 +12,7 @@ import { ManualClock } from "../support/manual-clock";
 import { restoreProgram } from "../../automation/restore/program";
 import { ReportWriter } from "../../automation/drill/report-files";
 import { EnvironmentOutputNames, ENVIRONMENT_PROJECT, RESTORE_PROJECT } from "../../contracts/stacks";
-import { MemoryStacks } from "../support/memory-stacks";
+import { MemoryStacks } from "../support/memory-stacks/stacks";
 import { runCli } from "../support/cli";
 import { rdsEndpointDns } from "../support/rds-dns";
 import { Stacks } from "../../automation/stacks/port";

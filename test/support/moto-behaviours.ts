@@ -78,7 +78,7 @@ import {
   DescribeSubnetsCommand,
 } from "@aws-sdk/client-ec2";
 import { AwsClients } from "../../automation/aws/clients";
-import { LifecycleContext, LifecycleResult, ResourceLifecycle } from "./memory-stacks";
+import { LifecycleContext, LifecycleResult, ResourceLifecycle } from "./memory-stacks/lifecycle";
 import { zipFiles } from "./zip";
 import { applyRestoreGaps } from "./moto-gaps";
 import { planInstanceCreate } from "../engine/standin/aws/resources/rds";

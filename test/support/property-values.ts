@@ -1,6 +1,6 @@
 /**
  * TEST DOUBLE support: the engine's property values as both of its models read them —
- * MemoryStacks (test/support/memory-stacks.ts) and the stand-in provider's Diff
+ * MemoryStacks (test/support/memory-stacks/diff.ts) and the stand-in provider's Diff
  * (test/engine/standin/aws/diff.ts). The syntax of a property path, the keys of a
  * provider's `detailedDiff` and of `ignoreChanges` (`environment.variables.SPRING_DATASOURCE_URL`,
  * `tags["gametracker:stack"]`, `subnetIds[1]`), as sdk/go/common/resource/properties_path.go

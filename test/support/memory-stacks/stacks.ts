@@ -1,32 +1,27 @@
 /**
- * An in-memory `Stacks` for orchestration tests. It runs the REAL program of a stack's
- * project under the shared Pulumi mocks (`runProgram`) with the stack's own config, and
- * behaves like the engine where the driver's decisions depend on it:
+ * An in-memory `Stacks` (automation/stacks/port.ts) for the orchestration tier. Which tests
+ * still need it, and why the engine tier cannot take them (the speed of each case, levers
+ * the engine cannot produce such as `dieAt` between two of the tool's verbs, a failure at any
+ * verb), is in docs/testing.md, "MemoryStacks: which tests need it and why"; the contract
+ * test (test/engine/memory-stacks-contract.test.ts) pins it to the real engine.
+ *
+ * It runs the REAL program of a stack's project under the shared Pulumi mocks (`runProgram`)
+ * with the stack's own config, and behaves like the engine where the driver's decisions
+ * depend on it:
  *
  * - `preview` diffs the registered inputs against the last `up`, resource by resource
- *   (create / same / update / replace / delete, `diffs` and `detailedPaths` like the
- *   engine's detailed diff, `ignoreChanges` honoured, a readable `diffText`);
- * - `up` records state and outputs; with lifecycles (test/support/moto-behaviours.ts) the
- *   resources really are created, updated and deleted in moto, and the state Pulumi sees
+ *   (diff.ts); an update plan and targets follow the engine's rules (plan.ts);
+ * - `up` records state and outputs; with lifecycles (lifecycle.ts, test/support/moto-behaviours.ts)
+ *   the resources really are created, updated and deleted in moto, and the state Pulumi sees
  *   is moto's answer. A failed `up` keeps what it already created, as the engine does;
  * - StackReference outputs come from the other in-memory stacks
  *   (`<organization>/<project>/<stack>`); a reference to a missing stack fails;
  * - `destroy` refuses protected resources, skips `retainOnDelete` ones, deletes the rest
  *   in reverse order; `remove` refuses a stack that still has resources;
- * - an update plan (`preview --save-plan`, `up --plan`) holds each resource's operation and
- *   property changes with their new values; an `up` is held to it by the engine's rules
- *   (step.go ConstrainedTo: a planned update may also be `same`, a planned replacement
- *   `same` or an update; plan.go checkDiff: every change must be planned, with the planned
- *   value) and refused with the engine's sentences (step_generator.go). Unlike the engine,
- *   which stops at the first differing step after running the ones before it, this refuses
- *   before any step, and it does not compare a create's inputs (the engine accepts any value
- *   where the plan holds an unknown; under the mocks nothing is unknown). The contract test
- *   pins the case the tool meets, a change to the one resource the plan updates.
- *
- * - `targets` (the engine's `--target`, pinned by the contract test): a resource not named keeps
- *   its recorded state and shows `same`, so its change shows again in the next full preview;
- *   reads happen anyway; a lifecycle's update may say what the provider read back (a setting
- *   RDS defers reads as the old value), which the next diff starts from, as the engine's does.
+ * - with `targets`, a resource not named keeps its recorded state and shows `same`, so its
+ *   change shows again in the next full preview; reads happen anyway; a lifecycle's update may
+ *   say what the provider read back (a setting RDS defers reads as the old value), which the
+ *   next diff starts from, as the engine's does.
  *
  * Test levers: `failNext`, `beforeNext`, `lock` (ConcurrentUpdateError, with a holder),
  * `interruptNext` (a SIGKILL of `pulumi up` at a create: lock, pending create and what
@@ -39,18 +34,13 @@
  * `up` after a killed create creates again (RDS: "already exists") while the pending create
  * stays, `resolvePendingOperations` imports (read through the lifecycle's `import`) or
  * clears.
- *
- * Which property changes force a replacement comes from the stand-in aws provider's schema
- * table (terraform-provider-aws's ForceNew attributes), shared with the engine tier.
  */
-import { errorMessage } from "../../contracts/text";
+import { errorMessage } from "../../../contracts/text";
 import { randomUUID } from "node:crypto";
-import * as fs from "node:fs";
 import * as os from "node:os";
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
-import { Clock, systemClock } from "../../automation/clock";
-import { redact } from "../../contracts/redact";
+import { Clock, systemClock } from "../../../automation/clock";
 import {
   ConcurrentUpdateError,
   LockHolder,
@@ -59,7 +49,6 @@ import {
   PlanViolationError,
   PreviewOptions,
   PreviewResult,
-  PreviewStep,
   Stack,
   StackId,
   StackLock,
@@ -71,224 +60,14 @@ import {
   StepOp,
   UpOptions,
   UpResult,
-} from "../../automation/stacks/port";
-import { PulumiOperationError } from "../../automation/stacks/pulumi-errors";
-import { forceNewProperties } from "../engine/standin/aws/schema";
-import { deepEqual, formatPath, isPlainObject, parsePath, Segment } from "./property-values";
-import { RegistrationOptions, runProgram } from "./pulumi-mocks";
-
-// ---------------------------------------------------------------------------------------
-// Replacement rules: the provider's ForceNew attributes, from the stand-in aws provider's
-// schema table (test/engine/standin/aws/schema.ts), their one home. A type not in it is
-// updated in place on any change.
+} from "../../../automation/stacks/port";
+import { PulumiOperationError } from "../../../automation/stacks/pulumi-errors";
+import { RegistrationOptions, runProgram } from "../pulumi-mocks";
+import { applyIgnoreChanges, canonicalInputs, classifyChange, diffProperties, PAST, PropertyChange, RenderedStep, renderDiff, SYMBOL, topLevelKeys, urnOf } from "./diff";
+import { LifecycleContext, ResourceLifecycle } from "./lifecycle";
+import { planViolation, readPlan, savePlan, targetSet, unmatchedTargets } from "./plan";
 
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
-
-// ---------------------------------------------------------------------------------------
-// Lifecycles: how a resource type is really created, updated and deleted during `up`
-
-export interface LifecycleContext {
-  stack: StackId;
-  type: string;
-  /** The resource's logical (Pulumi) name. */
-  name: string;
-  /** The stack's config (`aws:region` says where the provider works, as the engine passes it to the provider). */
-  config: Readonly<Record<string, string>>;
-}
-
-export interface LifecycleResult {
-  id: string;
-  /** The resource's state as the provider would return it: inputs plus computed outputs. */
-  state: Record<string, unknown>;
-}
-
-/**
- * What makes in-memory `up`/`destroy` real for one resource type. Without a lifecycle a
- * resource gets the mocks' default state and nothing happens outside the test process.
- */
-export interface ResourceLifecycle {
-  /** The type token, e.g. `aws:rds/instance:Instance`. */
-  readonly type: string;
-  /** Whether this registration is handled (default: every resource of the type). */
-  handles?(inputs: Record<string, any>, context: LifecycleContext): boolean;
-  /** `inputs` are as the program registered them (assets and archives included). */
-  create(inputs: Record<string, any>, context: LifecycleContext): Promise<LifecycleResult>;
-  /**
-   * Missing: the new state is the old state with the new inputs laid over it. `inputs`, when
-   * given, are input properties as the provider read them back after the update (a setting
-   * RDS defers to its maintenance window reads as the old value): the recorded inputs take
-   * them on, so the next preview shows that change again, as the engine's does.
-   */
-  update?(
-    change: { id: string; inputs: Record<string, any>; oldInputs: Record<string, unknown>; oldState: Record<string, unknown>; changedPaths: string[] },
-    context: LifecycleContext,
-  ): Promise<LifecycleResult & { inputs?: Record<string, unknown> }>;
-  /** Missing: deleting only forgets the resource. */
-  delete?(resource: { id: string; inputs: Record<string, unknown>; state: Record<string, unknown> }, context: LifecycleContext): Promise<void>;
-  /**
-   * Reads a resource by the id its provider knows it by (what `pulumi refresh` reads after an
-   * interrupted create is imported); undefined when it does not exist. `inputs` are the input
-   * properties as AWS shows them, which the resource's recorded inputs take on (the engine's
-   * bridge diffs the next update against the read state). Missing: the import is recorded as given.
-   */
-  import?(id: string, prior: Record<string, unknown>, context: LifecycleContext): Promise<(LifecycleResult & { inputs: Record<string, unknown> }) | undefined>;
-}
-
-// ---------------------------------------------------------------------------------------
-// Pure diffing, like the engine's detailed diff
-
-/** Plain, comparable form of registered inputs: assets and archives become their wire signature. */
-export async function canonicalInputs(input: unknown): Promise<unknown> {
-  // Typed loosely on purpose: the pulumi type guards would otherwise narrow it to never.
-  const value = input as any;
-  if (value === undefined || value === null) return value;
-  if (value instanceof Promise) return canonicalInputs(await value);
-  if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) {
-    const v = value as any;
-    const out: Record<string, unknown> = { __kind: v.constructor?.name ?? "Asset" };
-    for (const field of ["path", "text", "uri"]) if (v[field] !== undefined) out[field] = await v[field];
-    if (v.assets !== undefined) out.assets = await canonicalInputs(await v.assets);
-    return out;
-  }
-  if (pulumi.Resource.isInstance(value)) return { __resource: await canonicalInputs((value as pulumi.Resource).urn) };
-  if (pulumi.Output.isInstance(value)) return canonicalInputs(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
-  if (Array.isArray(value)) return Promise.all(value.map(canonicalInputs));
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = await canonicalInputs((value as Record<string, unknown>)[key]);
-      if (v !== undefined) out[key] = v;
-    }
-    return out;
-  }
-  return value;
-}
-
-export interface PropertyChange {
-  path: string;
-  kind: "add" | "delete" | "update";
-  old?: unknown;
-  new?: unknown;
-}
-
-/** The leaf-level differences between two canonical input objects, paths in engine syntax. */
-export function diffProperties(olds: unknown, news: unknown, prefix: Segment[] = []): PropertyChange[] {
-  if (deepEqual(olds, news)) return [];
-  const path = formatPath(prefix);
-  if (olds === undefined) return [{ path, kind: "add", new: news }];
-  if (news === undefined) return [{ path, kind: "delete", old: olds }];
-  if (Array.isArray(olds) && Array.isArray(news)) {
-    const changes: PropertyChange[] = [];
-    for (let i = 0; i < Math.max(olds.length, news.length); i++) changes.push(...diffProperties(olds[i], news[i], [...prefix, i]));
-    return changes;
-  }
-  if (isPlainObject(olds) && isPlainObject(news) && !("__kind" in olds) && !("__kind" in news)) {
-    const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].sort();
-    return keys.flatMap((k) => diffProperties(olds[k], news[k], [...prefix, k]));
-  }
-  return [{ path, kind: "update", old: olds, new: news }];
-}
-
-/** Lays the old values of `ignoreChanges` paths over the new inputs, as the engine does before diffing. */
-export function applyIgnoreChanges(olds: Record<string, unknown>, news: Record<string, unknown>, ignoreChanges: readonly string[]): Record<string, unknown> {
-  let result = news;
-  for (const entry of ignoreChanges) {
-    const segments = parsePath(entry);
-    if (segments.length === 0 || segments.includes("*")) continue;
-    result = setPath(result, segments, getPath(olds, segments)) as Record<string, unknown>;
-  }
-  return result;
-}
-
-/** Whether a set of changed paths means replace (any top-level property in the type's replace list) or update. */
-export function classifyChange(type: string, changedPaths: readonly string[]): "same" | "update" | "replace" {
-  if (changedPaths.length === 0) return "same";
-  const replaceKeys = forceNewProperties(type);
-  return changedPaths.some((p) => replaceKeys.includes(String(parsePath(p)[0] ?? p))) ? "replace" : "update";
-}
-
-/** Top-level property names of a set of paths (the engine's `diffs`). */
-export function topLevelKeys(paths: readonly string[]): string[] {
-  return [...new Set(paths.map((p) => String(parsePath(p)[0] ?? p)))];
-}
-
-function getPath(value: unknown, segments: readonly Segment[]): unknown {
-  let current = value;
-  for (const s of segments) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string | number, unknown>)[s];
-  }
-  return current;
-}
-
-function setPath(value: unknown, segments: readonly Segment[], leaf: unknown): unknown {
-  if (segments.length === 0) return leaf;
-  const [head, ...rest] = segments as [Segment, ...Segment[]];
-  const base: any = Array.isArray(value) ? [...value] : isPlainObject(value) ? { ...value } : typeof head === "number" ? [] : {};
-  const next = setPath(base[head], rest, leaf);
-  if (next === undefined) delete base[head];
-  else base[head] = next;
-  return base;
-}
-
-// ---------------------------------------------------------------------------------------
-// Rendering, like `pulumi preview --diff`
-
-const SYMBOL: Partial<Record<StepOp, string>> = { create: "+", update: "~", delete: "-", replace: "+-", read: ">", discard: "<" };
-const PAST: Partial<Record<StepOp, string>> = { create: "created", update: "updated", replace: "replaced" };
-
-export interface RenderedStep extends PreviewStep {
-  name: string;
-  changes: PropertyChange[];
-  /** For creates: the registered inputs. */
-  inputs?: Record<string, unknown>;
-}
-
-export function renderDiff(target: string, steps: readonly RenderedStep[], summary: Partial<Record<StepOp, number>>): string {
-  const lines = [`Previewing update (${target}):`];
-  for (const step of steps) {
-    if (step.op === "same") continue;
-    const diffNote = step.diffs.length > 0 ? ` [diff: ${step.diffs.map((d) => `~${d}`).join(" ")}]` : "";
-    lines.push(`  ${SYMBOL[step.op] ?? step.op} ${step.type} ${step.name} (${step.op})${diffNote}`);
-    if (step.op === "create" && step.inputs) {
-      for (const [key, value] of Object.entries(step.inputs)) lines.push(`      + ${key}: ${show(key, value)}`);
-    }
-    for (const c of step.changes) {
-      const leaf = lastKey(c.path);
-      if (c.kind === "add") lines.push(`      + ${c.path}: ${show(leaf, c.new)}`);
-      else if (c.kind === "delete") lines.push(`      - ${c.path}: ${show(leaf, c.old)}`);
-      else lines.push(`      ~ ${c.path}: ${show(leaf, c.old)} => ${show(leaf, c.new)}`);
-    }
-  }
-  if (lines.length === 1) lines.push("  no changes");
-  lines.push("Resources:");
-  const labels: Array<[StepOp, string]> = [
-    ["create", "to create"],
-    ["update", "to update"],
-    ["replace", "to replace"],
-    ["delete", "to delete"],
-  ];
-  for (const [op, label] of labels) if (summary[op]) lines.push(`    ${SYMBOL[op]} ${summary[op]} ${label}`);
-  lines.push(`    ${summary.same ?? 0} unchanged`);
-  return lines.join("\n") + "\n";
-}
-
-function lastKey(path: string): string {
-  const segments = parsePath(path);
-  const last = [...segments].reverse().find((s) => typeof s === "string");
-  return typeof last === "string" ? last : "";
-}
-
-/** A value for a diff line: secret-looking keys masked, long values shortened. */
-function show(key: string, value: unknown): string {
-  const masked = redact({ [key || "value"]: value })[key || "value"];
-  const text = JSON.stringify(masked) ?? "undefined";
-  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
-}
-
-// ---------------------------------------------------------------------------------------
-// The in-memory stacks
 
 export type StackVerb =
   | "select"
@@ -646,13 +425,6 @@ function liveHolder(now: Date): LockHolder {
   return { pid: process.pid, username: os.userInfo().username, hostname: os.hostname(), since: now, lockId: randomUUID() };
 }
 
-/** A URN as the engine makes it: the parent's type chain (unless it is the stack) before the type. */
-function urnOf(id: StackId, parent: string, type: string, name: string): string {
-  const parentType = parent === "" ? undefined : parent.split("::")[2];
-  const chain = parentType === undefined || parentType === "pulumi:pulumi:Stack" ? type : `${parentType}$${type}`;
-  return `urn:pulumi:${id.stack}::${id.project}::${chain}::${name}`;
-}
-
 function keyOf(id: StackId): string {
   return `${id.project}/${id.stack}`;
 }
@@ -794,10 +566,7 @@ class MemoryStack implements Stack {
       "preview",
       async () => {
         const { steps, summary } = await this.evaluate("preview", undefined, options.targets);
-        if (options.savePlan !== undefined) {
-          const plan: PlannedStep[] = steps.map(({ urn, op, changes }) => ({ urn, op, changes }));
-          fs.writeFileSync(options.savePlan, JSON.stringify(plan));
-        }
+        if (options.savePlan !== undefined) savePlan(options.savePlan, steps);
         const diffText = renderDiff(`${this.owner.organizationName}/${this.id.project}/${this.id.stack}`, steps, summary);
         if (onOutput) for (const line of diffText.trimEnd().split("\n")) onOutput(line);
         return {
@@ -818,8 +587,7 @@ class MemoryStack implements Stack {
       "up",
       async () => {
         if (options.plan !== undefined) {
-          const planned = JSON.parse(fs.readFileSync(options.plan, "utf8")) as PlannedStep[];
-          const violation = planViolation(planned, (await this.evaluate("preview", undefined, options.targets)).steps);
+          const violation = planViolation(readPlan(options.plan), (await this.evaluate("preview", undefined, options.targets)).steps);
           if (violation !== undefined) throw new PlanViolationError(this.id, violation);
         }
         let evaluation: Evaluation;
@@ -937,8 +705,7 @@ class MemoryStack implements Stack {
    * unless named, reads happen anyway, and a target that names nothing fails.
    */
   private async evaluate(mode: "preview" | "up", onOutput?: (line: string) => void, targetList?: readonly string[]): Promise<Evaluation> {
-    if (targetList !== undefined && targetList.length === 0) throw new Error("An update targeted at no resource would apply every resource; name at least one target.");
-    const targets = targetList === undefined ? undefined : new Set(targetList);
+    const targets = targetSet(targetList);
     const record = this.owner.record(this.id);
     const program = this.owner.programOf(this.id.project);
     const old = record.resources;
@@ -1110,7 +877,7 @@ class MemoryStack implements Stack {
       }
     }
     const removed = [...old.entries()].filter(([key, r]) => !registered.has(key) && (targets === undefined || targets.has(r.urn)));
-    const unmatched = [...(targets ?? [])].filter((t) => !steps.some((s) => s.urn === t) && !removed.some(([, r]) => r.urn === t));
+    const unmatched = unmatchedTargets(targets, [...steps.map((s) => s.urn), ...removed.map(([, r]) => r.urn)]);
     if (unmatched.length > 0) throw new Error(`${mode === "up" ? "Update" : "Preview"} of stack ${this.id.project}/${this.id.stack} failed: no resource named ${unmatched.join(", ")} to target.`);
     for (const [, r] of removed) {
       steps.push({ urn: r.urn, type: r.type, name: r.name, op: r.read ? "discard" : "delete", diffs: [], detailedPaths: [], changes: [] });
@@ -1154,46 +921,6 @@ class MemoryStack implements Stack {
     }
     return { steps, summary };
   }
-}
-
-interface PlannedStep {
-  urn: string;
-  op: StepOp;
-  changes: PropertyChange[];
-}
-
-/** step.go ConstrainedTo: the operations an `up` may take for a resource the plan holds at `planned`. */
-function allowedUnder(planned: StepOp): StepOp[] {
-  switch (planned) {
-    case "create":
-      return ["same", "create"];
-    case "update":
-      return ["same", "update"];
-    case "replace":
-    case "create-replacement":
-    case "delete-replaced":
-      return ["same", "update", planned];
-    default:
-      return [planned];
-  }
-}
-
-/** The first step the plan does not hold, in the engine's words; undefined when it holds them all. */
-function planViolation(planned: readonly PlannedStep[], steps: readonly RenderedStep[]): string | undefined {
-  const byUrn = new Map(planned.map((p) => [p.urn, p]));
-  for (const step of steps) {
-    const plan = byUrn.get(step.urn);
-    if (plan === undefined) {
-      if (step.op !== "same") return `${step.op} is not allowed by the plan: no steps were expected for this resource`;
-      continue;
-    }
-    if (!allowedUnder(plan.op).includes(step.op)) return `${step.op} is not allowed by the plan: this resource is constrained to ${plan.op}`;
-    if (step.op === "create") continue;
-    // plan.go checkDiff: a change the plan does not list, or lists with another value.
-    const unplanned = step.changes.filter((c) => !plan.changes.some((p) => p.path === c.path && p.kind === c.kind && deepEqual(p.new, c.new)));
-    if (unplanned.length > 0) return `resource ${step.urn} violates plan: properties changed: ${unplanned.map((c) => c.path).join(", ")}`;
-  }
-  return undefined;
 }
 
 /** The program's return value as stack outputs, with the engine's secret flags. */
