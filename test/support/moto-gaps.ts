@@ -478,29 +478,53 @@ function ruleDescriptions(client: EC2Client) {
 // s3-lifecycle-newer-noncurrent-versions
 
 function newerNoncurrentVersions(stateDir: string) {
-  const kept = keptBesideMoto<Record<string, number>>(stateDir, "s3-lifecycle");
+  return ruleFieldsReadBack<number>(
+    stateDir,
+    "s3-lifecycle",
+    { put: "PutBucketLifecycleConfigurationCommand", get: "GetBucketLifecycleConfigurationCommand", remove: "DeleteBucketLifecycleCommand" },
+    { put: (input) => input.LifecycleConfiguration?.Rules, got: (output) => output?.Rules },
+    (rule) => rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions,
+    (rule, n) => {
+      if (rule.NoncurrentVersionExpiration && rule.NoncurrentVersionExpiration.NewerNoncurrentVersions === undefined) rule.NoncurrentVersionExpiration.NewerNoncurrentVersions = n;
+    },
+  );
+}
+
+/**
+ * A bucket configuration whose rules moto answers back with less than was put: `keep` takes
+ * what moto loses from each put rule (by its ID; undefined keeps nothing), kept beside moto,
+ * and `restore` puts it back into the rule of the same ID that Get answers. Removing the
+ * configuration or the bucket forgets it.
+ */
+function ruleFieldsReadBack<T>(
+  stateDir: string,
+  gap: string,
+  commands: { put: string; get: string; remove: string },
+  rulesOf: { put(input: any): any[] | undefined; got(output: any): any[] | undefined },
+  keep: (rule: any) => T | undefined,
+  restore: (rule: any, kept: T) => void,
+) {
+  const kept = keptBesideMoto<Record<string, T>>(stateDir, gap);
   return (next: Handler, context: { commandName?: string }) =>
     async (args: { input: any }) => {
       const command = context.commandName;
       const bucket: string | undefined = args.input?.Bucket;
       const result = await next(args);
       if (bucket === undefined) return result;
-      if (command === "PutBucketLifecycleConfigurationCommand") {
-        const rules: Record<string, number> = {};
-        for (const rule of args.input.LifecycleConfiguration?.Rules ?? []) {
-          const n = rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions;
-          if (rule.ID !== undefined && n !== undefined) rules[rule.ID] = n;
+      if (command === commands.put) {
+        const rules: Record<string, T> = {};
+        for (const rule of rulesOf.put(args.input) ?? []) {
+          const value = rule.ID === undefined ? undefined : keep(rule);
+          if (value !== undefined) rules[rule.ID] = value;
         }
         kept.keep(bucket, rules);
-      } else if (command === "DeleteBucketLifecycleCommand" || command === "DeleteBucketCommand") {
+      } else if (command === commands.remove || command === "DeleteBucketCommand") {
         kept.drop(bucket);
-      } else if (command === "GetBucketLifecycleConfigurationCommand") {
+      } else if (command === commands.get) {
         const rules = kept.read(bucket) ?? {};
-        for (const rule of result.output?.Rules ?? []) {
-          const n = rules[rule.ID];
-          if (n !== undefined && rule.NoncurrentVersionExpiration && rule.NoncurrentVersionExpiration.NewerNoncurrentVersions === undefined) {
-            rule.NoncurrentVersionExpiration.NewerNoncurrentVersions = n;
-          }
+        for (const rule of rulesOf.got(result.output) ?? []) {
+          const value = rules[rule.ID];
+          if (value !== undefined) restore(rule, value);
         }
       }
       return result;
@@ -552,35 +576,20 @@ function replicationDestinationChecked(client: S3Client) {
 // s3-replication-configuration-read-back
 
 function replicationReadBack(stateDir: string) {
-  const kept = keptBesideMoto<Record<string, Record<string, unknown>>>(stateDir, "s3-replication");
   const fields = ["DeleteMarkerReplication", "Filter", "SourceSelectionCriteria", "ExistingObjectReplication"] as const;
-  return (next: Handler, context: { commandName?: string }) =>
-    async (args: { input: any }) => {
-      const command = context.commandName;
-      const bucket: string | undefined = args.input?.Bucket;
-      const result = await next(args);
-      if (bucket === undefined) return result;
-      if (command === "PutBucketReplicationCommand") {
-        const rules: Record<string, Record<string, unknown>> = {};
-        for (const rule of args.input.ReplicationConfiguration?.Rules ?? []) {
-          if (rule.ID !== undefined) rules[rule.ID] = Object.fromEntries(fields.filter((f) => rule[f] !== undefined).map((f) => [f, rule[f]]));
-        }
-        kept.keep(bucket, rules);
-      } else if (command === "DeleteBucketReplicationCommand" || command === "DeleteBucketCommand") {
-        kept.drop(bucket);
-      } else if (command === "GetBucketReplicationCommand") {
-        const rules = kept.read(bucket);
-        for (const rule of rules === undefined ? [] : (result.output?.ReplicationConfiguration?.Rules ?? [])) {
-          const put = rules![rule.ID];
-          if (put === undefined) continue;
-          for (const f of fields) {
-            if (put[f] !== undefined) rule[f] = put[f];
-            else if (f !== "Filter") delete rule[f];
-          }
-        }
+  return ruleFieldsReadBack<Record<string, unknown>>(
+    stateDir,
+    "s3-replication",
+    { put: "PutBucketReplicationCommand", get: "GetBucketReplicationCommand", remove: "DeleteBucketReplicationCommand" },
+    { put: (input) => input.ReplicationConfiguration?.Rules, got: (output) => output?.ReplicationConfiguration?.Rules },
+    (rule) => Object.fromEntries(fields.filter((f) => rule[f] !== undefined).map((f) => [f, rule[f]])),
+    (rule, put) => {
+      for (const f of fields) {
+        if (put[f] !== undefined) rule[f] = put[f];
+        else if (f !== "Filter") delete rule[f];
       }
-      return result;
-    };
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------
